@@ -1,0 +1,35 @@
+package dev.quarkchat.chat;
+
+import java.util.Optional;
+
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.Pattern;
+
+import dev.quarkchat.protocol.RoomName;
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/**
+ * Settings of the chat itself ({@code chat.*}). Every entry is listed, with its default, in the README's
+ * configuration table; a bad value stops the service at startup with the property's name.
+ */
+@ConfigMapping(prefix = "chat")
+public interface ChatConfig {
+
+    /** Longest text a {@code send} may carry, in Unicode code points, so that frames stay small. */
+    int MAX_TEXT_LENGTH_CEILING = 16_000;
+
+    /**
+     * The room every new connection joins on its own, so that the classic "everyone sees everyone's messages"
+     * chat works without a single {@code join}. Set it to an empty value to disable it.
+     */
+    @WithDefault("lobby")
+    Optional<@Pattern(regexp = RoomName.REGEX, message = "must be a valid room name: " + RoomName.REGEX) String> defaultRoom();
+
+    /** The longest message text accepted, in Unicode code points; longer ones are refused with {@code invalid_text}. */
+    @WithDefault("4000")
+    @Min(1)
+    @Max(MAX_TEXT_LENGTH_CEILING)
+    int maxTextLength();
+}

@@ -1,0 +1,62 @@
+package dev.quarkchat.chat;
+
+import jakarta.inject.Inject;
+
+import io.quarkus.security.identity.SecurityIdentity;
+import io.quarkus.websockets.next.OnBinaryMessage;
+import io.quarkus.websockets.next.OnClose;
+import io.quarkus.websockets.next.OnError;
+import io.quarkus.websockets.next.OnOpen;
+import io.quarkus.websockets.next.OnTextMessage;
+import io.quarkus.websockets.next.WebSocket;
+import io.quarkus.websockets.next.WebSocketConnection;
+import io.smallrye.common.annotation.NonBlocking;
+import io.vertx.core.buffer.Buffer;
+
+/**
+ * The {@code /chat} WebSocket. The HTTP upgrade is authenticated before this class sees a connection (see
+ * {@code quarkus.http.auth.permission.chat} in application.properties); every callback runs on the
+ * connection's event loop, one at a time, and hands over to {@link ChatService}.
+ */
+@WebSocket(path = "/chat")
+public class ChatEndpoint {
+
+    private final ChatService chat;
+    private final SecurityIdentity identity;
+
+    @Inject
+    ChatEndpoint(ChatService chat, SecurityIdentity identity) {
+        this.chat = chat;
+        this.identity = identity;
+    }
+
+    @OnOpen
+    @NonBlocking
+    void onOpen(WebSocketConnection connection) {
+        chat.connected(connection, identity.getPrincipal().getName());
+    }
+
+    @OnTextMessage
+    @NonBlocking
+    void onText(String frame, WebSocketConnection connection) {
+        chat.received(connection, frame);
+    }
+
+    @OnBinaryMessage
+    @NonBlocking
+    void onBinary(Buffer frame, WebSocketConnection connection) {
+        chat.receivedBinary(connection);
+    }
+
+    @OnError
+    @NonBlocking
+    void onError(Throwable failure, WebSocketConnection connection) {
+        chat.transportFailed(connection, failure);
+    }
+
+    @OnClose
+    @NonBlocking
+    void onClose(WebSocketConnection connection) {
+        chat.disconnected(connection);
+    }
+}

@@ -1,0 +1,35 @@
+package dev.quarkchat.chat;
+
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.quarkus.websockets.next.WebSocketConnection;
+
+/** The chat state of every open connection, by connection id; an entry lives exactly as long as its socket. */
+@ApplicationScoped
+public class ChatSessions {
+
+    private final Map<String, ChatSession> byConnectionId = new ConcurrentHashMap<>();
+
+    ChatSession open(WebSocketConnection connection, String user) {
+        ChatSession session = new ChatSession(connection, user);
+        byConnectionId.put(connection.id(), session);
+        return session;
+    }
+
+    Optional<ChatSession> find(WebSocketConnection connection) {
+        return Optional.ofNullable(byConnectionId.get(connection.id()));
+    }
+
+    Optional<ChatSession> close(WebSocketConnection connection) {
+        return Optional.ofNullable(byConnectionId.remove(connection.id()));
+    }
+
+    /** How many connections hold chat state now. */
+    public int size() {
+        return byConnectionId.size();
+    }
+}

@@ -1,0 +1,102 @@
+package dev.quarkchat.chat;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import dev.quarkchat.protocol.ServerFrames;
+import dev.quarkchat.protocol.ServerFrames.PresenceEvent;
+
+/**
+ * One room: its members and its message sequence.
+ * <p>
+ * Every change and every broadcast happens under the room's lock, and frames are queued on the members'
+ * connections before the lock is released. That is what makes {@code seq} gap-free and seen in the same
+ * order by every member, and what puts a joiner's {@code joined} reply before any message it can receive.
+ * A broadcast costs O(members of this room), whatever the number of connections on the server.
+ */
+final class Room {
+
+    private final String name;
+    private final FrameSender sender;
+    /** Member connections by connection id, in the order they joined. */
+    private final Map<String, ChatSession> members = new LinkedHashMap<>();
+    /** How many connections each member user has in the room: presence is per user, not per connection. */
+    private final Map<String, Integer> connectionsByUser = new LinkedHashMap<>();
+    private long lastSeq;
+    /** Set when the last member leaves; a retired room is dropped from the registry and never reused. */
+    private boolean retired;
+
+    Room(String name, FrameSender sender) {
+        this.name = name;
+        this.sender = sender;
+    }
+
+    String name() {
+        return name;
+    }
+
+    /**
+     * Adds a connection and answers it with {@code joined}; the others hear of a user who was not there yet.
+     *
+     * @return false if the room was retired meanwhile, and the caller must look the room up again
+     */
+    synchronized boolean join(ChatSession session, Optional<String> id) {
+        if (retired) {
+            return false;
+        }
+        if (members.putIfAbsent(session.id(), session) == null) {
+            int connections = connectionsByUser.merge(session.user(), 1, Integer::sum);
+            if (connections == 1) {
+                broadcastExcept(session, ServerFrames.presence(name, session.user(), PresenceEvent.JOIN));
+            }
+        }
+        sender.send(session.connection(), ServerFrames.joined(name, connectionsByUser.keySet(), id));
+        return true;
+    }
+
+    /**
+     * Removes a connection; the others hear of it when it was the user's last connection in the room.
+     *
+     * @param reply whether to answer the leaving connection with {@code left} (not when its socket is gone)
+     * @return true if the room is now empty and retired
+     */
+    synchronized boolean leave(ChatSession session, Optional<String> id, boolean reply) {
+        if (members.remove(session.id()) != null) {
+            int connections = connectionsByUser.merge(session.user(), -1, Integer::sum);
+            if (connections == 0) {
+                connectionsByUser.remove(session.user());
+                broadcastExcept(session, ServerFrames.presence(name, session.user(), PresenceEvent.LEAVE));
+            }
+        }
+        if (reply) {
+            sender.send(session.connection(), ServerFrames.left(name, id));
+        }
+        retired = members.isEmpty();
+        return retired;
+    }
+
+    /** Gives the message the room's next {@code seq} and queues it for every member, the sender included. */
+    synchronized void post(ChatSession from, String text, Optional<String> id, Instant now) {
+        String frame = ServerFrames.message(name, ++lastSeq, from.user(), text, now, id);
+        for (ChatSession member : members.values()) {
+            sender.send(member.connection(), frame);
+        }
+    }
+
+    /** The member user names, in the order they arrived. */
+    synchronized List<String> memberNames() {
+        return new ArrayList<>(connectionsByUser.keySet());
+    }
+
+    private void broadcastExcept(ChatSession excluded, String frame) {
+        for (ChatSession member : members.values()) {
+            if (member != excluded) {
+                sender.send(member.connection(), frame);
+            }
+        }
+    }
+}

@@ -1,0 +1,26 @@
+package dev.quarkchat.protocol;
+
+import java.util.Optional;
+
+/**
+ * A validated frame from a client. Every command may carry an {@code id} chosen by the client, which the
+ * server echoes ({@code id} on replies and messages, {@code ref} on errors) so the client can match them.
+ */
+public sealed interface ClientCommand {
+
+    String room();
+
+    Optional<String> id();
+
+    /** {@code {"type":"join","room":"general"}}: become a member of a room. */
+    record Join(String room, Optional<String> id) implements ClientCommand {
+    }
+
+    /** {@code {"type":"leave","room":"general"}}: stop being a member of a room. */
+    record Leave(String room, Optional<String> id) implements ClientCommand {
+    }
+
+    /** {@code {"type":"send","room":"general","text":"hi"}}: post a message to a joined room. */
+    record Send(String room, String text, Optional<String> id) implements ClientCommand {
+    }
+}

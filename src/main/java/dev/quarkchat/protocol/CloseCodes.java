@@ -1,0 +1,20 @@
+package dev.quarkchat.protocol;
+
+/**
+ * WebSocket close codes (RFC 6455, section 7.4.1) the server uses, and why. The full table is in
+ * {@code docs/protocol.md}.
+ */
+public final class CloseCodes {
+
+    /** The client sent a binary frame; the protocol is JSON text frames only. */
+    public static final short UNSUPPORTED_DATA = 1003;
+    /** A text frame was not valid UTF-8. */
+    public static final short INVALID_PAYLOAD = 1007;
+    /** A frame or a reassembled message was larger than the configured maximum. */
+    public static final short MESSAGE_TOO_BIG = 1009;
+    /** The server hit an unexpected condition on this connection. */
+    public static final short INTERNAL_ERROR = 1011;
+
+    private CloseCodes() {
+    }
+}

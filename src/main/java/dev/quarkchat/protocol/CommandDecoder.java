@@ -1,0 +1,149 @@
+package dev.quarkchat.protocol;
+
+import java.io.IOException;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
+
+/**
+ * Turns a client text frame into a {@link ClientCommand}, or refuses it with a typed {@link ErrorCode}.
+ * <p>
+ * It reads the frame with Jackson's streaming parser (no reflection, so it works the same in a native
+ * executable), ignores unknown fields, and refuses duplicate fields and deep nesting so that a hostile
+ * frame cannot make the server guess or spend.
+ */
+public final class CommandDecoder {
+
+    /** Longest accepted {@code id}, in characters. */
+    public static final int MAX_ID_LENGTH = 64;
+    /** Deepest JSON nesting accepted; chat frames are flat, so anything deep is an attack. */
+    public static final int MAX_NESTING_DEPTH = 16;
+
+    private static final String TYPE = "type";
+    private static final String ROOM = "room";
+    private static final String TEXT = "text";
+    private static final String ID = "id";
+    private static final Set<String> STRING_FIELDS = Set.of(TYPE, ROOM, TEXT, ID);
+
+    private static final JsonFactory JSON = JsonFactory.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING_DEPTH).build())
+            .build();
+
+    private final int maxTextLength;
+
+    /** @param maxTextLength longest accepted message text, in Unicode code points */
+    public CommandDecoder(int maxTextLength) {
+        this.maxTextLength = maxTextLength;
+    }
+
+    public ClientCommand decode(String frame) throws RejectedFrameException {
+        Fields fields = readFields(frame);
+        Optional<String> id = id(fields);
+        String type = fields.string(TYPE)
+                .orElseThrow(() -> rejected(ErrorCode.UNKNOWN_TYPE, "type must be one of join, leave, send", id));
+        switch (type) {
+            case "join":
+                return new ClientCommand.Join(room(fields, id), id);
+            case "leave":
+                return new ClientCommand.Leave(room(fields, id), id);
+            case "send":
+                String room = room(fields, id);
+                return new ClientCommand.Send(room, text(fields, id), id);
+            default:
+                throw rejected(ErrorCode.UNKNOWN_TYPE, "type must be one of join, leave, send", id);
+        }
+    }
+
+    private static Fields readFields(String frame) throws RejectedFrameException {
+        Fields fields = new Fields();
+        try (JsonParser parser = JSON.createParser(frame)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                throw rejected(ErrorCode.INVALID_JSON, "a frame must be one JSON object", Optional.empty());
+            }
+            for (String name = parser.nextFieldName(); name != null; name = parser.nextFieldName()) {
+                JsonToken value = parser.nextToken();
+                if (!STRING_FIELDS.contains(name) || value == JsonToken.VALUE_NULL) {
+                    parser.skipChildren();
+                } else if (value == JsonToken.VALUE_STRING) {
+                    fields.strings.put(name, parser.getText());
+                } else {
+                    fields.notStrings.add(name);
+                    parser.skipChildren();
+                }
+            }
+            if (parser.currentToken() != JsonToken.END_OBJECT || parser.nextToken() != null) {
+                throw rejected(ErrorCode.INVALID_JSON, "a frame must be one JSON object", Optional.empty());
+            }
+        } catch (IOException malformed) {
+            // Jackson's message quotes the input and its source position: keep it out of the reply.
+            throw rejected(ErrorCode.INVALID_JSON, describe(malformed), Optional.empty());
+        }
+        return fields;
+    }
+
+    private static String describe(IOException malformed) {
+        String message = String.valueOf(malformed.getMessage());
+        if (message.startsWith("Duplicate field")) {
+            return "a field appears more than once";
+        }
+        if (message.contains("nesting depth")) {
+            return "nested deeper than " + MAX_NESTING_DEPTH + " levels";
+        }
+        return "not well-formed JSON";
+    }
+
+    private static Optional<String> id(Fields fields) throws RejectedFrameException {
+        if (fields.notStrings.contains(ID)) {
+            throw rejected(ErrorCode.INVALID_ID, "id must be a string", Optional.empty());
+        }
+        Optional<String> id = fields.string(ID);
+        if (id.isPresent() && (id.get().isEmpty() || id.get().length() > MAX_ID_LENGTH)) {
+            throw rejected(ErrorCode.INVALID_ID, "id must be 1 to " + MAX_ID_LENGTH + " characters", Optional.empty());
+        }
+        return id;
+    }
+
+    private static String room(Fields fields, Optional<String> id) throws RejectedFrameException {
+        Optional<String> room = fields.string(ROOM);
+        if (room.isEmpty() || !RoomName.isValid(room.get())) {
+            throw rejected(ErrorCode.INVALID_ROOM,
+                    "room must match " + RoomName.REGEX + " (lower-case letters, digits, _ and -)", id);
+        }
+        return room.get();
+    }
+
+    private String text(Fields fields, Optional<String> id) throws RejectedFrameException {
+        Optional<String> text = fields.string(TEXT);
+        if (text.isEmpty() || text.get().isBlank()) {
+            throw rejected(ErrorCode.INVALID_TEXT, "text must be a non-blank string", id);
+        }
+        String value = text.get();
+        if (value.length() > maxTextLength && value.codePointCount(0, value.length()) > maxTextLength) {
+            throw rejected(ErrorCode.INVALID_TEXT, "text must be at most " + maxTextLength + " characters", id);
+        }
+        return value;
+    }
+
+    private static RejectedFrameException rejected(ErrorCode code, String message, Optional<String> id) {
+        return new RejectedFrameException(code, message, id);
+    }
+
+    /** The string-valued fields the protocol knows, and those of them that came with another JSON type. */
+    private static final class Fields {
+        final Map<String, String> strings = new HashMap<>();
+        final Set<String> notStrings = new HashSet<>();
+
+        Optional<String> string(String name) {
+            return Optional.ofNullable(strings.get(name));
+        }
+    }
+}

@@ -1,0 +1,34 @@
+package dev.quarkchat.protocol;
+
+/**
+ * The typed reasons a client frame is refused. Each one is answered with an {@code error} frame and the
+ * connection stays open; see {@code docs/protocol.md}.
+ */
+public enum ErrorCode {
+
+    /** The frame is not one well-formed JSON object. */
+    INVALID_JSON("invalid_json"),
+    /** {@code type} is missing, not a string, or not a frame type the server knows. */
+    UNKNOWN_TYPE("unknown_type"),
+    /** {@code room} is missing, not a string, or not a valid room name. */
+    INVALID_ROOM("invalid_room"),
+    /** {@code text} is missing, not a string, blank, or too long. */
+    INVALID_TEXT("invalid_text"),
+    /** {@code id} is not a string or is too long. */
+    INVALID_ID("invalid_id"),
+    /** The connection sent to, or left, a room it has not joined. */
+    NOT_JOINED("not_joined"),
+    /** The server failed to handle a valid frame; the details stay in the server log. */
+    INTERNAL_ERROR("internal_error");
+
+    private final String wireName;
+
+    ErrorCode(String wireName) {
+        this.wireName = wireName;
+    }
+
+    /** The value of the {@code code} field in an {@code error} frame. */
+    public String wireName() {
+        return wireName;
+    }
+}

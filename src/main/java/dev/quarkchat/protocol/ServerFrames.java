@@ -1,0 +1,128 @@
+package dev.quarkchat.protocol;
+
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Collection;
+import java.util.Optional;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+
+/**
+ * Encodes every frame the server sends, as compact JSON text. Each broadcast is encoded once and the same
+ * string is written to every member. Field names and meaning are listed in {@code docs/protocol.md}.
+ */
+public final class ServerFrames {
+
+    /** Millisecond UTC timestamps, always with three fraction digits: {@code 2026-11-25T10:00:00.123Z}. */
+    private static final DateTimeFormatter TIMESTAMP = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'")
+            .withZone(ZoneOffset.UTC);
+
+    private static final JsonFactory JSON = new JsonFactory();
+
+    private ServerFrames() {
+    }
+
+    /** The first frame of every connection: who the server knows the client as. */
+    public static String welcome(String user) {
+        return write(json -> {
+            json.writeStringField("type", "welcome");
+            json.writeStringField("user", user);
+        });
+    }
+
+    public static String joined(String room, Collection<String> members, Optional<String> id) {
+        return write(json -> {
+            json.writeStringField("type", "joined");
+            json.writeStringField("room", room);
+            json.writeArrayFieldStart("members");
+            for (String member : members) {
+                json.writeString(member);
+            }
+            json.writeEndArray();
+            writeOptional(json, "id", id);
+        });
+    }
+
+    public static String left(String room, Optional<String> id) {
+        return write(json -> {
+            json.writeStringField("type", "left");
+            json.writeStringField("room", room);
+            writeOptional(json, "id", id);
+        });
+    }
+
+    public static String presence(String room, String user, PresenceEvent event) {
+        return write(json -> {
+            json.writeStringField("type", "presence");
+            json.writeStringField("room", room);
+            json.writeStringField("user", user);
+            json.writeStringField("event", event.wireName());
+        });
+    }
+
+    public static String message(String room, long seq, String from, String text, Instant ts, Optional<String> id) {
+        return write(json -> {
+            json.writeStringField("type", "message");
+            json.writeStringField("room", room);
+            json.writeNumberField("seq", seq);
+            json.writeStringField("from", from);
+            json.writeStringField("text", text);
+            json.writeStringField("ts", TIMESTAMP.format(ts));
+            writeOptional(json, "id", id);
+        });
+    }
+
+    public static String error(ErrorCode code, String message, Optional<String> ref) {
+        return write(json -> {
+            json.writeStringField("type", "error");
+            json.writeStringField("code", code.wireName());
+            json.writeStringField("message", message);
+            writeOptional(json, "ref", ref);
+        });
+    }
+
+    private static void writeOptional(JsonGenerator json, String field, Optional<String> value) throws IOException {
+        if (value.isPresent()) {
+            json.writeStringField(field, value.get());
+        }
+    }
+
+    private static String write(FieldWriter fields) {
+        StringWriter out = new StringWriter();
+        try (JsonGenerator json = JSON.createGenerator(out)) {
+            json.writeStartObject();
+            fields.write(json);
+            json.writeEndObject();
+        } catch (IOException impossible) {
+            // A StringWriter does not fail; this only keeps the signature honest.
+            throw new UncheckedIOException(impossible);
+        }
+        return out.toString();
+    }
+
+    @FunctionalInterface
+    private interface FieldWriter {
+        void write(JsonGenerator json) throws IOException;
+    }
+
+    /** What a {@code presence} frame reports. */
+    public enum PresenceEvent {
+        JOIN("join"),
+        LEAVE("leave");
+
+        private final String wireName;
+
+        PresenceEvent(String wireName) {
+            this.wireName = wireName;
+        }
+
+        public String wireName() {
+            return wireName;
+        }
+    }
+}

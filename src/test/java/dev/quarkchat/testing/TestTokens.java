@@ -1,0 +1,89 @@
+package dev.quarkchat.testing;
+
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.NoSuchAlgorithmException;
+import java.security.PrivateKey;
+import java.time.Duration;
+import java.time.Instant;
+
+import org.eclipse.microprofile.config.ConfigProvider;
+import org.jose4j.jws.AlgorithmIdentifiers;
+import org.jose4j.jws.JsonWebSignature;
+import org.jose4j.jwt.JwtClaims;
+import org.jose4j.lang.JoseException;
+
+import io.smallrye.jwt.build.Jwt;
+import io.smallrye.jwt.util.KeyUtils;
+
+/**
+ * Real RS256 tokens for tests, signed with the key pair generated for this test run (and, for the
+ * rejection cases, with keys and claims the server must refuse).
+ */
+public final class TestTokens {
+
+    private static final Duration LIFETIME = Duration.ofMinutes(10);
+    /** Well past the verifier's default 60 s clock skew allowance. */
+    private static final Duration LONG_AGO = Duration.ofHours(1);
+
+    private TestTokens() {
+    }
+
+    public static String issuer() {
+        return ConfigProvider.getConfig().getValue("mp.jwt.verify.issuer", String.class);
+    }
+
+    public static String valid(String user) {
+        return Jwt.upn(user).issuer(issuer()).expiresIn(LIFETIME).sign();
+    }
+
+    public static String signedWithAnotherKey(String user) {
+        return Jwt.upn(user).issuer(issuer()).expiresIn(LIFETIME).sign(newKeyPair().getPrivate());
+    }
+
+    public static String expired(String user) {
+        Instant now = Instant.now();
+        return Jwt.upn(user).issuer(issuer()).issuedAt(now.minus(LONG_AGO.multipliedBy(2))).expiresAt(now.minus(LONG_AGO))
+                .sign();
+    }
+
+    public static String fromAnotherIssuer(String user) {
+        return Jwt.upn(user).issuer("https://attacker.example").expiresIn(LIFETIME).sign();
+    }
+
+    /** Signed with the right key by the right issuer, but with no {@code exp}: a token that never expires. */
+    public static String withoutExpiry(String user) {
+        JwtClaims claims = new JwtClaims();
+        claims.setIssuer(issuer());
+        claims.setClaim("upn", user);
+        claims.setIssuedAtToNow();
+        JsonWebSignature jws = new JsonWebSignature();
+        jws.setPayload(claims.toJson());
+        jws.setAlgorithmHeaderValue(AlgorithmIdentifiers.RSA_USING_SHA256);
+        jws.setKey(signingKey());
+        try {
+            return jws.getCompactSerialization();
+        } catch (JoseException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static PrivateKey signingKey() {
+        String pem = ConfigProvider.getConfig().getValue("smallrye.jwt.sign.key", String.class);
+        try {
+            return KeyUtils.decodePrivateKey(pem);
+        } catch (Exception e) {
+            throw new IllegalStateException("The test signing key is not a PEM private key", e);
+        }
+    }
+
+    public static KeyPair newKeyPair() {
+        try {
+            KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+            generator.initialize(2048);
+            return generator.generateKeyPair();
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
