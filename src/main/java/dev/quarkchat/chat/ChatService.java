@@ -72,9 +72,11 @@ public class ChatService {
         if (decision.unexpected()) {
             LOG.warnf(failure, "Unexpected transport failure on connection %s", connection.id());
         } else {
-            LOG.debugf("Closing connection %s with %d: %s", connection.id(), decision.code(), failure.toString());
+            LOG.debugf("Transport failure on connection %s (%s): %s", connection.id(), decision.reason(), failure.toString());
         }
-        sender.close(connection, decision.code(), decision.reason());
+        if (decision.code() != TransportErrors.NONE) {
+            sender.close(connection, decision.code(), decision.reason());
+        }
     }
 
     /** The socket is gone: the user leaves every room it was in and no state of it remains. */

@@ -87,6 +87,11 @@ final class Room {
         }
     }
 
+    /** How many connections are members; a user may have several. */
+    synchronized int connectionCount() {
+        return members.size();
+    }
+
     /** The member user names, in the order they arrived. */
     synchronized List<String> memberNames() {
         return new ArrayList<>(connectionsByUser.keySet());

@@ -74,6 +74,12 @@ public class RoomRegistry {
         return room == null ? List.of() : room.memberNames();
     }
 
+    /** How many connections are members of a room; zero if the room has no members. */
+    public int connectionCount(String roomName) {
+        Room room = rooms.get(roomName);
+        return room == null ? 0 : room.connectionCount();
+    }
+
     private void leaveRoom(ChatSession session, String roomName, Optional<String> id, boolean reply) {
         Room room = rooms.get(roomName);
         if (room.leave(session, id, reply)) {

@@ -1,12 +1,22 @@
 package dev.quarkchat.chat;
 
-import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
+import java.io.IOException;
+
 import dev.quarkchat.protocol.CloseCodes;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
+import io.vertx.core.http.HttpClosedException;
 
 /** Maps a failure reported by the WebSocket transport to the close code the client gets. */
 final class TransportErrors {
 
-    /** How to close the connection, and whether the failure is one we did not expect. */
+    /** The connection is already gone: there is nobody to send a close frame to. */
+    static final short NONE = 0;
+
+    /**
+     * How to end the connection, and whether the failure is one we did not expect.
+     *
+     * @param code the close code to send, or {@link #NONE}
+     */
     record CloseDecision(short code, String reason, boolean unexpected) {
     }
 
@@ -14,26 +24,19 @@ final class TransportErrors {
     }
 
     static CloseDecision classify(Throwable failure) {
-        if (failure instanceof CorruptedWebSocketFrameException corrupted) {
-            // Netty's frame decoder: a frame over the size limit (1009), invalid UTF-8 (1007), or a protocol error (1002).
-            short code = (short) corrupted.closeStatus().code();
-            return new CloseDecision(code, reasonFor(code), false);
+        if (failure instanceof HttpClosedException || failure instanceof IOException) {
+            // The peer closed or reset the TCP connection: routine for mobile clients and crashed browsers.
+            return new CloseDecision(NONE, "connection lost", false);
+        }
+        if (failure instanceof CorruptedWebSocketFrameException) {
+            // Netty's frame decoder refused a frame (over max-frame-size, or malformed); Vert.x drops the TCP
+            // connection at once, without a close frame.
+            return new CloseDecision(NONE, "frame refused by the decoder", false);
         }
         if (failure instanceof IllegalStateException && String.valueOf(failure.getMessage()).contains("max message size")) {
-            // Vert.x reports a reassembled (fragmented) message over the size limit this way.
-            return new CloseDecision(CloseCodes.MESSAGE_TOO_BIG, reasonFor(CloseCodes.MESSAGE_TOO_BIG), false);
+            // Vert.x reports a message (one frame or reassembled fragments) over max-message-size this way.
+            return new CloseDecision(CloseCodes.MESSAGE_TOO_BIG, "message too big", false);
         }
         return new CloseDecision(CloseCodes.INTERNAL_ERROR, "internal error", true);
-    }
-
-    private static String reasonFor(short code) {
-        switch (code) {
-            case CloseCodes.MESSAGE_TOO_BIG:
-                return "message too big";
-            case CloseCodes.INVALID_PAYLOAD:
-                return "text frame is not valid UTF-8";
-            default:
-                return "protocol error";
-        }
     }
 }

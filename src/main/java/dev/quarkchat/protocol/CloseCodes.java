@@ -8,8 +8,6 @@ public final class CloseCodes {
 
     /** The client sent a binary frame; the protocol is JSON text frames only. */
     public static final short UNSUPPORTED_DATA = 1003;
-    /** A text frame was not valid UTF-8. */
-    public static final short INVALID_PAYLOAD = 1007;
     /** A frame or a reassembled message was larger than the configured maximum. */
     public static final short MESSAGE_TOO_BIG = 1009;
     /** The server hit an unexpected condition on this connection. */

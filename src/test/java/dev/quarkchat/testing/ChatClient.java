@@ -14,6 +14,8 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
+import org.awaitility.core.ConditionTimeoutException;
+
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -113,8 +115,13 @@ public final class ChatClient implements AutoCloseable {
 
     /** Waits until the server has sent a frame that matches, and returns the first such frame. */
     public JsonObject awaitFrame(Predicate<JsonObject> matches) {
-        return await().atMost(TIMEOUT)
-                .until(() -> frames.stream().filter(matches).findFirst().orElse(null), Objects::nonNull);
+        try {
+            return await().atMost(TIMEOUT)
+                    .until(() -> frames.stream().filter(matches).findFirst().orElse(null), Objects::nonNull);
+        } catch (ConditionTimeoutException timeout) {
+            throw new AssertionError("No matching frame within " + TIMEOUT + "; socket closed: " + socket.isClosed()
+                    + " (status " + socket.closeStatusCode() + "); received: " + frames, timeout);
+        }
     }
 
     /** Waits for the {@code message} frame this client's own {@code send} with that id produced. */

@@ -1,0 +1,178 @@
+package dev.quarkchat.testing;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Optional;
+
+/**
+ * A WebSocket client written by hand on a plain TCP socket, for what well-behaved clients never do: write
+ * continuation frames, invalid UTF-8, oversized frames; or stop reading and answering pings. Every read
+ * waits at most {@link #TIMEOUT}.
+ */
+public final class RawWebSocket implements AutoCloseable {
+
+    public static final int OPCODE_CONTINUATION = 0x0;
+    public static final int OPCODE_TEXT = 0x1;
+    public static final int OPCODE_BINARY = 0x2;
+    public static final int OPCODE_CLOSE = 0x8;
+    public static final int OPCODE_PING = 0x9;
+    public static final int OPCODE_PONG = 0xA;
+    public static final Duration TIMEOUT = ChatClient.TIMEOUT;
+
+    private static final int SWITCHING_PROTOCOLS = 101;
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final Socket socket;
+    private final DataInputStream in;
+    private final OutputStream out;
+
+    /** One frame as received. */
+    public record Frame(int opcode, boolean fin, byte[] payload) {
+        public String text() {
+            return new String(payload, StandardCharsets.UTF_8);
+        }
+
+        /** The status code of a close frame. */
+        public int closeCode() {
+            return ((payload[0] & 0xFF) << 8) | (payload[1] & 0xFF);
+        }
+    }
+
+    private RawWebSocket(Socket socket) throws IOException {
+        this.socket = socket;
+        this.socket.setSoTimeout((int) TIMEOUT.toMillis());
+        this.in = new DataInputStream(socket.getInputStream());
+        this.out = socket.getOutputStream();
+    }
+
+    /** Performs the opening handshake on {@code /chat} with {@code Authorization: Bearer <token>}. */
+    public static RawWebSocket connect(URI base, String token) throws IOException {
+        RawWebSocket raw = new RawWebSocket(new Socket(base.getHost(), base.getPort()));
+        byte[] key = new byte[16];
+        RANDOM.nextBytes(key);
+        String request = "GET /chat HTTP/1.1\r\n"
+                + "Host: " + base.getHost() + ":" + base.getPort() + "\r\n"
+                + "Upgrade: websocket\r\n"
+                + "Connection: Upgrade\r\n"
+                + "Sec-WebSocket-Key: " + Base64.getEncoder().encodeToString(key) + "\r\n"
+                + "Sec-WebSocket-Version: 13\r\n"
+                + "Authorization: Bearer " + token + "\r\n\r\n";
+        raw.out.write(request.getBytes(StandardCharsets.US_ASCII));
+        raw.out.flush();
+        String head = raw.readHttpHead();
+        if (!head.startsWith("HTTP/1.1 " + SWITCHING_PROTOCOLS)) {
+            raw.close();
+            throw new IOException("Upgrade refused: " + head.lines().findFirst().orElse(""));
+        }
+        return raw;
+    }
+
+    /** Writes one client frame, masked as RFC 6455 requires of clients. */
+    public void writeFrame(int opcode, boolean fin, byte[] payload) throws IOException {
+        ByteArrayOutputStream frame = new ByteArrayOutputStream();
+        frame.write((fin ? 0x80 : 0) | opcode);
+        if (payload.length < 126) {
+            frame.write(0x80 | payload.length);
+        } else if (payload.length <= 0xFFFF) {
+            frame.write(0x80 | 126);
+            frame.write(payload.length >>> 8);
+            frame.write(payload.length & 0xFF);
+        } else {
+            frame.write(0x80 | 127);
+            for (int shift = 56; shift >= 0; shift -= 8) {
+                frame.write((int) ((long) payload.length >>> shift) & 0xFF);
+            }
+        }
+        byte[] mask = new byte[4];
+        RANDOM.nextBytes(mask);
+        frame.write(mask);
+        for (int i = 0; i < payload.length; i++) {
+            frame.write(payload[i] ^ mask[i % 4]);
+        }
+        out.write(frame.toByteArray());
+        out.flush();
+    }
+
+    public void writeText(String text) throws IOException {
+        writeFrame(OPCODE_TEXT, true, text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Reads the next frame from the server, waiting at most {@link #TIMEOUT}. */
+    public Frame readFrame() throws IOException {
+        int first = in.readUnsignedByte();
+        int second = in.readUnsignedByte();
+        long length = second & 0x7F;
+        if (length == 126) {
+            length = in.readUnsignedShort();
+        } else if (length == 127) {
+            length = in.readLong();
+        }
+        byte[] payload = new byte[Math.toIntExact(length)];
+        in.readFully(payload);
+        return new Frame(first & 0x0F, (first & 0x80) != 0, payload);
+    }
+
+    /** Reads frames until a text frame that contains {@code fragment}, and returns it. */
+    public String readTextContaining(String fragment) throws IOException {
+        while (true) {
+            Frame frame = readFrame();
+            if (frame.opcode() == OPCODE_TEXT && frame.text().contains(fragment)) {
+                return frame.text();
+            }
+            if (frame.opcode() == OPCODE_CLOSE) {
+                throw new EOFException("Closed with " + frame.closeCode() + " while waiting for " + fragment);
+            }
+        }
+    }
+
+    /** Reads frames until the server's close frame, and returns its status code. */
+    public int readCloseCode() throws IOException {
+        while (true) {
+            Frame frame = readFrame();
+            if (frame.opcode() == OPCODE_CLOSE) {
+                return frame.closeCode();
+            }
+        }
+    }
+
+    /**
+     * Reads frames until the server ends the connection: returns the close frame's code, or empty when the
+     * server dropped the TCP connection without a close frame. Fails if nothing ends within {@link #TIMEOUT}.
+     */
+    public Optional<Integer> readUntilEnd() throws IOException {
+        try {
+            return Optional.of(readCloseCode());
+        } catch (SocketTimeoutException stillOpen) {
+            throw stillOpen;
+        } catch (IOException dropped) {
+            return Optional.empty();
+        }
+    }
+
+    private String readHttpHead() throws IOException {
+        ByteArrayOutputStream head = new ByteArrayOutputStream();
+        int matched = 0;
+        byte[] end = { '\r', '\n', '\r', '\n' };
+        while (matched < end.length) {
+            int next = in.readUnsignedByte();
+            head.write(next);
+            matched = next == end[matched] ? matched + 1 : (next == end[0] ? 1 : 0);
+        }
+        return head.toString(StandardCharsets.US_ASCII);
+    }
+
+    @Override
+    public void close() throws IOException {
+        socket.close();
+    }
+}
