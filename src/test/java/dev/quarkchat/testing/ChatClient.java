@@ -34,6 +34,8 @@ import io.vertx.core.json.JsonObject;
 public final class ChatClient implements AutoCloseable {
 
     public static final Duration TIMEOUT = Duration.ofSeconds(10);
+    /** Frames arrive within milliseconds on loopback: look often, so that a suite of hundreds stays quick. */
+    private static final Duration POLL_INTERVAL = Duration.ofMillis(5);
 
     private final WebSocket socket;
     private final WebSocketClient client;
@@ -116,7 +118,7 @@ public final class ChatClient implements AutoCloseable {
     /** Waits until the server has sent a frame that matches, and returns the first such frame. */
     public JsonObject awaitFrame(Predicate<JsonObject> matches) {
         try {
-            return await().atMost(TIMEOUT)
+            return await().atMost(TIMEOUT).pollDelay(Duration.ZERO).pollInterval(POLL_INTERVAL)
                     .until(() -> frames.stream().filter(matches).findFirst().orElse(null), Objects::nonNull);
         } catch (ConditionTimeoutException timeout) {
             throw new AssertionError("No matching frame within " + TIMEOUT + "; socket closed: " + socket.isClosed()

@@ -1,0 +1,112 @@
+package dev.quarkchat;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import dev.quarkchat.testing.ChatClient;
+import dev.quarkchat.testing.PackagedApp;
+import dev.quarkchat.testing.TestTokens;
+import io.smallrye.jwt.build.Jwt;
+import io.vertx.core.Vertx;
+
+/**
+ * The production build, started as an operator starts it: it needs a real key and issuer, refuses bad
+ * configuration with the property's name, and has no dev token route.
+ */
+class ProductionBuildIT {
+
+    private static final String ISSUER = "https://issuer.production.test";
+    private static final Path KEY_FILE = Path.of("target", "production-it-public-key.pem");
+
+    private static KeyPair keys;
+    private static Vertx vertx;
+
+    @BeforeAll
+    static void writeOperatorKey() throws IOException {
+        keys = TestTokens.newKeyPair();
+        String pem = "-----BEGIN PUBLIC KEY-----\n" + Base64.getMimeEncoder().encodeToString(keys.getPublic().getEncoded())
+                + "\n-----END PUBLIC KEY-----\n";
+        Files.writeString(KEY_FILE, pem);
+        vertx = Vertx.vertx();
+    }
+
+    @AfterAll
+    static void closeVertx() {
+        vertx.close();
+    }
+
+    @Test
+    void withoutAKeyItRefusesToStartAndSaysWhatToSet() throws Exception {
+        try (PackagedApp app = PackagedApp.start("no-key", Map.of("mp.jwt.verify.issuer", ISSUER))) {
+            assertThat(app.awaitExit()).isNotZero();
+            assertThat(app.output()).contains("No JWT verification key is configured")
+                    .contains("mp.jwt.verify.publickey.location");
+        }
+    }
+
+    @Test
+    void withoutAnIssuerItRefusesToStart() throws Exception {
+        try (PackagedApp app = PackagedApp.start("no-issuer", Map.of("mp.jwt.verify.publickey.location", keyLocation()))) {
+            assertThat(app.awaitExit()).isNotZero();
+            assertThat(app.output()).contains("mp.jwt.verify.issuer");
+        }
+    }
+
+    @ParameterizedTest(name = "{0}={1}")
+    @CsvSource({
+            "chat.default-room, Not A Room",
+            "chat.default-room, -starts-with-a-dash",
+            "chat.max-text-length, 0",
+            "chat.max-text-length, 100000",
+            "chat.max-text-length, many",
+    })
+    void badChatSettingsStopItAtStartupNamingTheProperty(String property, String value) throws Exception {
+        Map<String, String> settings = operatorSettings();
+        settings.put(property, value);
+        try (PackagedApp app = PackagedApp.start("bad-" + property, settings)) {
+            assertThat(app.awaitExit()).isNotZero();
+            assertThat(app.output()).contains(property);
+        }
+    }
+
+    @Test
+    void withAnOperatorKeyItServesTheChatAndNoDevTokens() throws Exception {
+        try (PackagedApp app = PackagedApp.start("operator-key", operatorSettings()).awaitListening()) {
+            given().baseUri(app.baseUri().toString()).queryParam("user", "x").when().get("/dev/token")
+                    .then().statusCode(404);
+            assertThat(ChatClient.rejectedStatus(vertx, app.baseUri(), ChatClient.options(app.baseUri()))).isEqualTo(401);
+
+            String token = Jwt.upn("operator-alice").issuer(ISSUER).expiresIn(600).sign(keys.getPrivate());
+            try (ChatClient client = ChatClient.connect(vertx, app.baseUri(), token)) {
+                client.send("lobby", "hello from production", "prod-1");
+                assertThat(client.awaitMessage("prod-1").getString("from")).isEqualTo("operator-alice");
+            }
+            assertThat(app.output()).doesNotContain(token);
+        }
+    }
+
+    private static Map<String, String> operatorSettings() {
+        Map<String, String> settings = new HashMap<>();
+        settings.put("mp.jwt.verify.publickey.location", keyLocation());
+        settings.put("mp.jwt.verify.issuer", ISSUER);
+        return settings;
+    }
+
+    private static String keyLocation() {
+        return KEY_FILE.toAbsolutePath().toString();
+    }
+}

@@ -1,0 +1,52 @@
+package dev.quarkchat.auth;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
+
+import java.net.URI;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+
+import dev.quarkchat.testing.ChatClient;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.vertx.core.Vertx;
+
+/** {@code GET /dev/token}: dev and test builds hand out tokens (ProductionBuildIT checks prod has none). */
+@QuarkusTest
+class DevTokenRouteTest {
+
+    @TestHTTPResource("/")
+    URI base;
+
+    @Inject
+    Vertx vertx;
+
+    @Test
+    void theTokenOpensTheChatAsThatUser() {
+        String token = given().queryParam("user", "dev.user_1").when().get("/dev/token")
+                .then().statusCode(200).header("Cache-Control", "no-store").contentType(containsString("text/plain"))
+                .extract().asString();
+
+        try (ChatClient client = ChatClient.connect(vertx, base, token)) {
+            assertThat(client.framesOfType("welcome").get(0).getString("user")).isEqualTo("dev.user_1");
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = { "", "has space", "semi;colon", "<script>", "a-name-that-is-far-too-long-to-be-a-user-name-in-this-chat-service" })
+    void aBadUserNameGets400(String user) {
+        given().queryParam("user", user).when().get("/dev/token")
+                .then().statusCode(400).body(containsString("user must be"));
+    }
+
+    @Test
+    void aMissingUserNameGets400() {
+        given().when().get("/dev/token").then().statusCode(400);
+    }
+}

@@ -1,0 +1,63 @@
+package dev.quarkchat.protocol;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Optional;
+
+import org.junit.jupiter.api.Test;
+
+/** The decoder alone; FrameValidationTest covers the same rules end to end over a socket. */
+class CommandDecoderTest {
+
+    private static final int MAX_TEXT_LENGTH = 10;
+
+    private final CommandDecoder decoder = new CommandDecoder(MAX_TEXT_LENGTH);
+
+    @Test
+    void decodesEachCommand() throws RejectedFrameException {
+        assertThat(decoder.decode("{\"type\":\"join\",\"room\":\"general\"}"))
+                .isEqualTo(new ClientCommand.Join("general", Optional.empty()));
+        assertThat(decoder.decode("{\"room\":\"general\",\"type\":\"leave\",\"id\":\"l1\"}"))
+                .isEqualTo(new ClientCommand.Leave("general", Optional.of("l1")));
+        assertThat(decoder.decode("{\"type\":\"send\",\"room\":\"general\",\"text\":\"hi \\\"you\\\"\",\"id\":\"s1\"}"))
+                .isEqualTo(new ClientCommand.Send("general", "hi \"you\"", Optional.of("s1")));
+    }
+
+    @Test
+    void nullFieldsCountAsAbsentAndUnknownFieldsAreSkipped() throws RejectedFrameException {
+        assertThat(decoder.decode("{\"type\":\"join\",\"room\":\"a\",\"id\":null,\"extra\":{\"x\":[1,2,{\"y\":null}]}}"))
+                .isEqualTo(new ClientCommand.Join("a", Optional.empty()));
+    }
+
+    @Test
+    void textLengthCountsCodePoints() throws RejectedFrameException {
+        String tenEmoji = "\uD83C\uDF89".repeat(MAX_TEXT_LENGTH);
+        assertThat(decoder.decode(send(tenEmoji))).isInstanceOf(ClientCommand.Send.class);
+        assertThatThrownBy(() -> decoder.decode(send(tenEmoji + "!")))
+                .isInstanceOfSatisfying(RejectedFrameException.class,
+                        rejected -> assertThat(rejected.code()).isEqualTo(ErrorCode.INVALID_TEXT));
+    }
+
+    @Test
+    void theErrorMessageNeverEchoesTheInput() {
+        assertThatThrownBy(() -> decoder.decode("{\"type\":\"join\",\"room\":<secret-token>}"))
+                .isInstanceOfSatisfying(RejectedFrameException.class, rejected -> {
+                    assertThat(rejected.code()).isEqualTo(ErrorCode.INVALID_JSON);
+                    assertThat(rejected.getMessage()).doesNotContain("secret").doesNotContain("line:");
+                });
+    }
+
+    @Test
+    void theRefIsTheIdOfTheRefusedFrame() {
+        assertThatThrownBy(() -> decoder.decode("{\"type\":\"send\",\"room\":\"UPPER\",\"text\":\"x\",\"id\":\"abc\"}"))
+                .isInstanceOfSatisfying(RejectedFrameException.class, rejected -> {
+                    assertThat(rejected.code()).isEqualTo(ErrorCode.INVALID_ROOM);
+                    assertThat(rejected.ref()).contains("abc");
+                });
+    }
+
+    private static String send(String text) {
+        return "{\"type\":\"send\",\"room\":\"a\",\"text\":\"" + text + "\"}";
+    }
+}

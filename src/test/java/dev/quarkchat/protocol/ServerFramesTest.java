@@ -1,0 +1,43 @@
+package dev.quarkchat.protocol;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+import org.junit.jupiter.api.Test;
+
+import io.vertx.core.json.JsonObject;
+
+class ServerFramesTest {
+
+    @Test
+    void textIsForwardedExactlyAsGivenWhateverItContains() {
+        String text = "quote \" backslash \\ newline \n tab \t nul \u0000 emoji \uD83D\uDE00 <b>html</b>";
+
+        JsonObject message = new JsonObject(ServerFrames.message("r", 7, "ann", text, Instant.EPOCH, Optional.of("i")));
+
+        assertThat(message.getString("text")).isEqualTo(text);
+        assertThat(message.getLong("seq")).isEqualTo(7L);
+        assertThat(message.getString("id")).isEqualTo("i");
+    }
+
+    @Test
+    void timestampsAlwaysCarryMilliseconds() {
+        JsonObject message = new JsonObject(
+                ServerFrames.message("r", 1, "ann", "x", Instant.parse("2026-11-25T10:00:00Z"), Optional.empty()));
+
+        assertThat(message.getString("ts")).isEqualTo("2026-11-25T10:00:00.000Z");
+        assertThat(message.containsKey("id")).isFalse();
+    }
+
+    @Test
+    void joinedListsMembersAndErrorsCarryTheirRef() {
+        assertThat(new JsonObject(ServerFrames.joined("r", List.of("a", "b"), Optional.empty())).getJsonArray("members")
+                .getList()).containsExactly("a", "b");
+        JsonObject error = new JsonObject(ServerFrames.error(ErrorCode.NOT_JOINED, "join first", Optional.of("x-1")));
+        assertThat(error.getString("code")).isEqualTo("not_joined");
+        assertThat(error.getString("ref")).isEqualTo("x-1");
+    }
+}

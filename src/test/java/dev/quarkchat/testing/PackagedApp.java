@@ -1,0 +1,100 @@
+package dev.quarkchat.testing;
+
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The packaged production build ({@code target/quarkus-app/quarkus-run.jar}) run as a separate process, the
+ * way an operator runs it, with its console output kept in a file under {@code target/}.
+ */
+public final class PackagedApp implements AutoCloseable {
+
+    private static final Path JAR = Path.of("target", "quarkus-app", "quarkus-run.jar");
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+
+    private final Process process;
+    private final Path output;
+    private final int port;
+
+    private PackagedApp(Process process, Path output, int port) {
+        this.process = process;
+        this.output = output;
+        this.port = port;
+    }
+
+    /** Starts the jar on a free port with the given system properties. */
+    public static PackagedApp start(String name, Map<String, String> properties) {
+        int port = freePort();
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("-Dquarkus.http.port=" + port);
+        properties.forEach((key, value) -> command.add("-D" + key + "=" + value));
+        command.add("-jar");
+        command.add(JAR.toString());
+        Path output = Path.of("target", "packaged-app-" + name + ".log");
+        try {
+            Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile()).start();
+            return new PackagedApp(process, output, port);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot start " + JAR + " (run ./mvnw verify, which packages it first)", e);
+        }
+    }
+
+    /** Waits until the HTTP server listens; fails early if the process dies. */
+    public PackagedApp awaitListening() {
+        await().atMost(START_TIMEOUT).pollInterval(Duration.ofMillis(100)).until(() -> {
+            if (!process.isAlive()) {
+                throw new AssertionError("The service exited with " + process.exitValue() + ":\n" + output());
+            }
+            return output().contains("Listening on");
+        });
+        return this;
+    }
+
+    /** Waits for the process to end by itself and returns its exit code. */
+    public int awaitExit() throws InterruptedException {
+        if (!process.waitFor(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+            throw new AssertionError("The service did not exit within " + START_TIMEOUT + ":\n" + output());
+        }
+        return process.exitValue();
+    }
+
+    public String output() {
+        try {
+            return Files.readString(output);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public URI baseUri() {
+        return URI.create("http://localhost:" + port + "/");
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+        }
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
