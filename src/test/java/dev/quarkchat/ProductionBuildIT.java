@@ -11,7 +11,6 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -21,7 +20,6 @@ import dev.quarkchat.testing.ChatClient;
 import dev.quarkchat.testing.PackagedApp;
 import dev.quarkchat.testing.TestTokens;
 import io.smallrye.jwt.build.Jwt;
-import io.vertx.core.Vertx;
 
 /**
  * The production build, started as an operator starts it: it needs a real key and issuer, refuses bad
@@ -33,7 +31,6 @@ class ProductionBuildIT {
     private static final Path KEY_FILE = Path.of("target", "production-it-public-key.pem");
 
     private static KeyPair keys;
-    private static Vertx vertx;
 
     @BeforeAll
     static void writeOperatorKey() throws IOException {
@@ -41,12 +38,6 @@ class ProductionBuildIT {
         String pem = "-----BEGIN PUBLIC KEY-----\n" + Base64.getMimeEncoder().encodeToString(keys.getPublic().getEncoded())
                 + "\n-----END PUBLIC KEY-----\n";
         Files.writeString(KEY_FILE, pem);
-        vertx = Vertx.vertx();
-    }
-
-    @AfterAll
-    static void closeVertx() {
-        vertx.close();
     }
 
     @Test
@@ -88,10 +79,10 @@ class ProductionBuildIT {
         try (PackagedApp app = PackagedApp.start("operator-key", operatorSettings()).awaitListening()) {
             given().baseUri(app.baseUri().toString()).queryParam("user", "x").when().get("/dev/token")
                     .then().statusCode(404);
-            assertThat(ChatClient.rejectedStatus(vertx, app.baseUri(), ChatClient.options(app.baseUri()))).isEqualTo(401);
+            assertThat(ChatClient.rejectedStatus(ChatClient.handshake(app.baseUri()))).isEqualTo(401);
 
             String token = Jwt.upn("operator-alice").issuer(ISSUER).expiresIn(600).sign(keys.getPrivate());
-            try (ChatClient client = ChatClient.connect(vertx, app.baseUri(), token)) {
+            try (ChatClient client = ChatClient.connect(app.baseUri(), token)) {
                 client.send("lobby", "hello from production", "prod-1");
                 assertThat(client.awaitMessage("prod-1").getString("from")).isEqualTo("operator-alice");
             }

@@ -40,6 +40,7 @@ public class ChatService {
     /** A signed-in user connected: greet it and put it in the default room. */
     public void connected(WebSocketConnection connection, String user) {
         ChatSession session = sessions.open(connection, user);
+        LOG.debugf("Connection %s opened for %s", connection.id(), user);
         sender.send(connection, ServerFrames.welcome(user));
         defaultRoom.ifPresent(room -> rooms.join(session, room, Optional.empty()));
     }
@@ -81,6 +82,7 @@ public class ChatService {
 
     /** The socket is gone: the user leaves every room it was in and no state of it remains. */
     public void disconnected(WebSocketConnection connection) {
+        LOG.debugf("Connection %s closed", connection.id());
         sessions.close(connection).ifPresent(rooms::leaveAll);
     }
 

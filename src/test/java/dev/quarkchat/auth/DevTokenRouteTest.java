@@ -15,7 +15,6 @@ import org.junit.jupiter.api.Test;
 import dev.quarkchat.testing.ChatClient;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.vertx.core.Vertx;
 
 /** {@code GET /dev/token}: dev and test builds hand out tokens (ProductionBuildIT checks prod has none). */
 @QuarkusTest
@@ -24,8 +23,6 @@ class DevTokenRouteTest {
     @TestHTTPResource("/")
     URI base;
 
-    @Inject
-    Vertx vertx;
 
     @Test
     void theTokenOpensTheChatAsThatUser() {
@@ -33,7 +30,7 @@ class DevTokenRouteTest {
                 .then().statusCode(200).header("Cache-Control", "no-store").contentType(containsString("text/plain"))
                 .extract().asString();
 
-        try (ChatClient client = ChatClient.connect(vertx, base, token)) {
+        try (ChatClient client = ChatClient.connect(base, token)) {
             assertThat(client.framesOfType("welcome").get(0).getString("user")).isEqualTo("dev.user_1");
         }
     }

@@ -24,8 +24,6 @@ import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.websockets.next.BasicWebSocketConnector;
 import io.quarkus.websockets.next.WebSocketClientConnection;
-import io.vertx.core.Vertx;
-import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
 
 /** Who may open a chat connection: a valid token in the Authorization header or the subprotocol carrier. */
@@ -38,8 +36,6 @@ class HandshakeAuthenticationTest {
     @TestHTTPResource("/")
     URI base;
 
-    @Inject
-    Vertx vertx;
 
     @Inject
     BasicWebSocketConnector connector;
@@ -62,26 +58,27 @@ class HandshakeAuthenticationTest {
     @ParameterizedTest(name = "{0}: 401")
     @MethodSource("refusedAuthorizationHeaders")
     void anUpgradeWithoutAValidTokenGets401(String description, Function<String, String> authorization) {
-        WebSocketConnectOptions options = ChatClient.options(base);
+        ChatClient.Handshake handshake = ChatClient.handshake(base);
         String header = authorization.apply("mallory");
         if (header != null) {
-            options.addHeader("Authorization", header);
+            handshake.header("Authorization", header);
         }
 
-        assertThat(ChatClient.rejectedStatus(vertx, base, options)).isEqualTo(UNAUTHORIZED);
+        assertThat(ChatClient.rejectedStatus(handshake)).isEqualTo(UNAUTHORIZED);
     }
 
     @Test
     void aTokenInTheQueryStringIsIgnored() {
         String token = TestTokens.valid("mallory");
-        WebSocketConnectOptions options = ChatClient.options(base).setURI("/chat?access_token=" + token + "&token=" + token);
+        ChatClient.Handshake handshake = ChatClient.handshake(base)
+                .pathAndQuery("/chat?access_token=" + token + "&token=" + token);
 
-        assertThat(ChatClient.rejectedStatus(vertx, base, options)).isEqualTo(UNAUTHORIZED);
+        assertThat(ChatClient.rejectedStatus(handshake)).isEqualTo(UNAUTHORIZED);
     }
 
     @Test
     void aValidTokenInTheAuthorizationHeaderOpensTheChat() {
-        try (ChatClient client = ChatClient.connect(vertx, base, TestTokens.valid("alice"))) {
+        try (ChatClient client = ChatClient.connect(base, TestTokens.valid("alice"))) {
             assertThat(client.framesOfType("welcome")).singleElement()
                     .satisfies(welcome -> assertThat(welcome.getString("user")).isEqualTo("alice"));
         }
@@ -89,10 +86,10 @@ class HandshakeAuthenticationTest {
 
     @Test
     void browsersCarryTheTokenInTheSubprotocolHeader() {
-        WebSocketConnectOptions options = ChatClient.options(base)
-                .setSubProtocols(List.of(CARRIER, carried("Bearer " + TestTokens.valid("browser-bob"))));
+        ChatClient.Handshake handshake = ChatClient.handshake(base)
+                .subprotocols(CARRIER, carried("Bearer " + TestTokens.valid("browser-bob")));
 
-        try (ChatClient client = ChatClient.open(vertx, base, options)) {
+        try (ChatClient client = ChatClient.open(handshake)) {
             JsonObject welcome = client.awaitFrame(frame -> "welcome".equals(frame.getString("type")));
             assertThat(welcome.getString("user")).isEqualTo("browser-bob");
             assertThat(client.subprotocol()).isEqualTo(CARRIER);
@@ -101,10 +98,10 @@ class HandshakeAuthenticationTest {
 
     @Test
     void aBadTokenInTheSubprotocolHeaderGets401() {
-        WebSocketConnectOptions options = ChatClient.options(base)
-                .setSubProtocols(List.of(CARRIER, carried("Bearer " + TestTokens.expired("browser-bob"))));
+        ChatClient.Handshake handshake = ChatClient.handshake(base)
+                .subprotocols(CARRIER, carried("Bearer " + TestTokens.expired("browser-bob")));
 
-        assertThat(ChatClient.rejectedStatus(vertx, base, options)).isEqualTo(UNAUTHORIZED);
+        assertThat(ChatClient.rejectedStatus(handshake)).isEqualTo(UNAUTHORIZED);
     }
 
     @Test
@@ -115,8 +112,14 @@ class HandshakeAuthenticationTest {
                 .onTextMessage((ignored, text) -> received.add(text))
                 .connectAndAwait();
         try {
-            await().atMost(ChatClient.TIMEOUT).until(() -> received.stream().anyMatch(text -> text.contains("\"welcome\"")));
-            assertThat(new JsonObject(received.get(0)).getString("user")).isEqualTo("quinn");
+            // Not the welcome: the Vert.x client under this connector may drop a frame that comes with the
+            // handshake answer (see ChatClient), so ask for a reply instead.
+            connection.sendTextAndAwait(new JsonObject().put("type", "send").put("room", "lobby").put("text", "hi")
+                    .put("id", "q-1").encode());
+            await().atMost(ChatClient.TIMEOUT).until(() -> received.stream().anyMatch(text -> text.contains("\"q-1\"")));
+            JsonObject echo = received.stream().map(JsonObject::new).filter(frame -> "q-1".equals(frame.getString("id")))
+                    .findFirst().orElseThrow();
+            assertThat(echo.getString("from")).isEqualTo("quinn");
         } finally {
             connection.closeAndAwait();
         }

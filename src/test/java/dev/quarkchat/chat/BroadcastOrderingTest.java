@@ -19,7 +19,6 @@ import dev.quarkchat.testing.ChatClient;
 import dev.quarkchat.testing.TestTokens;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 
 /** Many people talking at once: every member gets every message exactly once, all in the same seq order. */
@@ -33,15 +32,13 @@ class BroadcastOrderingTest {
     @TestHTTPResource("/")
     URI base;
 
-    @Inject
-    Vertx vertx;
 
     @Test
     void concurrentSendersProduceOneGapFreeSequenceSeenIdenticallyByEveryMember() throws Exception {
         List<ChatClient> clients = new ArrayList<>();
         try {
             for (int i = 0; i < CLIENTS; i++) {
-                clients.add(ChatClient.connect(vertx, base, TestTokens.valid("talker-" + i)).join(ROOM));
+                clients.add(ChatClient.connect(base, TestTokens.valid("talker-" + i)).join(ROOM));
             }
 
             CompletableFuture<?>[] senders = IntStream.range(0, CLIENTS)

@@ -15,7 +15,6 @@ import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
-import io.vertx.core.Vertx;
 
 /** {@code chat.default-room} set to an empty value: connections start in no room at all. */
 @QuarkusTest
@@ -32,15 +31,13 @@ class DefaultRoomDisabledTest {
     @TestHTTPResource("/")
     URI base;
 
-    @Inject
-    Vertx vertx;
 
     @Inject
     RoomRegistry rooms;
 
     @Test
     void aNewConnectionJoinsNoRoom() {
-        try (ChatClient client = ChatClient.connect(vertx, base, TestTokens.valid("loner"))) {
+        try (ChatClient client = ChatClient.connect(base, TestTokens.valid("loner"))) {
             client.send("lobby", "anyone?", "nobody-1");
 
             assertThat(client.awaitError("nobody-1").getString("code")).isEqualTo("not_joined");

@@ -14,7 +14,6 @@ import dev.quarkchat.testing.ChatClient;
 import dev.quarkchat.testing.TestTokens;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 
 /** Who is in a room: presence events on join, leave and disconnect, per user rather than per connection. */
@@ -24,8 +23,6 @@ class PresenceTest {
     @TestHTTPResource("/")
     URI base;
 
-    @Inject
-    Vertx vertx;
 
     @Inject
     RoomRegistry rooms;
@@ -85,6 +82,6 @@ class PresenceTest {
     }
 
     private ChatClient connect(String user) {
-        return ChatClient.connect(vertx, base, TestTokens.valid(user));
+        return ChatClient.connect(base, TestTokens.valid(user));
     }
 }

@@ -14,7 +14,6 @@ import dev.quarkchat.testing.ChatClient;
 import dev.quarkchat.testing.TestTokens;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 
 /** Joining rooms and talking in them; see docs/protocol.md, "Client frames" and "Server frames". */
@@ -24,8 +23,6 @@ class RoomMessagingTest {
     @TestHTTPResource("/")
     URI base;
 
-    @Inject
-    Vertx vertx;
 
     @Test
     void everyConnectionStartsInTheLobbyAndHearsEveryoneThere() {
@@ -123,6 +120,6 @@ class RoomMessagingTest {
     }
 
     private ChatClient connect(String user) {
-        return ChatClient.connect(vertx, base, TestTokens.valid(user));
+        return ChatClient.connect(base, TestTokens.valid(user));
     }
 }
