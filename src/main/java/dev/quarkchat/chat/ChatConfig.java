@@ -20,12 +20,24 @@ public interface ChatConfig {
     /** Longest text a {@code send} may carry, in Unicode code points, so that frames stay small. */
     int MAX_TEXT_LENGTH_CEILING = 16_000;
 
+    /** Room for at least one largest message (16 KiB) and its JSON envelope. */
+    long MIN_PENDING_BYTES = 65_536;
+
     /**
      * The room every new connection joins on its own, so that the classic "everyone sees everyone's messages"
      * chat works without a single {@code join}. Set it to an empty value to disable it.
      */
     @WithDefault("lobby")
     Optional<@Pattern(regexp = RoomName.REGEX, message = "must be a valid room name: " + RoomName.REGEX) String> defaultRoom();
+
+    /**
+     * The most outbound data, in bytes, queued for one connection and not yet written to its socket. A client
+     * that stops reading reaches it once its TCP buffers are full; its socket is then dropped (close code 1013
+     * offered) and counted in {@code chat_sockets_dropped_total{reason="slow_consumer"}}.
+     */
+    @WithDefault("1048576")
+    @Min(MIN_PENDING_BYTES)
+    long maxPendingBytes();
 
     /** The longest message text accepted, in Unicode code points; longer ones are refused with {@code invalid_text}. */
     @WithDefault("4000")

@@ -2,11 +2,12 @@ package dev.quarkchat.chat;
 
 import jakarta.inject.Inject;
 
-import io.quarkus.security.identity.SecurityIdentity;
+import io.quarkus.websockets.next.CloseReason;
 import io.quarkus.websockets.next.OnBinaryMessage;
 import io.quarkus.websockets.next.OnClose;
 import io.quarkus.websockets.next.OnError;
 import io.quarkus.websockets.next.OnOpen;
+import io.quarkus.websockets.next.OnPongMessage;
 import io.quarkus.websockets.next.OnTextMessage;
 import io.quarkus.websockets.next.WebSocket;
 import io.quarkus.websockets.next.WebSocketConnection;
@@ -15,25 +16,23 @@ import io.vertx.core.buffer.Buffer;
 
 /**
  * The {@code /chat} WebSocket. The HTTP upgrade is authenticated before this class sees a connection (see
- * {@code quarkus.http.auth.permission.chat} in application.properties); every callback runs on the
- * connection's event loop, one at a time, and hands over to {@link ChatService}.
+ * {@code quarkus.http.auth.permission.chat} in application.properties, and {@link ConnectionHandshake});
+ * every callback runs on the connection's event loop, one at a time, and hands over to {@link ChatService}.
  */
 @WebSocket(path = "/chat")
 public class ChatEndpoint {
 
     private final ChatService chat;
-    private final SecurityIdentity identity;
 
     @Inject
-    ChatEndpoint(ChatService chat, SecurityIdentity identity) {
+    ChatEndpoint(ChatService chat) {
         this.chat = chat;
-        this.identity = identity;
     }
 
     @OnOpen
     @NonBlocking
     void onOpen(WebSocketConnection connection) {
-        chat.connected(connection, identity.getPrincipal().getName());
+        chat.connected(connection);
     }
 
     @OnTextMessage
@@ -48,6 +47,12 @@ public class ChatEndpoint {
         chat.receivedBinary(connection);
     }
 
+    @OnPongMessage
+    @NonBlocking
+    void onPong(Buffer data, WebSocketConnection connection) {
+        chat.ponged(connection);
+    }
+
     @OnError
     @NonBlocking
     void onError(Throwable failure, WebSocketConnection connection) {
@@ -56,7 +61,7 @@ public class ChatEndpoint {
 
     @OnClose
     @NonBlocking
-    void onClose(WebSocketConnection connection) {
-        chat.disconnected(connection);
+    void onClose(WebSocketConnection connection, CloseReason reason) {
+        chat.disconnected(connection, reason);
     }
 }

@@ -1,17 +1,20 @@
 package dev.quarkchat.chat;
 
 import java.util.Optional;
+import java.util.OptionalInt;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
+import dev.quarkchat.metrics.ChatMetrics;
 import dev.quarkchat.protocol.ClientCommand;
 import dev.quarkchat.protocol.CloseCodes;
 import dev.quarkchat.protocol.CommandDecoder;
 import dev.quarkchat.protocol.ErrorCode;
 import dev.quarkchat.protocol.RejectedFrameException;
 import dev.quarkchat.protocol.ServerFrames;
+import io.quarkus.websockets.next.CloseReason;
 import io.quarkus.websockets.next.WebSocketConnection;
 
 /**
@@ -26,67 +29,81 @@ public class ChatService {
     private final ChatSessions sessions;
     private final RoomRegistry rooms;
     private final FrameSender sender;
+    private final ChatMetrics metrics;
     private final CommandDecoder decoder;
     private final Optional<String> defaultRoom;
 
-    ChatService(ChatSessions sessions, RoomRegistry rooms, FrameSender sender, ChatConfig config) {
+    ChatService(ChatSessions sessions, RoomRegistry rooms, FrameSender sender, ChatMetrics metrics, ChatConfig config) {
         this.sessions = sessions;
         this.rooms = rooms;
         this.sender = sender;
+        this.metrics = metrics;
         this.decoder = new CommandDecoder(config.maxTextLength());
         this.defaultRoom = config.defaultRoom();
     }
 
     /** A signed-in user connected: greet it and put it in the default room. */
-    public void connected(WebSocketConnection connection, String user) {
-        ChatSession session = sessions.open(connection, user);
-        LOG.debugf("Connection %s opened for %s", connection.id(), user);
-        sender.send(connection, ServerFrames.welcome(user));
+    public void connected(WebSocketConnection connection) {
+        ChatSession session = sessions.open(connection);
+        metrics.connectionOpened();
+        LOG.debugf("Connection %s opened for %s", connection.id(), session.user());
+        sender.send(session, ServerFrames.welcome(session.user()));
         defaultRoom.ifPresent(room -> rooms.join(session, room, Optional.empty()));
     }
 
     /** A complete text message arrived (continuation frames already reassembled). */
     public void received(WebSocketConnection connection, String frame) {
+        long receivedAt = System.nanoTime();
+        metrics.messageReceived();
         Optional<ChatSession> session = sessions.find(connection);
         if (session.isEmpty()) {
             return; // the socket is already closing
         }
+        session.get().markSeen();
         try {
-            execute(session.get(), decoder.decode(frame));
+            execute(session.get(), decoder.decode(frame), receivedAt);
         } catch (RejectedFrameException rejected) {
-            sender.send(connection, ServerFrames.error(rejected.code(), rejected.getMessage(), rejected.ref()));
+            reject(session.get(), rejected.code(), rejected.getMessage(), rejected.ref());
         } catch (RuntimeException unexpected) {
             LOG.errorf(unexpected, "Failed to handle a frame on connection %s", connection.id());
-            sender.send(connection, ServerFrames.error(ErrorCode.INTERNAL_ERROR, "the server failed to handle this frame",
-                    Optional.empty()));
+            reject(session.get(), ErrorCode.INTERNAL_ERROR, "the server failed to handle this frame", Optional.empty());
         }
+    }
+
+    /** A pong answered the server's ping: the client is alive. */
+    public void ponged(WebSocketConnection connection) {
+        sessions.find(connection).ifPresent(ChatSession::markSeen);
     }
 
     /** A binary message arrived: the protocol has none, so the connection is closed with 1003. */
     public void receivedBinary(WebSocketConnection connection) {
-        sender.close(connection, CloseCodes.UNSUPPORTED_DATA, "binary frames are not supported, send JSON text");
+        sessions.find(connection).ifPresent(session -> sender.close(session, DisconnectReason.PROTOCOL_VIOLATION,
+                CloseCodes.UNSUPPORTED_DATA, "binary frames are not supported, send JSON text"));
     }
 
-    /** The transport failed on this connection (bad frame, oversized message, invalid UTF-8, reset). */
+    /** The transport failed on this connection (oversized message, bad frame, reset). */
     public void transportFailed(WebSocketConnection connection, Throwable failure) {
         TransportErrors.CloseDecision decision = TransportErrors.classify(failure);
         if (decision.unexpected()) {
             LOG.warnf(failure, "Unexpected transport failure on connection %s", connection.id());
         } else {
-            LOG.debugf("Transport failure on connection %s (%s): %s", connection.id(), decision.reason(), failure.toString());
+            LOG.debugf("Transport failure on connection %s (%s): %s", connection.id(), decision.text(), failure.toString());
         }
-        if (decision.code() != TransportErrors.NONE) {
-            sender.close(connection, decision.code(), decision.reason());
-        }
+        decision.closeWith().ifPresent(reason -> sessions.find(connection)
+                .ifPresent(session -> sender.close(session, reason, decision.code(), decision.text())));
     }
 
     /** The socket is gone: the user leaves every room it was in and no state of it remains. */
-    public void disconnected(WebSocketConnection connection) {
-        LOG.debugf("Connection %s closed", connection.id());
-        sessions.close(connection).ifPresent(rooms::leaveAll);
+    public void disconnected(WebSocketConnection connection, CloseReason closeReason) {
+        sessions.close(connection).ifPresent(session -> {
+            DisconnectReason reason = session.serverEndReason().orElseGet(() -> clientSide(closeReason));
+            LOG.debugf("Connection %s closed: %s", connection.id(), reason.label());
+            metrics.connectionClosed(reason);
+            rooms.leaveAll(session);
+        });
     }
 
-    private void execute(ChatSession session, ClientCommand command) throws RejectedFrameException {
+    private void execute(ChatSession session, ClientCommand command, long receivedAt) throws RejectedFrameException {
         if (command instanceof ClientCommand.Join join) {
             rooms.join(session, join.room(), join.id());
         } else if (command instanceof ClientCommand.Leave leave) {
@@ -94,10 +111,25 @@ public class ChatService {
                 throw notJoined(leave);
             }
         } else if (command instanceof ClientCommand.Send send) {
-            if (!rooms.post(session, send.room(), send.text(), send.id())) {
+            OptionalInt members = rooms.post(session, send.room(), send.text(), send.id());
+            if (members.isEmpty()) {
                 throw notJoined(send);
             }
+            metrics.messagesDelivered(members.getAsInt());
+            metrics.broadcastFinished(receivedAt);
         }
+    }
+
+    private void reject(ChatSession session, ErrorCode code, String message, Optional<String> ref) {
+        metrics.messageRejected(code);
+        sender.send(session, ServerFrames.error(code, message, ref));
+    }
+
+    /** Why a connection the server did not end has ended: a close frame from the client, or none at all. */
+    private static DisconnectReason clientSide(CloseReason closeReason) {
+        boolean withoutCloseFrame = closeReason == null || closeReason.getCode() == CloseReason.ABNORMAL.getCode()
+                || closeReason.getCode() == CloseReason.EMPTY.getCode();
+        return withoutCloseFrame ? DisconnectReason.CONNECTION_LOST : DisconnectReason.CLIENT_CLOSED;
     }
 
     private static RejectedFrameException notJoined(ClientCommand command) {

@@ -1,19 +1,31 @@
 package dev.quarkchat.chat;
 
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 import io.quarkus.websockets.next.WebSocketConnection;
+import io.vertx.core.http.HttpConnection;
 
-/** One open connection of a signed-in user, and the rooms it has joined. */
+/**
+ * One open connection of a signed-in user: the rooms it has joined, when it last showed it was alive, and
+ * how much outbound data is queued for it and not yet written to its socket.
+ */
 public final class ChatSession {
 
     private final WebSocketConnection connection;
+    private final HttpConnection transport;
     private final String user;
     private final Set<String> rooms = ConcurrentHashMap.newKeySet();
+    private final AtomicLong pendingBytes = new AtomicLong();
+    private final AtomicReference<DisconnectReason> serverEndReason = new AtomicReference<>();
+    private volatile long lastSeenNanos = System.nanoTime();
 
-    ChatSession(WebSocketConnection connection, String user) {
+    ChatSession(WebSocketConnection connection, HttpConnection transport, String user) {
         this.connection = connection;
+        this.transport = transport;
         this.user = user;
     }
 
@@ -33,5 +45,49 @@ public final class ChatSession {
     /** Names of the rooms this connection has joined. */
     public Set<String> rooms() {
         return rooms;
+    }
+
+    /** Records a sign of life: a pong or any frame from the client. */
+    void markSeen() {
+        lastSeenNanos = System.nanoTime();
+    }
+
+    /** Nanoseconds since the client last showed it was alive, as of {@code nowNanos} ({@link System#nanoTime()}). */
+    public long nanosSinceSeen(long nowNanos) {
+        return nowNanos - lastSeenNanos;
+    }
+
+    /** Adds (or, negative, removes) queued outbound bytes and returns the new total. */
+    long addPendingBytes(long delta) {
+        return pendingBytes.addAndGet(delta);
+    }
+
+    /** Outbound bytes handed to the socket and not yet written out. */
+    public long pendingBytes() {
+        return pendingBytes.get();
+    }
+
+    /**
+     * Marks that the server is ending this connection, and why.
+     *
+     * @return false if the server was already ending it, so the caller must not act twice
+     */
+    boolean markEndedByServer(DisconnectReason reason) {
+        return serverEndReason.compareAndSet(null, reason);
+    }
+
+    /** Why the server ended this connection, if it did. */
+    Optional<DisconnectReason> serverEndReason() {
+        return Optional.ofNullable(serverEndReason.get());
+    }
+
+    /** Whether the server has started to end this connection; nothing more is sent to it then. */
+    boolean isEnding() {
+        return serverEndReason.get() != null;
+    }
+
+    /** Closes the TCP connection at once, without a close handshake that a dead peer would never answer. */
+    void closeTransport() {
+        transport.close();
     }
 }

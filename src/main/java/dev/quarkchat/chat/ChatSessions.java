@@ -1,5 +1,7 @@
 package dev.quarkchat.chat;
 
+import java.util.Collection;
+import java.util.Collections;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -14,8 +16,9 @@ public class ChatSessions {
 
     private final Map<String, ChatSession> byConnectionId = new ConcurrentHashMap<>();
 
-    ChatSession open(WebSocketConnection connection, String user) {
-        ChatSession session = new ChatSession(connection, user);
+    ChatSession open(WebSocketConnection connection) {
+        ChatSession session = new ChatSession(connection, ConnectionHandshake.transport(connection),
+                ConnectionHandshake.user(connection));
         byConnectionId.put(connection.id(), session);
         return session;
     }
@@ -26,6 +29,11 @@ public class ChatSessions {
 
     Optional<ChatSession> close(WebSocketConnection connection) {
         return Optional.ofNullable(byConnectionId.remove(connection.id()));
+    }
+
+    /** A live view of every open session, for sweeps; it never blocks writers. */
+    public Collection<ChatSession> all() {
+        return Collections.unmodifiableCollection(byConnectionId.values());
     }
 
     /** How many connections hold chat state now. */

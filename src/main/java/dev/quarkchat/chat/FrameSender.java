@@ -4,34 +4,82 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
+import dev.quarkchat.metrics.ChatMetrics;
 import io.quarkus.websockets.next.CloseReason;
-import io.quarkus.websockets.next.WebSocketConnection;
 
 /**
  * Queues frames on connections without waiting for them to be written, so that neither the caller's event
- * loop nor a room's broadcast ever blocks on a slow socket.
+ * loop nor a room's broadcast ever blocks on a slow socket, and ends connections.
+ * <p>
+ * Every queued frame counts against its connection until the socket has written it out. A client that
+ * stops reading lets that count grow; past {@code chat.max-pending-bytes} its socket is dropped, so one
+ * stuck reader can neither grow the server's memory without bound nor hold up its rooms.
  */
 @ApplicationScoped
 public class FrameSender {
 
     private static final Logger LOG = Logger.getLogger(FrameSender.class);
+    /** RFC 6455 "try again later": the server will not keep queueing for this client. */
+    private static final short CLOSE_TRY_AGAIN_LATER = 1013;
 
-    /** Queues one text frame; a connection that closed meanwhile simply misses it. */
-    public void send(WebSocketConnection connection, String frame) {
-        connection.sendText(frame).subscribe().with(
-                written -> {
-                },
-                failure -> LOG.debugf("Frame not written to %s: %s", connection.id(), failure.toString()));
+    private final long maxPendingBytes;
+    private final ChatMetrics metrics;
+
+    FrameSender(ChatConfig config, ChatMetrics metrics) {
+        this.maxPendingBytes = config.maxPendingBytes();
+        this.metrics = metrics;
+    }
+
+    /** Queues one text frame; a connection that is closing simply misses it. */
+    void send(ChatSession to, OutboundFrame frame) {
+        if (to.isEnding()) {
+            return;
+        }
+        if (to.addPendingBytes(frame.bytes()) > maxPendingBytes) {
+            to.addPendingBytes(-frame.bytes());
+            drop(to, DisconnectReason.SLOW_CONSUMER);
+            return;
+        }
+        to.connection().sendText(frame.text()).subscribe().with(
+                written -> to.addPendingBytes(-frame.bytes()),
+                failure -> {
+                    to.addPendingBytes(-frame.bytes());
+                    LOG.debugf("Frame not written to %s: %s", to.id(), failure.toString());
+                });
+    }
+
+    void send(ChatSession to, String frame) {
+        send(to, OutboundFrame.of(frame));
     }
 
     /** Starts the closing handshake with a documented close code. */
-    public void close(WebSocketConnection connection, short code, String reason) {
-        if (connection.isClosed()) {
+    void close(ChatSession session, DisconnectReason reason, short code, String text) {
+        if (!session.markEndedByServer(reason) || session.connection().isClosed()) {
             return;
         }
-        connection.close(new CloseReason(code, reason)).subscribe().with(
+        session.connection().close(new CloseReason(code, text)).subscribe().with(
                 closed -> {
                 },
-                failure -> LOG.debugf("Close of %s failed: %s", connection.id(), failure.toString()));
+                failure -> LOG.debugf("Close of %s failed: %s", session.id(), failure.toString()));
+    }
+
+    /**
+     * Drops a socket that is dead ({@link DisconnectReason#PONG_TIMEOUT}) or does not read
+     * ({@link DisconnectReason#SLOW_CONSUMER}) without waiting for a close handshake it would never answer.
+     * A slow reader is first offered close code 1013, which reaches it only if it still has room to read.
+     */
+    public void drop(ChatSession session, DisconnectReason reason) {
+        if (!session.markEndedByServer(reason)) {
+            return;
+        }
+        metrics.socketDropped(reason);
+        LOG.debugf("Dropping connection %s of %s: %s", session.id(), session.user(), reason.label());
+        if (reason == DisconnectReason.SLOW_CONSUMER) {
+            session.connection().close(new CloseReason(CLOSE_TRY_AGAIN_LATER, "slow consumer")).subscribe().with(
+                    closed -> {
+                    },
+                    failure -> LOG.debugf("Close frame to %s not written: %s", session.id(), failure.toString()));
+        }
+        session.closeTransport();
     }
 }

@@ -54,7 +54,7 @@ final class Room {
                 broadcastExcept(session, ServerFrames.presence(name, session.user(), PresenceEvent.JOIN));
             }
         }
-        sender.send(session.connection(), ServerFrames.joined(name, connectionsByUser.keySet(), id));
+        sender.send(session, ServerFrames.joined(name, connectionsByUser.keySet(), id));
         return true;
     }
 
@@ -73,18 +73,23 @@ final class Room {
             }
         }
         if (reply) {
-            sender.send(session.connection(), ServerFrames.left(name, id));
+            sender.send(session, ServerFrames.left(name, id));
         }
         retired = members.isEmpty();
         return retired;
     }
 
-    /** Gives the message the room's next {@code seq} and queues it for every member, the sender included. */
-    synchronized void post(ChatSession from, String text, Optional<String> id, Instant now) {
-        String frame = ServerFrames.message(name, ++lastSeq, from.user(), text, now, id);
+    /**
+     * Gives the message the room's next {@code seq} and queues it for every member, the sender included.
+     *
+     * @return how many connections it was queued for
+     */
+    synchronized int post(ChatSession from, String text, Optional<String> id, Instant now) {
+        OutboundFrame frame = OutboundFrame.of(ServerFrames.message(name, ++lastSeq, from.user(), text, now, id));
         for (ChatSession member : members.values()) {
-            sender.send(member.connection(), frame);
+            sender.send(member, frame);
         }
+        return members.size();
     }
 
     /** How many connections are members; a user may have several. */
@@ -97,10 +102,11 @@ final class Room {
         return new ArrayList<>(connectionsByUser.keySet());
     }
 
-    private void broadcastExcept(ChatSession excluded, String frame) {
+    private void broadcastExcept(ChatSession excluded, String text) {
+        OutboundFrame frame = OutboundFrame.of(text);
         for (ChatSession member : members.values()) {
             if (member != excluded) {
-                sender.send(member.connection(), frame);
+                sender.send(member, frame);
             }
         }
     }

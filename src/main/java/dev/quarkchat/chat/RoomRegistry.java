@@ -3,6 +3,7 @@ package dev.quarkchat.chat;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
@@ -54,13 +55,12 @@ public class RoomRegistry {
         }
     }
 
-    /** @return false if the session is not a member of that room */
-    boolean post(ChatSession session, String roomName, String text, Optional<String> id) {
+    /** @return how many connections the message was queued for, or empty if the session is not a member */
+    OptionalInt post(ChatSession session, String roomName, String text, Optional<String> id) {
         if (!session.rooms().contains(roomName)) {
-            return false;
+            return OptionalInt.empty();
         }
-        rooms.get(roomName).post(session, text, id, Instant.now());
-        return true;
+        return OptionalInt.of(rooms.get(roomName).post(session, text, id, Instant.now()));
     }
 
     /** How many rooms have at least one member. */

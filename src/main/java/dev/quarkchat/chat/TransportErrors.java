@@ -1,23 +1,26 @@
 package dev.quarkchat.chat;
 
 import java.io.IOException;
+import java.util.Optional;
 
 import dev.quarkchat.protocol.CloseCodes;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.vertx.core.http.HttpClosedException;
 
-/** Maps a failure reported by the WebSocket transport to the close code the client gets. */
+/** Maps a failure reported by the WebSocket transport to how the connection ends. */
 final class TransportErrors {
-
-    /** The connection is already gone: there is nobody to send a close frame to. */
-    static final short NONE = 0;
 
     /**
      * How to end the connection, and whether the failure is one we did not expect.
      *
-     * @param code the close code to send, or {@link #NONE}
+     * @param closeWith the reason to close with, or empty when the connection is already gone
+     * @param code the close code to send, when there is one
      */
-    record CloseDecision(short code, String reason, boolean unexpected) {
+    record CloseDecision(Optional<DisconnectReason> closeWith, short code, String text, boolean unexpected) {
+
+        static CloseDecision alreadyGone(String text) {
+            return new CloseDecision(Optional.empty(), (short) 0, text, false);
+        }
     }
 
     private TransportErrors() {
@@ -26,17 +29,19 @@ final class TransportErrors {
     static CloseDecision classify(Throwable failure) {
         if (failure instanceof HttpClosedException || failure instanceof IOException) {
             // The peer closed or reset the TCP connection: routine for mobile clients and crashed browsers.
-            return new CloseDecision(NONE, "connection lost", false);
+            return CloseDecision.alreadyGone("connection lost");
         }
         if (failure instanceof CorruptedWebSocketFrameException) {
             // Netty's frame decoder refused a frame (over max-frame-size, or malformed); Vert.x drops the TCP
             // connection at once, without a close frame.
-            return new CloseDecision(NONE, "frame refused by the decoder", false);
+            return CloseDecision.alreadyGone("frame refused by the decoder");
         }
         if (failure instanceof IllegalStateException && String.valueOf(failure.getMessage()).contains("max message size")) {
             // Vert.x reports a message (one frame or reassembled fragments) over max-message-size this way.
-            return new CloseDecision(CloseCodes.MESSAGE_TOO_BIG, "message too big", false);
+            return new CloseDecision(Optional.of(DisconnectReason.PROTOCOL_VIOLATION), CloseCodes.MESSAGE_TOO_BIG,
+                    "message too big", false);
         }
-        return new CloseDecision(CloseCodes.INTERNAL_ERROR, "internal error", true);
+        return new CloseDecision(Optional.of(DisconnectReason.SERVER_ERROR), CloseCodes.INTERNAL_ERROR, "internal error",
+                true);
     }
 }

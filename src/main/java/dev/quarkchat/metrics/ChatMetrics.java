@@ -1,0 +1,109 @@
+package dev.quarkchat.metrics;
+
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import dev.quarkchat.chat.DisconnectReason;
+import dev.quarkchat.protocol.ErrorCode;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+
+/**
+ * The chat's own counters and timers, exposed at {@code /q/metrics}. Every labelled series is created at
+ * start with a zero, so that {@code rate()} and alert rules see it before the first event; labels come from
+ * fixed enums only (never user or room names), so cardinality stays bounded.
+ */
+@ApplicationScoped
+public class ChatMetrics {
+
+    /** Bucket bounds of the broadcast histogram: from a fraction of a millisecond to a second. */
+    private static final Duration[] BROADCAST_BUCKETS = {
+            Duration.ofNanos(100_000), Duration.ofNanos(250_000), Duration.ofNanos(500_000), Duration.ofMillis(1),
+            Duration.ofMillis(2), Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25),
+            Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500),
+            Duration.ofSeconds(1) };
+
+    private final Counter connectionsOpened;
+    private final Map<DisconnectReason, Counter> connectionsClosed = new EnumMap<>(DisconnectReason.class);
+    private final Map<DisconnectReason, Counter> socketsDropped = new EnumMap<>(DisconnectReason.class);
+    private final Map<HandshakeRejection, Counter> handshakesRejected = new EnumMap<>(HandshakeRejection.class);
+    private final Counter messagesReceived;
+    private final Counter messagesDelivered;
+    private final Map<ErrorCode, Counter> messagesRejected = new EnumMap<>(ErrorCode.class);
+    private final Timer broadcastDuration;
+
+    ChatMetrics(MeterRegistry registry) {
+        connectionsOpened = Counter.builder("chat.connections.opened")
+                .description("WebSocket connections accepted").register(registry);
+        for (DisconnectReason reason : DisconnectReason.values()) {
+            connectionsClosed.put(reason, Counter.builder("chat.connections.closed")
+                    .description("WebSocket connections ended, by reason").tag("reason", reason.label()).register(registry));
+        }
+        for (DisconnectReason reason : new DisconnectReason[] { DisconnectReason.PONG_TIMEOUT,
+                DisconnectReason.SLOW_CONSUMER }) {
+            socketsDropped.put(reason, Counter.builder("chat.sockets.dropped")
+                    .description("Sockets the server dropped without a close handshake, by reason")
+                    .tag("reason", reason.label()).register(registry));
+        }
+        for (HandshakeRejection reason : HandshakeRejection.values()) {
+            handshakesRejected.put(reason, Counter.builder("chat.handshakes.rejected")
+                    .description("WebSocket upgrades refused before the connection opened, by reason")
+                    .tag("reason", reason.label()).register(registry));
+        }
+        messagesReceived = Counter.builder("chat.messages.received")
+                .description("Text frames received from clients").register(registry);
+        messagesDelivered = Counter.builder("chat.messages.delivered")
+                .description("Chat messages queued for a room member (one per member per message)").register(registry);
+        for (ErrorCode code : ErrorCode.values()) {
+            messagesRejected.put(code, Counter.builder("chat.messages.rejected")
+                    .description("Client frames answered with an error frame, by error code")
+                    .tag("code", code.wireName()).register(registry));
+        }
+        broadcastDuration = Timer.builder("chat.broadcast.duration")
+                .description("From receipt of a send to its last write queued for the room's members")
+                .serviceLevelObjectives(BROADCAST_BUCKETS).register(registry);
+    }
+
+    public void connectionOpened() {
+        connectionsOpened.increment();
+    }
+
+    public void connectionClosed(DisconnectReason reason) {
+        connectionsClosed.get(reason).increment();
+    }
+
+    /** Counts a socket dropped for {@link DisconnectReason#PONG_TIMEOUT} or {@link DisconnectReason#SLOW_CONSUMER}. */
+    public void socketDropped(DisconnectReason reason) {
+        Counter counter = socketsDropped.get(reason);
+        if (counter == null) {
+            throw new IllegalArgumentException(reason + " is not a reason to drop a socket");
+        }
+        counter.increment();
+    }
+
+    public void handshakeRejected(HandshakeRejection reason) {
+        handshakesRejected.get(reason).increment();
+    }
+
+    public void messageReceived() {
+        messagesReceived.increment();
+    }
+
+    public void messagesDelivered(int members) {
+        messagesDelivered.increment(members);
+    }
+
+    public void messageRejected(ErrorCode code) {
+        messagesRejected.get(code).increment();
+    }
+
+    /** Records a broadcast that began at {@code receivedNanos} ({@link System#nanoTime()}) and just ended. */
+    public void broadcastFinished(long receivedNanos) {
+        broadcastDuration.record(System.nanoTime() - receivedNanos, TimeUnit.NANOSECONDS);
+    }
+}

@@ -1,0 +1,36 @@
+package dev.quarkchat.metrics;
+
+/** Why an upgrade to {@code /chat} was refused: the {@code reason} label of {@code chat_handshakes_rejected_total}. */
+public enum HandshakeRejection {
+
+    /** HTTP 401: no token, or one that is malformed, badly signed, expired or from another issuer. */
+    UNAUTHENTICATED("unauthenticated", 401),
+    /** HTTP 403: authenticated but not allowed (for example a browser origin not on the allow-list). */
+    FORBIDDEN("forbidden", 403),
+    /** HTTP 429: too many handshakes. */
+    RATE_LIMITED("rate_limited", 429),
+    /** Any other refusal (a malformed upgrade request, a server error). */
+    OTHER("other", 0);
+
+    private final String label;
+    private final int status;
+
+    HandshakeRejection(String label, int status) {
+        this.label = label;
+        this.status = status;
+    }
+
+    public String label() {
+        return label;
+    }
+
+    /** The reason for an HTTP status that answered an upgrade request instead of 101. */
+    public static HandshakeRejection forStatus(int status) {
+        for (HandshakeRejection rejection : values()) {
+            if (rejection.status == status) {
+                return rejection;
+            }
+        }
+        return OTHER;
+    }
+}

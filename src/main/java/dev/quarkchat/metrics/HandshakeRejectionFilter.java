@@ -1,0 +1,48 @@
+package dev.quarkchat.metrics;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import io.quarkus.vertx.http.runtime.filters.Filters;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * Counts refused upgrades to {@code /chat}. Authentication refuses them before the WebSocket endpoint sees
+ * anything, so the count is taken where every answer passes: when the response headers are written.
+ */
+@ApplicationScoped
+class HandshakeRejectionFilter {
+
+    private static final String CHAT_PATH = "/chat";
+    private static final int SWITCHING_PROTOCOLS = 101;
+    /** Ahead of authentication, so that its refusals pass through here too. */
+    private static final int PRIORITY = 1_000;
+
+    private final ChatMetrics metrics;
+
+    HandshakeRejectionFilter(ChatMetrics metrics) {
+        this.metrics = metrics;
+    }
+
+    void register(@Observes Filters filters) {
+        filters.register(this::watch, PRIORITY);
+    }
+
+    private void watch(RoutingContext context) {
+        if (CHAT_PATH.equals(context.normalizedPath()) && isUpgrade(context)) {
+            context.addHeadersEndHandler(ignored -> {
+                int status = context.response().getStatusCode();
+                if (status != SWITCHING_PROTOCOLS) {
+                    metrics.handshakeRejected(HandshakeRejection.forStatus(status));
+                }
+            });
+        }
+        context.next();
+    }
+
+    private static boolean isUpgrade(RoutingContext context) {
+        String upgrade = context.request().getHeader(HttpHeaders.UPGRADE);
+        return upgrade != null && "websocket".equalsIgnoreCase(upgrade);
+    }
+}
