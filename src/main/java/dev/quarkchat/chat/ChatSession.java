@@ -8,6 +8,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import io.quarkus.websockets.next.WebSocketConnection;
 import io.vertx.core.http.HttpConnection;
+import io.vertx.core.net.impl.ConnectionBase;
 
 /**
  * One open connection of a signed-in user: the rooms it has joined, when it last showed it was alive, and
@@ -86,8 +87,17 @@ public final class ChatSession {
         return serverEndReason.get() != null;
     }
 
-    /** Closes the TCP connection at once, without a close handshake that a dead peer would never answer. */
+    /**
+     * Closes the TCP connection at once, without a close handshake that a dead peer would never answer and
+     * without flushing what a stuck reader would never read. Vert.x's public {@code HttpConnection.close()}
+     * does both for a WebSocket, so this closes the channel below Vert.x's handler, as Vert.x itself does when
+     * a closing handshake times out (Vert.x 4 internals; revisit on Vert.x 5).
+     */
     void closeTransport() {
-        transport.close();
+        if (transport instanceof ConnectionBase connection) {
+            connection.channelHandlerContext().close();
+        } else {
+            transport.close();
+        }
     }
 }

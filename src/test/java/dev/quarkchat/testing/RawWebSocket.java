@@ -5,6 +5,7 @@ import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.URI;
@@ -30,6 +31,8 @@ public final class RawWebSocket implements AutoCloseable {
     public static final Duration TIMEOUT = ChatClient.TIMEOUT;
 
     private static final int SWITCHING_PROTOCOLS = 101;
+    /** Leave the operating system's default receive buffer. */
+    private static final int DEFAULT_RECEIVE_BUFFER = 0;
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final Socket socket;
@@ -57,7 +60,20 @@ public final class RawWebSocket implements AutoCloseable {
 
     /** Performs the opening handshake on {@code /chat} with {@code Authorization: Bearer <token>}. */
     public static RawWebSocket connect(URI base, String token) throws IOException {
-        RawWebSocket raw = new RawWebSocket(new Socket(base.getHost(), base.getPort()));
+        return connect(base, token, DEFAULT_RECEIVE_BUFFER);
+    }
+
+    /**
+     * Like {@link #connect(URI, String)}, with a TCP receive buffer of the given size: a small one makes a
+     * client that stops reading push back on the server after little data.
+     */
+    public static RawWebSocket connect(URI base, String token, int receiveBufferBytes) throws IOException {
+        Socket socket = new Socket();
+        if (receiveBufferBytes != DEFAULT_RECEIVE_BUFFER) {
+            socket.setReceiveBufferSize(receiveBufferBytes);
+        }
+        socket.connect(new InetSocketAddress(base.getHost(), base.getPort()), (int) TIMEOUT.toMillis());
+        RawWebSocket raw = new RawWebSocket(socket);
         byte[] key = new byte[16];
         RANDOM.nextBytes(key);
         String request = "GET /chat HTTP/1.1\r\n"
