@@ -64,11 +64,14 @@ class ProductionBuildIT {
             "chat.max-text-length, 0",
             "chat.max-text-length, 100000",
             "chat.max-text-length, many",
+            "chat.max-pending-bytes, 1000",
+            "chat.keepalive.pong-timeout, 10s",
+            "chat.keepalive.pong-timeout, soon",
     })
     void badChatSettingsStopItAtStartupNamingTheProperty(String property, String value) throws Exception {
         Map<String, String> settings = operatorSettings();
         settings.put(property, value);
-        try (PackagedApp app = PackagedApp.start("bad-" + property, settings)) {
+        try (PackagedApp app = PackagedApp.start("bad-" + property + "-" + Math.abs(value.hashCode()), settings)) {
             assertThat(app.awaitExit()).isNotZero();
             assertThat(app.output()).contains(property);
         }

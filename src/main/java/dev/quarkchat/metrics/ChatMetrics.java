@@ -12,12 +12,14 @@ import dev.quarkchat.protocol.ErrorCode;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.quarkus.runtime.Startup;
 
 /**
- * The chat's own counters and timers, exposed at {@code /q/metrics}. Every labelled series is created at
- * start with a zero, so that {@code rate()} and alert rules see it before the first event; labels come from
+ * The chat's own counters and timers, exposed at {@code /q/metrics}. Every series is created at start
+ * with a zero (hence {@code @Startup}), so that {@code rate()} and alert rules see it before the first event; labels come from
  * fixed enums only (never user or room names), so cardinality stays bounded.
  */
+@Startup
 @ApplicationScoped
 public class ChatMetrics {
 

@@ -5,19 +5,16 @@ import java.util.Map;
 
 import io.quarkus.test.junit.QuarkusTestProfile;
 
-/** Keepalive and back-pressure settings small enough to watch them act within a test. */
+/** Keepalive settings short enough to watch them act within a test. */
 public class ShortTimeouts implements QuarkusTestProfile {
 
     static final Duration PING_INTERVAL = Duration.ofSeconds(1);
     static final Duration PONG_TIMEOUT = Duration.ofSeconds(2);
-    /** The smallest allowed: a few dozen 4000-character messages. */
-    static final long MAX_PENDING_BYTES = 65_536;
 
     @Override
     public Map<String, String> getConfigOverrides() {
         return Map.of(
                 "quarkus.websockets-next.server.auto-ping-interval", PING_INTERVAL.toMillis() + "ms",
-                "chat.keepalive.pong-timeout", PONG_TIMEOUT.toMillis() + "ms",
-                "chat.max-pending-bytes", Long.toString(MAX_PENDING_BYTES));
+                "chat.keepalive.pong-timeout", PONG_TIMEOUT.toMillis() + "ms");
     }
 }
