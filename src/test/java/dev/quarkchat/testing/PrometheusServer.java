@@ -5,15 +5,12 @@ import static org.awaitility.Awaitility.await;
 
 import java.io.File;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import io.vertx.core.json.JsonArray;
@@ -60,7 +57,7 @@ public final class PrometheusServer implements AutoCloseable {
                 "    static_configs:",
                 "      - targets: ['" + target.getHost() + ":" + target.getPort() + "']",
                 ""));
-        int port = freePort();
+        int port = LocalProcess.freePort();
         Path log = home.resolve("prometheus.log");
         Process process = new ProcessBuilder(binary.toString(), "--config.file=" + config,
                 "--storage.tsdb.path=" + data, "--web.listen-address=127.0.0.1:" + port)
@@ -99,10 +96,7 @@ public final class PrometheusServer implements AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
-        process.destroy();
-        if (!process.waitFor(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-        }
+        LocalProcess.stop(process, START_TIMEOUT);
     }
 
     private void awaitReady() {
@@ -133,11 +127,4 @@ public final class PrometheusServer implements AutoCloseable {
         return found.orElseThrow(() -> new AssertionError(name + ": " + INSTALL_HINT));
     }
 
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 }
