@@ -93,6 +93,22 @@ class ProductionBuildIT {
         }
     }
 
+    @Test
+    void onSigtermEveryClientGetsGoingAwayAndTheProcessExitsCleanly() throws Exception {
+        try (PackagedApp app = PackagedApp.start("sigterm", operatorSettings()).awaitListening()) {
+            String token = Jwt.upn("leaving").issuer(ISSUER).expiresIn(600).sign(keys.getPrivate());
+            try (ChatClient first = ChatClient.connect(app.baseUri(), token);
+                    ChatClient second = ChatClient.connect(app.baseUri(), token)) {
+                app.terminate();
+
+                assertThat(first.awaitClose()).isEqualTo(1001);
+                assertThat(second.awaitClose()).isEqualTo(1001);
+                assertThat(app.awaitExit()).as("exit code: 143 is the JVM's for SIGTERM").isIn(0, 143);
+                assertThat(app.output()).contains("quarkchat stopped in");
+            }
+        }
+    }
+
     private static Map<String, String> operatorSettings() {
         Map<String, String> settings = new HashMap<>();
         settings.put("mp.jwt.verify.publickey.location", keyLocation());

@@ -1,5 +1,6 @@
 package dev.quarkchat.chat;
 
+import java.time.Duration;
 import java.util.Optional;
 
 import jakarta.validation.constraints.Max;
@@ -38,6 +39,12 @@ public interface ChatConfig {
     @WithDefault("1048576")
     @Min(MIN_PENDING_BYTES)
     long maxPendingBytes();
+
+    /**
+     * How long a shutting-down instance waits for its close frames (1001) to be written before it exits.
+     */
+    @WithDefault("5s")
+    Duration shutdownCloseTimeout();
 
     /** The longest message text accepted, in Unicode code points; longer ones are refused with {@code invalid_text}. */
     @WithDefault("4000")

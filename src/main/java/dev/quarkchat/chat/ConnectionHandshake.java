@@ -10,7 +10,8 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpConnection;
 
 /**
- * The last step of an accepted upgrade: remembers who the user is and the connection's TCP transport, so
+ * The last step of an accepted upgrade: refuses it with 503 while the instance shuts down, else remembers
+ * who the user is and the connection's TCP transport, so
  * that the chat never needs a request context per frame and can drop a dead socket without a close
  * handshake. Authentication itself happened before (the {@code chat} HTTP permission in
  * application.properties); an anonymous identity here is refused all the same.
@@ -19,11 +20,21 @@ import io.vertx.core.http.HttpConnection;
 public class ConnectionHandshake implements HttpUpgradeCheck {
 
     private static final int UNAUTHORIZED = 401;
+    private static final int SERVICE_UNAVAILABLE = 503;
     private static final TypedKey<String> USER = new TypedKey<>("chat.user");
     private static final TypedKey<HttpConnection> TRANSPORT = new TypedKey<>("chat.transport");
 
+    private final ShutdownNotice shutdown;
+
+    ConnectionHandshake(ShutdownNotice shutdown) {
+        this.shutdown = shutdown;
+    }
+
     @Override
     public Uni<CheckResult> perform(HttpUpgradeContext context) {
+        if (shutdown.isDraining()) {
+            return CheckResult.rejectUpgrade(SERVICE_UNAVAILABLE);
+        }
         return context.securityIdentity().map(identity -> {
             if (identity == null || identity.isAnonymous()) {
                 return CheckResult.rejectUpgradeSync(UNAUTHORIZED);

@@ -17,7 +17,9 @@ public enum DisconnectReason {
     /** The client broke the protocol (binary frame, message too big); closed with 1003 or 1009. */
     PROTOCOL_VIOLATION("protocol_violation"),
     /** The server hit an unexpected failure on the connection; closed with 1011. */
-    SERVER_ERROR("server_error");
+    SERVER_ERROR("server_error"),
+    /** The server is shutting down; closed with 1001 so that the client reconnects elsewhere. */
+    SERVER_SHUTDOWN("server_shutdown");
 
     private final String label;
 

@@ -1,11 +1,14 @@
 package dev.quarkchat.chat;
 
+import java.util.Optional;
+
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
 import dev.quarkchat.metrics.ChatMetrics;
 import io.quarkus.websockets.next.CloseReason;
+import io.smallrye.mutiny.Uni;
 
 /**
  * Queues frames on connections without waiting for them to be written, so that neither the caller's event
@@ -54,13 +57,21 @@ public class FrameSender {
 
     /** Starts the closing handshake with a documented close code. */
     void close(ChatSession session, DisconnectReason reason, short code, String text) {
-        if (!session.markEndedByServer(reason) || session.connection().isClosed()) {
-            return;
-        }
-        session.connection().close(new CloseReason(code, text)).subscribe().with(
+        closing(session, reason, code, text).ifPresent(close -> close.subscribe().with(
                 closed -> {
                 },
-                failure -> LOG.debugf("Close of %s failed: %s", session.id(), failure.toString()));
+                failure -> LOG.debugf("Close of %s failed: %s", session.id(), failure.toString())));
+    }
+
+    /**
+     * The closing handshake with a documented close code, for the caller to run; empty if the server is
+     * already ending this connection or it is closed.
+     */
+    Optional<Uni<Void>> closing(ChatSession session, DisconnectReason reason, short code, String text) {
+        if (!session.markEndedByServer(reason) || session.connection().isClosed()) {
+            return Optional.empty();
+        }
+        return Optional.of(session.connection().close(new CloseReason(code, text)));
     }
 
     /**

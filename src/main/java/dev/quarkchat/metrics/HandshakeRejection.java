@@ -9,6 +9,8 @@ public enum HandshakeRejection {
     FORBIDDEN("forbidden", 403),
     /** HTTP 429: too many handshakes. */
     RATE_LIMITED("rate_limited", 429),
+    /** HTTP 503: the instance is shutting down. */
+    SHUTTING_DOWN("shutting_down", 503),
     /** Any other refusal (a malformed upgrade request, a server error). */
     OTHER("other", 0);
 

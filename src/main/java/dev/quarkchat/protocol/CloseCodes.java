@@ -6,6 +6,8 @@ package dev.quarkchat.protocol;
  */
 public final class CloseCodes {
 
+    /** The server is shutting down: reconnect, to another instance if there is one. */
+    public static final short GOING_AWAY = 1001;
     /** The client sent a binary frame; the protocol is JSON text frames only. */
     public static final short UNSUPPORTED_DATA = 1003;
     /** A frame or a reassembled message was larger than the configured maximum. */

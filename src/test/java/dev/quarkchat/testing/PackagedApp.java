@@ -14,12 +14,16 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The packaged production build ({@code target/quarkus-app/quarkus-run.jar}) run as a separate process, the
- * way an operator runs it, with its console output kept in a file under {@code target/}.
+ * The packaged production build run as a separate process, the way an operator runs it: the jar
+ * ({@code target/quarkus-app/quarkus-run.jar}), or with {@code -Dnative} the native executable. Its console
+ * output is kept in a file under {@code target/}.
  */
 public final class PackagedApp implements AutoCloseable {
 
     private static final Path JAR = Path.of("target", "quarkus-app", "quarkus-run.jar");
+    /** Failsafe passes both: with {@code -Dnative} the tests run the native executable instead of the jar. */
+    private static final boolean NATIVE = Boolean.getBoolean("quarkus.native.enabled");
+    private static final String NATIVE_EXECUTABLE = System.getProperty("native.image.path");
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
 
     private final Process process;
@@ -36,17 +40,23 @@ public final class PackagedApp implements AutoCloseable {
     public static PackagedApp start(String name, Map<String, String> properties) {
         int port = LocalProcess.freePort();
         List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        if (NATIVE) {
+            command.add(Path.of(NATIVE_EXECUTABLE).toAbsolutePath().toString());
+        } else {
+            command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        }
         command.add("-Dquarkus.http.port=" + port);
         properties.forEach((key, value) -> command.add("-D" + key + "=" + value));
-        command.add("-jar");
-        command.add(JAR.toString());
+        if (!NATIVE) {
+            command.add("-jar");
+            command.add(JAR.toString());
+        }
         Path output = Path.of("target", "packaged-app-" + name + ".log");
         try {
             Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile()).start();
             return new PackagedApp(process, output, port);
         } catch (IOException e) {
-            throw new UncheckedIOException("Cannot start " + JAR + " (run ./mvnw verify, which packages it first)", e);
+            throw new UncheckedIOException("Cannot start " + command.get(0) + " (run ./mvnw verify, which packages it first)", e);
         }
     }
 
@@ -59,6 +69,11 @@ public final class PackagedApp implements AutoCloseable {
             return output().contains("Listening on");
         });
         return this;
+    }
+
+    /** Sends SIGTERM, as Kubernetes does to stop a pod, without waiting for the process to end. */
+    public void terminate() {
+        process.destroy();
     }
 
     /** Waits for the process to end by itself and returns its exit code. */
