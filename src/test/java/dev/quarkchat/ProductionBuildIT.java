@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -17,6 +16,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import dev.quarkchat.testing.ChatClient;
+import dev.quarkchat.testing.OperatorKeys;
 import dev.quarkchat.testing.PackagedApp;
 import dev.quarkchat.testing.TestTokens;
 import io.smallrye.jwt.build.Jwt;
@@ -35,9 +35,7 @@ class ProductionBuildIT {
     @BeforeAll
     static void writeOperatorKey() throws IOException {
         keys = TestTokens.newKeyPair();
-        String pem = "-----BEGIN PUBLIC KEY-----\n" + Base64.getMimeEncoder().encodeToString(keys.getPublic().getEncoded())
-                + "\n-----END PUBLIC KEY-----\n";
-        Files.writeString(KEY_FILE, pem);
+        Files.writeString(KEY_FILE, OperatorKeys.pem("PUBLIC KEY", keys.getPublic().getEncoded()));
     }
 
     @Test
