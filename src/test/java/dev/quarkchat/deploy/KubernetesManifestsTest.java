@@ -1,0 +1,203 @@
+package dev.quarkchat.deploy;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.lang.reflect.Method;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import org.eclipse.microprofile.config.ConfigProvider;
+import org.junit.jupiter.api.Test;
+import org.yaml.snakeyaml.Yaml;
+
+import dev.quarkchat.chat.ChatConfig;
+import dev.quarkchat.liveness.KeepaliveConfig;
+import io.quarkus.test.junit.QuarkusTest;
+import io.smallrye.config.ConfigMapping;
+
+/**
+ * The Kubernetes manifests agree with the application they deploy: ports, probe paths the service really
+ * answers, environment variables that are real settings, a grace period longer than the drain, the alert
+ * rules promtool tests, resources and a locked-down security context.
+ */
+@QuarkusTest
+class KubernetesManifestsTest {
+
+    private static final Path K8S = Path.of("k8s");
+    private static final Path README = Path.of("README.md");
+    private static final int DEFAULT_HTTP_PORT = 8080;
+
+    @Test
+    void theKustomizationListsEveryManifest() throws IOException {
+        List<String> listed = strings(yaml(K8S.resolve("kustomization.yaml")).get("resources"));
+        try (Stream<Path> files = Files.walk(K8S)) {
+            Set<String> manifests = files.filter(file -> file.toString().endsWith(".yaml"))
+                    .map(file -> K8S.relativize(file).toString())
+                    .filter(file -> !file.equals("kustomization.yaml") && !file.startsWith("examples/"))
+                    .collect(Collectors.toCollection(TreeSet::new));
+            assertThat(listed).containsExactlyInAnyOrderElementsOf(manifests);
+        }
+    }
+
+    @Test
+    void theContainerPortIsTheHttpPortAndTheServiceAndMonitorUseIt() throws IOException {
+        Map<String, Object> container = container();
+        Map<String, Object> port = maps(container.get("ports")).get(0);
+        int httpPort = ConfigProvider.getConfig().getOptionalValue("quarkus.http.port", Integer.class)
+                .orElse(DEFAULT_HTTP_PORT);
+        assertThat(port.get("containerPort")).isEqualTo(httpPort);
+
+        Map<String, Object> service = yaml(K8S.resolve("service.yaml"));
+        Map<String, Object> servicePort = maps(map(service.get("spec")).get("ports")).get(0);
+        assertThat(servicePort.get("targetPort")).isEqualTo(port.get("name"));
+        assertThat(map(service.get("metadata")).get("name")).as("the job label the alerts expect").isEqualTo("quarkchat");
+
+        Map<String, Object> endpoint = maps(map(yaml(K8S.resolve("monitoring/servicemonitor.yaml")).get("spec"))
+                .get("endpoints")).get(0);
+        assertThat(endpoint.get("port")).isEqualTo(servicePort.get("name"));
+        given().when().get(String.valueOf(endpoint.get("path"))).then().statusCode(200);
+    }
+
+    @Test
+    void everyProbeAsksAHealthEndpointTheServiceAnswers() throws IOException {
+        Map<String, Object> container = container();
+        for (String probe : List.of("startupProbe", "readinessProbe", "livenessProbe")) {
+            Map<String, Object> httpGet = map(map(container.get(probe)).get("httpGet"));
+            assertThat(httpGet.get("port")).isEqualTo(maps(container.get("ports")).get(0).get("name"));
+            String path = String.valueOf(httpGet.get("path"));
+            assertThat(path).startsWith("/q/health/");
+            given().when().get(path).then().statusCode(200);
+        }
+    }
+
+    @Test
+    void everyEnvironmentVariableIsARealSettingListedInTheReadme() throws IOException {
+        String readme = Files.readString(README);
+        Set<String> chatProperties = chatProperties();
+        for (String variable : environmentVariables()) {
+            String property = propertyFor(variable, readme);
+            assertThat(readme).as("README lists " + property).contains("| `" + property + "` | `" + variable + "`");
+            if (property.startsWith("chat.")) {
+                assertThat(chatProperties).as(variable).contains(property);
+            }
+        }
+    }
+
+    @Test
+    void theGracePeriodOutlastsTheWholeDrain() throws IOException {
+        Map<String, Object> pod = podSpec();
+        Map<String, String> settings = configMap();
+        Duration preStop = Duration.ofSeconds(((Number) map(map(map(container().get("lifecycle")).get("preStop"))
+                .get("sleep")).get("seconds")).longValue());
+        Duration drain = preStop.plus(duration(settings.get("CHAT_SHUTDOWN_CLOSE_TIMEOUT")))
+                .plus(duration(settings.get("QUARKUS_SHUTDOWN_TIMEOUT")));
+
+        assertThat(Duration.ofSeconds(((Number) pod.get("terminationGracePeriodSeconds")).longValue()))
+                .isGreaterThan(drain);
+    }
+
+    @Test
+    void thePrometheusRuleHoldsTheRulesPromtoolTests() throws IOException {
+        Object operatorRules = map(yaml(K8S.resolve("monitoring/prometheusrule.yaml")).get("spec")).get("groups");
+        Object testedRules = yaml(K8S.resolve("monitoring/chat-rules.yml")).get("groups");
+
+        assertThat(operatorRules).isEqualTo(testedRules);
+    }
+
+    @Test
+    void theContainerHasResourcesAndALockedDownSecurityContext() throws IOException {
+        Map<String, Object> container = container();
+        Map<String, Object> resources = map(container.get("resources"));
+        for (String kind : List.of("requests", "limits")) {
+            assertThat(map(resources.get(kind))).containsKeys("cpu", "memory");
+        }
+        Map<String, Object> security = map(container.get("securityContext"));
+        assertThat(security).containsEntry("allowPrivilegeEscalation", false).containsEntry("readOnlyRootFilesystem", true);
+        assertThat(strings(map(security.get("capabilities")).get("drop"))).containsExactly("ALL");
+        assertThat(map(podSpec().get("securityContext"))).containsEntry("runAsNonRoot", true);
+    }
+
+    /** The property a variable sets: the README entry whose SmallRye environment name it is. */
+    private static String propertyFor(String variable, String readme) {
+        return readme.lines().filter(line -> line.startsWith("| `")).map(line -> line.split("`")[1])
+                .filter(property -> environmentName(property).equals(variable)).findFirst()
+                .orElseThrow(() -> new AssertionError(variable + " sets no property of the README's table"));
+    }
+
+    /** SmallRye Config's rule: upper case, every character but letters and digits becomes an underscore. */
+    private static String environmentName(String property) {
+        return property.replaceAll("[^A-Za-z0-9]", "_").toUpperCase(Locale.ROOT);
+    }
+
+    /** Every property of the chat's {@code @ConfigMapping} interfaces, as SmallRye names them. */
+    private static Set<String> chatProperties() {
+        Set<String> properties = new TreeSet<>();
+        for (Class<?> mapping : List.of(ChatConfig.class, KeepaliveConfig.class)) {
+            String prefix = mapping.getAnnotation(ConfigMapping.class).prefix();
+            for (Method method : mapping.getDeclaredMethods()) {
+                if (method.getParameterCount() == 0 && !method.isDefault()) {
+                    properties.add(prefix + "." + method.getName().replaceAll("([a-z])([A-Z])", "$1-$2").toLowerCase(Locale.ROOT));
+                }
+            }
+        }
+        return properties;
+    }
+
+    private static Set<String> environmentVariables() throws IOException {
+        Set<String> variables = new TreeSet<>(configMap().keySet());
+        for (Map<String, Object> variable : maps(container().get("env"))) {
+            variables.add(String.valueOf(variable.get("name")));
+        }
+        return variables;
+    }
+
+    private static Duration duration(String value) {
+        return Duration.parse("PT" + value.toUpperCase(Locale.ROOT));
+    }
+
+    private static Map<String, String> configMap() throws IOException {
+        return map(yaml(K8S.resolve("configmap.yaml")).get("data")).entrySet().stream()
+                .collect(Collectors.toMap(Map.Entry::getKey, entry -> String.valueOf(entry.getValue())));
+    }
+
+    private static Map<String, Object> podSpec() throws IOException {
+        return map(map(map(yaml(K8S.resolve("deployment.yaml")).get("spec")).get("template")).get("spec"));
+    }
+
+    private static Map<String, Object> container() throws IOException {
+        return maps(podSpec().get("containers")).get(0);
+    }
+
+    private static Map<String, Object> yaml(Path file) throws IOException {
+        return new Yaml().load(Files.readString(file));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> map(Object value) {
+        return (Map<String, Object>) value;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Map<String, Object>> maps(Object value) {
+        return (List<Map<String, Object>>) value;
+    }
+
+    private static List<String> strings(Object value) {
+        List<String> strings = new ArrayList<>();
+        for (Object item : (List<?>) value) {
+            strings.add(String.valueOf(item));
+        }
+        return strings;
+    }
+}
