@@ -4,6 +4,7 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.io.Reader;
 import java.lang.reflect.Method;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,12 +13,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
-import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
 import org.yaml.snakeyaml.Yaml;
 
@@ -36,6 +37,7 @@ class KubernetesManifestsTest {
 
     private static final Path K8S = Path.of("k8s");
     private static final Path README = Path.of("README.md");
+    private static final Path APPLICATION_PROPERTIES = Path.of("src", "main", "resources", "application.properties");
     private static final int DEFAULT_HTTP_PORT = 8080;
 
     @Test
@@ -54,9 +56,7 @@ class KubernetesManifestsTest {
     void theContainerPortIsTheHttpPortAndTheServiceAndMonitorUseIt() throws IOException {
         Map<String, Object> container = container();
         Map<String, Object> port = maps(container.get("ports")).get(0);
-        int httpPort = ConfigProvider.getConfig().getOptionalValue("quarkus.http.port", Integer.class)
-                .orElse(DEFAULT_HTTP_PORT);
-        assertThat(port.get("containerPort")).isEqualTo(httpPort);
+        assertThat(port.get("containerPort")).isEqualTo(productionHttpPort());
 
         Map<String, Object> service = yaml(K8S.resolve("service.yaml"));
         Map<String, Object> servicePort = maps(map(service.get("spec")).get("ports")).get(0);
@@ -126,6 +126,20 @@ class KubernetesManifestsTest {
         assertThat(security).containsEntry("allowPrivilegeEscalation", false).containsEntry("readOnlyRootFilesystem", true);
         assertThat(strings(map(security.get("capabilities")).get("drop"))).containsExactly("ALL");
         assertThat(map(podSpec().get("securityContext"))).containsEntry("runAsNonRoot", true);
+    }
+
+    /** The port the production profile listens on: the deployed settings, else application.properties, else Quarkus' 8080. */
+    private static int productionHttpPort() throws IOException {
+        String deployed = configMap().get("QUARKUS_HTTP_PORT");
+        if (deployed != null) {
+            return Integer.parseInt(deployed);
+        }
+        Properties application = new Properties();
+        try (Reader reader = Files.newBufferedReader(APPLICATION_PROPERTIES)) {
+            application.load(reader);
+        }
+        return Integer.parseInt(application.getProperty("%prod.quarkus.http.port",
+                application.getProperty("quarkus.http.port", Integer.toString(DEFAULT_HTTP_PORT))));
     }
 
     /** The property a variable sets: the README entry whose SmallRye environment name it is. */
