@@ -7,13 +7,13 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /** What tests that start servers as separate processes share: a free port, and a stop that always ends. */
-final class LocalProcess {
+public final class LocalProcess {
 
     private LocalProcess() {
     }
 
     /** A TCP port nothing listens on now. */
-    static int freePort() {
+    public static int freePort() {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         } catch (IOException e) {
