@@ -1,0 +1,122 @@
+#!/usr/bin/env python3
+"""Start time and resident memory of the packaged service, idle and holding N authenticated connections.
+
+    python3 bench/footprint.py --mode jvm       # target/quarkus-app/quarkus-run.jar (./mvnw package)
+    python3 bench/footprint.py --mode native    # target/*-runner (./mvnw package -Dnative)
+
+Needs only Python 3 and the openssl command: it makes an RSA key pair, starts the service with its public
+key, signs one RS256 token per user, opens the connections on loopback (real WebSocket handshakes), and
+reads the service's RSS from /proc. Every connection joins the default room, as real clients do, unless
+--set chat.default-room= disables it.
+"""
+import argparse
+import base64
+import glob
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+ISSUER = "https://issuer.footprint.test"
+SETTLE_SECONDS = 3
+
+
+def b64url(data):
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def token(user, private_key):
+    header = b64url(json.dumps({"alg": "RS256", "typ": "JWT"}).encode())
+    now = int(time.time())
+    claims = b64url(json.dumps({"iss": ISSUER, "upn": user, "iat": now, "exp": now + 3600}).encode())
+    signing_input = f"{header}.{claims}".encode()
+    signature = subprocess.run(["openssl", "dgst", "-sha256", "-sign", private_key], input=signing_input,
+                               capture_output=True, check=True).stdout
+    return f"{header}.{claims}.{b64url(signature)}"
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def rss_kib(pid):
+    with open(f"/proc/{pid}/status") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    raise RuntimeError("no VmRSS")
+
+
+def open_connection(port, jwt):
+    connection = socket.create_connection(("127.0.0.1", port))
+    key = base64.b64encode(os.urandom(16)).decode()
+    connection.sendall((f"GET /chat HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nUpgrade: websocket\r\n"
+                        f"Connection: Upgrade\r\nSec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n"
+                        f"Authorization: Bearer {jwt}\r\n\r\n").encode())
+    answer = b""
+    while b"\r\n\r\n" not in answer:
+        answer += connection.recv(4096)
+    if not answer.startswith(b"HTTP/1.1 101"):
+        raise RuntimeError(answer.split(b"\r\n")[0].decode())
+    return connection
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--mode", choices=["jvm", "native"], required=True)
+    parser.add_argument("--connections", type=int, default=1000)
+    parser.add_argument("--set", action="append", default=[], metavar="PROPERTY=VALUE",
+                        help="an extra setting for the service, e.g. --set chat.default-room= (no lobby)")
+    options = parser.parse_args()
+
+    work = tempfile.mkdtemp(prefix="footprint-")
+    private_key, public_key = f"{work}/private.pem", f"{work}/public.pem"
+    subprocess.run(["openssl", "genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048", "-out", private_key],
+                   check=True, capture_output=True)
+    subprocess.run(["openssl", "pkey", "-in", private_key, "-pubout", "-out", public_key], check=True, capture_output=True)
+    tokens = [token(f"user-{i}", private_key) for i in range(options.connections)]
+
+    port = free_port()
+    settings = [f"-Dquarkus.http.port={port}", f"-Dmp.jwt.verify.publickey.location={public_key}",
+                f"-Dmp.jwt.verify.issuer={ISSUER}", *[f"-D{setting}" for setting in options.set]]
+    if options.mode == "jvm":
+        command = ["java", *settings, "-jar", "target/quarkus-app/quarkus-run.jar"]
+    else:
+        command = [glob.glob("target/*-runner")[0], *settings]
+    log = open(f"{work}/service.log", "w+")
+    launched = time.monotonic()
+    server = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        while True:
+            log.seek(0)
+            text = log.read()
+            if "Listening on" in text:
+                ready_ms = (time.monotonic() - launched) * 1000
+                break
+            if server.poll() is not None or time.monotonic() - launched > 60:
+                sys.exit("the service did not start:\n" + text)
+            time.sleep(0.005)
+        reported = re.search(r"started in ([0-9.]+)s", text).group(1)
+        time.sleep(SETTLE_SECONDS)
+        idle = rss_kib(server.pid)
+        connections = [open_connection(port, jwt) for jwt in tokens]
+        time.sleep(SETTLE_SECONDS)
+        loaded = rss_kib(server.pid)
+        per_connection = (loaded - idle) / len(connections)
+        print(f"| {options.mode} | {reported} s | {ready_ms:.0f} ms | {idle / 1024:.1f} MiB | "
+              f"{len(connections)} | {loaded / 1024:.1f} MiB | {per_connection:.1f} KiB |")
+        for connection in connections:
+            connection.close()
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+if __name__ == "__main__":
+    main()
