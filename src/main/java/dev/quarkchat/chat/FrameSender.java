@@ -7,6 +7,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 import dev.quarkchat.metrics.ChatMetrics;
+import dev.quarkchat.protocol.CloseCodes;
 import io.quarkus.websockets.next.CloseReason;
 import io.smallrye.mutiny.Uni;
 
@@ -22,8 +23,6 @@ import io.smallrye.mutiny.Uni;
 public class FrameSender {
 
     private static final Logger LOG = Logger.getLogger(FrameSender.class);
-    /** RFC 6455 "try again later": the server will not keep queueing for this client. */
-    private static final short CLOSE_TRY_AGAIN_LATER = 1013;
 
     private final long maxPendingBytes;
     private final ChatMetrics metrics;
@@ -57,10 +56,7 @@ public class FrameSender {
 
     /** Starts the closing handshake with a documented close code. */
     void close(ChatSession session, DisconnectReason reason, short code, String text) {
-        closing(session, reason, code, text).ifPresent(close -> close.subscribe().with(
-                closed -> {
-                },
-                failure -> LOG.debugf("Close of %s failed: %s", session.id(), failure.toString())));
+        closing(session, reason, code, text).ifPresent(close -> start(close, session));
     }
 
     /**
@@ -86,11 +82,16 @@ public class FrameSender {
         metrics.socketDropped(reason);
         LOG.debugf("Dropping connection %s of %s: %s", session.id(), session.user(), reason.label());
         if (reason == DisconnectReason.SLOW_CONSUMER) {
-            session.connection().close(new CloseReason(CLOSE_TRY_AGAIN_LATER, "slow consumer")).subscribe().with(
-                    closed -> {
-                    },
-                    failure -> LOG.debugf("Close frame to %s not written: %s", session.id(), failure.toString()));
+            start(session.connection().close(new CloseReason(CloseCodes.TRY_AGAIN_LATER, "slow consumer")), session);
         }
         session.closeTransport();
+    }
+
+    /** Starts a closing handshake without waiting for it; a peer that is gone simply never answers. */
+    private static void start(Uni<Void> close, ChatSession session) {
+        close.subscribe().with(
+                closed -> {
+                },
+                failure -> LOG.debugf("Close frame to %s not written: %s", session.id(), failure.toString()));
     }
 }

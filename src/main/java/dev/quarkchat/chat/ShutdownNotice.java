@@ -23,7 +23,7 @@ import io.smallrye.mutiny.Uni;
  * every WebSocket with a plain 1000.
  */
 @ApplicationScoped
-public class ShutdownNotice {
+class ShutdownNotice {
 
     private static final Logger LOG = Logger.getLogger(ShutdownNotice.class);
 
@@ -39,7 +39,7 @@ public class ShutdownNotice {
     }
 
     /** Whether the instance is shutting down and takes no new connections. */
-    public boolean isDraining() {
+    boolean isDraining() {
         return draining;
     }
 

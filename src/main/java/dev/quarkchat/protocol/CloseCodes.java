@@ -14,6 +14,8 @@ public final class CloseCodes {
     public static final short MESSAGE_TOO_BIG = 1009;
     /** The server hit an unexpected condition on this connection. */
     public static final short INTERNAL_ERROR = 1011;
+    /** The client stopped reading ("try again later"): the server will not queue more for it. */
+    public static final short TRY_AGAIN_LATER = 1013;
 
     private CloseCodes() {
     }
