@@ -92,6 +92,26 @@ class ProductionBuildIT {
     }
 
     @Test
+    void byDefaultAnUpgradeWithoutOriginOrFromAnotherSiteIsForbidden() throws Exception {
+        Map<String, String> settings = operatorSettings();
+        settings.remove("chat.allow-missing-origin");
+        try (PackagedApp app = PackagedApp.start("origins", settings).awaitListening()) {
+            String token = Jwt.upn("browser").issuer(ISSUER).expiresIn(600).sign(keys.getPrivate());
+            ChatClient.Handshake noOrigin = ChatClient.handshake(app.baseUri()).header("Authorization", "Bearer " + token);
+            assertThat(ChatClient.rejectedStatus(noOrigin)).isEqualTo(403);
+            ChatClient.Handshake elsewhere = ChatClient.handshake(app.baseUri()).header("Authorization", "Bearer " + token)
+                    .header("Origin", "https://evil.example");
+            assertThat(ChatClient.rejectedStatus(elsewhere)).isEqualTo(403);
+
+            String ownOrigin = "http://" + app.baseUri().getHost() + ":" + app.baseUri().getPort();
+            try (ChatClient sameSite = ChatClient.open(ChatClient.handshake(app.baseUri())
+                    .header("Authorization", "Bearer " + token).header("Origin", ownOrigin))) {
+                sameSite.awaitFrame(frame -> "welcome".equals(frame.getString("type")));
+            }
+        }
+    }
+
+    @Test
     void onSigtermEveryClientGetsGoingAwayAndTheProcessExitsCleanly() throws Exception {
         try (PackagedApp app = PackagedApp.start("sigterm", operatorSettings()).awaitListening()) {
             String token = Jwt.upn("leaving").issuer(ISSUER).expiresIn(600).sign(keys.getPrivate());
@@ -111,6 +131,7 @@ class ProductionBuildIT {
         Map<String, String> settings = new HashMap<>();
         settings.put("mp.jwt.verify.publickey.location", keyLocation());
         settings.put("mp.jwt.verify.issuer", ISSUER);
+        settings.put("chat.allow-missing-origin", "true");
         return settings;
     }
 

@@ -9,6 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.quarkus.websockets.next.WebSocketConnection;
+import io.vertx.core.http.HttpConnection;
 
 /** The chat state of every open connection, by connection id; an entry lives exactly as long as its socket. */
 @ApplicationScoped
@@ -17,8 +18,9 @@ public class ChatSessions {
     private final Map<String, ChatSession> byConnectionId = new ConcurrentHashMap<>();
 
     ChatSession open(WebSocketConnection connection) {
-        ChatSession session = new ChatSession(connection, ConnectionHandshake.transport(connection),
-                ConnectionHandshake.user(connection));
+        HttpConnection transport = ConnectionHandshake.transport(connection);
+        Utf8FrameValidation.install(transport);
+        ChatSession session = new ChatSession(connection, transport, ConnectionHandshake.user(connection));
         byConnectionId.put(connection.id(), session);
         return session;
     }

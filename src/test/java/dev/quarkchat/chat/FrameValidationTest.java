@@ -193,6 +193,17 @@ class FrameValidationTest {
         assertCanaryGetsThrough(watcher);
     }
 
+    @Test
+    void invalidUtf8ClosesWith1007() throws IOException {
+        byte[] invalid = { '{', '"', 't', (byte) 0xC3, (byte) 0x28, '"', ':', '1', '}' };
+        try (RawWebSocket raw = RawWebSocket.connect(base, TestTokens.valid("sender"))) {
+            raw.writeFrame(RawWebSocket.OPCODE_TEXT, true, invalid);
+
+            assertThat(raw.readUntilEnd()).contains(1007);
+        }
+        assertCanaryGetsThrough(watcher);
+    }
+
     /** The client can still talk, and the watcher in the lobby still hears it. */
     private void assertCanaryGetsThrough(ChatClient client) {
         String id = "canary-" + CANARIES.incrementAndGet();

@@ -22,6 +22,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.yaml.snakeyaml.Yaml;
 
+import dev.quarkchat.auth.OriginConfig;
 import dev.quarkchat.chat.ChatConfig;
 import dev.quarkchat.liveness.KeepaliveConfig;
 import io.quarkus.test.junit.QuarkusTest;
@@ -157,7 +158,7 @@ class KubernetesManifestsTest {
     /** Every property of the chat's {@code @ConfigMapping} interfaces, as SmallRye names them. */
     private static Set<String> chatProperties() {
         Set<String> properties = new TreeSet<>();
-        for (Class<?> mapping : List.of(ChatConfig.class, KeepaliveConfig.class)) {
+        for (Class<?> mapping : List.of(ChatConfig.class, KeepaliveConfig.class, OriginConfig.class)) {
             String prefix = mapping.getAnnotation(ConfigMapping.class).prefix();
             for (Method method : mapping.getDeclaredMethods()) {
                 if (method.getParameterCount() == 0 && !method.isDefault()) {

@@ -53,6 +53,7 @@ class ContainerImageIT {
                 "--env", "MP_JWT_VERIFY_PUBLICKEY_LOCATION=/keys/public-key.pem",
                 "--env", "MP_JWT_VERIFY_ISSUER=" + OperatorKeys.ISSUER,
                 "--env", "QUARKUS_HTTP_PORT=" + port,
+                "--env", "CHAT_ALLOW_MISSING_ORIGIN=true",
                 IMAGE);
         base = URI.create("http://localhost:" + port + "/");
         await().atMost(START_TIMEOUT).pollInterval(Duration.ofMillis(200)).ignoreExceptions()

@@ -43,7 +43,9 @@ public class OperatorKeys implements QuarkusTestResourceLifecycleManager {
                 "mp.jwt.verify.publickey.location", PUBLIC_KEY.toAbsolutePath().toString(),
                 "mp.jwt.verify.issuer", ISSUER,
                 "quarkus.websockets-next.server.auto-ping-interval", PING_INTERVAL.toMillis() + "ms",
-                "chat.keepalive.pong-timeout", PONG_TIMEOUT.toMillis() + "ms");
+                "chat.keepalive.pong-timeout", PONG_TIMEOUT.toMillis() + "ms",
+                // The test clients, like most non-browser clients, send no Origin.
+                "chat.allow-missing-origin", "true");
     }
 
     @Override

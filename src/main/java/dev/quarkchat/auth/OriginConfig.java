@@ -1,0 +1,27 @@
+package dev.quarkchat.auth;
+
+import java.util.List;
+import java.util.Optional;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** Which web pages may open chat connections ({@code chat.allowed-origins}, {@code chat.allow-missing-origin}). */
+@ConfigMapping(prefix = "chat")
+public interface OriginConfig {
+
+    /**
+     * Origins, besides the service's own, whose pages may connect: exact values such as
+     * {@code https://chat.example.com} (scheme, host, and port if not the default). A browser upgrade from any
+     * other origin gets 403, so that a page elsewhere cannot use a visitor's credentials (cross-site WebSocket
+     * hijacking). The service's own origin (the request's Host) is always allowed.
+     */
+    Optional<List<String>> allowedOrigins();
+
+    /**
+     * Whether an upgrade without an Origin header is let in. Browsers always send one; command-line, mobile
+     * and server clients usually do not. Off by default in production, on in dev and test.
+     */
+    @WithDefault("false")
+    boolean allowMissingOrigin();
+}
