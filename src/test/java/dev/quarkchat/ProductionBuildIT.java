@@ -65,6 +65,7 @@ class ProductionBuildIT {
             "chat.max-pending-bytes, 1000",
             "chat.keepalive.pong-timeout, 10s",
             "chat.keepalive.pong-timeout, soon",
+            "chat.private-room-pattern, private-(",
     })
     void badChatSettingsStopItAtStartupNamingTheProperty(String property, String value) throws Exception {
         Map<String, String> settings = operatorSettings();

@@ -1,6 +1,10 @@
 package dev.quarkchat.auth;
 
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -12,7 +16,7 @@ import io.vertx.ext.web.RoutingContext;
 
 /**
  * {@code GET /dev/token?user=alice} answers a signed token for that user, so that people can try the chat
- * from a terminal at once. It exists only in dev and test builds: a production build has no such route.
+ * from a terminal at once; {@code &rooms=private-ops,private-board} grants private rooms too. It exists only in dev and test builds: a production build has no such route.
  */
 @ApplicationScoped
 @IfBuildProfile(anyOf = { "dev", "test" })
@@ -34,7 +38,10 @@ public class DevTokenRoute {
                     .end("user must be 1 to 64 letters, digits, '.', '_' or '-'\n");
             return;
         }
-        String token = Jwt.upn(user).preferredUserName(user).subject(user).sign();
+        List<String> rooms = Optional.ofNullable(context.request().getParam("rooms")).stream()
+                .flatMap(list -> Arrays.stream(list.split(","))).map(String::trim).filter(room -> !room.isEmpty())
+                .collect(Collectors.toList());
+        String token = Jwt.upn(user).preferredUserName(user).subject(user).claim("rooms", rooms).sign();
         context.response().putHeader("Content-Type", "text/plain").putHeader("Cache-Control", "no-store").end(token);
     }
 }

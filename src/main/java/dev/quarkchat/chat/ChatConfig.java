@@ -46,6 +46,14 @@ public interface ChatConfig {
     @WithDefault("5s")
     Duration shutdownCloseTimeout();
 
+    /**
+     * Rooms whose names match this regular expression are private: only tokens that grant them (in the
+     * {@code rooms} claim, or a {@code room:<name>} entry in {@code groups}) may join; others get
+     * {@code forbidden}.
+     */
+    @WithDefault("private-.*")
+    String privateRoomPattern();
+
     /** The longest message text accepted, in Unicode code points; longer ones are refused with {@code invalid_text}. */
     @WithDefault("4000")
     @Min(1)

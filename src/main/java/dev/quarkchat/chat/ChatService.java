@@ -30,14 +30,19 @@ public class ChatService {
     private final RoomRegistry rooms;
     private final FrameSender sender;
     private final ChatMetrics metrics;
+    private final TokenExpiry tokenExpiry;
+    private final RoomAccess access;
     private final CommandDecoder decoder;
     private final Optional<String> defaultRoom;
 
-    ChatService(ChatSessions sessions, RoomRegistry rooms, FrameSender sender, ChatMetrics metrics, ChatConfig config) {
+    ChatService(ChatSessions sessions, RoomRegistry rooms, FrameSender sender, ChatMetrics metrics,
+            TokenExpiry tokenExpiry, RoomAccess access, ChatConfig config) {
         this.sessions = sessions;
         this.rooms = rooms;
         this.sender = sender;
         this.metrics = metrics;
+        this.tokenExpiry = tokenExpiry;
+        this.access = access;
         this.decoder = new CommandDecoder(config.maxTextLength());
         this.defaultRoom = config.defaultRoom();
     }
@@ -46,6 +51,7 @@ public class ChatService {
     public void connected(WebSocketConnection connection) {
         ChatSession session = sessions.open(connection);
         metrics.connectionOpened();
+        tokenExpiry.watch(session);
         LOG.debugf("Connection %s opened for %s", connection.id(), session.user());
         sender.send(session, ServerFrames.welcome(session.user()));
         defaultRoom.ifPresent(room -> rooms.join(session, room, Optional.empty()));
@@ -99,12 +105,17 @@ public class ChatService {
             DisconnectReason reason = session.serverEndReason().orElseGet(() -> clientSide(closeReason));
             LOG.debugf("Connection %s closed: %s", connection.id(), reason.label());
             metrics.connectionClosed(reason);
+            tokenExpiry.forget(session);
             rooms.leaveAll(session);
         });
     }
 
     private void execute(ChatSession session, ClientCommand command, long receivedAt) throws RejectedFrameException {
         if (command instanceof ClientCommand.Join join) {
+            if (!access.mayJoin(session.credentials(), join.room())) {
+                throw new RejectedFrameException(ErrorCode.FORBIDDEN,
+                        "room " + join.room() + " is private and your token does not grant it", join.id());
+            }
             rooms.join(session, join.room(), join.id());
         } else if (command instanceof ClientCommand.Leave leave) {
             if (!rooms.leave(session, leave.room(), leave.id())) {

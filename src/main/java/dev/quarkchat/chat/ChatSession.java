@@ -18,16 +18,20 @@ public final class ChatSession {
 
     private final WebSocketConnection connection;
     private final HttpConnection transport;
-    private final String user;
+    private final Credentials credentials;
     private final Set<String> rooms = ConcurrentHashMap.newKeySet();
     private final AtomicLong pendingBytes = new AtomicLong();
     private final AtomicReference<DisconnectReason> serverEndReason = new AtomicReference<>();
     private volatile long lastSeenNanos = System.nanoTime();
+    private volatile long expiryTimerId = NO_TIMER;
 
-    ChatSession(WebSocketConnection connection, HttpConnection transport, String user) {
+    /** No token expiry timer is set. */
+    static final long NO_TIMER = -1;
+
+    ChatSession(WebSocketConnection connection, HttpConnection transport, Credentials credentials) {
         this.connection = connection;
         this.transport = transport;
-        this.user = user;
+        this.credentials = credentials;
     }
 
     public WebSocketConnection connection() {
@@ -40,7 +44,20 @@ public final class ChatSession {
 
     /** The user name from the token ({@code upn}, else {@code preferred_username}, else {@code sub}). */
     public String user() {
-        return user;
+        return credentials.user();
+    }
+
+    /** What the connection's token says. */
+    public Credentials credentials() {
+        return credentials;
+    }
+
+    long expiryTimerId() {
+        return expiryTimerId;
+    }
+
+    void expiryTimerId(long timerId) {
+        expiryTimerId = timerId;
     }
 
     /** Names of the rooms this connection has joined. */

@@ -20,7 +20,7 @@ public class ChatSessions {
     ChatSession open(WebSocketConnection connection) {
         HttpConnection transport = ConnectionHandshake.transport(connection);
         Utf8FrameValidation.install(transport);
-        ChatSession session = new ChatSession(connection, transport, ConnectionHandshake.user(connection));
+        ChatSession session = new ChatSession(connection, transport, ConnectionHandshake.credentials(connection));
         byConnectionId.put(connection.id(), session);
         return session;
     }

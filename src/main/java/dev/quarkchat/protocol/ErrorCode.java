@@ -16,6 +16,8 @@ public enum ErrorCode {
     INVALID_TEXT("invalid_text"),
     /** {@code id} is not a string or is too long. */
     INVALID_ID("invalid_id"),
+    /** The room is private and the connection's token does not grant it. */
+    FORBIDDEN("forbidden"),
     /** The connection sent to, or left, a room it has not joined. */
     NOT_JOINED("not_joined"),
     /** The server failed to handle a valid frame; the details stay in the server log. */

@@ -35,6 +35,16 @@ class DevTokenRouteTest {
         }
     }
 
+    @Test
+    void theTokenCanGrantPrivateRooms() {
+        String token = given().queryParam("user", "ops").queryParam("rooms", "private-ops, private-board")
+                .when().get("/dev/token").then().statusCode(200).extract().asString();
+
+        try (ChatClient client = ChatClient.connect(base, token)) {
+            client.join("private-ops").join("private-board");
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = { "", "has space", "semi;colon", "<script>", "a-name-that-is-far-too-long-to-be-a-user-name-in-this-chat-service" })
     void aBadUserNameGets400(String user) {

@@ -43,6 +43,7 @@ public final class ChatClient implements AutoCloseable {
 
     private final List<JsonObject> frames = new CopyOnWriteArrayList<>();
     private final CompletableFuture<Integer> closeStatus = new CompletableFuture<>();
+    private volatile String closeReason = "";
     private final WebSocket socket;
 
     private ChatClient(Handshake handshake) throws WebSocketHandshakeException {
@@ -156,6 +157,11 @@ public final class ChatClient implements AutoCloseable {
         }
     }
 
+    /** The reason text of the server's close frame, once it came. */
+    public String closeReason() {
+        return closeReason;
+    }
+
     public String subprotocol() {
         return socket.getSubprotocol();
     }
@@ -193,6 +199,7 @@ public final class ChatClient implements AutoCloseable {
 
         @Override
         public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+            closeReason = reason;
             closeStatus.complete(statusCode);
             return null;
         }

@@ -1,0 +1,15 @@
+package dev.quarkchat.chat;
+
+import java.time.Instant;
+import java.util.Set;
+
+/**
+ * What a connection's token says, read once at the handshake: who the user is, until when the token is
+ * valid, and which private rooms it grants.
+ *
+ * @param user from {@code upn}, else {@code preferred_username}, else {@code sub}
+ * @param tokenExpiry the token's {@code exp}: the connection is closed then
+ * @param privateRooms the names in the {@code rooms} claim, and in {@code groups} entries {@code room:<name>}
+ */
+public record Credentials(String user, Instant tokenExpiry, Set<String> privateRooms) {
+}
