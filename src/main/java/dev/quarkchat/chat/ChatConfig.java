@@ -54,6 +54,38 @@ public interface ChatConfig {
     @WithDefault("private-.*")
     String privateRoomPattern();
 
+    /** How many rooms one connection may be in at once; one more {@code join} gets {@code too_many_rooms}. */
+    @WithDefault("100")
+    @Min(1)
+    int maxRoomsPerConnection();
+
+    /** How many connections one user may hold at once; one more is closed with 1008. */
+    @WithDefault("20")
+    @Min(1)
+    int maxConnectionsPerUser();
+
+    /** How many frames a connection may send ({@code chat.rate-limit.*}). */
+    RateLimit rateLimit();
+
+    /** A token bucket per connection: every text frame takes a token. */
+    interface RateLimit {
+
+        /** Sustained frames per second per connection; a frame over it gets {@code rate_limited}. */
+        @WithDefault("20")
+        @Min(1)
+        int messagesPerSecond();
+
+        /** Frames a connection may send at once after a quiet spell. */
+        @WithDefault("40")
+        @Min(1)
+        int burst();
+
+        /** Frames refused in a row before the connection is closed with 1008 (sustained abuse). */
+        @WithDefault("50")
+        @Min(1)
+        int maxViolations();
+    }
+
     /** The longest message text accepted, in Unicode code points; longer ones are refused with {@code invalid_text}. */
     @WithDefault("4000")
     @Min(1)

@@ -34,6 +34,9 @@ public class ChatService {
     private final RoomAccess access;
     private final CommandDecoder decoder;
     private final Optional<String> defaultRoom;
+    private final int maxRoomsPerConnection;
+    private final int maxConnectionsPerUser;
+    private final int maxRateViolations;
 
     ChatService(ChatSessions sessions, RoomRegistry rooms, FrameSender sender, ChatMetrics metrics,
             TokenExpiry tokenExpiry, RoomAccess access, ChatConfig config) {
@@ -45,6 +48,9 @@ public class ChatService {
         this.access = access;
         this.decoder = new CommandDecoder(config.maxTextLength());
         this.defaultRoom = config.defaultRoom();
+        this.maxRoomsPerConnection = config.maxRoomsPerConnection();
+        this.maxConnectionsPerUser = config.maxConnectionsPerUser();
+        this.maxRateViolations = config.rateLimit().maxViolations();
     }
 
     /** A signed-in user connected: greet it and put it in the default room. */
@@ -53,6 +59,11 @@ public class ChatService {
         metrics.connectionOpened();
         tokenExpiry.watch(session);
         LOG.debugf("Connection %s opened for %s", connection.id(), session.user());
+        if (sessions.connectionsOf(session.user()) > maxConnectionsPerUser) {
+            sender.close(session, DisconnectReason.ABUSE, CloseCodes.POLICY_VIOLATION,
+                    "too many connections for this user (at most " + maxConnectionsPerUser + ")");
+            return;
+        }
         sender.send(session, ServerFrames.welcome(session.user()));
         defaultRoom.ifPresent(room -> rooms.join(session, room, Optional.empty()));
     }
@@ -66,6 +77,15 @@ public class ChatService {
             return; // the socket is already closing
         }
         session.get().markSeen();
+        int violations = session.get().rateViolationsAfterFrame(receivedAt);
+        if (violations > maxRateViolations) {
+            sender.close(session.get(), DisconnectReason.ABUSE, CloseCodes.POLICY_VIOLATION, "rate limit exceeded");
+            return;
+        }
+        if (violations > 0) {
+            reject(session.get(), ErrorCode.RATE_LIMITED, "slow down: too many frames per second", Optional.empty());
+            return;
+        }
         try {
             execute(session.get(), decoder.decode(frame), receivedAt);
         } catch (RejectedFrameException rejected) {
@@ -115,6 +135,10 @@ public class ChatService {
             if (!access.mayJoin(session.credentials(), join.room())) {
                 throw new RejectedFrameException(ErrorCode.FORBIDDEN,
                         "room " + join.room() + " is private and your token does not grant it", join.id());
+            }
+            if (session.rooms().size() >= maxRoomsPerConnection && !session.rooms().contains(join.room())) {
+                throw new RejectedFrameException(ErrorCode.TOO_MANY_ROOMS,
+                        "at most " + maxRoomsPerConnection + " rooms per connection: leave one first", join.id());
             }
             rooms.join(session, join.room(), join.id());
         } else if (command instanceof ClientCommand.Leave leave) {

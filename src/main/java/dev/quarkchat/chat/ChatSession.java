@@ -24,14 +24,29 @@ public final class ChatSession {
     private final AtomicReference<DisconnectReason> serverEndReason = new AtomicReference<>();
     private volatile long lastSeenNanos = System.nanoTime();
     private volatile long expiryTimerId = NO_TIMER;
+    private final TokenBucket inboundFrames;
+    /** Frames refused in a row by the rate limit; only this connection's callbacks touch it. */
+    private int rateViolations;
 
     /** No token expiry timer is set. */
     static final long NO_TIMER = -1;
 
-    ChatSession(WebSocketConnection connection, HttpConnection transport, Credentials credentials) {
+    ChatSession(WebSocketConnection connection, HttpConnection transport, Credentials credentials,
+            TokenBucket inboundFrames) {
         this.connection = connection;
         this.transport = transport;
         this.credentials = credentials;
+        this.inboundFrames = inboundFrames;
+    }
+
+    /**
+     * Takes a frame from the rate limit.
+     *
+     * @return 0 if the frame may pass, else how many frames in a row have been refused, this one included
+     */
+    int rateViolationsAfterFrame(long nowNanos) {
+        rateViolations = inboundFrames.tryTake(nowNanos) ? 0 : rateViolations + 1;
+        return rateViolations;
     }
 
     public WebSocketConnection connection() {

@@ -16,13 +16,26 @@ import io.vertx.core.http.HttpConnection;
 public class ChatSessions {
 
     private final Map<String, ChatSession> byConnectionId = new ConcurrentHashMap<>();
+    private final Map<String, Integer> connectionsByUser = new ConcurrentHashMap<>();
+    private final ChatConfig.RateLimit rateLimit;
+
+    ChatSessions(ChatConfig config) {
+        this.rateLimit = config.rateLimit();
+    }
 
     ChatSession open(WebSocketConnection connection) {
         HttpConnection transport = ConnectionHandshake.transport(connection);
         Utf8FrameValidation.install(transport);
-        ChatSession session = new ChatSession(connection, transport, ConnectionHandshake.credentials(connection));
+        ChatSession session = new ChatSession(connection, transport, ConnectionHandshake.credentials(connection),
+                new TokenBucket(rateLimit.messagesPerSecond(), rateLimit.burst(), System.nanoTime()));
         byConnectionId.put(connection.id(), session);
+        connectionsByUser.merge(session.user(), 1, Integer::sum);
         return session;
+    }
+
+    /** How many connections the user holds now. */
+    int connectionsOf(String user) {
+        return connectionsByUser.getOrDefault(user, 0);
     }
 
     Optional<ChatSession> find(WebSocketConnection connection) {
@@ -30,7 +43,12 @@ public class ChatSessions {
     }
 
     Optional<ChatSession> close(WebSocketConnection connection) {
-        return Optional.ofNullable(byConnectionId.remove(connection.id()));
+        ChatSession session = byConnectionId.remove(connection.id());
+        if (session == null) {
+            return Optional.empty();
+        }
+        connectionsByUser.computeIfPresent(session.user(), (user, count) -> count == 1 ? null : count - 1);
+        return Optional.of(session);
     }
 
     /** A live view of every open session, for sweeps; it never blocks writers. */

@@ -18,6 +18,8 @@ public enum DisconnectReason {
     PROTOCOL_VIOLATION("protocol_violation"),
     /** The server hit an unexpected failure on the connection; closed with 1011. */
     SERVER_ERROR("server_error"),
+    /** The client kept sending over its rate limit, or opened too many connections; closed with 1008. */
+    ABUSE("abuse"),
     /** The token expired; closed with 1008 so that the client reconnects with a fresh one. */
     TOKEN_EXPIRED("token_expired"),
     /** The server is shutting down; closed with 1001 so that the client reconnects elsewhere. */

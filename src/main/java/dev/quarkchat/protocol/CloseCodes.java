@@ -10,7 +10,8 @@ public final class CloseCodes {
     public static final short GOING_AWAY = 1001;
     /** The client sent a binary frame; the protocol is JSON text frames only. */
     public static final short UNSUPPORTED_DATA = 1003;
-    /** The connection broke a policy: its token expired. The reason text says which. */
+    /** The connection broke a policy: its token expired, it kept sending over its rate limit, or its user
+     * holds too many connections. The reason text says which. */
     public static final short POLICY_VIOLATION = 1008;
     /** A frame or a reassembled message was larger than the configured maximum. */
     public static final short MESSAGE_TOO_BIG = 1009;

@@ -18,6 +18,10 @@ public enum ErrorCode {
     INVALID_ID("invalid_id"),
     /** The room is private and the connection's token does not grant it. */
     FORBIDDEN("forbidden"),
+    /** The connection is already in {@code chat.max-rooms-per-connection} rooms. */
+    TOO_MANY_ROOMS("too_many_rooms"),
+    /** The connection sends faster than {@code chat.rate-limit.messages-per-second}: the frame was dropped. */
+    RATE_LIMITED("rate_limited"),
     /** The connection sent to, or left, a room it has not joined. */
     NOT_JOINED("not_joined"),
     /** The server failed to handle a valid frame; the details stay in the server log. */

@@ -1,0 +1,33 @@
+package dev.quarkchat.chat;
+
+/**
+ * A token bucket: {@code burst} frames at once, refilled at {@code perSecond}. Used from one connection's
+ * callbacks only, which websockets-next runs one at a time, so it needs no lock.
+ */
+final class TokenBucket {
+
+    private static final double NANOS_PER_SECOND = 1_000_000_000d;
+
+    private final double perNano;
+    private final double capacity;
+    private double tokens;
+    private long refilledAt;
+
+    TokenBucket(double perSecond, int burst, long nowNanos) {
+        this.perNano = perSecond / NANOS_PER_SECOND;
+        this.capacity = burst;
+        this.tokens = burst;
+        this.refilledAt = nowNanos;
+    }
+
+    /** Takes one token if there is one. */
+    boolean tryTake(long nowNanos) {
+        tokens = Math.min(capacity, tokens + (nowNanos - refilledAt) * perNano);
+        refilledAt = nowNanos;
+        if (tokens >= 1) {
+            tokens -= 1;
+            return true;
+        }
+        return false;
+    }
+}
