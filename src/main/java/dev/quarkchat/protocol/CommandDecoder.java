@@ -106,7 +106,7 @@ public final class CommandDecoder {
             throw rejected(ErrorCode.INVALID_ID, "id must be a string", Optional.empty());
         }
         Optional<String> id = fields.string(ID);
-        if (id.isPresent() && (id.get().isEmpty() || id.get().length() > MAX_ID_LENGTH)) {
+        if (id.isPresent() && (id.get().isEmpty() || id.get().length() > MAX_ID_LENGTH || hasLoneSurrogate(id.get()))) {
             throw rejected(ErrorCode.INVALID_ID, "id must be 1 to " + MAX_ID_LENGTH + " characters", Optional.empty());
         }
         return id;
@@ -127,10 +127,27 @@ public final class CommandDecoder {
             throw rejected(ErrorCode.INVALID_TEXT, "text must be a non-blank string", id);
         }
         String value = text.get();
+        if (hasLoneSurrogate(value)) {
+            // It could not be sent on as UTF-8: every member would get a different text than the one sent.
+            throw rejected(ErrorCode.INVALID_TEXT, "text must be valid Unicode (an escaped lone surrogate is not)", id);
+        }
         if (value.length() > maxTextLength && value.codePointCount(0, value.length()) > maxTextLength) {
             throw rejected(ErrorCode.INVALID_TEXT, "text must be at most " + maxTextLength + " characters", id);
         }
         return value;
+    }
+
+    /** A JSON escape can produce half a surrogate pair (escape d800 alone), which no UTF-8 can carry. */
+    private static boolean hasLoneSurrogate(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < value.length() && Character.isLowSurrogate(value.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static RejectedFrameException rejected(ErrorCode code, String message, Optional<String> id) {

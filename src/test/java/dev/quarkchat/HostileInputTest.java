@@ -1,0 +1,297 @@
+package dev.quarkchat;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+
+import org.eclipse.microprofile.config.ConfigProvider;
+import org.jose4j.jws.AlgorithmIdentifiers;
+import org.jose4j.jws.JsonWebSignature;
+import org.jose4j.jwt.JwtClaims;
+import org.jose4j.keys.HmacKey;
+import org.jose4j.lang.JoseException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import dev.quarkchat.testing.ChatClient;
+import dev.quarkchat.testing.RawWebSocket;
+import dev.quarkchat.testing.TestTokens;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.smallrye.jwt.algorithm.SignatureAlgorithm;
+import io.smallrye.jwt.build.Jwt;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * Hostile clients, case by case, each with the outcome docs/protocol.md documents, and after each a canary
+ * pair in the lobby that must still talk. With FrameValidationTest, HandshakeAuthenticationTest,
+ * OriginCheckTest and AbuseLimitsTest this is the hostile-input suite.
+ */
+@QuarkusTest
+class HostileInputTest {
+
+    private static final AtomicInteger SEQUENCE = new AtomicInteger();
+    private static final int RESERVED_BIT_1 = 0x40;
+
+    @TestHTTPResource("/")
+    URI base;
+
+    private ChatClient canarySender;
+    private ChatClient canaryReceiver;
+
+    @BeforeEach
+    void connectCanaries() {
+        canarySender = ChatClient.connect(base, TestTokens.valid("canary-a"));
+        canaryReceiver = ChatClient.connect(base, TestTokens.valid("canary-b"));
+    }
+
+    @AfterEach
+    void canariesStillTalk() {
+        String id = "canary-" + SEQUENCE.incrementAndGet();
+        canarySender.send("lobby", "tweet", id);
+        canaryReceiver.awaitMessage(id);
+        canarySender.close();
+        canaryReceiver.close();
+    }
+
+    static Stream<Arguments> forgedTokens() {
+        return Stream.of(
+                Arguments.of("alg none", unsigned()),
+                Arguments.of("HS256 keyed with the public key (algorithm confusion)", hmacWithPublicKey()),
+                Arguments.of("RS512, an algorithm not configured", rs512()),
+                Arguments.of("nbf in the future", Jwt.upn("early").issuer(TestTokens.issuer())
+                        .claim("nbf", Instant.now().plusSeconds(3600).getEpochSecond()).expiresIn(7200).sign()),
+                Arguments.of("16 KiB of garbage", "x".repeat(16 * 1024)),
+                Arguments.of("three dots", "..."),
+                Arguments.of("a valid token's header with another's payload", spliced()));
+    }
+
+    @ParameterizedTest(name = "{0} -> 401")
+    @MethodSource("forgedTokens")
+    void aForgedTokenGets401(String description, String token) {
+        assertThat(ChatClient.rejectedStatus(ChatClient.handshake(base).header("Authorization", "Bearer " + token)))
+                .isEqualTo(401);
+    }
+
+    @Test
+    void aTokenLargerThanTheHeaderLimitGets431() {
+        String huge = "x".repeat(64 * 1024);
+        assertThat(ChatClient.rejectedStatus(ChatClient.handshake(base).header("Authorization", "Bearer " + huge)))
+                .isEqualTo(431);
+    }
+
+    static Stream<Arguments> hostileFrames() {
+        return Stream.of(
+                Arguments.of("a JSON number", "42", "invalid_json", null),
+                Arguments.of("JSON true", "true", "invalid_json", null),
+                Arguments.of("JSON null", "null", "invalid_json", null),
+                Arguments.of("a byte order mark first", "\uFEFF{\"type\":\"join\",\"room\":\"a\"}", "invalid_json", null),
+                Arguments.of("white space only", " \n\t ", "invalid_json", null),
+                Arguments.of("a duplicate text", "{\"type\":\"send\",\"room\":\"lobby\",\"text\":\"a\",\"text\":\"b\"}",
+                        "invalid_json", null),
+                Arguments.of("17 levels deep", "{\"type\":\"join\",\"room\":\"a\",\"x\":" + "[".repeat(16) + "]".repeat(16) + "}",
+                        "invalid_json", null),
+                Arguments.of("an upper-case type", "{\"type\":\"JOIN\",\"room\":\"a\",\"id\":\"h-1\"}", "unknown_type", "h-1"),
+                Arguments.of("an empty type", "{\"type\":\"\",\"room\":\"a\",\"id\":\"h-2\"}", "unknown_type", "h-2"),
+                Arguments.of("a type array", "{\"type\":[\"join\"],\"room\":\"a\",\"id\":\"h-3\"}", "unknown_type", "h-3"),
+                Arguments.of("a non-ASCII room", "{\"type\":\"join\",\"room\":\"caf\u00e9\",\"id\":\"h-4\"}", "invalid_room", "h-4"),
+                Arguments.of("a path in the room", "{\"type\":\"join\",\"room\":\"../etc\",\"id\":\"h-5\"}", "invalid_room", "h-5"),
+                Arguments.of("a NUL in the room", "{\"type\":\"join\",\"room\":\"lobby\\u0000\",\"id\":\"h-6\"}", "invalid_room",
+                        "h-6"),
+                Arguments.of("a newline after the room", "{\"type\":\"join\",\"room\":\"lobby\\n\",\"id\":\"h-7\"}",
+                        "invalid_room", "h-7"),
+                Arguments.of("a lone surrogate in the text", "{\"type\":\"send\",\"room\":\"lobby\",\"text\":\"\\ud800\",\"id\":\"h-8\"}",
+                        "invalid_text", "h-8"),
+                Arguments.of("a numeric text", "{\"type\":\"send\",\"room\":\"lobby\",\"text\":12,\"id\":\"h-9\"}", "invalid_text", "h-9"),
+                Arguments.of("a huge number as text", "{\"type\":\"send\",\"room\":\"lobby\",\"text\":1e999999,\"id\":\"h-10\"}",
+                        "invalid_text", "h-10"),
+                Arguments.of("a huge number as id", "{\"type\":\"join\",\"room\":\"a\",\"id\":1e400}", "invalid_id", null),
+                Arguments.of("a lone surrogate in the id", "{\"type\":\"join\",\"room\":\"a\",\"id\":\"\\udc00\"}", "invalid_id", null),
+                Arguments.of("an id array", "{\"type\":\"join\",\"room\":\"a\",\"id\":[\"x\"]}", "invalid_id", null),
+                Arguments.of("a private room without the grant", "{\"type\":\"join\",\"room\":\"private-x\",\"id\":\"h-11\"}",
+                        "forbidden", "h-11"),
+                Arguments.of("a private room it has not joined", "{\"type\":\"send\",\"room\":\"private-x\",\"text\":\"hi\",\"id\":\"h-12\"}",
+                        "not_joined", "h-12"));
+    }
+
+    @ParameterizedTest(name = "{0} -> {2}")
+    @MethodSource("hostileFrames")
+    void aHostileFrameGetsItsErrorCode(String description, String frame, String code, String ref) {
+        try (ChatClient attacker = ChatClient.connect(base, TestTokens.valid("attacker"))) {
+            attacker.sendText(frame);
+
+            JsonObject error = attacker.awaitFrame(received -> "error".equals(received.getString("type")));
+            assertThat(error.getString("code")).isEqualTo(code);
+            assertThat(error.getString("ref")).isEqualTo(ref);
+        }
+    }
+
+    static Stream<Arguments> textsForwardedAsGiven() {
+        return Stream.of(
+                Arguments.of("control characters", "\u0000\u0007\u001b[31mred\u001b[0m"),
+                Arguments.of("markup", "<img src=x onerror=alert(1)><script>alert(2)</script>"),
+                Arguments.of("right-to-left override", "\u202Egnp.exe"),
+                Arguments.of("emoji with joiners", "\uD83D\uDC69\u200D\uD83D\uDC69\u200D\uD83D\uDC67"),
+                Arguments.of("JSON inside", "{\"type\":\"send\",\"room\":\"lobby\",\"text\":\"nested\"}"));
+    }
+
+    @ParameterizedTest(name = "{0} -> forwarded as given")
+    @MethodSource("textsForwardedAsGiven")
+    void oddTextIsForwardedExactlyAsGiven(String description, String text) {
+        String id = "odd-" + SEQUENCE.incrementAndGet();
+        canarySender.send("lobby", text, id);
+
+        assertThat(canaryReceiver.awaitMessage(id).getString("text")).isEqualTo(text);
+    }
+
+    @Test
+    void unknownHugeAndDeepFieldsAreIgnored() {
+        try (ChatClient client = ChatClient.connect(base, TestTokens.valid("odd-fields"))) {
+            client.sendText("{\"type\":\"join\",\"room\":\"odd\",\"n\":1e999999,\"deep\":" + "[".repeat(14) + "]".repeat(14)
+                    + ",\"big\":123456789012345678901234567890}");
+            client.awaitFrame(frame -> "joined".equals(frame.getString("type")) && "odd".equals(frame.getString("room")));
+        }
+    }
+
+    @Test
+    void aFloodOfJoinsStopsAtTheRoomLimit() {
+        try (ChatClient hoarder = ChatClient.connect(base, TestTokens.valid("joiner"))) {
+            for (int i = 0; i < 100; i++) {
+                hoarder.sendJson(new JsonObject().put("type", "join").put("room", "room-" + i));
+            }
+            hoarder.sendJson(new JsonObject().put("type", "join").put("room", "room-one-too-many").put("id", "j-101"));
+            assertThat(hoarder.awaitError("j-101").getString("code")).isEqualTo("too_many_rooms");
+            assertThat(hoarder.framesOfType("joined")).hasSize(100);
+        }
+    }
+
+    @Test
+    void aFloodOfMessagesReachesTheRoomWhole() {
+        int flood = 500;
+        try (ChatClient flooder = ChatClient.connect(base, TestTokens.valid("flood"))) {
+            for (int i = 0; i < flood; i++) {
+                flooder.send("lobby", "drop " + i, "drop-" + i);
+            }
+            canaryReceiver.awaitMessage("drop-" + (flood - 1));
+            assertThat(canaryReceiver.framesOfType("message")).filteredOn(m -> "flood".equals(m.getString("from")))
+                    .hasSize(flood);
+        }
+    }
+
+    @Test
+    void tooManyConnectionsForOneUserCloseTheExtraOneWith1008() {
+        List<ChatClient> connections = new ArrayList<>();
+        try {
+            for (int i = 0; i < 20; i++) {
+                connections.add(ChatClient.connect(base, TestTokens.valid("hoarder-of-sockets")));
+            }
+            ChatClient extra = ChatClient.open(ChatClient.handshake(base)
+                    .header("Authorization", "Bearer " + TestTokens.valid("hoarder-of-sockets")));
+            connections.add(extra);
+            assertThat(extra.awaitClose()).isEqualTo(1008);
+        } finally {
+            connections.forEach(ChatClient::close);
+        }
+    }
+
+    static Stream<Arguments> brokenFrames() {
+        return Stream.of(
+                Arguments.of("1 MiB of text in one frame", RawWebSocket.OPCODE_TEXT, true, 1024 * 1024),
+                Arguments.of("a continuation with nothing to continue", RawWebSocket.OPCODE_CONTINUATION, true, 10),
+                Arguments.of("a ping of 200 bytes (control frames carry 125 at most)", RawWebSocket.OPCODE_PING, true, 200),
+                Arguments.of("a fragmented ping", RawWebSocket.OPCODE_PING, false, 4),
+                Arguments.of("a reserved opcode", 0x3, true, 4));
+    }
+
+    @ParameterizedTest(name = "{0} -> dropped")
+    @MethodSource("brokenFrames")
+    void aBrokenFrameDropsTheConnection(String description, int opcode, boolean fin, int length) throws IOException {
+        byte[] payload = new byte[length];
+        Arrays.fill(payload, (byte) 'x');
+        try (RawWebSocket raw = RawWebSocket.connect(base, TestTokens.valid("breaker"))) {
+            raw.writeFrame(opcode, fin, payload);
+
+            assertThat(raw.readUntilEnd()).as("close code; empty when dropped").isEmpty();
+        }
+    }
+
+    /**
+     * While per-message compression is offered (websockets-next's default), Netty's decoder lets reserved bits
+     * through, so such a frame is read as it is: here, text that is not JSON.
+     */
+    @Test
+    void aReservedBitIsReadAsAnOrdinaryFrame() throws IOException {
+        try (RawWebSocket raw = RawWebSocket.connect(base, TestTokens.valid("reserved"))) {
+            raw.writeFrame(RawWebSocket.OPCODE_TEXT | RESERVED_BIT_1, true, "oops".getBytes(StandardCharsets.UTF_8));
+
+            assertThat(raw.readTextContaining("\"error\"")).contains("invalid_json");
+        }
+    }
+
+    private static String unsigned() {
+        String header = base64("{\"alg\":\"none\",\"typ\":\"JWT\"}");
+        String claims = base64("{\"iss\":\"" + TestTokens.issuer() + "\",\"upn\":\"mallory\",\"exp\":"
+                + Instant.now().plusSeconds(600).getEpochSecond() + "}");
+        return header + "." + claims + ".";
+    }
+
+    private static String hmacWithPublicKey() {
+        JsonWebSignature jws = jws(claims("mallory"), AlgorithmIdentifiers.HMAC_SHA256);
+        String publicKeyPem = ConfigProvider.getConfig().getValue("mp.jwt.verify.publickey", String.class);
+        jws.setKey(new HmacKey(publicKeyPem.getBytes(StandardCharsets.UTF_8)));
+        jws.setDoKeyValidation(false);
+        return serialize(jws);
+    }
+
+    private static String rs512() {
+        return Jwt.upn("mallory").issuer(TestTokens.issuer()).expiresIn(600).jws().algorithm(SignatureAlgorithm.RS512)
+                .sign();
+    }
+
+    private static String spliced() {
+        String[] honest = TestTokens.valid("honest").split("\\.");
+        String forgedClaims = base64("{\"iss\":\"" + TestTokens.issuer() + "\",\"upn\":\"admin\",\"exp\":"
+                + Instant.now().plusSeconds(600).getEpochSecond() + "}");
+        return honest[0] + "." + forgedClaims + "." + honest[2];
+    }
+
+    private static JwtClaims claims(String user) {
+        JwtClaims claims = new JwtClaims();
+        claims.setIssuer(TestTokens.issuer());
+        claims.setClaim("upn", user);
+        claims.setExpirationTimeMinutesInTheFuture(10);
+        return claims;
+    }
+
+    private static JsonWebSignature jws(JwtClaims claims, String algorithm) {
+        JsonWebSignature jws = new JsonWebSignature();
+        jws.setPayload(claims.toJson());
+        jws.setAlgorithmHeaderValue(algorithm);
+        return jws;
+    }
+
+    private static String serialize(JsonWebSignature jws) {
+        try {
+            return jws.getCompactSerialization();
+        } catch (JoseException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String base64(String json) {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(json.getBytes(StandardCharsets.UTF_8));
+    }
+}
