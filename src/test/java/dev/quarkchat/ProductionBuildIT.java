@@ -4,6 +4,7 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
@@ -16,8 +17,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import dev.quarkchat.testing.ChatClient;
+import dev.quarkchat.testing.LocalProcess;
 import dev.quarkchat.testing.OperatorKeys;
 import dev.quarkchat.testing.PackagedApp;
+import dev.quarkchat.testing.TestCertificates;
 import dev.quarkchat.testing.TestTokens;
 import io.smallrye.jwt.build.Jwt;
 
@@ -40,7 +43,8 @@ class ProductionBuildIT {
 
     @Test
     void withoutAKeyItRefusesToStartAndSaysWhatToSet() throws Exception {
-        try (PackagedApp app = PackagedApp.start("no-key", Map.of("mp.jwt.verify.issuer", ISSUER))) {
+        try (PackagedApp app = PackagedApp.start("no-key", Map.of("mp.jwt.verify.issuer", ISSUER,
+                "quarkus.http.insecure-requests", "enabled"))) {
             assertThat(app.awaitExit()).isNotZero();
             assertThat(app.output()).contains("No JWT verification key is configured")
                     .contains("mp.jwt.verify.publickey.location");
@@ -49,7 +53,8 @@ class ProductionBuildIT {
 
     @Test
     void withoutAnIssuerItRefusesToStart() throws Exception {
-        try (PackagedApp app = PackagedApp.start("no-issuer", Map.of("mp.jwt.verify.publickey.location", keyLocation()))) {
+        try (PackagedApp app = PackagedApp.start("no-issuer", Map.of("mp.jwt.verify.publickey.location", keyLocation(),
+                "quarkus.http.insecure-requests", "enabled"))) {
             assertThat(app.awaitExit()).isNotZero();
             assertThat(app.output()).contains("mp.jwt.verify.issuer");
         }
@@ -89,6 +94,38 @@ class ProductionBuildIT {
                 assertThat(client.awaitMessage("prod-1").getString("from")).isEqualTo("operator-alice");
             }
             assertThat(app.output()).doesNotContain(token);
+        }
+    }
+
+    @Test
+    void withoutATlsKeyPairItRefusesToStartUnlessPlainHttpIsAllowed() throws Exception {
+        Map<String, String> settings = operatorSettings();
+        settings.remove("quarkus.http.insecure-requests");
+        try (PackagedApp app = PackagedApp.start("no-tls", settings)) {
+            assertThat(app.awaitExit()).isNotZero();
+            assertThat(app.output()).contains("No TLS key pair is configured").contains("QUARKUS_TLS_KEY_STORE_PEM_0_CERT");
+        }
+    }
+
+    @Test
+    void withATlsKeyPairItServesWssAndTurnsPlainUpgradesAway() throws Exception {
+        TestCertificates.generate();
+        Map<String, String> settings = operatorSettings();
+        settings.remove("quarkus.http.insecure-requests");
+        int securePort = LocalProcess.freePort();
+        settings.put("quarkus.http.ssl-port", Integer.toString(securePort));
+        settings.put("quarkus.tls.key-store.pem.0.cert", TestCertificates.CERTIFICATE.toString());
+        settings.put("quarkus.tls.key-store.pem.0.key", TestCertificates.PRIVATE_KEY.toString());
+        try (PackagedApp app = PackagedApp.start("tls", settings).awaitListening()) {
+            String token = Jwt.upn("secure").issuer(ISSUER).expiresIn(600).sign(keys.getPrivate());
+            URI secure = URI.create("https://localhost:" + securePort + "/");
+            try (ChatClient client = ChatClient.open(ChatClient.handshake(secure).secure(TestCertificates.trustingIt())
+                    .header("Authorization", "Bearer " + token))) {
+                client.send("lobby", "hello over wss", "wss-1");
+                assertThat(client.awaitMessage("wss-1").getString("from")).isEqualTo("secure");
+            }
+            assertThat(ChatClient.rejectedStatus(ChatClient.handshake(app.baseUri())
+                    .header("Authorization", "Bearer " + token))).isBetween(301, 308);
         }
     }
 
@@ -133,6 +170,7 @@ class ProductionBuildIT {
         settings.put("mp.jwt.verify.publickey.location", keyLocation());
         settings.put("mp.jwt.verify.issuer", ISSUER);
         settings.put("chat.allow-missing-origin", "true");
+        settings.put("quarkus.http.insecure-requests", "enabled");
         return settings;
     }
 

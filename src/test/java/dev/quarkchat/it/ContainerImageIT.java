@@ -54,6 +54,7 @@ class ContainerImageIT {
                 "--env", "MP_JWT_VERIFY_ISSUER=" + OperatorKeys.ISSUER,
                 "--env", "QUARKUS_HTTP_PORT=" + port,
                 "--env", "CHAT_ALLOW_MISSING_ORIGIN=true",
+                "--env", "QUARKUS_HTTP_INSECURE_REQUESTS=enabled",
                 IMAGE);
         base = URI.create("http://localhost:" + port + "/");
         await().atMost(START_TIMEOUT).pollInterval(Duration.ofMillis(200)).ignoreExceptions()

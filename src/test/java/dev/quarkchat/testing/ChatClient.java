@@ -20,6 +20,9 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLHandshakeException;
+
 import org.awaitility.core.ConditionTimeoutException;
 
 import io.vertx.core.json.JsonObject;
@@ -47,7 +50,8 @@ public final class ChatClient implements AutoCloseable {
     private final WebSocket socket;
 
     private ChatClient(Handshake handshake) throws WebSocketHandshakeException {
-        WebSocket.Builder builder = HTTP.newWebSocketBuilder().connectTimeout(TIMEOUT);
+        HttpClient http = handshake.tls == null ? HTTP : HttpClient.newBuilder().sslContext(handshake.tls).build();
+        WebSocket.Builder builder = http.newWebSocketBuilder().connectTimeout(TIMEOUT);
         handshake.headers.forEach(header -> builder.header(header[0], header[1]));
         if (!handshake.subprotocols.isEmpty()) {
             builder.subprotocols(handshake.subprotocols.get(0),
@@ -58,6 +62,9 @@ public final class ChatClient implements AutoCloseable {
         } catch (ExecutionException e) {
             if (e.getCause() instanceof WebSocketHandshakeException refused) {
                 throw refused;
+            }
+            if (e.getCause() instanceof SSLHandshakeException untrusted) {
+                throw new IllegalStateException("TLS handshake refused: " + untrusted.getMessage(), untrusted);
             }
             throw new IllegalStateException("Cannot connect to " + handshake.uri(), e.getCause());
         } catch (InterruptedException | TimeoutException e) {
@@ -216,9 +223,16 @@ public final class ChatClient implements AutoCloseable {
         private String pathAndQuery = "/chat";
         private final List<String[]> headers = new ArrayList<>();
         private final List<String> subprotocols = new ArrayList<>();
+        private SSLContext tls;
 
         private Handshake(URI base) {
             this.base = base;
+        }
+
+        /** Connects with wss:// to the base URI's host and port, trusting what {@code context} trusts. */
+        public Handshake secure(SSLContext context) {
+            tls = context;
+            return this;
         }
 
         public Handshake header(String name, String value) {
@@ -237,7 +251,7 @@ public final class ChatClient implements AutoCloseable {
         }
 
         URI uri() {
-            return URI.create("ws://" + base.getHost() + ":" + base.getPort() + pathAndQuery);
+            return URI.create((tls == null ? "ws://" : "wss://") + base.getHost() + ":" + base.getPort() + pathAndQuery);
         }
     }
 }

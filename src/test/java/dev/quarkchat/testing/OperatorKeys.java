@@ -45,7 +45,9 @@ public class OperatorKeys implements QuarkusTestResourceLifecycleManager {
                 "quarkus.websockets-next.server.auto-ping-interval", PING_INTERVAL.toMillis() + "ms",
                 "chat.keepalive.pong-timeout", PONG_TIMEOUT.toMillis() + "ms",
                 // The test clients, like most non-browser clients, send no Origin.
-                "chat.allow-missing-origin", "true");
+                "chat.allow-missing-origin", "true",
+                // Plain HTTP, as behind a TLS-terminating ingress (TlsTest and ProductionBuildIT cover wss://).
+                "quarkus.http.insecure-requests", "enabled");
     }
 
     @Override
