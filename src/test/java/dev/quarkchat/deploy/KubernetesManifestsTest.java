@@ -39,7 +39,7 @@ class KubernetesManifestsTest {
     private static final Path K8S = Path.of("k8s");
     private static final Path README = Path.of("README.md");
     private static final Path APPLICATION_PROPERTIES = Path.of("src", "main", "resources", "application.properties");
-    private static final int DEFAULT_HTTP_PORT = 8080;
+    private static final int DEFAULT_HTTPS_PORT = 8443;
 
     @Test
     void theKustomizationListsEveryManifest() throws IOException {
@@ -54,10 +54,10 @@ class KubernetesManifestsTest {
     }
 
     @Test
-    void theContainerPortIsTheHttpPortAndTheServiceAndMonitorUseIt() throws IOException {
+    void theContainerPortIsTheHttpsPortAndTheServiceAndMonitorUseIt() throws IOException {
         Map<String, Object> container = container();
         Map<String, Object> port = maps(container.get("ports")).get(0);
-        assertThat(port.get("containerPort")).isEqualTo(productionHttpPort());
+        assertThat(port.get("containerPort")).isEqualTo(productionHttpsPort());
 
         Map<String, Object> service = yaml(K8S.resolve("service.yaml"));
         Map<String, Object> servicePort = maps(map(service.get("spec")).get("ports")).get(0);
@@ -78,6 +78,7 @@ class KubernetesManifestsTest {
             assertThat(httpGet.get("port")).isEqualTo(maps(container.get("ports")).get(0).get("name"));
             String path = String.valueOf(httpGet.get("path"));
             assertThat(path).startsWith("/q/health/");
+            assertThat(httpGet.get("scheme")).as("probes speak TLS, as the port does").isEqualTo("HTTPS");
             given().when().get(path).then().statusCode(200);
         }
     }
@@ -129,9 +130,9 @@ class KubernetesManifestsTest {
         assertThat(map(podSpec().get("securityContext"))).containsEntry("runAsNonRoot", true);
     }
 
-    /** The port the production profile listens on: the deployed settings, else application.properties, else Quarkus' 8080. */
-    private static int productionHttpPort() throws IOException {
-        String deployed = configMap().get("QUARKUS_HTTP_PORT");
+    /** The TLS port of the production profile: the deployed settings, else application.properties, else Quarkus' 8443. */
+    private static int productionHttpsPort() throws IOException {
+        String deployed = configMap().get("QUARKUS_HTTP_SSL_PORT");
         if (deployed != null) {
             return Integer.parseInt(deployed);
         }
@@ -139,8 +140,8 @@ class KubernetesManifestsTest {
         try (Reader reader = Files.newBufferedReader(APPLICATION_PROPERTIES)) {
             application.load(reader);
         }
-        return Integer.parseInt(application.getProperty("%prod.quarkus.http.port",
-                application.getProperty("quarkus.http.port", Integer.toString(DEFAULT_HTTP_PORT))));
+        return Integer.parseInt(application.getProperty("%prod.quarkus.http.ssl-port",
+                application.getProperty("quarkus.http.ssl-port", Integer.toString(DEFAULT_HTTPS_PORT))));
     }
 
     /** The property a variable sets: the README entry whose SmallRye environment name it is. */
