@@ -1,5 +1,6 @@
 package dev.quarkchat;
 
+import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
@@ -84,6 +85,28 @@ class HostileInputTest {
     void aForgedTokenGets401(String description, String token) {
         assertThat(ChatClient.rejectedStatus(ChatClient.handshake(base).header("Authorization", "Bearer " + token)))
                 .isEqualTo(401);
+    }
+
+    static Stream<Arguments> refusedUpgrades() {
+        return Stream.of(
+                Arguments.of("a forged token", "Bearer forged", "https://friend.example", 401),
+                Arguments.of("another site", "Bearer " + TestTokens.valid("visitor"), "https://evil.example", 403),
+                Arguments.of("a huge token", "Bearer " + "x".repeat(64 * 1024), null, 431));
+    }
+
+    @ParameterizedTest(name = "{0} -> {3}, with a body that reveals nothing")
+    @MethodSource("refusedUpgrades")
+    void aRefusedUpgradeAnswersWithoutInternals(String description, String authorization, String origin, int status) {
+        var request = given().header("Connection", "Upgrade").header("Upgrade", "websocket")
+                .header("Sec-WebSocket-Version", "13").header("Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ==")
+                .header("Authorization", authorization);
+        if (origin != null) {
+            request = request.header("Origin", origin);
+        }
+        String body = request.when().get("/chat").then().statusCode(status).extract().asString();
+
+        assertThat(body).doesNotContain("Exception").doesNotContain("\tat ").doesNotContain("io.quarkus")
+                .doesNotContain("io.vertx").doesNotContain("dev.quarkchat");
     }
 
     @Test

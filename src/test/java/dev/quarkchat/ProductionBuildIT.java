@@ -71,6 +71,7 @@ class ProductionBuildIT {
             "chat.keepalive.pong-timeout, 10s",
             "chat.keepalive.pong-timeout, soon",
             "chat.private-room-pattern, private-(",
+            "chat.max-json-depth, 0",
     })
     void badChatSettingsStopItAtStartupNamingTheProperty(String property, String value) throws Exception {
         Map<String, String> settings = operatorSettings();

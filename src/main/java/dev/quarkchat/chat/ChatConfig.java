@@ -21,6 +21,9 @@ public interface ChatConfig {
     /** Longest text a {@code send} may carry, in Unicode code points, so that frames stay small. */
     int MAX_TEXT_LENGTH_CEILING = 16_000;
 
+    /** Jackson's own default: no deeper limit is useful. */
+    int MAX_JSON_DEPTH_CEILING = 1000;
+
     /** Room for at least one largest message (16 KiB) and its JSON envelope. */
     long MIN_PENDING_BYTES = 65_536;
 
@@ -53,6 +56,12 @@ public interface ChatConfig {
      */
     @WithDefault("private-.*")
     String privateRoomPattern();
+
+    /** The deepest JSON nesting a frame may have; deeper is {@code invalid_json}. Chat frames are flat. */
+    @WithDefault("16")
+    @Min(1)
+    @Max(MAX_JSON_DEPTH_CEILING)
+    int maxJsonDepth();
 
     /** How many rooms one connection may be in at once; one more {@code join} gets {@code too_many_rooms}. */
     @WithDefault("100")

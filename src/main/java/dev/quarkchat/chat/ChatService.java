@@ -46,7 +46,7 @@ public class ChatService {
         this.metrics = metrics;
         this.tokenExpiry = tokenExpiry;
         this.access = access;
-        this.decoder = new CommandDecoder(config.maxTextLength());
+        this.decoder = new CommandDecoder(config.maxTextLength(), config.maxJsonDepth());
         this.defaultRoom = config.defaultRoom();
         this.maxRoomsPerConnection = config.maxRoomsPerConnection();
         this.maxConnectionsPerUser = config.maxConnectionsPerUser();

@@ -24,8 +24,6 @@ public final class CommandDecoder {
 
     /** Longest accepted {@code id}, in characters. */
     public static final int MAX_ID_LENGTH = 64;
-    /** Deepest JSON nesting accepted; chat frames are flat, so anything deep is an attack. */
-    public static final int MAX_NESTING_DEPTH = 16;
 
     private static final String TYPE = "type";
     private static final String ROOM = "room";
@@ -33,16 +31,21 @@ public final class CommandDecoder {
     private static final String ID = "id";
     private static final Set<String> STRING_FIELDS = Set.of(TYPE, ROOM, TEXT, ID);
 
-    private static final JsonFactory JSON = JsonFactory.builder()
-            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING_DEPTH).build())
-            .build();
-
+    private final JsonFactory json;
     private final int maxTextLength;
+    private final int maxNestingDepth;
 
-    /** @param maxTextLength longest accepted message text, in Unicode code points */
-    public CommandDecoder(int maxTextLength) {
+    /**
+     * @param maxTextLength longest accepted message text, in Unicode code points
+     * @param maxNestingDepth deepest JSON nesting accepted; chat frames are flat, so anything deep is an attack
+     */
+    public CommandDecoder(int maxTextLength, int maxNestingDepth) {
         this.maxTextLength = maxTextLength;
+        this.maxNestingDepth = maxNestingDepth;
+        this.json = JsonFactory.builder()
+                .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(maxNestingDepth).build())
+                .build();
     }
 
     public ClientCommand decode(String frame) throws RejectedFrameException {
@@ -63,9 +66,9 @@ public final class CommandDecoder {
         }
     }
 
-    private static Fields readFields(String frame) throws RejectedFrameException {
+    private Fields readFields(String frame) throws RejectedFrameException {
         Fields fields = new Fields();
-        try (JsonParser parser = JSON.createParser(frame)) {
+        try (JsonParser parser = json.createParser(frame)) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
                 throw rejected(ErrorCode.INVALID_JSON, "a frame must be one JSON object", Optional.empty());
             }
@@ -90,13 +93,13 @@ public final class CommandDecoder {
         return fields;
     }
 
-    private static String describe(IOException malformed) {
+    private String describe(IOException malformed) {
         String message = String.valueOf(malformed.getMessage());
         if (message.startsWith("Duplicate field")) {
             return "a field appears more than once";
         }
         if (message.contains("nesting depth")) {
-            return "nested deeper than " + MAX_NESTING_DEPTH + " levels";
+            return "nested deeper than " + maxNestingDepth + " levels";
         }
         return "not well-formed JSON";
     }

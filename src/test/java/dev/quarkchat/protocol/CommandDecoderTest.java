@@ -12,7 +12,9 @@ class CommandDecoderTest {
 
     private static final int MAX_TEXT_LENGTH = 10;
 
-    private final CommandDecoder decoder = new CommandDecoder(MAX_TEXT_LENGTH);
+    private static final int MAX_DEPTH = 4;
+
+    private final CommandDecoder decoder = new CommandDecoder(MAX_TEXT_LENGTH, MAX_DEPTH);
 
     @Test
     void decodesEachCommand() throws RejectedFrameException {
@@ -28,6 +30,16 @@ class CommandDecoderTest {
     void nullFieldsCountAsAbsentAndUnknownFieldsAreSkipped() throws RejectedFrameException {
         assertThat(decoder.decode("{\"type\":\"join\",\"room\":\"a\",\"id\":null,\"extra\":{\"x\":[1,2,{\"y\":null}]}}"))
                 .isEqualTo(new ClientCommand.Join("a", Optional.empty()));
+    }
+
+    @Test
+    void nestingIsLimitedToTheConfiguredDepth() throws RejectedFrameException {
+        assertThat(decoder.decode("{\"type\":\"join\",\"room\":\"a\",\"x\":[[[1]]]}")).isInstanceOf(ClientCommand.Join.class);
+        assertThatThrownBy(() -> decoder.decode("{\"type\":\"join\",\"room\":\"a\",\"x\":[[[[1]]]]}"))
+                .isInstanceOfSatisfying(RejectedFrameException.class, rejected -> {
+                    assertThat(rejected.code()).isEqualTo(ErrorCode.INVALID_JSON);
+                    assertThat(rejected.getMessage()).isEqualTo("nested deeper than 4 levels");
+                });
     }
 
     @Test
