@@ -85,7 +85,8 @@ def main():
     port = free_port()
     settings = [f"-Dquarkus.http.port={port}", f"-Dmp.jwt.verify.publickey.location={public_key}",
                 f"-Dmp.jwt.verify.issuer={ISSUER}", "-Dchat.allow-missing-origin=true",
-                "-Dquarkus.http.insecure-requests=enabled", *[f"-D{setting}" for setting in options.set]]
+                "-Dquarkus.http.insecure-requests=enabled", "-Dchat.handshake-rate-limit.burst=100000",
+                *[f"-D{setting}" for setting in options.set]]
     if options.mode == "jvm":
         command = ["java", *settings, "-jar", "target/quarkus-app/quarkus-run.jar"]
     else:

@@ -1,10 +1,11 @@
 package dev.quarkchat.chat;
 
 /**
- * A token bucket: {@code burst} frames at once, refilled at {@code perSecond}. Used from one connection's
- * callbacks only, which websockets-next runs one at a time, so it needs no lock.
+ * A token bucket: {@code burst} events at once, refilled at {@code perSecond}. Not thread-safe: a
+ * connection's frames use it from that connection's callbacks only, which websockets-next runs one at a
+ * time; callers on several threads synchronize on it.
  */
-final class TokenBucket {
+public final class TokenBucket {
 
     private static final double NANOS_PER_SECOND = 1_000_000_000d;
 
@@ -13,7 +14,7 @@ final class TokenBucket {
     private double tokens;
     private long refilledAt;
 
-    TokenBucket(double perSecond, int burst, long nowNanos) {
+    public TokenBucket(double perSecond, int burst, long nowNanos) {
         this.perNano = perSecond / NANOS_PER_SECOND;
         this.capacity = burst;
         this.tokens = burst;
@@ -21,7 +22,7 @@ final class TokenBucket {
     }
 
     /** Takes one token if there is one. */
-    boolean tryTake(long nowNanos) {
+    public boolean tryTake(long nowNanos) {
         tokens = Math.min(capacity, tokens + (nowNanos - refilledAt) * perNano);
         refilledAt = nowNanos;
         if (tokens >= 1) {
@@ -29,5 +30,10 @@ final class TokenBucket {
             return true;
         }
         return false;
+    }
+
+    /** How long nothing was taken; after {@code burst / perSecond} the bucket is full again. */
+    public long idleNanos(long nowNanos) {
+        return nowNanos - refilledAt;
     }
 }

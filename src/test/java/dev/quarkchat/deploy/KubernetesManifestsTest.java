@@ -22,6 +22,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.yaml.snakeyaml.Yaml;
 
+import dev.quarkchat.auth.HandshakeRateLimitConfig;
 import dev.quarkchat.auth.OriginConfig;
 import dev.quarkchat.chat.ChatConfig;
 import dev.quarkchat.liveness.KeepaliveConfig;
@@ -159,7 +160,8 @@ class KubernetesManifestsTest {
     /** Every property of the chat's {@code @ConfigMapping} interfaces, as SmallRye names them. */
     private static Set<String> chatProperties() {
         Set<String> properties = new TreeSet<>();
-        for (Class<?> mapping : List.of(ChatConfig.class, KeepaliveConfig.class, OriginConfig.class)) {
+        for (Class<?> mapping : List.of(ChatConfig.class, KeepaliveConfig.class, OriginConfig.class,
+                HandshakeRateLimitConfig.class)) {
             String prefix = mapping.getAnnotation(ConfigMapping.class).prefix();
             for (Method method : mapping.getDeclaredMethods()) {
                 if (method.getParameterCount() == 0 && !method.isDefault()) {

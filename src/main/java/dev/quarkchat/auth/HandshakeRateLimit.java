@@ -1,0 +1,87 @@
+package dev.quarkchat.auth;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import dev.quarkchat.chat.TokenBucket;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.quarkus.vertx.http.runtime.filters.Filters;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.net.SocketAddress;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * Upgrades to {@code /chat} per client address, as a token bucket ({@code chat.handshake-rate-limit.*}):
+ * past it, 429 at once, before the token's signature is checked, so a flood of forged handshakes costs
+ * almost nothing. Behind a proxy, the client's address is the forwarded one only where Quarkus is told to
+ * trust the proxy ({@code quarkus.http.proxy.*}); otherwise every client shares the proxy's budget.
+ */
+@ApplicationScoped
+class HandshakeRateLimit {
+
+    private static final String CHAT_PATH = "/chat";
+    private static final int TOO_MANY_REQUESTS = 429;
+    /** After the rejection counter (1000) and ahead of authentication. */
+    private static final int PRIORITY = 900;
+    /** An address idle this long has a full bucket again: forget it. */
+    private static final Duration IDLE = Duration.ofMinutes(1);
+
+    private final Vertx vertx;
+    private final int perSecond;
+    private final int burst;
+    private final Map<String, TokenBucket> byAddress = new ConcurrentHashMap<>();
+    private long sweepTimer = -1;
+
+    HandshakeRateLimit(Vertx vertx, HandshakeRateLimitConfig config) {
+        this.vertx = vertx;
+        this.perSecond = config.perSecond();
+        this.burst = config.burst();
+    }
+
+    void register(@Observes Filters filters) {
+        filters.register(this::admit, PRIORITY);
+    }
+
+    void start(@Observes StartupEvent event) {
+        sweepTimer = vertx.setPeriodic(IDLE.toMillis(), id -> forgetIdle(System.nanoTime()));
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        if (sweepTimer >= 0) {
+            vertx.cancelTimer(sweepTimer);
+        }
+    }
+
+    private void admit(RoutingContext context) {
+        SocketAddress client = context.request().remoteAddress();
+        if (client != null && CHAT_PATH.equals(context.normalizedPath())
+                && "websocket".equalsIgnoreCase(context.request().getHeader(HttpHeaders.UPGRADE))
+                && !admitted(client.hostAddress(), System.nanoTime())) {
+            context.response().setStatusCode(TOO_MANY_REQUESTS).putHeader(HttpHeaders.RETRY_AFTER, "1").end();
+            return;
+        }
+        context.next();
+    }
+
+    private boolean admitted(String address, long now) {
+        TokenBucket bucket = byAddress.computeIfAbsent(address, ignored -> new TokenBucket(perSecond, burst, now));
+        // One address may come in on several event loops at once.
+        synchronized (bucket) {
+            return bucket.tryTake(now);
+        }
+    }
+
+    private void forgetIdle(long now) {
+        byAddress.values().removeIf(bucket -> {
+            synchronized (bucket) {
+                return bucket.idleNanos(now) > IDLE.toNanos();
+            }
+        });
+    }
+}
