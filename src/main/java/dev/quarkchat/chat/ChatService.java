@@ -34,6 +34,7 @@ public class ChatService {
     private final RoomAccess access;
     private final CommandDecoder decoder;
     private final Optional<String> defaultRoom;
+    private final int maxTextLength;
     private final int maxRoomsPerConnection;
     private final int maxConnectionsPerUser;
     private final int maxRateViolations;
@@ -48,6 +49,7 @@ public class ChatService {
         this.access = access;
         this.decoder = new CommandDecoder(config.maxTextLength(), config.maxJsonDepth());
         this.defaultRoom = config.defaultRoom();
+        this.maxTextLength = config.maxTextLength();
         this.maxRoomsPerConnection = config.maxRoomsPerConnection();
         this.maxConnectionsPerUser = config.maxConnectionsPerUser();
         this.maxRateViolations = config.rateLimit().maxViolations();
@@ -64,7 +66,7 @@ public class ChatService {
                     "too many connections for this user (at most " + maxConnectionsPerUser + ")");
             return;
         }
-        sender.send(session, ServerFrames.welcome(session.user()));
+        sender.send(session, ServerFrames.welcome(session.user(), maxTextLength));
         defaultRoom.ifPresent(room -> rooms.join(session, room, Optional.empty()));
     }
 

@@ -27,11 +27,15 @@ public final class ServerFrames {
     private ServerFrames() {
     }
 
-    /** The first frame of every connection: who the server knows the client as. */
-    public static String welcome(String user) {
+    /**
+     * The first frame of every connection: who the server knows the client as, and the longest text it
+     * accepts, so that a client can check before sending.
+     */
+    public static String welcome(String user, int maxTextLength) {
         return write(json -> {
             json.writeStringField("type", "welcome");
             json.writeStringField("user", user);
+            json.writeNumberField("maxTextLength", maxTextLength);
         });
     }
 

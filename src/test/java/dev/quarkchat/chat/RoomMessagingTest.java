@@ -29,6 +29,7 @@ class RoomMessagingTest {
         try (ChatClient ann = connect("ann"); ChatClient ben = connect("ben")) {
             JsonObject welcome = ann.awaitFrame(frame -> "welcome".equals(frame.getString("type")));
             assertThat(welcome.getString("user")).isEqualTo("ann");
+            assertThat(welcome.getInteger("maxTextLength")).isEqualTo(4000);
             ann.awaitFrame(frame -> "joined".equals(frame.getString("type")) && "lobby".equals(frame.getString("room")));
 
             ann.send("lobby", "hello everyone", "lobby-1");

@@ -1,0 +1,199 @@
+// The chat page: signs in, keeps the rooms, and turns server frames into what view.js shows.
+// Protocol: docs/protocol.md.
+import { ChatConnection } from "./connection.js";
+import { messageProblem, roomNameProblem, userNameProblem } from "./validation.js";
+import * as view from "./view.js";
+
+const DEFAULT_MAX_TEXT_LENGTH = 4000;
+
+const state = {
+  user: null,
+  maxTextLength: DEFAULT_MAX_TEXT_LENGTH,
+  /** name -> {members: Set, lines: [], unread} */
+  rooms: new Map(),
+  current: null,
+  /** id of a frame sent -> id of the element where its error belongs */
+  pending: new Map(),
+  nextId: 1,
+};
+
+const scheme = location.protocol === "https:" ? "wss:" : "ws:";
+const connection = new ChatConnection(`${scheme}//${location.host}/chat`, receive, ({ state: connectionState, detail }) => {
+  view.showStatus(connectionState, detail === "connected" && state.user ? `connected as ${state.user}` : detail);
+  if (connectionState === "signed-out") {
+    view.showSignedIn(false);
+    view.showError("sign-in-error", detail === "signed out" ? "" : detail);
+  }
+});
+
+function receive(frame) {
+  switch (frame.type) {
+    case "welcome":
+      state.user = frame.user;
+      state.maxTextLength = frame.maxTextLength ?? DEFAULT_MAX_TEXT_LENGTH;
+      view.showStatus("connected", `connected as ${frame.user}`);
+      view.showSignedIn(true);
+      // After a reconnect: back into every room we were in (the default room comes by itself).
+      for (const name of state.rooms.keys()) {
+        send({ type: "join", room: name }, "join-error");
+      }
+      break;
+    case "joined": {
+      const room = roomNamed(frame.room);
+      room.members = new Set(frame.members);
+      state.current ??= frame.room;
+      settle(frame.id);
+      break;
+    }
+    case "left":
+      state.rooms.delete(frame.room);
+      if (state.current === frame.room) {
+        state.current = state.rooms.keys().next().value ?? null;
+      }
+      settle(frame.id);
+      break;
+    case "presence": {
+      const room = roomNamed(frame.room);
+      if (frame.event === "join") {
+        room.members.add(frame.user);
+      } else {
+        room.members.delete(frame.user);
+      }
+      room.lines.push({ kind: "notice", text: `${frame.user} ${frame.event === "join" ? "joined" : "left"}` });
+      break;
+    }
+    case "message": {
+      const room = roomNamed(frame.room);
+      room.lines.push({ kind: "message", from: frame.from, text: frame.text, ts: frame.ts, own: frame.from === state.user });
+      if (frame.room !== state.current) {
+        room.unread++;
+      }
+      settle(frame.id);
+      break;
+    }
+    case "error":
+      view.showError(state.pending.get(frame.ref) ?? "send-error", `${frame.message} (${frame.code})`);
+      state.pending.delete(frame.ref);
+      break;
+    default:
+      return;
+  }
+  render();
+}
+
+function roomNamed(name) {
+  if (!state.rooms.has(name)) {
+    state.rooms.set(name, { members: new Set(), lines: [], unread: 0 });
+  }
+  return state.rooms.get(name);
+}
+
+/** Sends a frame with a fresh id, remembering where an error about it should show. */
+function send(frame, errorElementId) {
+  const id = `c-${state.nextId++}`;
+  state.pending.set(id, errorElementId);
+  if (!connection.send({ ...frame, id })) {
+    state.pending.delete(id);
+    view.showError(errorElementId, "Not connected: wait for the connection to come back.");
+    return false;
+  }
+  view.showError(errorElementId, "");
+  return true;
+}
+
+function settle(id) {
+  state.pending.delete(id);
+}
+
+function select(name) {
+  state.current = name;
+  const room = state.rooms.get(name);
+  if (room) {
+    room.unread = 0;
+  }
+  render();
+  document.getElementById("message-text").focus();
+}
+
+function render() {
+  const room = state.rooms.get(state.current);
+  if (room) {
+    room.unread = 0;
+  }
+  view.showRooms(state.rooms, state.current, select);
+  view.showRoom(state.current, room);
+}
+
+async function signIn(event) {
+  event.preventDefault();
+  const pasted = document.getElementById("token").value.trim();
+  const user = document.getElementById("user-name").value.trim();
+  if (pasted) {
+    start(pasted);
+    return;
+  }
+  const problem = userNameProblem(user);
+  if (problem) {
+    view.showError("sign-in-error", problem);
+    return;
+  }
+  const response = await fetch(`/dev/token?user=${encodeURIComponent(user)}`);
+  if (!response.ok) {
+    view.showError("sign-in-error", response.status === 404
+      ? "This server hands out no tokens: paste the one your sign-in service gave you."
+      : `No token: ${await response.text()}`);
+    return;
+  }
+  start(await response.text());
+}
+
+function start(token) {
+  view.showError("sign-in-error", "");
+  state.rooms.clear();
+  state.current = null;
+  connection.start(token);
+}
+
+document.getElementById("sign-in-form").addEventListener("submit", signIn);
+document.getElementById("sign-out").addEventListener("click", () => connection.stop());
+
+document.getElementById("join-form").addEventListener("submit", (event) => {
+  event.preventDefault();
+  const input = document.getElementById("room-name");
+  const name = input.value.trim();
+  const problem = roomNameProblem(name);
+  if (problem) {
+    view.showError("join-error", problem);
+    return;
+  }
+  if (send({ type: "join", room: name }, "join-error")) {
+    input.value = "";
+    state.current = name;
+  }
+});
+
+document.getElementById("send-form").addEventListener("submit", (event) => {
+  event.preventDefault();
+  const input = document.getElementById("message-text");
+  const problem = messageProblem(input.value, state.maxTextLength);
+  if (problem) {
+    view.showError("send-error", problem);
+    return;
+  }
+  if (state.current && send({ type: "send", room: state.current, text: input.value }, "send-error")) {
+    input.value = "";
+  }
+});
+
+document.getElementById("leave").addEventListener("click", () => {
+  if (state.current) {
+    send({ type: "leave", room: state.current }, "send-error");
+  }
+});
+
+// A token handed over in the URL fragment never reaches a server or a log; take it and clear it.
+const fragment = new URLSearchParams(location.hash.slice(1));
+if (fragment.has("token")) {
+  history.replaceState(null, "", location.pathname);
+  start(fragment.get("token"));
+}

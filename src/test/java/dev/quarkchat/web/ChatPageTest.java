@@ -1,0 +1,140 @@
+package dev.quarkchat.web;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.nio.file.Path;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.Keys;
+
+import dev.quarkchat.chat.ChatSessions;
+import dev.quarkchat.testing.Browser;
+import dev.quarkchat.testing.TestTokens;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.websockets.next.CloseReason;
+
+/**
+ * The chat page in a real headless Chromium: two people chat, markup shows as text, a dropped connection
+ * comes back by itself, and bad input is stopped in the page or shown from the server. Runs with
+ * {@code ./mvnw verify -Pe2e}; the screenshot lands in target/screenshots/.
+ */
+@Tag("e2e")
+@QuarkusTest
+class ChatPageTest {
+
+    private static final Path SCREENSHOTS = Path.of("target", "screenshots");
+
+    @TestHTTPResource("/")
+    URI page;
+
+    @Inject
+    ChatSessions sessions;
+
+    @Test
+    void twoPeopleChatAndSeeEachOthersPresence() {
+        try (Browser alice = signedIn("alice", false); Browser bob = signedIn("bob", true)) {
+            alice.awaitText("#members", "bob");
+
+            say(bob, "hi alice, from my phone");
+            alice.awaitText("#messages", "hi alice, from my phone");
+            say(alice, "hi bob!");
+            bob.awaitText("#messages", "hi bob!");
+
+            assertThat(alice.find("#messages li.own .text").getText()).isEqualTo("hi bob!");
+            assertThat(bob.find("#messages li.own .from").getText()).isEqualTo("bob (you)");
+            alice.screenshot(SCREENSHOTS.resolve("chat.png"));
+        }
+    }
+
+    @Test
+    void markupInMessagesShowsAsTextAndRunsNothing() {
+        String image = "<img src=x onerror=\"window.hacked='img'\">";
+        String script = "<script>window.hacked='script'</script>";
+        try (Browser mallory = signedIn("mallory", false); Browser victim = signedIn("victim", false)) {
+            say(mallory, image);
+            say(mallory, script);
+            victim.awaitText("#messages", script);
+
+            assertThat(victim.find("#messages").getText()).contains(image).contains(script);
+            assertThat(victim.script("return window.hacked === undefined && document.querySelectorAll('#messages img, #messages script').length === 0"))
+                    .isEqualTo(true);
+        }
+    }
+
+    @Test
+    void aConnectionTheServerClosesComesBackByItselfAndRejoins() {
+        try (Browser carol = signedIn("carol", false)) {
+            join(carol, "comeback");
+            carol.awaitText("#room-title", "comeback");
+
+            sessions.all().stream().filter(session -> "carol".equals(session.user()))
+                    .forEach(session -> session.connection().close(new CloseReason(1001, "test restart")).await().indefinitely());
+
+            carol.await(browser -> carol.find("#status").getText().startsWith("reconnecting"));
+            carol.awaitText("#status", "connected as carol");
+            carol.await(browser -> sessions.all().stream().anyMatch(session -> "carol".equals(session.user())
+                    && session.rooms().contains("comeback")));
+            say(carol, "back again");
+            carol.awaitText("#messages", "back again");
+        }
+    }
+
+    @Test
+    void badInputIsStoppedInThePageAndServerErrorsShowWhereTheyBelong() {
+        try (Browser dave = signedIn("dave", false)) {
+            dave.find("#message-text").sendKeys(Keys.ENTER);
+            dave.awaitText("#send-error", "Type a message first.");
+
+            dave.type("#message-text", "x".repeat(4001));
+            dave.find("#message-text").sendKeys(Keys.ENTER);
+            dave.awaitText("#send-error", "At most 4000 characters");
+
+            join(dave, "Not A Room");
+            dave.awaitText("#join-error", "Room names are");
+
+            join(dave, "private-secrets");
+            dave.awaitText("#join-error", "(forbidden)");
+        }
+    }
+
+    @Test
+    void aProductionTokenInTheFragmentSignsInAndLeavesTheAddressBar() {
+        String token = TestTokens.valid("erin");
+        try (Browser erin = Browser.open(false).go(page.resolve("/#token=" + token))) {
+            erin.awaitText("#status", "connected as erin");
+            assertThat(erin.script("return location.href")).asString().doesNotContain(token);
+        }
+    }
+
+    @Test
+    void thePageComesWithAStrictContentSecurityPolicy() {
+        String policy = given().when().get("/").then().statusCode(200).extract().header("Content-Security-Policy");
+
+        assertThat(policy).contains("script-src 'self'").contains("object-src 'none'").doesNotContain("unsafe-inline");
+    }
+
+    private Browser signedIn(String user, boolean phone) {
+        Browser browser = Browser.open(phone).go(page);
+        browser.type("#user-name", user);
+        browser.find("#user-name").sendKeys(Keys.ENTER);
+        browser.awaitText("#status", "connected as " + user);
+        browser.awaitText("#room-title", "lobby");
+        return browser;
+    }
+
+    private static void say(Browser browser, String text) {
+        browser.type("#message-text", text);
+        browser.find("#message-text").sendKeys(Keys.ENTER);
+    }
+
+    private static void join(Browser browser, String room) {
+        browser.type("#room-name", room);
+        browser.find("#room-name").sendKeys(Keys.ENTER);
+    }
+}
