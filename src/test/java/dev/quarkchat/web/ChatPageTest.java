@@ -18,6 +18,7 @@ import dev.quarkchat.testing.TestTokens;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.websockets.next.CloseReason;
+import io.smallrye.jwt.build.Jwt;
 
 /**
  * The chat page in a real headless Chromium: two people chat, markup shows as text, a dropped connection
@@ -29,6 +30,7 @@ import io.quarkus.websockets.next.CloseReason;
 class ChatPageTest {
 
     private static final Path SCREENSHOTS = Path.of("target", "screenshots");
+    private static final int SHORT_TOKEN_SECONDS = 4;
 
     @TestHTTPResource("/")
     URI page;
@@ -109,6 +111,38 @@ class ChatPageTest {
         try (Browser erin = Browser.open(false).go(page.resolve("/#token=" + token))) {
             erin.awaitText("#status", "connected as erin");
             assertThat(erin.script("return location.href")).asString().doesNotContain(token);
+        }
+    }
+
+    @Test
+    void anExpiredTokenAsksToSignInAgainInsteadOfReconnecting() {
+        // Time enough for the browser to start and connect, short enough to watch it run out.
+        try (Browser frank = Browser.open(false)) {
+            String token = Jwt.upn("frank").issuer(TestTokens.issuer()).expiresIn(SHORT_TOKEN_SECONDS).sign();
+            frank.go(page.resolve("/#token=" + token));
+            frank.awaitText("#status", "connected as frank");
+
+            frank.awaitText("#status", "token has expired");
+            assertThat(frank.find("#sign-in").isDisplayed()).isTrue();
+            assertThat(frank.find("#sign-in-error").getText()).contains("sign in again");
+            assertThat(sessions.all()).noneMatch(session -> "frank".equals(session.user()));
+        }
+    }
+
+    @Test
+    void unreadMessagesAreCountedBesideTheirRoom() {
+        try (Browser gina = signedIn("gina", false); Browser hank = signedIn("hank", false)) {
+            join(hank, "side-room");
+            hank.awaitText("#room-title", "side-room");
+            join(gina, "side-room");
+            gina.awaitText("#room-title", "side-room");
+            gina.find("#rooms li:first-child button").click();
+            gina.awaitText("#room-title", "lobby");
+
+            say(hank, "psst");
+            say(hank, "over here");
+            gina.awaitText("#rooms", "2");
+            assertThat(gina.find("#rooms .unread").getAttribute("aria-label")).isEqualTo("2 unread");
         }
     }
 
