@@ -67,7 +67,7 @@ public class ChatService {
             return;
         }
         sender.send(session, ServerFrames.welcome(session.user(), maxTextLength));
-        defaultRoom.ifPresent(room -> rooms.join(session, room, Optional.empty()));
+        defaultRoom.ifPresent(room -> rooms.join(session, room, Optional.empty(), Optional.empty()));
     }
 
     /** A complete text message arrived (continuation frames already reassembled). */
@@ -142,7 +142,7 @@ public class ChatService {
                 throw new RejectedFrameException(ErrorCode.TOO_MANY_ROOMS,
                         "at most " + maxRoomsPerConnection + " rooms per connection: leave one first", join.id());
             }
-            rooms.join(session, join.room(), join.id());
+            rooms.join(session, join.room(), join.recovery(), join.id());
         } else if (command instanceof ClientCommand.Leave leave) {
             if (!rooms.leave(session, leave.room(), leave.id())) {
                 throw notJoined(leave);

@@ -7,6 +7,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import dev.quarkchat.history.HistoryConfig;
+import dev.quarkchat.history.RoomHistory;
+import dev.quarkchat.protocol.ClientCommand;
 import dev.quarkchat.protocol.ServerFrames;
 import dev.quarkchat.protocol.ServerFrames.PresenceEvent;
 
@@ -26,13 +29,17 @@ final class Room {
     private final Map<String, ChatSession> members = new LinkedHashMap<>();
     /** How many connections each member user has in the room: presence is per user, not per connection. */
     private final Map<String, Integer> connectionsByUser = new LinkedHashMap<>();
-    private long lastSeq;
+    /** The last messages and the sequence; lost with the room, which then comes back in a new epoch. */
+    private final RoomHistory<OutboundFrame> history;
+    private final int replayedOnJoin;
     /** Set when the last member leaves; a retired room is dropped from the registry and never reused. */
     private boolean retired;
 
-    Room(String name, FrameSender sender) {
+    Room(String name, FrameSender sender, HistoryConfig historyConfig) {
         this.name = name;
         this.sender = sender;
+        this.history = new RoomHistory<>(historyConfig.size());
+        this.replayedOnJoin = historyConfig.onJoin();
     }
 
     String name() {
@@ -40,21 +47,32 @@ final class Room {
     }
 
     /**
-     * Adds a connection and answers it with {@code joined}; the others hear of a user who was not there yet.
+     * Adds a connection and answers it with {@code joined}, then with the messages it missed since its
+     * recovery position if all are still held, else with the latest ones. All of it is queued before any
+     * later message, so there is no gap and no duplicate at the seam. The others hear of a user who was
+     * not there yet.
      *
      * @return false if the room was retired meanwhile, and the caller must look the room up again
      */
-    synchronized boolean join(ChatSession session, Optional<String> id) {
+    synchronized boolean join(ChatSession session, Optional<ClientCommand.Recovery> recovery, Optional<String> id) {
         if (retired) {
             return false;
         }
-        if (members.putIfAbsent(session.id(), session) == null) {
+        boolean newMember = members.putIfAbsent(session.id(), session) == null;
+        if (newMember) {
             int connections = connectionsByUser.merge(session.user(), 1, Integer::sum);
             if (connections == 1) {
                 broadcastExcept(session, ServerFrames.presence(name, session.user(), PresenceEvent.JOIN));
             }
         }
-        sender.send(session, ServerFrames.joined(name, connectionsByUser.keySet(), id));
+        Optional<List<OutboundFrame>> missed = recovery.flatMap(from -> history.after(from.since(), from.epoch()));
+        sender.send(session, ServerFrames.joined(name, connectionsByUser.keySet(), history.epoch(), history.lastSeq(),
+                missed.isPresent(), id));
+        if (newMember) {
+            for (OutboundFrame message : missed.orElseGet(() -> history.latest(replayedOnJoin))) {
+                sender.send(session, message);
+            }
+        }
         return true;
     }
 
@@ -85,7 +103,9 @@ final class Room {
      * @return how many connections it was queued for
      */
     synchronized int post(ChatSession from, String text, Optional<String> id, Instant now) {
-        OutboundFrame frame = OutboundFrame.of(ServerFrames.message(name, ++lastSeq, from.user(), text, now, id));
+        long seq = history.nextSeq();
+        OutboundFrame frame = OutboundFrame.of(ServerFrames.message(name, seq, from.user(), text, now, id));
+        history.keep(seq, frame);
         for (ChatSession member : members.values()) {
             sender.send(member, frame);
         }

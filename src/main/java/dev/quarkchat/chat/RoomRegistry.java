@@ -9,6 +9,9 @@ import java.util.concurrent.ConcurrentMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import dev.quarkchat.history.HistoryConfig;
+import dev.quarkchat.protocol.ClientCommand;
+
 /**
  * The rooms that have members, by name. A room exists while it has at least one member; the registry holds
  * no trace of empty rooms, so memory follows the live rooms only.
@@ -21,15 +24,17 @@ public class RoomRegistry {
 
     private final ConcurrentMap<String, Room> rooms = new ConcurrentHashMap<>();
     private final FrameSender sender;
+    private final HistoryConfig history;
 
-    RoomRegistry(FrameSender sender) {
+    RoomRegistry(FrameSender sender, HistoryConfig history) {
         this.sender = sender;
+        this.history = history;
     }
 
-    void join(ChatSession session, String roomName, Optional<String> id) {
+    void join(ChatSession session, String roomName, Optional<ClientCommand.Recovery> recovery, Optional<String> id) {
         while (true) {
-            Room room = rooms.computeIfAbsent(roomName, name -> new Room(name, sender));
-            if (room.join(session, id)) {
+            Room room = rooms.computeIfAbsent(roomName, name -> new Room(name, sender, history));
+            if (room.join(session, recovery, id)) {
                 session.rooms().add(roomName);
                 return;
             }

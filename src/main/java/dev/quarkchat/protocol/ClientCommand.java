@@ -12,8 +12,15 @@ public sealed interface ClientCommand {
 
     Optional<String> id();
 
-    /** {@code {"type":"join","room":"general"}}: become a member of a room. */
-    record Join(String room, Optional<String> id) implements ClientCommand {
+    /**
+     * {@code {"type":"join","room":"general"}}: become a member of a room; with {@code since} (and the
+     * {@code epoch} it belongs to), get every message after that seq first.
+     */
+    record Join(String room, Optional<Recovery> recovery, Optional<String> id) implements ClientCommand {
+    }
+
+    /** Where a returning client stopped: the last seq it saw, in which epoch of the room. */
+    record Recovery(long since, Optional<String> epoch) {
     }
 
     /** {@code {"type":"leave","room":"general"}}: stop being a member of a room. */

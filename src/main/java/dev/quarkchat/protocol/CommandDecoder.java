@@ -29,7 +29,11 @@ public final class CommandDecoder {
     private static final String ROOM = "room";
     private static final String TEXT = "text";
     private static final String ID = "id";
-    private static final Set<String> STRING_FIELDS = Set.of(TYPE, ROOM, TEXT, ID);
+    private static final String SINCE = "since";
+    private static final String EPOCH = "epoch";
+    private static final Set<String> STRING_FIELDS = Set.of(TYPE, ROOM, TEXT, ID, EPOCH);
+    /** Longest accepted {@code epoch}; the server's are 13 characters. */
+    public static final int MAX_EPOCH_LENGTH = 64;
 
     private final JsonFactory json;
     private final int maxTextLength;
@@ -55,7 +59,8 @@ public final class CommandDecoder {
                 .orElseThrow(() -> rejected(ErrorCode.UNKNOWN_TYPE, "type must be one of join, leave, send", id));
         switch (type) {
             case "join":
-                return new ClientCommand.Join(room(fields, id), id);
+                String joined = room(fields, id);
+                return new ClientCommand.Join(joined, recovery(fields, id), id);
             case "leave":
                 return new ClientCommand.Leave(room(fields, id), id);
             case "send":
@@ -74,7 +79,13 @@ public final class CommandDecoder {
             }
             for (String name = parser.nextFieldName(); name != null; name = parser.nextFieldName()) {
                 JsonToken value = parser.nextToken();
-                if (!STRING_FIELDS.contains(name) || value == JsonToken.VALUE_NULL) {
+                if (SINCE.equals(name) && value == JsonToken.VALUE_NUMBER_INT
+                        && parser.getNumberType() != JsonParser.NumberType.BIG_INTEGER) {
+                    fields.since = parser.getLongValue();
+                } else if (SINCE.equals(name) && value != JsonToken.VALUE_NULL) {
+                    fields.notStrings.add(SINCE);
+                    parser.skipChildren();
+                } else if (!STRING_FIELDS.contains(name) || value == JsonToken.VALUE_NULL) {
                     parser.skipChildren();
                 } else if (value == JsonToken.VALUE_STRING) {
                     fields.strings.put(name, parser.getText());
@@ -124,6 +135,18 @@ public final class CommandDecoder {
         return room.get();
     }
 
+    private static Optional<ClientCommand.Recovery> recovery(Fields fields, Optional<String> id)
+            throws RejectedFrameException {
+        Optional<String> epoch = fields.string(EPOCH);
+        if (fields.notStrings.contains(SINCE) || (fields.since != null && fields.since < 0)
+                || fields.notStrings.contains(EPOCH)
+                || epoch.filter(value -> value.isEmpty() || value.length() > MAX_EPOCH_LENGTH).isPresent()) {
+            throw rejected(ErrorCode.INVALID_SINCE,
+                    "since must be a non-negative integer and epoch a string of 1 to " + MAX_EPOCH_LENGTH + " characters", id);
+        }
+        return fields.since == null ? Optional.empty() : Optional.of(new ClientCommand.Recovery(fields.since, epoch));
+    }
+
     private String text(Fields fields, Optional<String> id) throws RejectedFrameException {
         Optional<String> text = fields.string(TEXT);
         if (text.isEmpty() || text.get().isBlank()) {
@@ -161,6 +184,7 @@ public final class CommandDecoder {
     private static final class Fields {
         final Map<String, String> strings = new HashMap<>();
         final Set<String> notStrings = new HashSet<>();
+        Long since;
 
         Optional<String> string(String name) {
             return Optional.ofNullable(strings.get(name));

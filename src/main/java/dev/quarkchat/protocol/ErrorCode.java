@@ -14,6 +14,8 @@ public enum ErrorCode {
     INVALID_ROOM("invalid_room"),
     /** {@code text} is missing, not a string, blank, or too long. */
     INVALID_TEXT("invalid_text"),
+    /** {@code since} is not a non-negative integer, or {@code epoch} is not a short string. */
+    INVALID_SINCE("invalid_since"),
     /** {@code id} is not a string or is too long. */
     INVALID_ID("invalid_id"),
     /** The room is private and the connection's token does not grant it. */

@@ -39,7 +39,12 @@ public final class ServerFrames {
         });
     }
 
-    public static String joined(String room, Collection<String> members, Optional<String> id) {
+    /**
+     * The answer to a join: the members, where the room's sequence stands ({@code epoch}, {@code seq} of the
+     * latest message), and whether the messages the client missed follow ({@code recovered}).
+     */
+    public static String joined(String room, Collection<String> members, String epoch, long seq, boolean recovered,
+            Optional<String> id) {
         return write(json -> {
             json.writeStringField("type", "joined");
             json.writeStringField("room", room);
@@ -48,6 +53,9 @@ public final class ServerFrames {
                 json.writeString(member);
             }
             json.writeEndArray();
+            json.writeStringField("epoch", epoch);
+            json.writeNumberField("seq", seq);
+            json.writeBooleanField("recovered", recovered);
             writeOptional(json, "id", id);
         });
     }

@@ -19,7 +19,7 @@ class CommandDecoderTest {
     @Test
     void decodesEachCommand() throws RejectedFrameException {
         assertThat(decoder.decode("{\"type\":\"join\",\"room\":\"general\"}"))
-                .isEqualTo(new ClientCommand.Join("general", Optional.empty()));
+                .isEqualTo(new ClientCommand.Join("general", Optional.empty(), Optional.empty()));
         assertThat(decoder.decode("{\"room\":\"general\",\"type\":\"leave\",\"id\":\"l1\"}"))
                 .isEqualTo(new ClientCommand.Leave("general", Optional.of("l1")));
         assertThat(decoder.decode("{\"type\":\"send\",\"room\":\"general\",\"text\":\"hi \\\"you\\\"\",\"id\":\"s1\"}"))
@@ -29,7 +29,7 @@ class CommandDecoderTest {
     @Test
     void nullFieldsCountAsAbsentAndUnknownFieldsAreSkipped() throws RejectedFrameException {
         assertThat(decoder.decode("{\"type\":\"join\",\"room\":\"a\",\"id\":null,\"extra\":{\"x\":[1,2,{\"y\":null}]}}"))
-                .isEqualTo(new ClientCommand.Join("a", Optional.empty()));
+                .isEqualTo(new ClientCommand.Join("a", Optional.empty(), Optional.empty()));
     }
 
     @Test

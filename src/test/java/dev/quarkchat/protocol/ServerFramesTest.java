@@ -34,8 +34,11 @@ class ServerFramesTest {
 
     @Test
     void joinedListsMembersAndErrorsCarryTheirRef() {
-        assertThat(new JsonObject(ServerFrames.joined("r", List.of("a", "b"), Optional.empty())).getJsonArray("members")
-                .getList()).containsExactly("a", "b");
+        JsonObject joined = new JsonObject(ServerFrames.joined("r", List.of("a", "b"), "e1", 7, true, Optional.empty()));
+        assertThat(joined.getJsonArray("members").getList()).containsExactly("a", "b");
+        assertThat(joined.getString("epoch")).isEqualTo("e1");
+        assertThat(joined.getLong("seq")).isEqualTo(7L);
+        assertThat(joined.getBoolean("recovered")).isTrue();
         JsonObject error = new JsonObject(ServerFrames.error(ErrorCode.NOT_JOINED, "join first", Optional.of("x-1")));
         assertThat(error.getString("code")).isEqualTo("not_joined");
         assertThat(error.getString("ref")).isEqualTo("x-1");
