@@ -9,7 +9,7 @@ const DEFAULT_MAX_TEXT_LENGTH = 4000;
 const state = {
   user: null,
   maxTextLength: DEFAULT_MAX_TEXT_LENGTH,
-  /** name -> {members: Set, lines: [], unread} */
+  /** name -> {members: Set, lines: [], unread, epoch, lastSeq}: where each room's conversation stands */
   rooms: new Map(),
   current: null,
   /** id of a frame sent -> id of the element where its error belongs */
@@ -33,14 +33,22 @@ function receive(frame) {
       state.maxTextLength = frame.maxTextLength ?? DEFAULT_MAX_TEXT_LENGTH;
       view.showStatus("connected", `connected as ${frame.user}`);
       view.showSignedIn(true);
-      // After a reconnect: back into every room we were in (the default room comes by itself).
-      for (const name of state.rooms.keys()) {
-        send({ type: "join", room: name }, "join-error");
+      // After a reconnect: back into every room we were in, from where we stopped (docs/protocol.md,
+      // "Recovery"); the default room comes by itself, and replays are told apart by seq.
+      for (const [name, room] of state.rooms) {
+        const position = room.epoch ? { since: room.lastSeq, epoch: room.epoch } : {};
+        send({ type: "join", room: name, ...position }, "join-error");
       }
       break;
     case "joined": {
       const room = roomNamed(frame.room);
       room.members = new Set(frame.members);
+      if (room.epoch !== frame.epoch) {
+        // Another run of the room's sequence: what we showed cannot be continued.
+        room.lines = [];
+        room.lastSeq = 0;
+        room.epoch = frame.epoch;
+      }
       state.current ??= frame.room;
       settle(frame.id);
       break;
@@ -64,6 +72,13 @@ function receive(frame) {
     }
     case "message": {
       const room = roomNamed(frame.room);
+      if (frame.seq <= room.lastSeq) {
+        break; // replayed, and already shown
+      }
+      if (room.lastSeq > 0 && frame.seq > room.lastSeq + 1) {
+        room.lines.push({ kind: "notice", text: "earlier messages are no longer available" });
+      }
+      room.lastSeq = frame.seq;
       room.lines.push({ kind: "message", from: frame.from, text: frame.text, ts: frame.ts, own: frame.from === state.user });
       if (frame.room !== state.current) {
         room.unread++;
@@ -83,7 +98,7 @@ function receive(frame) {
 
 function roomNamed(name) {
   if (!state.rooms.has(name)) {
-    state.rooms.set(name, { members: new Set(), lines: [], unread: 0 });
+    state.rooms.set(name, { members: new Set(), lines: [], unread: 0, epoch: null, lastSeq: 0 });
   }
   return state.rooms.get(name);
 }

@@ -14,6 +14,7 @@ import org.openqa.selenium.Keys;
 
 import dev.quarkchat.chat.ChatSessions;
 import dev.quarkchat.testing.Browser;
+import dev.quarkchat.testing.ChatClient;
 import dev.quarkchat.testing.TestTokens;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -71,12 +72,14 @@ class ChatPageTest {
 
     @Test
     void aConnectionTheServerClosesComesBackByItselfAndRejoins() {
-        try (Browser carol = signedIn("carol", false)) {
+        try (Browser carol = signedIn("carol", false);
+                ChatClient friend = ChatClient.connect(page, TestTokens.valid("carols-friend")).join("comeback")) {
             join(carol, "comeback");
             carol.awaitText("#room-title", "comeback");
 
             sessions.all().stream().filter(session -> "carol".equals(session.user()))
                     .forEach(session -> session.connection().close(new CloseReason(1001, "test restart")).await().indefinitely());
+            friend.send("comeback", "while you were away", "away-1");
 
             carol.await(browser -> carol.find("#status").getText().startsWith("reconnecting"));
             carol.awaitText("#status", "connected as carol");
@@ -84,6 +87,9 @@ class ChatPageTest {
                     && session.rooms().contains("comeback")));
             say(carol, "back again");
             carol.awaitText("#messages", "back again");
+            assertThat(carol.find("#messages").getText()).contains("while you were away");
+            assertThat(carol.script("return [...document.querySelectorAll('#messages .text')]"
+                    + ".filter(e => e.textContent === 'while you were away').length")).isEqualTo(1L);
         }
     }
 
