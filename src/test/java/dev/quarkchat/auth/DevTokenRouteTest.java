@@ -6,8 +6,6 @@ import static org.hamcrest.Matchers.containsString;
 
 import java.net.URI;
 
-import jakarta.inject.Inject;
-
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
@@ -22,7 +20,6 @@ class DevTokenRouteTest {
 
     @TestHTTPResource("/")
     URI base;
-
 
     @Test
     void theTokenOpensTheChatAsThatUser() {

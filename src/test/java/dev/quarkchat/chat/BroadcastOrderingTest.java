@@ -11,8 +11,6 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.stream.LongStream;
 
-import jakarta.inject.Inject;
-
 import org.junit.jupiter.api.Test;
 
 import dev.quarkchat.testing.ChatClient;
@@ -31,7 +29,6 @@ class BroadcastOrderingTest {
 
     @TestHTTPResource("/")
     URI base;
-
 
     @Test
     void concurrentSendersProduceOneGapFreeSequenceSeenIdenticallyByEveryMember() throws Exception {

@@ -6,8 +6,6 @@ import java.net.URI;
 import java.time.Instant;
 import java.util.List;
 
-import jakarta.inject.Inject;
-
 import org.junit.jupiter.api.Test;
 
 import dev.quarkchat.testing.ChatClient;
@@ -22,7 +20,6 @@ class RoomMessagingTest {
 
     @TestHTTPResource("/")
     URI base;
-
 
     @Test
     void everyConnectionStartsInTheLobbyAndHearsEveryoneThere() {
