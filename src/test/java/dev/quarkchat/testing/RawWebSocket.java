@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -117,6 +118,20 @@ public final class RawWebSocket implements AutoCloseable {
         }
         out.write(frame.toByteArray());
         out.flush();
+    }
+
+    /**
+     * Writes a frame the server may refuse before it has all of it.
+     *
+     * @return false if the server hung up while it was being written (broken pipe, reset)
+     */
+    public boolean tryWriteFrame(int opcode, boolean fin, byte[] payload) throws IOException {
+        try {
+            writeFrame(opcode, fin, payload);
+            return true;
+        } catch (SocketException hungUp) {
+            return false;
+        }
     }
 
     public void writeText(String text) throws IOException {
