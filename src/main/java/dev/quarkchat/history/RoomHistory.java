@@ -1,11 +1,11 @@
 package dev.quarkchat.history;
 
-import java.security.SecureRandom;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The last messages of one room, by {@code seq}, and the room's {@code epoch}: a name for this run of
@@ -16,11 +16,11 @@ import java.util.Optional;
  */
 public final class RoomHistory<F> {
 
-    private static final SecureRandom RANDOM = new SecureRandom();
     private static final int EPOCH_RADIX = 36;
 
     private final int capacity;
-    private final String epoch = Long.toUnsignedString(RANDOM.nextLong(), EPOCH_RADIX);
+    /** Only has to differ from the room's earlier epochs; ThreadLocalRandom also keeps it out of a native image's heap. */
+    private final String epoch = Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), EPOCH_RADIX);
     private final Deque<Entry<F>> entries = new ArrayDeque<>();
     private long lastSeq;
 
