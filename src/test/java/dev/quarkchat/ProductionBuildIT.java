@@ -2,6 +2,7 @@ package dev.quarkchat;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.net.URI;
@@ -162,6 +163,27 @@ class ProductionBuildIT {
                 assertThat(second.awaitClose()).isEqualTo(1001);
                 assertThat(app.awaitExit()).as("exit code: 143 is the JVM's for SIGTERM").isIn(0, 143);
                 assertThat(app.output()).contains("quarkchat stopped in");
+            }
+        }
+    }
+
+    @Test
+    void whileItDrainsReadinessIsDownAndNewUpgradesAreRefused() throws Exception {
+        Map<String, String> settings = operatorSettings();
+        settings.put("quarkus.shutdown.delay", "3s");
+        try (PackagedApp app = PackagedApp.start("drain", settings).awaitListening()) {
+            String base = app.baseUri().toString();
+            given().baseUri(base).when().get("/q/health/ready").then().statusCode(200);
+            String token = Jwt.upn("drained").issuer(ISSUER).expiresIn(600).sign(keys.getPrivate());
+            try (ChatClient client = ChatClient.connect(app.baseUri(), token)) {
+                app.terminate();
+
+                assertThat(client.awaitClose()).isEqualTo(1001);
+                await().atMost(ChatClient.TIMEOUT).until(() -> given().baseUri(base).when().get("/q/health/ready")
+                        .statusCode() == 503);
+                assertThat(ChatClient.rejectedStatus(ChatClient.handshake(app.baseUri())
+                        .header("Authorization", "Bearer " + token))).isEqualTo(503);
+                assertThat(app.awaitExit()).isIn(0, 143);
             }
         }
     }
