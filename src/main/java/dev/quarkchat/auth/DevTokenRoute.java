@@ -9,6 +9,7 @@ import java.util.stream.Collectors;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
+import dev.quarkchat.chat.ConnectionHandshake;
 import io.quarkus.arc.profile.IfBuildProfile;
 import io.smallrye.jwt.build.Jwt;
 import io.vertx.ext.web.Router;
@@ -41,7 +42,7 @@ public class DevTokenRoute {
         List<String> rooms = Optional.ofNullable(context.request().getParam("rooms")).stream()
                 .flatMap(list -> Arrays.stream(list.split(","))).map(String::trim).filter(room -> !room.isEmpty())
                 .collect(Collectors.toList());
-        String token = Jwt.upn(user).preferredUserName(user).subject(user).claim("rooms", rooms).sign();
+        String token = Jwt.upn(user).preferredUserName(user).subject(user).claim(ConnectionHandshake.ROOMS_CLAIM, rooms).sign();
         context.response().putHeader("Content-Type", "text/plain").putHeader("Cache-Control", "no-store").end(token);
     }
 }

@@ -7,6 +7,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
+import dev.quarkchat.chat.ChatUpgrades;
 import dev.quarkchat.chat.TokenBucket;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -25,7 +26,6 @@ import io.vertx.ext.web.RoutingContext;
 @ApplicationScoped
 class HandshakeRateLimit {
 
-    private static final String CHAT_PATH = "/chat";
     private static final int TOO_MANY_REQUESTS = 429;
     /** After the rejection counter (1000) and ahead of authentication. */
     private static final int PRIORITY = 900;
@@ -60,9 +60,7 @@ class HandshakeRateLimit {
 
     private void admit(RoutingContext context) {
         SocketAddress client = context.request().remoteAddress();
-        if (client != null && CHAT_PATH.equals(context.normalizedPath())
-                && "websocket".equalsIgnoreCase(context.request().getHeader(HttpHeaders.UPGRADE))
-                && !admitted(client.hostAddress(), System.nanoTime())) {
+        if (client != null && ChatUpgrades.isChatUpgrade(context) && !admitted(client.hostAddress(), System.nanoTime())) {
             context.response().setStatusCode(TOO_MANY_REQUESTS).putHeader(HttpHeaders.RETRY_AFTER, "1").end();
             return;
         }

@@ -19,7 +19,7 @@ import io.vertx.core.buffer.Buffer;
  * {@code quarkus.http.auth.permission.chat} in application.properties, and {@link ConnectionHandshake});
  * every callback runs on the connection's event loop, one at a time, and hands over to {@link ChatService}.
  */
-@WebSocket(path = "/chat")
+@WebSocket(path = ChatUpgrades.PATH)
 public class ChatEndpoint {
 
     private final ChatService chat;

@@ -3,8 +3,8 @@ package dev.quarkchat.metrics;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
+import dev.quarkchat.chat.ChatUpgrades;
 import io.quarkus.vertx.http.runtime.filters.Filters;
-import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
 
 /**
@@ -14,7 +14,6 @@ import io.vertx.ext.web.RoutingContext;
 @ApplicationScoped
 class HandshakeRejectionFilter {
 
-    private static final String CHAT_PATH = "/chat";
     private static final int SWITCHING_PROTOCOLS = 101;
     /** Ahead of authentication, so that its refusals pass through here too. */
     private static final int PRIORITY = 1_000;
@@ -30,7 +29,7 @@ class HandshakeRejectionFilter {
     }
 
     private void watch(RoutingContext context) {
-        if (CHAT_PATH.equals(context.normalizedPath()) && isUpgrade(context)) {
+        if (ChatUpgrades.isChatUpgrade(context)) {
             context.addHeadersEndHandler(ignored -> {
                 int status = context.response().getStatusCode();
                 if (status != SWITCHING_PROTOCOLS) {
@@ -39,10 +38,5 @@ class HandshakeRejectionFilter {
             });
         }
         context.next();
-    }
-
-    private static boolean isUpgrade(RoutingContext context) {
-        String upgrade = context.request().getHeader(HttpHeaders.UPGRADE);
-        return upgrade != null && "websocket".equalsIgnoreCase(upgrade);
     }
 }

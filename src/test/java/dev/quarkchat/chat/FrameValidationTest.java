@@ -104,7 +104,7 @@ class FrameValidationTest {
         try (ChatClient client = connect("sender")) {
             client.sendText(frame);
 
-            JsonObject error = client.awaitFrame(received -> "error".equals(received.getString("type")));
+            JsonObject error = client.awaitAnyError();
             assertThat(error.getString("code")).isEqualTo(code);
             assertThat(error.getString("ref")).isEqualTo(ref);
             assertThat(error.getString("message")).isNotBlank().doesNotContain("Exception").doesNotContain("at com.");

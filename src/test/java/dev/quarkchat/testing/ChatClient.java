@@ -141,6 +141,11 @@ public final class ChatClient implements AutoCloseable {
         return awaitFrame(frame -> "message".equals(frame.getString("type")) && id.equals(frame.getString("id")));
     }
 
+    /** Waits for the first {@code error} frame, whatever it refers to. */
+    public JsonObject awaitAnyError() {
+        return awaitFrame(frame -> "error".equals(frame.getString("type")));
+    }
+
     /** Waits for the {@code error} frame that refers to the given id. */
     public JsonObject awaitError(String ref) {
         return awaitFrame(frame -> "error".equals(frame.getString("type")) && ref.equals(frame.getString("ref")));
