@@ -7,6 +7,7 @@ import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.Pattern;
 
+import dev.quarkchat.backplane.Backplane;
 import dev.quarkchat.protocol.RoomName;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -72,6 +73,14 @@ public interface ChatConfig {
     @WithDefault("20")
     @Min(1)
     int maxConnectionsPerUser();
+
+    /**
+     * Where rooms live: {@code none} keeps them in this instance; {@code redis} shares messages, sequence
+     * numbers, history and presence with every instance through Redis ({@code quarkus.redis.hosts},
+     * {@code chat.backplane.redis.*}).
+     */
+    @WithDefault("none")
+    Backplane backplane();
 
     /** How many frames a connection may send ({@code chat.rate-limit.*}). */
     RateLimit rateLimit();

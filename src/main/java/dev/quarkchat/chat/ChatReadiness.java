@@ -8,7 +8,8 @@ import org.eclipse.microprofile.health.Readiness;
 
 /**
  * {@code /q/health/ready} goes down as soon as the instance starts draining on SIGTERM, so that the load
- * balancer stops sending new connections while the open ones are told to go (1001).
+ * balancer stops sending new connections while the open ones are told to go (1001), and while the Redis
+ * backplane is unreachable, so that new clients go to instances that can serve them.
  */
 @Readiness
 @ApplicationScoped
@@ -16,15 +17,20 @@ class ChatReadiness implements HealthCheck {
 
     private final ShutdownNotice shutdown;
     private final ChatSessions sessions;
+    private final RoomRegistry rooms;
 
-    ChatReadiness(ShutdownNotice shutdown, ChatSessions sessions) {
+    ChatReadiness(ShutdownNotice shutdown, ChatSessions sessions, RoomRegistry rooms) {
         this.shutdown = shutdown;
         this.sessions = sessions;
+        this.rooms = rooms;
     }
 
     @Override
     public HealthCheckResponse call() {
-        return HealthCheckResponse.named("chat").status(!shutdown.isDraining())
-                .withData("draining", shutdown.isDraining()).withData("connections", sessions.size()).build();
+        boolean draining = shutdown.isDraining();
+        boolean roomsAvailable = rooms.available();
+        return HealthCheckResponse.named("chat").status(!draining && roomsAvailable)
+                .withData("draining", draining).withData("backplane", roomsAvailable ? "up" : "unreachable")
+                .withData("connections", sessions.size()).build();
     }
 }

@@ -1,7 +1,6 @@
 package dev.quarkchat.chat;
 
 import java.util.Optional;
-import java.util.OptionalInt;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -148,12 +147,9 @@ public class ChatService {
                 throw notJoined(leave);
             }
         } else if (command instanceof ClientCommand.Send send) {
-            OptionalInt members = rooms.post(session, send.room(), send.text(), send.id());
-            if (members.isEmpty()) {
+            if (!rooms.post(session, send.room(), send.text(), send.id(), receivedAt)) {
                 throw notJoined(send);
             }
-            metrics.messagesDelivered(members.getAsInt());
-            metrics.broadcastFinished(receivedAt);
         }
     }
 

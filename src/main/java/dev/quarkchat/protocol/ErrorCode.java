@@ -26,6 +26,11 @@ public enum ErrorCode {
     RATE_LIMITED("rate_limited"),
     /** The connection sent to, or left, a room it has not joined. */
     NOT_JOINED("not_joined"),
+    /**
+     * The backplane (Redis) that shares rooms between instances cannot be reached: the {@code send} or
+     * {@code join} was not carried out. The connection stays open; try again shortly.
+     */
+    UNAVAILABLE("unavailable"),
     /** The server failed to handle a valid frame; the details stay in the server log. */
     INTERNAL_ERROR("internal_error");
 

@@ -89,6 +89,20 @@ public final class ServerFrames {
         });
     }
 
+    /**
+     * A {@code message} frame cut where its {@code seq} goes, for a backplane that assigns the seq later and
+     * then only joins {@code before + seq + after}.
+     */
+    public static SeqSlot messageAroundSeq(String room, String from, String text, Instant ts, Optional<String> id) {
+        String withoutSeq = message(room, 0, from, text, ts, id);
+        int seqAt = ("{\"type\":\"message\",\"room\":\"" + room + "\",\"seq\":").length();
+        return new SeqSlot(withoutSeq.substring(0, seqAt), withoutSeq.substring(seqAt + 1));
+    }
+
+    /** The parts of a frame before and after its seq. */
+    public record SeqSlot(String before, String after) {
+    }
+
     public static String error(ErrorCode code, String message, Optional<String> ref) {
         return write(json -> {
             json.writeStringField("type", "error");

@@ -1,0 +1,165 @@
+package dev.quarkchat.backplane;
+
+/**
+ * The Lua scripts that change a room's state in Redis. Redis runs each one atomically and delivers what it
+ * publishes in the order the scripts ran, which is what makes a room's {@code seq} one gap-free sequence
+ * across instances and lets a joining instance find the exact seam between its snapshot and the live events.
+ * <p>
+ * Keys of a room (all with the room name in braces, so that they share a Redis Cluster slot):
+ * {@code meta} (hash: epoch, seq), {@code log} (stream of frames, IDs {@code <seq>-0}, capped at the history
+ * size), {@code who} (presence entries {@code <user>\0<instance>}, all with score 0 so that one user's entries
+ * are a lexicographic range) and {@code alive} (the same entries, scored by when they expire).
+ */
+enum RedisScript {
+
+    /**
+     * Gives a message the room's next seq, keeps it in the capped log and publishes it.
+     * KEYS: meta, log. ARGV: channel, room, room TTL (s), epoch if the room is new, history size,
+     * frame before the seq, frame after the seq. Returns the seq.
+     */
+    APPEND("""
+            if redis.call('HSETNX', KEYS[1], 'epoch', ARGV[4]) == 1 then
+              redis.call('HSET', KEYS[1], 'seq', 0)
+              redis.call('DEL', KEYS[2])
+            end
+            local epoch = redis.call('HGET', KEYS[1], 'epoch')
+            local seq = string.format('%d', redis.call('HINCRBY', KEYS[1], 'seq', 1))
+            local frame = ARGV[6] .. seq .. ARGV[7]
+            if tonumber(ARGV[5]) > 0 then
+              redis.call('XADD', KEYS[2], 'MAXLEN', ARGV[5], seq .. '-0', 'f', frame)
+              redis.call('EXPIRE', KEYS[2], ARGV[3])
+            end
+            redis.call('EXPIRE', KEYS[1], ARGV[3])
+            redis.call('PUBLISH', ARGV[1], 'M ' .. ARGV[2] .. ' ' .. epoch .. ' ' .. seq .. ' ' .. frame)
+            return seq
+            """),
+
+    /**
+     * Takes a snapshot of the room: epoch, seq, members, and the messages after the reader's position if all
+     * are held, else the latest ones. With a connection id it first adds the user's presence entry for this
+     * instance and publishes the join event that marks the seam.
+     * KEYS: meta, log, who, alive. ARGV: channel, room, instance, connection id or '', user,
+     * presence TTL (ms), room TTL (s), epoch if the room is new, since or '', client epoch or '', latest count.
+     * Returns {epoch, seq, recovered (1/0), {members}, {frames}}.
+     */
+    SNAPSHOT(RedisScript.PRESENCE_FUNCTIONS + """
+            local now = now_ms()
+            sweep(KEYS[3], KEYS[4], ARGV[1], ARGV[2], now)
+            if ARGV[4] ~= '' then
+              add(KEYS[3], KEYS[4], ARGV[1], ARGV[2], ARGV[5], ARGV[3], ARGV[4], now + tonumber(ARGV[6]), ARGV[7])
+            end
+            if redis.call('HSETNX', KEYS[1], 'epoch', ARGV[8]) == 1 then
+              redis.call('HSET', KEYS[1], 'seq', 0)
+              redis.call('DEL', KEYS[2])
+            end
+            redis.call('EXPIRE', KEYS[1], ARGV[7])
+            local epoch = redis.call('HGET', KEYS[1], 'epoch')
+            local seq = tonumber(redis.call('HGET', KEYS[1], 'seq'))
+            local entries = {}
+            local recovered = 0
+            if ARGV[9] ~= '' and ARGV[10] == epoch and tonumber(ARGV[9]) <= seq then
+              local since = tonumber(ARGV[9])
+              entries = redis.call('XRANGE', KEYS[2], string.format('%d', since + 1), '+')
+              if since == seq or (#entries > 0 and tonumber(string.match(entries[1][1], '^%d+')) == since + 1) then
+                recovered = 1
+              end
+            end
+            if recovered == 0 then
+              entries = {}
+              local count = tonumber(ARGV[11])
+              if count > 0 then
+                local latest = redis.call('XREVRANGE', KEYS[2], '+', '-', 'COUNT', count)
+                for i = #latest, 1, -1 do
+                  entries[#entries + 1] = latest[i]
+                end
+              end
+            end
+            local frames = {}
+            for i, entry in ipairs(entries) do
+              frames[i] = entry[2][2]
+            end
+            local users, seen = {}, {}
+            for _, entry in ipairs(redis.call('ZRANGE', KEYS[3], 0, -1)) do
+              local user = user_of(entry)
+              if not seen[user] then
+                seen[user] = true
+                users[#users + 1] = user
+              end
+            end
+            return {epoch, string.format('%d', seq), recovered, users, frames}
+            """),
+
+    /**
+     * Removes this instance's presence entry of a user; publishes the leave event if it was the user's last.
+     * KEYS: who, alive. ARGV: channel, room, instance, user.
+     */
+    LEAVE(RedisScript.PRESENCE_FUNCTIONS + """
+            local entry = ARGV[4] .. '\\0' .. ARGV[3]
+            redis.call('ZREM', KEYS[1], entry)
+            redis.call('ZREM', KEYS[2], entry)
+            if not present(KEYS[1], ARGV[4]) then
+              redis.call('PUBLISH', ARGV[1], 'L ' .. ARGV[2] .. ' ' .. ARGV[4])
+            end
+            return 0
+            """),
+
+    /**
+     * Pushes back the expiry of this instance's presence entries in a room (putting back any Redis lost) and
+     * removes every instance's expired entries. KEYS: who, alive. ARGV: channel, room, instance,
+     * presence TTL (ms), room TTL (s), users...
+     */
+    REFRESH(RedisScript.PRESENCE_FUNCTIONS + """
+            local now = now_ms()
+            sweep(KEYS[1], KEYS[2], ARGV[1], ARGV[2], now)
+            for i = 6, #ARGV do
+              add(KEYS[1], KEYS[2], ARGV[1], ARGV[2], ARGV[i], ARGV[3], '-', now + tonumber(ARGV[4]), ARGV[5])
+            end
+            return 0
+            """);
+
+    /** Instance ids are this many characters, so that a presence entry splits without a search. */
+    static final int INSTANCE_ID_LENGTH = 16;
+
+    private static final String PRESENCE_FUNCTIONS = """
+            local function now_ms()
+              local time = redis.call('TIME')
+              return tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+            end
+            local function user_of(entry)
+              return string.sub(entry, 1, -18)
+            end
+            local function present(who, user)
+              return #redis.call('ZRANGEBYLEX', who, '[' .. user .. '\\0', '(' .. user .. '\\1', 'LIMIT', 0, 1) > 0
+            end
+            local function sweep(who, alive, channel, room, now)
+              for _, entry in ipairs(redis.call('ZRANGEBYSCORE', alive, '-inf', now)) do
+                redis.call('ZREM', alive, entry)
+                redis.call('ZREM', who, entry)
+                local user = user_of(entry)
+                if not present(who, user) then
+                  redis.call('PUBLISH', channel, 'L ' .. room .. ' ' .. user)
+                end
+              end
+            end
+            local function add(who, alive, channel, room, user, instance, connection, expires, ttl)
+              local entry = user .. '\\0' .. instance
+              local added = redis.call('ZADD', who, 0, entry)
+              redis.call('ZADD', alive, expires, entry)
+              redis.call('EXPIRE', who, ttl)
+              redis.call('EXPIRE', alive, ttl)
+              if added == 1 or connection ~= '-' then
+                redis.call('PUBLISH', channel, 'J ' .. room .. ' ' .. connection .. ' ' .. user)
+              end
+            end
+            """;
+
+    private final String source;
+
+    RedisScript(String source) {
+        this.source = source;
+    }
+
+    String source() {
+        return source;
+    }
+}

@@ -1,0 +1,99 @@
+package dev.quarkchat.chat;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+
+import dev.quarkchat.history.HistoryConfig;
+import dev.quarkchat.metrics.ChatMetrics;
+import dev.quarkchat.protocol.ClientCommand;
+
+/**
+ * The rooms of a single instance ({@code chat.backplane=none}), by name. A room exists while it has at least
+ * one member; the registry holds no trace of empty rooms, so memory follows the live rooms only, and a room
+ * that comes back starts a new epoch.
+ */
+final class LocalRoomRegistry implements RoomRegistry {
+
+    private final ConcurrentMap<String, Room> rooms = new ConcurrentHashMap<>();
+    private final FrameSender sender;
+    private final HistoryConfig history;
+    private final ChatMetrics metrics;
+
+    LocalRoomRegistry(FrameSender sender, HistoryConfig history, ChatMetrics metrics) {
+        this.sender = sender;
+        this.history = history;
+        this.metrics = metrics;
+    }
+
+    @Override
+    public void join(ChatSession session, String roomName, Optional<ClientCommand.Recovery> recovery, Optional<String> id) {
+        while (true) {
+            Room room = rooms.computeIfAbsent(roomName, name -> new Room(name, sender, history));
+            if (room.join(session, recovery, id)) {
+                session.rooms().add(roomName);
+                return;
+            }
+            // The last member left between the lookup and the join: drop the retired room and make a new one.
+            rooms.remove(roomName, room);
+        }
+    }
+
+    @Override
+    public boolean leave(ChatSession session, String roomName, Optional<String> id) {
+        if (!session.rooms().remove(roomName)) {
+            return false;
+        }
+        leaveRoom(session, roomName, id, true);
+        return true;
+    }
+
+    @Override
+    public void leaveAll(ChatSession session) {
+        for (String roomName : List.copyOf(session.rooms())) {
+            session.rooms().remove(roomName);
+            leaveRoom(session, roomName, Optional.empty(), false);
+        }
+    }
+
+    @Override
+    public boolean post(ChatSession session, String roomName, String text, Optional<String> id, long receivedAt) {
+        if (!session.rooms().contains(roomName)) {
+            return false;
+        }
+        metrics.messagesDelivered(rooms.get(roomName).post(session, text, id, Instant.now()));
+        metrics.broadcastFinished(receivedAt);
+        return true;
+    }
+
+    @Override
+    public int size() {
+        return rooms.size();
+    }
+
+    @Override
+    public List<String> memberNames(String roomName) {
+        Room room = rooms.get(roomName);
+        return room == null ? List.of() : room.memberNames();
+    }
+
+    @Override
+    public int connectionCount(String roomName) {
+        Room room = rooms.get(roomName);
+        return room == null ? 0 : room.connectionCount();
+    }
+
+    @Override
+    public boolean available() {
+        return true;
+    }
+
+    private void leaveRoom(ChatSession session, String roomName, Optional<String> id, boolean reply) {
+        Room room = rooms.get(roomName);
+        if (room.leave(session, id, reply)) {
+            rooms.remove(roomName, room);
+        }
+    }
+}

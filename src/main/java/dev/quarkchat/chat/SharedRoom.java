@@ -1,0 +1,330 @@
+package dev.quarkchat.chat;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+import dev.quarkchat.backplane.BackplaneEvent;
+import dev.quarkchat.backplane.RoomSnapshot;
+import dev.quarkchat.metrics.ChatMetrics;
+import dev.quarkchat.protocol.ServerFrames;
+import dev.quarkchat.protocol.ServerFrames.PresenceEvent;
+
+/**
+ * One room as this instance sees it when rooms are shared through Redis: the local connections in it, those
+ * still joining, everyone in it on any instance, and where its message sequence stands here.
+ * <p>
+ * Messages reach this instance in Redis' order, as {@link BackplaneEvent}s. A joining connection waits for
+ * its snapshot (history and members, taken atomically with its presence entry); what arrives meanwhile is
+ * held for it and given after the snapshot, without the messages the snapshot already had. If this
+ * instance's own stream of events breaks (a gap in {@code seq}, or a lost link), the room holds new messages
+ * back, catches up from Redis' history, and then goes on: members see every seq once, in order. Every change
+ * happens under the room's lock, which is never held while waiting for Redis.
+ */
+final class SharedRoom {
+
+    /** What a join attempt found. */
+    enum JoinStart {
+        /** The room emptied and was dropped: look it up again. */
+        RETIRED,
+        /** The connection was already in the room; it has been answered. */
+        ANSWERED,
+        /** The connection now waits for its snapshot. */
+        WAITING
+    }
+
+    /** What a leave changed. */
+    record Departure(boolean lastLocalConnectionOfUser, boolean retired) {
+    }
+
+    private final String name;
+    private final FrameSender sender;
+    private final ChatMetrics metrics;
+    private final Map<String, ChatSession> members = new LinkedHashMap<>();
+    private final Map<String, Joiner> joiners = new LinkedHashMap<>();
+    /** This instance's connections per user, joined or joining: its presence entry lives while one is left. */
+    private final Map<String, Integer> localConnectionsByUser = new HashMap<>();
+    /** Everyone in the room on any instance, as the first snapshot and the presence events since tell. */
+    private final Set<String> everyone = new LinkedHashSet<>();
+    /** The room's epoch here; null until the first snapshot. */
+    private String epoch;
+    private long lastSeq;
+    /** Messages that arrived while catching up, in order; null while live. */
+    private List<BackplaneEvent.Message> heldBack;
+    private boolean catchUpFailed;
+    private boolean retired;
+
+    /** A connection between its join and its snapshot, and what it must get after the snapshot. */
+    private static final class Joiner {
+        private final ChatSession session;
+        private final Optional<String> id;
+        /** Its own join event has come by: later presence events happened after its snapshot. */
+        private boolean seamPassed;
+        private final List<Pending> pending = new ArrayList<>();
+        /** Kept when the snapshot arrives while the room is catching up. */
+        private RoomSnapshot snapshot;
+
+        private Joiner(ChatSession session, Optional<String> id) {
+            this.session = session;
+            this.id = id;
+        }
+    }
+
+    /** A frame held for a joiner; {@code seq} and {@code epoch} only for messages, to drop what its snapshot had. */
+    private record Pending(OutboundFrame frame, long seq, String epoch) {
+    }
+
+    SharedRoom(String name, FrameSender sender, ChatMetrics metrics) {
+        this.name = name;
+        this.sender = sender;
+        this.metrics = metrics;
+    }
+
+    String name() {
+        return name;
+    }
+
+    synchronized JoinStart startJoin(ChatSession session, Optional<String> id) {
+        if (retired) {
+            return JoinStart.RETIRED;
+        }
+        if (members.containsKey(session.id()) || joiners.containsKey(session.id())) {
+            sender.send(session, ServerFrames.joined(name, everyone, epochOrEmpty(), lastSeq, false, id));
+            return JoinStart.ANSWERED;
+        }
+        joiners.put(session.id(), new Joiner(session, id));
+        localConnectionsByUser.merge(session.user(), 1, Integer::sum);
+        return JoinStart.WAITING;
+    }
+
+    /** The joiner's snapshot arrived: it gets {@code joined}, the snapshot's messages, then what came after. */
+    synchronized void completeJoin(ChatSession session, RoomSnapshot snapshot) {
+        Joiner joiner = joiners.get(session.id());
+        if (joiner == null) {
+            return; // it left, or its socket closed, while Redis answered
+        }
+        if (heldBack != null) {
+            joiner.snapshot = snapshot;
+            return; // finished once the room has caught up, so that it gets nothing twice
+        }
+        joiners.remove(session.id());
+        if (epoch == null) {
+            epoch = snapshot.epoch();
+            lastSeq = snapshot.seq();
+            everyone.addAll(snapshot.members());
+        }
+        sender.send(session, ServerFrames.joined(name, snapshot.members(), snapshot.epoch(), snapshot.seq(),
+                snapshot.recovered(), joiner.id));
+        for (String frame : snapshot.frames()) {
+            sender.send(session, frame);
+        }
+        for (Pending pending : joiner.pending) {
+            boolean inSnapshot = pending.epoch() != null
+                    && (!pending.epoch().equals(snapshot.epoch()) || pending.seq() <= snapshot.seq());
+            if (!inSnapshot) {
+                sender.send(session, pending.frame());
+                lastSeq = Math.max(lastSeq, pending.seq());
+            }
+        }
+        members.put(session.id(), session);
+    }
+
+    /**
+     * The joiner could not get its snapshot (Redis unreachable): it is not in the room.
+     *
+     * @return true if the room is now empty and retired
+     */
+    synchronized boolean failJoin(ChatSession session) {
+        if (joiners.remove(session.id()) != null) {
+            forgetLocalConnection(session.user());
+        }
+        return retireIfEmpty();
+    }
+
+    synchronized Departure leave(ChatSession session) {
+        boolean wasHere = members.remove(session.id()) != null || joiners.remove(session.id()) != null;
+        boolean lastOfUser = wasHere && forgetLocalConnection(session.user());
+        return new Departure(lastOfUser, retireIfEmpty());
+    }
+
+    synchronized void on(BackplaneEvent event) {
+        if (event instanceof BackplaneEvent.Message message) {
+            if (heldBack != null) {
+                heldBack.add(message);
+            } else {
+                deliver(message);
+            }
+        } else if (event instanceof BackplaneEvent.Joined joined) {
+            Joiner joiner = joiners.get(joined.connectionId());
+            if (joiner != null) {
+                joiner.seamPassed = true;
+            }
+            if (everyone.add(joined.user())) {
+                tellPresence(joined.user(), PresenceEvent.JOIN, joined.connectionId());
+            }
+        } else if (event instanceof BackplaneEvent.Left left && everyone.remove(left.user())) {
+            tellPresence(left.user(), PresenceEvent.LEAVE, BackplaneEvent.NO_CONNECTION);
+        }
+    }
+
+    /**
+     * Starts catching up from where this instance stands, holding new messages back meanwhile.
+     *
+     * @return the position to read from (epoch, seq), or empty if there is nothing to catch up with yet
+     */
+    synchronized Optional<Position> startCatchUp() {
+        if (epoch == null || (heldBack != null && !catchUpFailed)) {
+            return Optional.empty();
+        }
+        if (heldBack == null) {
+            heldBack = new ArrayList<>();
+        }
+        catchUpFailed = false;
+        return Optional.of(new Position(epoch, lastSeq));
+    }
+
+    /** Where this instance stands in the room's sequence. */
+    record Position(String epoch, long seq) {
+    }
+
+    /** Redis' history answered: deliver what was missed, then what was held back. */
+    synchronized void caughtUp(RoomSnapshot snapshot) {
+        List<BackplaneEvent.Message> held = heldBack;
+        heldBack = null;
+        if (snapshot.recovered()) {
+            long seq = snapshot.seq() - snapshot.frames().size();
+            for (String frame : snapshot.frames()) {
+                deliver(new BackplaneEvent.Message(name, snapshot.epoch(), ++seq, frame));
+            }
+        } else {
+            startOver(snapshot.epoch(), snapshot.seq(), snapshot.members(), snapshot.frames());
+        }
+        replaceEveryone(snapshot.members());
+        for (BackplaneEvent.Message message : held) {
+            if (heldBack != null) {
+                heldBack.add(message);
+            } else {
+                deliver(message);
+            }
+        }
+        if (heldBack == null) {
+            for (Joiner joiner : List.copyOf(joiners.values())) {
+                if (joiner.snapshot != null) {
+                    completeJoin(joiner.session, joiner.snapshot);
+                }
+            }
+        }
+    }
+
+    /** Catching up failed (Redis went away again): it is retried, and messages stay held back. */
+    synchronized void catchUpFailed() {
+        catchUpFailed = true;
+    }
+
+    synchronized boolean needsCatchUp() {
+        return catchUpFailed;
+    }
+
+    /** The users with a connection here, whose presence entries this instance keeps alive. */
+    synchronized List<String> localUsers() {
+        return new ArrayList<>(localConnectionsByUser.keySet());
+    }
+
+    synchronized List<String> everyone() {
+        return new ArrayList<>(everyone);
+    }
+
+    synchronized int connectionCount() {
+        return members.size();
+    }
+
+    private void deliver(BackplaneEvent.Message message) {
+        if (epoch != null) {
+            if (!epoch.equals(message.epoch())) {
+                // Redis lost the room (restarted without persistence, or it expired): a new sequence begins.
+                startOver(message.epoch(), message.seq() - 1, List.copyOf(everyone), List.of());
+            }
+            if (message.seq() <= lastSeq) {
+                return; // already delivered: the overlap of a catch-up with the live stream
+            }
+            if (message.seq() > lastSeq + 1) {
+                heldBack = new ArrayList<>(List.of(message));
+                catchUpFailed = true; // picked up by the registry's next check
+                return;
+            }
+            lastSeq = message.seq();
+        }
+        OutboundFrame frame = OutboundFrame.of(message.frame());
+        for (ChatSession member : members.values()) {
+            sender.send(member, frame);
+        }
+        for (Joiner joiner : joiners.values()) {
+            joiner.pending.add(new Pending(frame, message.seq(), message.epoch()));
+        }
+        metrics.messagesDelivered(members.size());
+    }
+
+    /** Tells every member that the room's history here cannot be continued, and gives a fresh view. */
+    private void startOver(String newEpoch, long seq, List<String> members, List<String> latest) {
+        epoch = newEpoch;
+        lastSeq = seq;
+        OutboundFrame joined = OutboundFrame.of(ServerFrames.joined(name, members, newEpoch, seq, false, Optional.empty()));
+        for (ChatSession member : this.members.values()) {
+            sender.send(member, joined);
+            for (String frame : latest) {
+                sender.send(member, frame);
+            }
+        }
+    }
+
+    private void replaceEveryone(List<String> now) {
+        for (String user : List.copyOf(everyone)) {
+            if (!now.contains(user)) {
+                everyone.remove(user);
+                tellPresence(user, PresenceEvent.LEAVE, BackplaneEvent.NO_CONNECTION);
+            }
+        }
+        for (String user : now) {
+            if (everyone.add(user)) {
+                tellPresence(user, PresenceEvent.JOIN, BackplaneEvent.NO_CONNECTION);
+            }
+        }
+    }
+
+    private void tellPresence(String user, PresenceEvent event, String exceptConnection) {
+        OutboundFrame frame = OutboundFrame.of(ServerFrames.presence(name, user, event));
+        for (ChatSession member : members.values()) {
+            if (!member.id().equals(exceptConnection)) {
+                sender.send(member, frame);
+            }
+        }
+        for (Joiner joiner : joiners.values()) {
+            if (joiner.seamPassed && !joiner.session.id().equals(exceptConnection)) {
+                joiner.pending.add(new Pending(frame, 0, null));
+            }
+        }
+    }
+
+    /** @return true if it was the user's last connection here */
+    private boolean forgetLocalConnection(String user) {
+        int left = localConnectionsByUser.merge(user, -1, Integer::sum);
+        if (left == 0) {
+            localConnectionsByUser.remove(user);
+        }
+        return left == 0;
+    }
+
+    private boolean retireIfEmpty() {
+        retired = members.isEmpty() && joiners.isEmpty();
+        return retired;
+    }
+
+    private String epochOrEmpty() {
+        return epoch == null ? "" : epoch;
+    }
+}
