@@ -127,12 +127,17 @@ public final class ChatClient implements AutoCloseable {
 
     /** Waits until the server has sent a frame that matches, and returns the first such frame. */
     public JsonObject awaitFrame(Predicate<JsonObject> matches) {
+        return awaitFrame(TIMEOUT, matches);
+    }
+
+    /** {@link #awaitFrame(Predicate)} for something that may take longer than {@link #TIMEOUT}. */
+    public JsonObject awaitFrame(Duration timeout, Predicate<JsonObject> matches) {
         try {
-            return await().atMost(TIMEOUT).pollDelay(Duration.ZERO).pollInterval(POLL_INTERVAL)
+            return await().atMost(timeout).pollDelay(Duration.ZERO).pollInterval(POLL_INTERVAL)
                     .until(() -> frames.stream().filter(matches).findFirst().orElse(null), Objects::nonNull);
-        } catch (ConditionTimeoutException timeout) {
-            throw new AssertionError("No matching frame within " + TIMEOUT + "; closed: " + closeStatus.getNow(null)
-                    + "; received: " + frames, timeout);
+        } catch (ConditionTimeoutException expired) {
+            throw new AssertionError("No matching frame within " + timeout + "; closed: " + closeStatus.getNow(null)
+                    + "; received: " + frames, expired);
         }
     }
 

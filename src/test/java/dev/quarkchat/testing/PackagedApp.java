@@ -76,6 +76,11 @@ public final class PackagedApp implements AutoCloseable {
         process.destroy();
     }
 
+    /** Kills the process at once (SIGKILL), as a crash or an OOM kill does: it cleans nothing up. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly().waitFor();
+    }
+
     /** Waits for the process to end by itself and returns its exit code. */
     public int awaitExit() throws InterruptedException {
         if (!process.waitFor(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {

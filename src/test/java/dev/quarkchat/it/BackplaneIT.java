@@ -1,0 +1,244 @@
+package dev.quarkchat.it;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+import java.util.stream.LongStream;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import dev.quarkchat.testing.ChatClient;
+import dev.quarkchat.testing.EmbeddedRedis;
+import dev.quarkchat.testing.OperatorKeys;
+import dev.quarkchat.testing.PackagedApp;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * Several instances of the packaged service (jar, or native executable with {@code -Dnative}) sharing their
+ * rooms through a real Redis: one sequence per room across instances, recovery on another instance,
+ * cluster-wide presence that outlives no crashed instance, a drain on SIGTERM that loses nobody's messages,
+ * and a Redis restart the instances get over by themselves.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class BackplaneIT {
+
+    /** Short, so that a crashed instance's users are gone within seconds. */
+    private static final Duration PRESENCE_TTL = Duration.ofSeconds(3);
+    private static final Duration CRASH_NOTICED = PRESENCE_TTL.multipliedBy(3);
+
+    private static Map<String, String> operatorSettings;
+    private static EmbeddedRedis redis;
+    private static PackagedApp first;
+    private static PackagedApp second;
+
+    @BeforeAll
+    static void startRedisAndTwoInstances() {
+        operatorSettings = new OperatorKeys().start();
+        redis = EmbeddedRedis.start();
+        first = startInstance("backplane-1");
+        second = startInstance("backplane-2");
+    }
+
+    @AfterAll
+    static void stopEverything() throws InterruptedException {
+        first.close();
+        second.close();
+        redis.close();
+    }
+
+    @Test
+    @Order(1)
+    void clientsOnDifferentInstancesShareOneSequence() throws Exception {
+        String room = "bridge";
+        int perSender = 50;
+        try (ChatClient ann = connect(first, "bp-ann").join(room); ChatClient bob = connect(second, "bp-bob").join(room)) {
+            ann.awaitFrame(presence(room, "bp-bob", "join"));
+
+            CompletableFuture<Void> annSends = CompletableFuture.runAsync(() -> sendNumbered(ann, room, "ann", perSender));
+            CompletableFuture<Void> bobSends = CompletableFuture.runAsync(() -> sendNumbered(bob, room, "bob", perSender));
+            CompletableFuture.allOf(annSends, bobSends).get(ChatClient.TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            ann.awaitMessage("bob-" + perSender);
+            bob.awaitMessage("ann-" + perSender);
+            await().atMost(ChatClient.TIMEOUT).until(() -> messages(ann, room).size() == 2 * perSender
+                    && messages(bob, room).size() == 2 * perSender);
+
+            assertThat(seqs(ann, room)).containsExactlyElementsOf(range(1, 2 * perSender));
+            assertThat(ids(bob, room)).containsExactlyElementsOf(ids(ann, room));
+            assertThat(seqs(bob, room)).containsExactlyElementsOf(seqs(ann, room));
+        }
+    }
+
+    @Test
+    @Order(2)
+    void aClientRecoversWhatItMissedOnTheOtherInstance() {
+        String room = "relay";
+        try (ChatClient dan = connect(second, "bp-dan").join(room)) {
+            String epoch;
+            long since;
+            try (ChatClient cat = connect(first, "bp-cat").join(room)) {
+                sendNumbered(dan, room, "early", 5);
+                cat.awaitMessage("early-5");
+                epoch = joined(cat, room).getString("epoch");
+                since = last(seqs(cat, room));
+            }
+            sendNumbered(dan, room, "missed", 7);
+
+            try (ChatClient cat = connect(second, "bp-cat")) {
+                cat.sendJson(new JsonObject().put("type", "join").put("room", room).put("since", since).put("epoch", epoch));
+                cat.awaitMessage("missed-7");
+                dan.send(room, "live", "live-1");
+                cat.awaitMessage("live-1");
+
+                assertThat(joined(cat, room).getBoolean("recovered")).isTrue();
+                assertThat(seqs(cat, room)).containsExactlyElementsOf(range(since + 1, since + 8));
+            }
+        }
+    }
+
+    @Test
+    @Order(3)
+    void theUsersOfACrashedInstanceLeaveEveryRoomOnTheOthers() throws Exception {
+        String room = "watch";
+        try (PackagedApp doomed = startInstance("backplane-crash");
+                ChatClient eve = connect(first, "bp-eve").join(room)) {
+            ChatClient fay = connect(doomed, "bp-fay").join(room);
+            eve.awaitFrame(presence(room, "bp-fay", "join"));
+
+            doomed.kill();
+
+            eve.awaitFrame(CRASH_NOTICED, presence(room, "bp-fay", "leave"));
+            fay.close();
+        }
+    }
+
+    @Test
+    @Order(4)
+    void onSigtermClientsReconnectToAnotherInstanceAndMissNothing() throws Exception {
+        String room = "handover";
+        int messages = 300;
+        try (PackagedApp leaving = startInstance("backplane-drain");
+                ChatClient sender = connect(first, "bp-sender").join(room)) {
+            ChatClient reader = connect(leaving, "bp-reader").join(room);
+            String epoch = joined(reader, room).getString("epoch");
+            CompletableFuture<Void> sending = CompletableFuture.runAsync(() -> sendNumbered(sender, room, "h", messages));
+            reader.awaitFrame(frame -> "message".equals(frame.getString("type")) && frame.getLong("seq") >= messages / 4);
+
+            leaving.terminate();
+            assertThat(reader.awaitClose()).isEqualTo(1001);
+            List<Long> beforeDrain = seqs(reader, room);
+
+            try (ChatClient back = connect(second, "bp-reader")) {
+                back.sendJson(new JsonObject().put("type", "join").put("room", room).put("since", last(beforeDrain))
+                        .put("epoch", epoch));
+                sending.get(ChatClient.TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+                back.awaitMessage("h-" + messages);
+                assertThat(joined(back, room).getBoolean("recovered")).isTrue();
+
+                List<Long> all = new ArrayList<>(beforeDrain);
+                all.addAll(seqs(back, room));
+                assertThat(all).containsExactlyElementsOf(range(1, messages));
+            }
+            assertThat(leaving.awaitExit()).isIn(0, 143);
+        }
+    }
+
+    @Test
+    @Order(5)
+    void afterARedisRestartBothInstancesCarryOnByThemselves() {
+        String room = "restart";
+        try (ChatClient gus = connect(first, "bp-gus").join(room); ChatClient hal = connect(second, "bp-hal").join(room)) {
+            gus.awaitFrame(presence(room, "bp-hal", "join"));
+            sendNumbered(gus, room, "before", 1);
+            hal.awaitMessage("before-1");
+
+            redis.stop();
+            awaitReadiness(first, 503);
+            awaitReadiness(second, 503);
+            gus.send(room, "lost?", "down-1");
+            assertThat(gus.awaitError("down-1").getString("code")).isEqualTo("unavailable");
+
+            redis.restart();
+            awaitReadiness(first, 200);
+            awaitReadiness(second, 200);
+            hal.send(room, "after the restart", "after-1");
+            assertThat(gus.awaitMessage("after-1").getLong("seq")).isEqualTo(1L);
+            assertThat(hal.awaitMessage("after-1").getLong("seq")).isEqualTo(1L);
+            assertThat(ids(gus, room)).containsExactly("before-1", "after-1");
+        }
+    }
+
+    private static PackagedApp startInstance(String name) {
+        Map<String, String> settings = new HashMap<>(operatorSettings);
+        settings.put("chat.backplane", "redis");
+        settings.put("quarkus.redis.hosts", redis.uri());
+        settings.put("chat.backplane.redis.check-interval", "200ms");
+        settings.put("chat.backplane.redis.presence-ttl", PRESENCE_TTL.toMillis() + "ms");
+        settings.put("chat.history.size", "1000");
+        // The senders here send as fast as they can, far over a person's rate.
+        settings.put("chat.rate-limit.messages-per-second", "100000");
+        settings.put("chat.rate-limit.burst", "100000");
+        PackagedApp app = PackagedApp.start(name, settings).awaitListening();
+        awaitReadiness(app, 200);
+        return app;
+    }
+
+    private static void awaitReadiness(PackagedApp app, int status) {
+        await().atMost(ChatClient.TIMEOUT)
+                .until(() -> given().baseUri(app.baseUri().toString()).get("/q/health/ready").statusCode() == status);
+    }
+
+    private static ChatClient connect(PackagedApp app, String user) {
+        return ChatClient.connect(app.baseUri(), OperatorKeys.token(user));
+    }
+
+    private static void sendNumbered(ChatClient client, String room, String prefix, int count) {
+        for (int n = 1; n <= count; n++) {
+            client.send(room, prefix + " " + n, prefix + "-" + n);
+        }
+    }
+
+    private static Predicate<JsonObject> presence(String room, String user, String event) {
+        return frame -> "presence".equals(frame.getString("type")) && room.equals(frame.getString("room"))
+                && user.equals(frame.getString("user")) && event.equals(frame.getString("event"));
+    }
+
+    private static JsonObject joined(ChatClient client, String room) {
+        return client.awaitFrame(frame -> "joined".equals(frame.getString("type")) && room.equals(frame.getString("room")));
+    }
+
+    private static List<JsonObject> messages(ChatClient client, String room) {
+        return client.framesOfType("message").stream().filter(frame -> room.equals(frame.getString("room")))
+                .collect(Collectors.toList());
+    }
+
+    private static List<Long> seqs(ChatClient client, String room) {
+        return messages(client, room).stream().map(frame -> frame.getLong("seq")).collect(Collectors.toList());
+    }
+
+    private static List<String> ids(ChatClient client, String room) {
+        return messages(client, room).stream().map(frame -> frame.getString("id")).collect(Collectors.toList());
+    }
+
+    private static long last(List<Long> seqs) {
+        return seqs.get(seqs.size() - 1);
+    }
+
+    private static List<Long> range(long first, long last) {
+        return LongStream.rangeClosed(first, last).boxed().collect(Collectors.toList());
+    }
+}
