@@ -1,10 +1,13 @@
 // Validates every manifest under k8s/ (the base, the examples) against the schema of its kind:
 // Kubernetes' own kinds with kubernetes-models, the Prometheus Operator's with its models package.
+// Each overlay under k8s/overlays/ is built (its JSON patches applied to the base, as kustomize does)
+// and every object it yields is validated too.
 //   npm ci --prefix k8s/tools && node k8s/tools/validate.mjs
-import { readdirSync, readFileSync, statSync } from "node:fs";
-import { join, relative, dirname } from "node:path";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { join, relative, dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import yaml from "js-yaml";
+import jsonPatch from "fast-json-patch";
 
 const k8sDirectory = join(dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -27,32 +30,58 @@ function manifests(directory) {
   return readdirSync(directory).flatMap((name) => {
     const path = join(directory, name);
     if (statSync(path).isDirectory()) {
-      return name === "tools" ? [] : manifests(path);
+      return name === "tools" || name === "overlays" ? [] : manifests(path);
     }
     return name.endsWith(".yaml") && name !== "kustomization.yaml" ? [path] : [];
   });
 }
 
+/** The objects a kustomization yields: its resources (files, or directories with a kustomization), patched. */
+function build(directory) {
+  const kustomization = yaml.load(readFileSync(join(directory, "kustomization.yaml"), "utf8"));
+  const objects = (kustomization.resources ?? []).flatMap((resource) => {
+    const path = resolve(directory, resource);
+    return statSync(path).isDirectory() ? build(path) : yaml.loadAll(readFileSync(path, "utf8"));
+  });
+  for (const { target, patch } of kustomization.patches ?? []) {
+    const matches = objects.filter((object) => object.kind === target.kind && object.metadata?.name === target.name);
+    if (matches.length !== 1) {
+      throw new Error(`${relative(k8sDirectory, directory)}: patch target ${target.kind} ${target.name} matches ${matches.length} objects`);
+    }
+    jsonPatch.applyPatch(matches[0], yaml.load(patch), true);
+  }
+  return objects;
+}
+
+function overlays() {
+  const directory = join(k8sDirectory, "overlays");
+  return existsSync(directory) ? readdirSync(directory).map((name) => join(directory, name)) : [];
+}
+
+const documents = manifests(k8sDirectory).flatMap((file) =>
+  yaml.loadAll(readFileSync(file, "utf8")).map((object) => ({ object, origin: relative(k8sDirectory, file) })));
+for (const overlay of overlays()) {
+  documents.push(...build(overlay).map((object) => ({ object, origin: relative(k8sDirectory, overlay) })));
+}
+
 let failures = 0;
 let validated = 0;
-for (const file of manifests(k8sDirectory)) {
-  for (const document of yaml.loadAll(readFileSync(file, "utf8"))) {
-    const name = `${relative(k8sDirectory, file)}: ${document.kind} ${document.metadata?.name}`;
-    const load = models[`${document.apiVersion}/${document.kind}`];
-    if (!load) {
-      console.error(`FAIL ${name}: no schema known for ${document.apiVersion} ${document.kind}`);
-      failures++;
-      continue;
-    }
-    const Model = Object.values(await load()).find((value) => typeof value === "function");
-    try {
-      new Model(document).validate();
-      validated++;
-      console.log(`ok   ${name}`);
-    } catch (error) {
-      failures++;
-      console.error(`FAIL ${name}: ${error.message}`);
-    }
+for (const { object: document, origin } of documents) {
+  const name = `${origin}: ${document.kind} ${document.metadata?.name}`;
+  const load = models[`${document.apiVersion}/${document.kind}`];
+  if (!load) {
+    console.error(`FAIL ${name}: no schema known for ${document.apiVersion} ${document.kind}`);
+    failures++;
+    continue;
+  }
+  const Model = Object.values(await load()).find((value) => typeof value === "function");
+  try {
+    new Model(document).validate();
+    validated++;
+    console.log(`ok   ${name}`);
+  } catch (error) {
+    failures++;
+    console.error(`FAIL ${name}: ${error.message}`);
   }
 }
 console.log(`${validated} passed, ${failures} failed`);

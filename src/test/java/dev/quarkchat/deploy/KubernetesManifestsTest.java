@@ -15,6 +15,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -24,7 +25,9 @@ import org.yaml.snakeyaml.Yaml;
 
 import dev.quarkchat.auth.HandshakeRateLimitConfig;
 import dev.quarkchat.auth.OriginConfig;
+import dev.quarkchat.backplane.RedisBackplaneConfig;
 import dev.quarkchat.chat.ChatConfig;
+import dev.quarkchat.history.HistoryConfig;
 import dev.quarkchat.liveness.KeepaliveConfig;
 import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.config.ConfigMapping;
@@ -38,19 +41,51 @@ import io.smallrye.config.ConfigMapping;
 class KubernetesManifestsTest {
 
     private static final Path K8S = Path.of("k8s");
+    private static final Path BASE = K8S.resolve("base");
+    private static final Path REDIS_OVERLAY = K8S.resolve("overlays").resolve("redis-backplane");
     private static final Path README = Path.of("README.md");
     private static final Path APPLICATION_PROPERTIES = Path.of("src", "main", "resources", "application.properties");
     private static final int DEFAULT_HTTPS_PORT = 8443;
 
     @Test
-    void theKustomizationListsEveryManifest() throws IOException {
-        List<String> listed = strings(yaml(K8S.resolve("kustomization.yaml")).get("resources"));
-        try (Stream<Path> files = Files.walk(K8S)) {
-            Set<String> manifests = files.filter(file -> file.toString().endsWith(".yaml"))
-                    .map(file -> K8S.relativize(file).toString())
-                    .filter(file -> !file.equals("kustomization.yaml") && !file.startsWith("examples/"))
-                    .collect(Collectors.toCollection(TreeSet::new));
-            assertThat(listed).containsExactlyInAnyOrderElementsOf(manifests);
+    void theKustomizationsListEveryManifest() throws IOException {
+        assertThat(strings(yaml(K8S.resolve("kustomization.yaml")).get("resources"))).containsExactly("base", "monitoring");
+        for (Path directory : List.of(BASE, K8S.resolve("monitoring"))) {
+            List<String> listed = strings(yaml(directory.resolve("kustomization.yaml")).get("resources"));
+            try (Stream<Path> files = Files.list(directory)) {
+                Set<String> manifests = files.map(file -> file.getFileName().toString())
+                        .filter(file -> file.endsWith(".yaml") && !file.equals("kustomization.yaml"))
+                        .collect(Collectors.toCollection(TreeSet::new));
+                assertThat(listed).as(directory.toString()).containsExactlyInAnyOrderElementsOf(manifests);
+            }
+        }
+    }
+
+    @Test
+    void theRedisOverlayTurnsOnTheBackplaneWithRealSettingsAndPatchesObjectsOfTheBase() throws IOException {
+        Map<String, Object> overlay = yaml(REDIS_OVERLAY.resolve("kustomization.yaml"));
+        assertThat(strings(overlay.get("resources"))).containsExactly("../../base", "../../monitoring");
+        String readme = Files.readString(README);
+        Map<String, String> settings = new TreeMap<>();
+        for (Map<String, Object> patch : maps(overlay.get("patches"))) {
+            Map<String, Object> target = map(patch.get("target"));
+            assertThat(baseObjects()).as("patch target").contains(target.get("kind") + "/" + target.get("name"));
+            for (Map<String, Object> operation : maps(new Yaml().load(String.valueOf(patch.get("patch"))))) {
+                String path = String.valueOf(operation.get("path"));
+                Object value = operation.get("value");
+                if (path.startsWith("/data/")) {
+                    settings.put(path.substring("/data/".length()), String.valueOf(value));
+                } else if (path.endsWith("/env/-")) {
+                    settings.put(String.valueOf(map(value).get("name")), "(from a secret)");
+                }
+            }
+        }
+        assertThat(settings).containsEntry("CHAT_BACKPLANE", "redis").containsKey("QUARKUS_REDIS_HOSTS");
+        for (String variable : settings.keySet()) {
+            String property = propertyFor(variable, readme);
+            if (property.startsWith("chat.")) {
+                assertThat(chatProperties()).as(variable).contains(property);
+            }
         }
     }
 
@@ -60,7 +95,7 @@ class KubernetesManifestsTest {
         Map<String, Object> port = maps(container.get("ports")).get(0);
         assertThat(port.get("containerPort")).isEqualTo(productionHttpsPort());
 
-        Map<String, Object> service = yaml(K8S.resolve("service.yaml"));
+        Map<String, Object> service = yaml(BASE.resolve("service.yaml"));
         Map<String, Object> servicePort = maps(map(service.get("spec")).get("ports")).get(0);
         assertThat(servicePort.get("targetPort")).isEqualTo(port.get("name"));
         assertThat(map(service.get("metadata")).get("name")).as("the job label the alerts expect").isEqualTo("quarkchat");
@@ -161,7 +196,7 @@ class KubernetesManifestsTest {
     private static Set<String> chatProperties() {
         Set<String> properties = new TreeSet<>();
         for (Class<?> mapping : List.of(ChatConfig.class, KeepaliveConfig.class, OriginConfig.class,
-                HandshakeRateLimitConfig.class)) {
+                HandshakeRateLimitConfig.class, HistoryConfig.class, RedisBackplaneConfig.class)) {
             String prefix = mapping.getAnnotation(ConfigMapping.class).prefix();
             for (Method method : mapping.getDeclaredMethods()) {
                 if (method.getParameterCount() == 0 && !method.isDefault()) {
@@ -170,6 +205,18 @@ class KubernetesManifestsTest {
             }
         }
         return properties;
+    }
+
+    /** Kind/name of every object the base and its monitoring objects define. */
+    private static Set<String> baseObjects() throws IOException {
+        Set<String> objects = new TreeSet<>();
+        for (Path directory : List.of(BASE, K8S.resolve("monitoring"))) {
+            for (String resource : strings(yaml(directory.resolve("kustomization.yaml")).get("resources"))) {
+                Map<String, Object> object = yaml(directory.resolve(resource));
+                objects.add(object.get("kind") + "/" + map(object.get("metadata")).get("name"));
+            }
+        }
+        return objects;
     }
 
     private static Set<String> environmentVariables() throws IOException {
@@ -185,12 +232,12 @@ class KubernetesManifestsTest {
     }
 
     private static Map<String, String> configMap() throws IOException {
-        return map(yaml(K8S.resolve("configmap.yaml")).get("data")).entrySet().stream()
+        return map(yaml(BASE.resolve("configmap.yaml")).get("data")).entrySet().stream()
                 .collect(Collectors.toMap(Map.Entry::getKey, entry -> String.valueOf(entry.getValue())));
     }
 
     private static Map<String, Object> podSpec() throws IOException {
-        return map(map(map(yaml(K8S.resolve("deployment.yaml")).get("spec")).get("template")).get("spec"));
+        return map(map(map(yaml(BASE.resolve("deployment.yaml")).get("spec")).get("template")).get("spec"));
     }
 
     private static Map<String, Object> container() throws IOException {
