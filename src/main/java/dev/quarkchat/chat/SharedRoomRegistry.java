@@ -36,7 +36,7 @@ final class SharedRoomRegistry implements RoomRegistry {
     private final FrameSender sender;
     private final ChatMetrics metrics;
     private final long refreshIntervalNanos;
-    private long lastRefreshNanos = System.nanoTime();
+    private volatile long lastRefreshNanos = System.nanoTime();
 
     SharedRoomRegistry(RedisRooms store, RedisLink link, FrameSender sender, ChatMetrics metrics, Vertx vertx,
             RedisBackplaneConfig config) {
