@@ -49,6 +49,11 @@ final class SharedRoom {
     private final Map<String, Joiner> joiners = new LinkedHashMap<>();
     /** This instance's connections per user, joined or joining: its presence entry lives while one is left. */
     private final Map<String, Integer> localConnectionsByUser = new HashMap<>();
+    /**
+     * Members whose snapshot ran ahead of this instance's live stream (the snapshot's reply can overtake
+     * the published messages): the seq each already has, so that it does not get those messages twice.
+     */
+    private final Map<String, Long> aheadOfStream = new HashMap<>();
     /** Everyone in the room on any instance, as the first snapshot and the presence events since tell. */
     private final Set<String> everyone = new LinkedHashSet<>();
     /** The room's epoch here; null until the first snapshot. */
@@ -113,7 +118,8 @@ final class SharedRoom {
             return; // finished once the room has caught up, so that it gets nothing twice
         }
         joiners.remove(session.id());
-        if (epoch == null) {
+        boolean firstSnapshot = epoch == null;
+        if (firstSnapshot) {
             epoch = snapshot.epoch();
             lastSeq = snapshot.seq();
             everyone.addAll(snapshot.members());
@@ -123,13 +129,19 @@ final class SharedRoom {
         for (String frame : snapshot.frames()) {
             sender.send(session, frame);
         }
+        long has = snapshot.seq();
         for (Pending pending : joiner.pending) {
             boolean inSnapshot = pending.epoch() != null
                     && (!pending.epoch().equals(snapshot.epoch()) || pending.seq() <= snapshot.seq());
             if (!inSnapshot) {
                 sender.send(session, pending.frame());
-                lastSeq = Math.max(lastSeq, pending.seq());
+                has = Math.max(has, pending.seq());
             }
+        }
+        if (firstSnapshot) {
+            lastSeq = Math.max(lastSeq, has); // what was held for it is this room's stream so far
+        } else if (snapshot.epoch().equals(epoch) && has > lastSeq) {
+            aheadOfStream.put(session.id(), has);
         }
         members.put(session.id(), session);
     }
@@ -148,6 +160,7 @@ final class SharedRoom {
 
     synchronized Departure leave(ChatSession session) {
         boolean wasHere = members.remove(session.id()) != null || joiners.remove(session.id()) != null;
+        aheadOfStream.remove(session.id());
         boolean lastOfUser = wasHere && forgetLocalConnection(session.user());
         return new Departure(lastOfUser, retireIfEmpty());
     }
@@ -261,7 +274,12 @@ final class SharedRoom {
         }
         OutboundFrame frame = OutboundFrame.of(message.frame());
         for (ChatSession member : members.values()) {
-            sender.send(member, frame);
+            if (aheadOfStream.isEmpty() || aheadOfStream.getOrDefault(member.id(), 0L) < message.seq()) {
+                sender.send(member, frame);
+            }
+        }
+        if (!aheadOfStream.isEmpty()) {
+            aheadOfStream.values().removeIf(has -> has <= lastSeq);
         }
         for (Joiner joiner : joiners.values()) {
             joiner.pending.add(new Pending(frame, message.seq(), message.epoch()));
@@ -273,6 +291,7 @@ final class SharedRoom {
     private void startOver(String newEpoch, long seq, List<String> members, List<String> latest) {
         epoch = newEpoch;
         lastSeq = seq;
+        aheadOfStream.clear();
         OutboundFrame joined = OutboundFrame.of(ServerFrames.joined(name, members, newEpoch, seq, false, Optional.empty()));
         for (ChatSession member : this.members.values()) {
             sender.send(member, joined);
