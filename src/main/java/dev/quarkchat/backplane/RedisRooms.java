@@ -21,6 +21,9 @@ import io.vertx.mutiny.redis.client.Response;
 @ApplicationScoped
 public class RedisRooms {
 
+    /** Asks a snapshot for every member's name, not only the first ones. */
+    public static final int ALL_NAMES = 0;
+
     private static final int EPOCH_RADIX = 36;
 
     private final RedisLink link;
@@ -50,13 +53,13 @@ public class RedisRooms {
      * {@link BackplaneEvent.Joined} event with this connection's id marks where the live events take over.
      */
     public Uni<RoomSnapshot> join(String room, String user, String connectionId, Optional<Long> since,
-            Optional<String> epoch) {
-        return snapshot(room, connectionId, user, since, epoch);
+            Optional<String> epoch, int maxNames) {
+        return snapshot(room, connectionId, user, since, epoch, maxNames);
     }
 
     /** A snapshot for an instance catching up from {@code since} in {@code epoch}, with no presence change. */
-    public Uni<RoomSnapshot> read(String room, long since, String epoch) {
-        return snapshot(room, "", "", Optional.of(since), Optional.of(epoch));
+    public Uni<RoomSnapshot> read(String room, long since, String epoch, int maxNames) {
+        return snapshot(room, "", "", Optional.of(since), Optional.of(epoch), maxNames);
     }
 
     /** Takes this instance's presence entry of a user out of the room. */
@@ -79,17 +82,18 @@ public class RedisRooms {
     }
 
     private Uni<RoomSnapshot> snapshot(String room, String connectionId, String user, Optional<Long> since,
-            Optional<String> epoch) {
-        List<String> keys = List.of(key(room, "meta"), key(room, "log"), key(room, "who"), key(room, "alive"));
+            Optional<String> epoch, int maxNames) {
+        List<String> keys = List.of(key(room, "meta"), key(room, "log"), key(room, "who"), key(room, "alive"),
+                key(room, "users"));
         List<String> args = List.of(link.channel(), room, instanceId, connectionId, user, millis(config.presenceTtl()),
                 seconds(config.roomTtl()), newEpoch(), since.map(String::valueOf).orElse(""), epoch.orElse(""),
-                String.valueOf(history.onJoin()));
+                String.valueOf(history.onJoin()), String.valueOf(maxNames));
         return link.run(RedisScript.SNAPSHOT, keys, args).map(RedisRooms::snapshotOf);
     }
 
     private static RoomSnapshot snapshotOf(Response reply) {
         return new RoomSnapshot(reply.get(0).toString(), reply.get(1).toLong(), strings(reply.get(3)),
-                strings(reply.get(4)), reply.get(2).toInteger() == 1);
+                reply.get(5).toInteger(), strings(reply.get(4)), reply.get(2).toInteger() == 1);
     }
 
     private static List<String> strings(Response array) {
@@ -101,7 +105,7 @@ public class RedisRooms {
     }
 
     private List<String> presenceKeys(String room) {
-        return List.of(key(room, "who"), key(room, "alive"));
+        return List.of(key(room, "who"), key(room, "alive"), key(room, "users"));
     }
 
     private String key(String room, String part) {

@@ -7,8 +7,9 @@ package dev.quarkchat.backplane;
  * <p>
  * Keys of a room (all with the room name in braces, so that they share a Redis Cluster slot):
  * {@code meta} (hash: epoch, seq), {@code log} (stream of frames, IDs {@code <seq>-0}, capped at the history
- * size), {@code who} (presence entries {@code <user>\0<instance>}, all with score 0 so that one user's entries
- * are a lexicographic range) and {@code alive} (the same entries, scored by when they expire).
+ * size), {@code who} (presence entries {@code <user>\0<instance>}, all with score 0, so sorted by user),
+ * {@code alive} (the same entries, scored by when they expire) and {@code users} (hash: how many entries
+ * each user has, so that a user is counted and announced once however many instances it is on).
  */
 enum RedisScript {
 
@@ -38,15 +39,15 @@ enum RedisScript {
      * Takes a snapshot of the room: epoch, seq, members, and the messages after the reader's position if all
      * are held, else the latest ones. With a connection id it first adds the user's presence entry for this
      * instance and publishes the join event that marks the seam.
-     * KEYS: meta, log, who, alive. ARGV: channel, room, instance, connection id or '', user,
-     * presence TTL (ms), room TTL (s), epoch if the room is new, since or '', client epoch or '', latest count.
-     * Returns {epoch, seq, recovered (1/0), {members}, {frames}}.
+     * KEYS: meta, log, who, alive, users. ARGV: channel, room, instance, connection id or '', user,
+     * presence TTL (ms), room TTL (s), epoch if the room is new, since or '', client epoch or '', latest count,
+     * most member names (0: all). Returns {epoch, seq, recovered (1/0), {member names}, {frames}, member count}.
      */
     SNAPSHOT(RedisScript.PRESENCE_FUNCTIONS + """
             local now = now_ms()
-            sweep(KEYS[3], KEYS[4], ARGV[1], ARGV[2], now)
+            sweep(KEYS[3], KEYS[4], KEYS[5], ARGV[1], ARGV[2], now)
             if ARGV[4] ~= '' then
-              add(KEYS[3], KEYS[4], ARGV[1], ARGV[2], ARGV[5], ARGV[3], ARGV[4], now + tonumber(ARGV[6]), ARGV[7])
+              add(KEYS[3], KEYS[4], KEYS[5], ARGV[1], ARGV[2], ARGV[5], ARGV[3], ARGV[4], now + tonumber(ARGV[6]), ARGV[7])
             end
             if redis.call('HSETNX', KEYS[1], 'epoch', ARGV[8]) == 1 then
               redis.call('HSET', KEYS[1], 'seq', 0)
@@ -78,41 +79,42 @@ enum RedisScript {
             for i, entry in ipairs(entries) do
               frames[i] = entry[2][2]
             end
+            -- Entries are sorted by user; a user on several instances has several, so read a few more.
+            local most = tonumber(ARGV[12])
+            local last = -1
+            if most > 0 then
+              last = most * 4 - 1
+            end
             local users, seen = {}, {}
-            for _, entry in ipairs(redis.call('ZRANGE', KEYS[3], 0, -1)) do
+            for _, entry in ipairs(redis.call('ZRANGE', KEYS[3], 0, last)) do
               local user = user_of(entry)
-              if not seen[user] then
+              if not seen[user] and (most == 0 or #users < most) then
                 seen[user] = true
                 users[#users + 1] = user
               end
             end
-            return {epoch, string.format('%d', seq), recovered, users, frames}
+            return {epoch, string.format('%d', seq), recovered, users, frames, redis.call('HLEN', KEYS[5])}
             """),
 
     /**
      * Removes this instance's presence entry of a user; publishes the leave event if it was the user's last.
-     * KEYS: who, alive. ARGV: channel, room, instance, user.
+     * KEYS: who, alive, users. ARGV: channel, room, instance, user.
      */
     LEAVE(RedisScript.PRESENCE_FUNCTIONS + """
-            local entry = ARGV[4] .. '\\0' .. ARGV[3]
-            redis.call('ZREM', KEYS[1], entry)
-            redis.call('ZREM', KEYS[2], entry)
-            if not present(KEYS[1], ARGV[4]) then
-              redis.call('PUBLISH', ARGV[1], 'L ' .. ARGV[2] .. ' ' .. ARGV[4])
-            end
+            remove(KEYS[1], KEYS[2], KEYS[3], ARGV[1], ARGV[2], ARGV[4] .. '\\0' .. ARGV[3])
             return 0
             """),
 
     /**
      * Pushes back the expiry of this instance's presence entries in a room (putting back any Redis lost) and
-     * removes every instance's expired entries. KEYS: who, alive. ARGV: channel, room, instance,
+     * removes every instance's expired entries. KEYS: who, alive, users. ARGV: channel, room, instance,
      * presence TTL (ms), room TTL (s), users...
      */
     REFRESH(RedisScript.PRESENCE_FUNCTIONS + """
             local now = now_ms()
-            sweep(KEYS[1], KEYS[2], ARGV[1], ARGV[2], now)
+            sweep(KEYS[1], KEYS[2], KEYS[3], ARGV[1], ARGV[2], now)
             for i = 6, #ARGV do
-              add(KEYS[1], KEYS[2], ARGV[1], ARGV[2], ARGV[i], ARGV[3], '-', now + tonumber(ARGV[4]), ARGV[5])
+              add(KEYS[1], KEYS[2], KEYS[3], ARGV[1], ARGV[2], ARGV[i], ARGV[3], '-', now + tonumber(ARGV[4]), ARGV[5])
             end
             return 0
             """);
@@ -128,25 +130,31 @@ enum RedisScript {
             local function user_of(entry)
               return string.sub(entry, 1, -18)
             end
-            local function present(who, user)
-              return #redis.call('ZRANGEBYLEX', who, '[' .. user .. '\\0', '(' .. user .. '\\1', 'LIMIT', 0, 1) > 0
-            end
-            local function sweep(who, alive, channel, room, now)
-              for _, entry in ipairs(redis.call('ZRANGEBYSCORE', alive, '-inf', now)) do
-                redis.call('ZREM', alive, entry)
-                redis.call('ZREM', who, entry)
+            local function remove(who, alive, users, channel, room, entry)
+              redis.call('ZREM', alive, entry)
+              if redis.call('ZREM', who, entry) == 1 then
                 local user = user_of(entry)
-                if not present(who, user) then
+                if redis.call('HINCRBY', users, user, -1) <= 0 then
+                  redis.call('HDEL', users, user)
                   redis.call('PUBLISH', channel, 'L ' .. room .. ' ' .. user)
                 end
               end
             end
-            local function add(who, alive, channel, room, user, instance, connection, expires, ttl)
+            local function sweep(who, alive, users, channel, room, now)
+              for _, entry in ipairs(redis.call('ZRANGEBYSCORE', alive, '-inf', now)) do
+                remove(who, alive, users, channel, room, entry)
+              end
+            end
+            local function add(who, alive, users, channel, room, user, instance, connection, expires, ttl)
               local entry = user .. '\\0' .. instance
               local added = redis.call('ZADD', who, 0, entry)
+              if added == 1 then
+                redis.call('HINCRBY', users, user, 1)
+              end
               redis.call('ZADD', alive, expires, entry)
               redis.call('EXPIRE', who, ttl)
               redis.call('EXPIRE', alive, ttl)
+              redis.call('EXPIRE', users, ttl)
               if added == 1 or connection ~= '-' then
                 redis.call('PUBLISH', channel, 'J ' .. room .. ' ' .. connection .. ' ' .. user)
               end

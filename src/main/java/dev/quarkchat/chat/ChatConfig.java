@@ -82,6 +82,23 @@ public interface ChatConfig {
     @WithDefault("none")
     Backplane backplane();
 
+    /**
+     * Presence events are sent only in rooms of at most this many users: above it a join or a leave would
+     * cost a frame to each of thousands of members, and a mass join would cost the square of its size. The
+     * {@code memberCount} of {@code joined} still tells how many are there. 0 turns presence events off.
+     */
+    @WithDefault("1000")
+    @Min(0)
+    int presenceMaxRoomSize();
+
+    /**
+     * The most member names a {@code joined} lists (the first to arrive; by name with Redis), so that joining
+     * a crowded room costs a bounded frame; {@code memberCount} has the full count.
+     */
+    @WithDefault("100")
+    @Min(0)
+    int joinedMaxMembers();
+
     /** How many frames a connection may send ({@code chat.rate-limit.*}). */
     RateLimit rateLimit();
 

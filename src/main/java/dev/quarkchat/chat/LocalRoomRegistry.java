@@ -21,17 +21,19 @@ final class LocalRoomRegistry implements RoomRegistry {
     private final FrameSender sender;
     private final HistoryConfig history;
     private final ChatMetrics metrics;
+    private final MemberListing listing;
 
-    LocalRoomRegistry(FrameSender sender, HistoryConfig history, ChatMetrics metrics) {
+    LocalRoomRegistry(FrameSender sender, HistoryConfig history, ChatMetrics metrics, MemberListing listing) {
         this.sender = sender;
         this.history = history;
         this.metrics = metrics;
+        this.listing = listing;
     }
 
     @Override
     public void join(ChatSession session, String roomName, Optional<ClientCommand.Recovery> recovery, Optional<String> id) {
         while (true) {
-            Room room = rooms.computeIfAbsent(roomName, name -> new Room(name, sender, history));
+            Room room = rooms.computeIfAbsent(roomName, name -> new Room(name, sender, history, listing));
             if (room.join(session, recovery, id)) {
                 session.rooms().add(roomName);
                 return;

@@ -32,14 +32,16 @@ final class Room {
     /** The last messages and the sequence; lost with the room, which then comes back in a new epoch. */
     private final RoomHistory<OutboundFrame> history;
     private final int replayedOnJoin;
+    private final MemberListing listing;
     /** Set when the last member leaves; a retired room is dropped from the registry and never reused. */
     private boolean retired;
 
-    Room(String name, FrameSender sender, HistoryConfig historyConfig) {
+    Room(String name, FrameSender sender, HistoryConfig historyConfig, MemberListing listing) {
         this.name = name;
         this.sender = sender;
         this.history = new RoomHistory<>(historyConfig.size());
         this.replayedOnJoin = historyConfig.onJoin();
+        this.listing = listing;
     }
 
     String name() {
@@ -61,13 +63,13 @@ final class Room {
         boolean newMember = members.putIfAbsent(session.id(), session) == null;
         if (newMember) {
             int connections = connectionsByUser.merge(session.user(), 1, Integer::sum);
-            if (connections == 1) {
+            if (connections == 1 && listing.announcesPresenceAmong(connectionsByUser.size())) {
                 broadcastExcept(session, ServerFrames.presence(name, session.user(), PresenceEvent.JOIN));
             }
         }
         Optional<List<OutboundFrame>> missed = recovery.flatMap(from -> history.after(from.since(), from.epoch()));
-        sender.send(session, ServerFrames.joined(name, connectionsByUser.keySet(), history.epoch(), history.lastSeq(),
-                missed.isPresent(), id));
+        sender.send(session, ServerFrames.joined(name, listing.namesToList(connectionsByUser.keySet()),
+                connectionsByUser.size(), history.epoch(), history.lastSeq(), missed.isPresent(), id));
         if (newMember) {
             for (OutboundFrame message : missed.orElseGet(() -> history.latest(replayedOnJoin))) {
                 sender.send(session, message);
@@ -86,8 +88,11 @@ final class Room {
         if (members.remove(session.id()) != null) {
             int connections = connectionsByUser.merge(session.user(), -1, Integer::sum);
             if (connections == 0) {
+                boolean announced = listing.announcesPresenceAmong(connectionsByUser.size());
                 connectionsByUser.remove(session.user());
-                broadcastExcept(session, ServerFrames.presence(name, session.user(), PresenceEvent.LEAVE));
+                if (announced) {
+                    broadcastExcept(session, ServerFrames.presence(name, session.user(), PresenceEvent.LEAVE));
+                }
             }
         }
         if (reply) {

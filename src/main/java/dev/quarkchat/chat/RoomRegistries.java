@@ -26,8 +26,9 @@ class RoomRegistries {
     RoomRegistry roomRegistry(ChatConfig config, FrameSender sender, ChatMetrics metrics, HistoryConfig history,
             Instance<RedisRooms> store, Instance<RedisLink> link, Instance<RedisBackplaneConfig> redisConfig, Vertx vertx) {
         if (config.backplane() == Backplane.REDIS) {
-            return new SharedRoomRegistry(store.get(), link.get(), sender, metrics, vertx, redisConfig.get());
+            return new SharedRoomRegistry(store.get(), link.get(), sender, metrics, vertx, redisConfig.get(),
+                    MemberListing.of(config));
         }
-        return new LocalRoomRegistry(sender, history, metrics);
+        return new LocalRoomRegistry(sender, history, metrics, MemberListing.of(config));
     }
 }

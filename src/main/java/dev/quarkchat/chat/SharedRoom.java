@@ -45,6 +45,7 @@ final class SharedRoom {
     private final String name;
     private final FrameSender sender;
     private final ChatMetrics metrics;
+    private final MemberListing listing;
     private final Map<String, ChatSession> members = new LinkedHashMap<>();
     private final Map<String, Joiner> joiners = new LinkedHashMap<>();
     /** This instance's connections per user, joined or joining: its presence entry lives while one is left. */
@@ -84,10 +85,11 @@ final class SharedRoom {
     private record Pending(OutboundFrame frame, long seq, String epoch) {
     }
 
-    SharedRoom(String name, FrameSender sender, ChatMetrics metrics) {
+    SharedRoom(String name, FrameSender sender, ChatMetrics metrics, MemberListing listing) {
         this.name = name;
         this.sender = sender;
         this.metrics = metrics;
+        this.listing = listing;
     }
 
     String name() {
@@ -99,7 +101,8 @@ final class SharedRoom {
             return JoinStart.RETIRED;
         }
         if (members.containsKey(session.id()) || joiners.containsKey(session.id())) {
-            sender.send(session, ServerFrames.joined(name, everyone, epochOrEmpty(), lastSeq, false, id));
+            sender.send(session, ServerFrames.joined(name, listing.namesToList(everyone), everyone.size(), epochOrEmpty(),
+                    lastSeq, false, id));
             return JoinStart.ANSWERED;
         }
         joiners.put(session.id(), new Joiner(session, id));
@@ -122,10 +125,10 @@ final class SharedRoom {
         if (firstSnapshot) {
             epoch = snapshot.epoch();
             lastSeq = snapshot.seq();
-            everyone.addAll(snapshot.members());
+            everyone.addAll(snapshot.members()); // complete: see knowsEveryone()
         }
-        sender.send(session, ServerFrames.joined(name, snapshot.members(), snapshot.epoch(), snapshot.seq(),
-                snapshot.recovered(), joiner.id));
+        sender.send(session, ServerFrames.joined(name, listing.namesToList(snapshot.members()), snapshot.memberCount(), snapshot.epoch(),
+                snapshot.seq(), snapshot.recovered(), joiner.id));
         for (String frame : snapshot.frames()) {
             sender.send(session, frame);
         }
@@ -177,11 +180,14 @@ final class SharedRoom {
             if (joiner != null) {
                 joiner.seamPassed = true;
             }
-            if (everyone.add(joined.user())) {
+            if (everyone.add(joined.user()) && listing.announcesPresenceAmong(everyone.size())) {
                 tellPresence(joined.user(), PresenceEvent.JOIN, joined.connectionId());
             }
-        } else if (event instanceof BackplaneEvent.Left left && everyone.remove(left.user())) {
-            tellPresence(left.user(), PresenceEvent.LEAVE, BackplaneEvent.NO_CONNECTION);
+        } else if (event instanceof BackplaneEvent.Left left) {
+            boolean announced = listing.announcesPresenceAmong(everyone.size());
+            if (everyone.remove(left.user()) && announced) {
+                tellPresence(left.user(), PresenceEvent.LEAVE, BackplaneEvent.NO_CONNECTION);
+            }
         }
     }
 
@@ -215,9 +221,9 @@ final class SharedRoom {
                 deliver(new BackplaneEvent.Message(name, snapshot.epoch(), ++seq, frame));
             }
         } else {
-            startOver(snapshot.epoch(), snapshot.seq(), snapshot.members(), snapshot.frames());
+            startOver(snapshot.epoch(), snapshot.seq(), snapshot.frames());
         }
-        replaceEveryone(snapshot.members());
+        replaceEveryone(snapshot);
         for (BackplaneEvent.Message message : held) {
             if (heldBack != null) {
                 heldBack.add(message);
@@ -248,6 +254,11 @@ final class SharedRoom {
         return new ArrayList<>(localConnectionsByUser.keySet());
     }
 
+    /** Whether this instance knows every member; until then a join's snapshot must list them all. */
+    synchronized boolean knowsEveryone() {
+        return epoch != null;
+    }
+
     synchronized List<String> everyone() {
         return new ArrayList<>(everyone);
     }
@@ -260,7 +271,7 @@ final class SharedRoom {
         if (epoch != null) {
             if (!epoch.equals(message.epoch())) {
                 // Redis lost the room (restarted without persistence, or it expired): a new sequence begins.
-                startOver(message.epoch(), message.seq() - 1, List.copyOf(everyone), List.of());
+                startOver(message.epoch(), message.seq() - 1, List.of());
             }
             if (message.seq() <= lastSeq) {
                 return; // already delivered: the overlap of a catch-up with the live stream
@@ -288,11 +299,12 @@ final class SharedRoom {
     }
 
     /** Tells every member that the room's history here cannot be continued, and gives a fresh view. */
-    private void startOver(String newEpoch, long seq, List<String> members, List<String> latest) {
+    private void startOver(String newEpoch, long seq, List<String> latest) {
         epoch = newEpoch;
         lastSeq = seq;
         aheadOfStream.clear();
-        OutboundFrame joined = OutboundFrame.of(ServerFrames.joined(name, members, newEpoch, seq, false, Optional.empty()));
+        OutboundFrame joined = OutboundFrame.of(ServerFrames.joined(name, listing.namesToList(everyone), everyone.size(),
+                newEpoch, seq, false, Optional.empty()));
         for (ChatSession member : this.members.values()) {
             sender.send(member, joined);
             for (String frame : latest) {
@@ -301,7 +313,15 @@ final class SharedRoom {
         }
     }
 
-    private void replaceEveryone(List<String> now) {
+    /**
+     * After catching up: the members Redis knows replace those this instance knew, and the difference is
+     * announced. Only for rooms small enough that the snapshot listed every member.
+     */
+    private void replaceEveryone(RoomSnapshot snapshot) {
+        if (snapshot.members().size() < snapshot.memberCount() || !listing.announcesPresenceAmong(snapshot.memberCount())) {
+            return;
+        }
+        List<String> now = snapshot.members();
         for (String user : List.copyOf(everyone)) {
             if (!now.contains(user)) {
                 everyone.remove(user);

@@ -35,12 +35,14 @@ final class SharedRoomRegistry implements RoomRegistry {
     private final RedisRooms store;
     private final FrameSender sender;
     private final ChatMetrics metrics;
+    private final MemberListing listing;
     private final long refreshIntervalNanos;
     private volatile long lastRefreshNanos = System.nanoTime();
 
     SharedRoomRegistry(RedisRooms store, RedisLink link, FrameSender sender, ChatMetrics metrics, Vertx vertx,
-            RedisBackplaneConfig config) {
+            RedisBackplaneConfig config, MemberListing listing) {
         this.store = store;
+        this.listing = listing;
         this.sender = sender;
         this.metrics = metrics;
         this.refreshIntervalNanos = config.presenceTtl().toNanos() / REFRESHES_PER_TTL;
@@ -52,7 +54,7 @@ final class SharedRoomRegistry implements RoomRegistry {
     public void join(ChatSession session, String roomName, Optional<ClientCommand.Recovery> recovery, Optional<String> id) {
         SharedRoom room;
         while (true) {
-            room = rooms.computeIfAbsent(roomName, name -> new SharedRoom(name, sender, metrics));
+            room = rooms.computeIfAbsent(roomName, name -> new SharedRoom(name, sender, metrics, listing));
             SharedRoom.JoinStart start = room.startJoin(session, id);
             if (start == SharedRoom.JoinStart.ANSWERED) {
                 return;
@@ -64,8 +66,9 @@ final class SharedRoomRegistry implements RoomRegistry {
         }
         session.rooms().add(roomName);
         SharedRoom joining = room;
+        int names = joining.knowsEveryone() ? listing.joinedMaxMembers() : RedisRooms.ALL_NAMES;
         store.join(roomName, session.user(), session.id(), recovery.map(ClientCommand.Recovery::since),
-                recovery.flatMap(ClientCommand.Recovery::epoch)).subscribe().with(
+                recovery.flatMap(ClientCommand.Recovery::epoch), names).subscribe().with(
                         snapshot -> joining.completeJoin(session, snapshot),
                         failure -> {
                             session.rooms().remove(roomName);
@@ -168,7 +171,7 @@ final class SharedRoomRegistry implements RoomRegistry {
     }
 
     private void catchUp(SharedRoom room) {
-        room.startCatchUp().ifPresent(from -> store.read(room.name(), from.seq(), from.epoch()).subscribe().with(
+        room.startCatchUp().ifPresent(from -> store.read(room.name(), from.seq(), from.epoch(), RedisRooms.ALL_NAMES).subscribe().with(
                 room::caughtUp,
                 failure -> {
                     room.catchUpFailed();

@@ -40,11 +40,12 @@ public final class ServerFrames {
     }
 
     /**
-     * The answer to a join: the members, where the room's sequence stands ({@code epoch}, {@code seq} of the
-     * latest message), and whether the messages the client missed follow ({@code recovered}).
+     * The answer to a join: how many users are in the room and the first of their names, where the room's
+     * sequence stands ({@code epoch}, {@code seq} of the latest message), and whether the messages the client
+     * missed follow ({@code recovered}).
      */
-    public static String joined(String room, Collection<String> members, String epoch, long seq, boolean recovered,
-            Optional<String> id) {
+    public static String joined(String room, Collection<String> members, int memberCount, String epoch, long seq,
+            boolean recovered, Optional<String> id) {
         return write(json -> {
             json.writeStringField("type", "joined");
             json.writeStringField("room", room);
@@ -53,6 +54,7 @@ public final class ServerFrames {
                 json.writeString(member);
             }
             json.writeEndArray();
+            json.writeNumberField("memberCount", memberCount);
             json.writeStringField("epoch", epoch);
             json.writeNumberField("seq", seq);
             json.writeBooleanField("recovered", recovered);

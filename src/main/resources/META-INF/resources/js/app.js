@@ -9,7 +9,7 @@ const DEFAULT_MAX_TEXT_LENGTH = 4000;
 const state = {
   user: null,
   maxTextLength: DEFAULT_MAX_TEXT_LENGTH,
-  /** name -> {members: Set, lines: [], unread, epoch, lastSeq}: where each room's conversation stands */
+  /** name -> {members: Set, memberCount, lines: [], unread, epoch, lastSeq}: where each room's conversation stands */
   rooms: new Map(),
   current: null,
   /** id of a frame sent -> id of the element where its error belongs */
@@ -42,7 +42,9 @@ function receive(frame) {
       break;
     case "joined": {
       const room = roomNamed(frame.room);
+      // In a crowded room the server lists only the first names and sends no presence events.
       room.members = new Set(frame.members);
+      room.memberCount = frame.memberCount;
       if (room.epoch !== frame.epoch) {
         // Another run of the room's sequence: what we showed cannot be continued.
         room.lines = [];
@@ -64,8 +66,10 @@ function receive(frame) {
       const room = roomNamed(frame.room);
       if (frame.event === "join") {
         room.members.add(frame.user);
+        room.memberCount += 1;
       } else {
         room.members.delete(frame.user);
+        room.memberCount -= 1;
       }
       room.lines.push({ kind: "notice", text: `${frame.user} ${frame.event === "join" ? "joined" : "left"}` });
       break;
@@ -98,7 +102,7 @@ function receive(frame) {
 
 function roomNamed(name) {
   if (!state.rooms.has(name)) {
-    state.rooms.set(name, { members: new Set(), lines: [], unread: 0, epoch: null, lastSeq: 0 });
+    state.rooms.set(name, { members: new Set(), memberCount: 0, lines: [], unread: 0, epoch: null, lastSeq: 0 });
   }
   return state.rooms.get(name);
 }

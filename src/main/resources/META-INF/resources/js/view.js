@@ -40,10 +40,12 @@ export function showRooms(rooms, current, onSelect) {
   }));
 }
 
-/** @param room {members: Set, lines: [{kind, from, text, ts, own}]} or undefined */
+/** @param room {members: Set, memberCount, lines: [{kind, from, text, ts, own}]} or undefined */
 export function showRoom(name, room) {
   element("room-title").textContent = name ?? "";
-  element("members").replaceChildren(...[...(room?.members ?? [])].map((member) => {
+  const names = [...(room?.members ?? [])];
+  const unnamed = (room?.memberCount ?? 0) - names.length;
+  element("members").replaceChildren(...names.concat(unnamed > 0 ? [`and ${unnamed} more`] : []).map((member) => {
     const item = document.createElement("li");
     item.textContent = member;
     return item;
