@@ -87,7 +87,7 @@ public interface ChatConfig {
      * cost a frame to each of thousands of members, and a mass join would cost the square of its size. The
      * {@code memberCount} of {@code joined} still tells how many are there. 0 turns presence events off.
      */
-    @WithDefault("1000")
+    @WithDefault("100")
     @Min(0)
     int presenceMaxRoomSize();
 

@@ -6,9 +6,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.quarkus.websockets.next.WebSocketConnection;
-import io.vertx.core.http.HttpConnection;
-import io.vertx.core.net.impl.ConnectionBase;
+import io.netty.channel.ChannelHandlerContext;
 
 /**
  * One open connection of a signed-in user: the rooms it has joined, when it last showed it was alive, and
@@ -17,7 +19,8 @@ import io.vertx.core.net.impl.ConnectionBase;
 public final class ChatSession {
 
     private final WebSocketConnection connection;
-    private final HttpConnection transport;
+    /** Where Vert.x's handler sits in the socket's Netty pipeline: frames written here are encoded as Vert.x's are. */
+    private final ChannelHandlerContext socket;
     private final Credentials credentials;
     private final Set<String> rooms = ConcurrentHashMap.newKeySet();
     private final AtomicLong pendingBytes = new AtomicLong();
@@ -31,10 +34,10 @@ public final class ChatSession {
     /** No token expiry timer is set. */
     static final long NO_TIMER = -1;
 
-    ChatSession(WebSocketConnection connection, HttpConnection transport, Credentials credentials,
+    ChatSession(WebSocketConnection connection, ChannelHandlerContext socket, Credentials credentials,
             TokenBucket inboundFrames) {
         this.connection = connection;
-        this.transport = transport;
+        this.socket = socket;
         this.credentials = credentials;
         this.inboundFrames = inboundFrames;
     }
@@ -120,16 +123,30 @@ public final class ChatSession {
     }
 
     /**
+     * Writes a text frame of already-encoded bytes straight into the socket's Netty pipeline, where Vert.x
+     * writes its own frames (through the frame and compression encoders), so that a broadcast encodes once
+     * and skips websockets-next's per-message work (a Uni, context propagation).
+     * <p>
+     * The write always goes through the socket's event-loop queue, even when called on that loop: frames
+     * come from every room's senders, on every event loop, and only one queue keeps them in the order they
+     * were handed over (a direct write on the loop would overtake frames still queued from other loops).
+     */
+    void writeText(ByteBuf utf8, ChannelFutureListener whenWritten) {
+        socket.executor().execute(() -> socket.writeAndFlush(new TextWebSocketFrame(utf8)).addListener(whenWritten));
+    }
+
+    /** Runs {@code action} on the socket's event loop after every frame handed over before it. */
+    void afterQueuedWrites(Runnable action) {
+        socket.executor().execute(action);
+    }
+
+    /**
      * Closes the TCP connection at once, without a close handshake that a dead peer would never answer and
      * without flushing what a stuck reader would never read. Vert.x's public {@code HttpConnection.close()}
      * does both for a WebSocket, so this closes the channel below Vert.x's handler, as Vert.x itself does when
-     * a closing handshake times out (Vert.x 4 internals; revisit on Vert.x 5).
+     * a closing handshake times out.
      */
     void closeTransport() {
-        if (transport instanceof ConnectionBase connection) {
-            connection.channelHandlerContext().close();
-        } else {
-            transport.close();
-        }
+        socket.close();
     }
 }

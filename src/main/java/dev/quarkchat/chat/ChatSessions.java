@@ -9,7 +9,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.quarkus.websockets.next.WebSocketConnection;
-import io.vertx.core.http.HttpConnection;
+import io.netty.channel.ChannelHandlerContext;
+import io.vertx.core.net.impl.ConnectionBase;
 
 /** The chat state of every open connection, by connection id; an entry lives exactly as long as its socket. */
 @ApplicationScoped
@@ -24,9 +25,10 @@ public class ChatSessions {
     }
 
     ChatSession open(WebSocketConnection connection) {
-        HttpConnection transport = ConnectionHandshake.transport(connection);
-        Utf8FrameValidation.install(transport);
-        ChatSession session = new ChatSession(connection, transport, ConnectionHandshake.credentials(connection),
+        // Vert.x 4 internals: its connection handler's place in the socket's Netty pipeline (revisit on Vert.x 5).
+        ChannelHandlerContext socket = ((ConnectionBase) ConnectionHandshake.transport(connection)).channelHandlerContext();
+        Utf8FrameValidation.install(socket.pipeline());
+        ChatSession session = new ChatSession(connection, socket, ConnectionHandshake.credentials(connection),
                 new TokenBucket(rateLimit.messagesPerSecond(), rateLimit.burst(), System.nanoTime()));
         byConnectionId.put(connection.id(), session);
         connectionsByUser.merge(session.user(), 1, Integer::sum);

@@ -13,7 +13,8 @@ import io.smallrye.mutiny.Uni;
 
 /**
  * Queues frames on connections without waiting for them to be written, so that neither the caller's event
- * loop nor a room's broadcast ever blocks on a slow socket, and ends connections.
+ * loop nor a room's broadcast ever blocks on a slow socket, and ends connections. Each frame is encoded once
+ * ({@link OutboundFrame}) and its bytes are shared by every socket it goes to.
  * <p>
  * Every queued frame counts against its connection until the socket has written it out. A client that
  * stops reading lets that count grow; past {@code chat.max-pending-bytes} its socket is dropped, so one
@@ -42,12 +43,12 @@ public class FrameSender {
             drop(to, DisconnectReason.SLOW_CONSUMER);
             return;
         }
-        to.connection().sendText(frame.text()).subscribe().with(
-                written -> to.addPendingBytes(-frame.bytes()),
-                failure -> {
-                    to.addPendingBytes(-frame.bytes());
-                    LOG.debugf("Frame not written to %s: %s", to.id(), failure.toString());
-                });
+        to.writeText(frame.content(), written -> {
+            to.addPendingBytes(-frame.bytes());
+            if (!written.isSuccess()) {
+                LOG.debugf("Frame not written to %s: %s", to.id(), written.cause().toString());
+            }
+        });
     }
 
     void send(ChatSession to, String frame) {
@@ -61,13 +62,15 @@ public class FrameSender {
 
     /**
      * The closing handshake with a documented close code, for the caller to run; empty if the server is
-     * already ending this connection or it is closed.
+     * already ending this connection or it is closed. The close frame goes after every frame queued before it.
      */
     Optional<Uni<Void>> closing(ChatSession session, DisconnectReason reason, short code, String text) {
         if (!session.markEndedByServer(reason) || session.connection().isClosed()) {
             return Optional.empty();
         }
-        return Optional.of(session.connection().close(new CloseReason(code, text)));
+        CloseReason closeReason = new CloseReason(code, text);
+        return Optional.of(Uni.createFrom().emitter(closed -> session.afterQueuedWrites(
+                () -> session.connection().close(closeReason).subscribe().with(closed::complete, closed::fail))));
     }
 
     /**

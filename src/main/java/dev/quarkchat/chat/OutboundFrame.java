@@ -1,30 +1,41 @@
 package dev.quarkchat.chat;
 
-/**
- * A frame encoded once and sent to any number of connections, with its UTF-8 size counted once, so that
- * a broadcast to a thousand members measures its payload one time, not a thousand.
- */
-record OutboundFrame(String text, int bytes) {
+import java.nio.charset.StandardCharsets;
 
-    static OutboundFrame of(String text) {
-        return new OutboundFrame(text, utf8Length(text));
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+
+/**
+ * A frame encoded once and sent to any number of connections: its UTF-8 bytes are made one time, and every
+ * member's socket writes a view of the same bytes, so a broadcast to a thousand members encodes and
+ * measures its payload once, not a thousand times.
+ */
+final class OutboundFrame {
+
+    private final String text;
+    /** Never released: the views written to sockets share it, and the garbage collector frees it. */
+    private final ByteBuf content;
+
+    private OutboundFrame(String text, ByteBuf content) {
+        this.text = text;
+        this.content = content;
     }
 
-    private static int utf8Length(String text) {
-        int bytes = 0;
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (c < 0x80) {
-                bytes += 1;
-            } else if (c < 0x800) {
-                bytes += 2;
-            } else if (Character.isHighSurrogate(c)) {
-                bytes += 4;
-                i++;
-            } else {
-                bytes += 3;
-            }
-        }
-        return bytes;
+    static OutboundFrame of(String text) {
+        return new OutboundFrame(text, Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(text.getBytes(StandardCharsets.UTF_8))));
+    }
+
+    String text() {
+        return text;
+    }
+
+    /** Its size in bytes on the wire, without the frame header. */
+    int bytes() {
+        return content.readableBytes();
+    }
+
+    /** A view of the encoded bytes for one socket: its own reader index, the shared memory. */
+    ByteBuf content() {
+        return content.duplicate();
     }
 }

@@ -2,8 +2,6 @@ package dev.quarkchat.chat;
 
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.websocketx.Utf8FrameValidator;
-import io.vertx.core.http.HttpConnection;
-import io.vertx.core.net.impl.ConnectionBase;
 
 /**
  * Text frames must be valid UTF-8 (RFC 6455, 8.1); a connection that sends anything else is closed with
@@ -21,12 +19,9 @@ final class Utf8FrameValidation {
     private Utf8FrameValidation() {
     }
 
-    static void install(HttpConnection transport) {
-        if (transport instanceof ConnectionBase connection) {
-            ChannelPipeline pipeline = connection.channel().pipeline();
-            if (pipeline.get(FRAME_DECODER) != null && pipeline.get(VERTX_HANDLER) != null && pipeline.get(VALIDATOR) == null) {
-                pipeline.addBefore(VERTX_HANDLER, VALIDATOR, new Utf8FrameValidator(true));
-            }
+    static void install(ChannelPipeline pipeline) {
+        if (pipeline.get(FRAME_DECODER) != null && pipeline.get(VERTX_HANDLER) != null && pipeline.get(VALIDATOR) == null) {
+            pipeline.addBefore(VERTX_HANDLER, VALIDATOR, new Utf8FrameValidator(true));
         }
     }
 }

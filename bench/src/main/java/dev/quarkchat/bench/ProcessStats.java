@@ -1,0 +1,46 @@
+package dev.quarkchat.bench;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** CPU time and resident memory of a process, read from {@code /proc}. */
+final class ProcessStats {
+
+    /** Linux' USER_HZ: /proc/PID/stat counts CPU time in these ticks. */
+    private static final double TICKS_PER_SECOND = 100.0;
+    private static final int UTIME_FIELD = 13;
+    private static final int STIME_FIELD = 14;
+    private static final int KIB = 1024;
+
+    private ProcessStats() {
+    }
+
+    /** User plus system CPU seconds the process has used (all its threads). */
+    static double cpuSeconds(long pid) {
+        String stat = read(Path.of("/proc", Long.toString(pid), "stat"));
+        // The command name (field 2) may hold spaces: count fields after its closing parenthesis.
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        long ticks = Long.parseLong(fields[UTIME_FIELD - 2]) + Long.parseLong(fields[STIME_FIELD - 2]);
+        return ticks / TICKS_PER_SECOND;
+    }
+
+    /** Resident set size in bytes. */
+    static long residentBytes(long pid) {
+        for (String line : read(Path.of("/proc", Long.toString(pid), "status")).split("\n")) {
+            if (line.startsWith("VmRSS:")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", "")) * KIB;
+            }
+        }
+        throw new IllegalStateException("No VmRSS for process " + pid);
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

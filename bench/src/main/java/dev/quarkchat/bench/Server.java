@@ -1,0 +1,123 @@
+package dev.quarkchat.bench;
+
+import java.io.IOException;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A server under test, run as its own process pinned to one core (and held to the run's CPU quota): the
+ * packaged quarkchat jar, the raw Vert.x broadcast server, or the Node {@code ws} server.
+ */
+final class Server implements AutoCloseable {
+
+    /** The servers, and how the generator talks to each. */
+    enum Kind {
+        QUARKCHAT("quarkchat", "/chat", true),
+        VERTX("raw Vert.x", "/", false),
+        NODE_WS("Node ws", "/", false);
+
+        final String label;
+        final String path;
+        /** Speaks the chat's JSON protocol with a token; the references broadcast raw text to anyone. */
+        final boolean chatProtocol;
+
+        Kind(String label, String path, boolean chatProtocol) {
+            this.label = label;
+            this.path = path;
+            this.chatProtocol = chatProtocol;
+        }
+    }
+
+    private static final long START_TIMEOUT_MILLIS = 60_000;
+    private static final long POLL_MILLIS = 50;
+    private static final String SERVER_CORE = "0";
+
+    final Kind kind;
+    final int port;
+    private final Process process;
+    private final Path log;
+
+    private Server(Kind kind, int port, Process process, Path log) {
+        this.kind = kind;
+        this.port = port;
+        this.process = process;
+        this.log = log;
+    }
+
+    static Server start(Kind kind, Settings settings, Optional<CpuQuota> quota, Path publicKey) throws Exception {
+        int port = settings.basePort + kind.ordinal();
+        List<String> command = new ArrayList<>(List.of("taskset", "-c", SERVER_CORE));
+        switch (kind) {
+            case QUARKCHAT -> {
+                command.addAll(List.of(java(), "-Xmx" + settings.serverHeap));
+                command.addAll(settings.jvmOptions);
+                command.addAll(List.of(
+                        "-Dquarkus.http.port=" + port,
+                        "-Dmp.jwt.verify.publickey.location=" + publicKey.toAbsolutePath(),
+                        "-Dmp.jwt.verify.issuer=" + Tokens.ISSUER,
+                        "-Dquarkus.http.insecure-requests=enabled",
+                        "-Dchat.allow-missing-origin=true",
+                        // The generator's senders are machines: no per-person limits.
+                        "-Dchat.rate-limit.messages-per-second=1000000",
+                        "-Dchat.rate-limit.burst=1000000",
+                        "-Dchat.handshake-rate-limit.per-second=1000000",
+                        "-Dchat.handshake-rate-limit.burst=1000000",
+                        "-Dquarkus.log.level=WARN"));
+                settings.serverProperties.forEach(property -> command.add("-D" + property));
+                command.addAll(List.of("-jar", settings.quarkchatJar.toString()));
+            }
+            case VERTX -> {
+                command.addAll(List.of(java(), "-Xmx" + settings.serverHeap));
+                command.addAll(settings.jvmOptions);
+                command.addAll(List.of("-cp", System.getProperty("java.class.path"), VertxBroadcastServer.class.getName(),
+                        Integer.toString(port)));
+            }
+            case NODE_WS -> command.addAll(List.of("node", settings.nodeServer.toString(), Integer.toString(port)));
+        }
+        Path log = Path.of("target", "server-" + kind.name().toLowerCase() + ".log");
+        Files.createDirectories(log.getParent());
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        if (quota.isPresent()) {
+            quota.get().add(process.pid());
+        }
+        Server server = new Server(kind, port, process, log);
+        server.awaitListening();
+        return server;
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    private void awaitListening() throws Exception {
+        long deadline = System.currentTimeMillis() + START_TIMEOUT_MILLIS;
+        while (System.currentTimeMillis() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException(kind.label + " exited: " + Files.readString(log));
+            }
+            try (Socket probe = new Socket("127.0.0.1", port)) {
+                return;
+            } catch (IOException notYet) {
+                Thread.sleep(POLL_MILLIS);
+            }
+        }
+        throw new IllegalStateException(kind.label + " did not listen on " + port + " in time");
+    }
+
+    private static String java() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(10, TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor();
+        }
+    }
+}
