@@ -127,8 +127,8 @@ final class SharedRoom {
             lastSeq = snapshot.seq();
             everyone.addAll(snapshot.members()); // complete: see knowsEveryone()
         }
-        sender.send(session, ServerFrames.joined(name, listing.namesToList(snapshot.members()), snapshot.memberCount(), snapshot.epoch(),
-                snapshot.seq(), snapshot.recovered(), joiner.id));
+        sender.send(session, ServerFrames.joined(name, listing.namesToList(snapshot.members()), snapshot.memberCount(),
+                snapshot.epoch(), snapshot.seq(), snapshot.recovered(), joiner.id));
         for (String frame : snapshot.frames()) {
             sender.send(session, frame);
         }
