@@ -3,14 +3,13 @@ package dev.quarkchat.chat;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.quarkus.websockets.next.WebSocketConnection;
-import io.netty.channel.ChannelHandlerContext;
 
 /**
  * One open connection of a signed-in user: the rooms it has joined, when it last showed it was alive, and
@@ -23,7 +22,6 @@ public final class ChatSession {
     private final ChannelHandlerContext socket;
     private final Credentials credentials;
     private final Set<String> rooms = ConcurrentHashMap.newKeySet();
-    private final AtomicLong pendingBytes = new AtomicLong();
     private final AtomicReference<DisconnectReason> serverEndReason = new AtomicReference<>();
     private volatile long lastSeenNanos = System.nanoTime();
     private volatile long expiryTimerId = NO_TIMER;
@@ -93,14 +91,14 @@ public final class ChatSession {
         return nowNanos - lastSeenNanos;
     }
 
-    /** Adds (or, negative, removes) queued outbound bytes and returns the new total. */
-    long addPendingBytes(long delta) {
-        return pendingBytes.addAndGet(delta);
-    }
-
-    /** Outbound bytes handed to the socket and not yet written out. */
-    public long pendingBytes() {
-        return pendingBytes.get();
+    /**
+     * Outbound bytes (frames with their headers) in the socket's Netty buffer, not yet taken by the kernel:
+     * they pile up when the client stops reading. Netty keeps this count anyway, so a delivery costs no
+     * bookkeeping of ours.
+     */
+    long queuedBytes() {
+        ChannelOutboundBuffer buffer = socket.channel().unsafe().outboundBuffer();
+        return buffer == null ? 0 : buffer.totalPendingWriteBytes();
     }
 
     /**
@@ -131,8 +129,8 @@ public final class ChatSession {
      * come from every room's senders, on every event loop, and only one queue keeps them in the order they
      * were handed over (a direct write on the loop would overtake frames still queued from other loops).
      */
-    void writeText(ByteBuf utf8, ChannelFutureListener whenWritten) {
-        socket.executor().execute(() -> socket.writeAndFlush(new TextWebSocketFrame(utf8)).addListener(whenWritten));
+    void writeText(ByteBuf utf8) {
+        socket.executor().execute(() -> socket.writeAndFlush(new TextWebSocketFrame(utf8)));
     }
 
     /** Runs {@code action} on the socket's event loop after every frame handed over before it. */

@@ -38,17 +38,11 @@ public class FrameSender {
         if (to.isEnding()) {
             return;
         }
-        if (to.addPendingBytes(frame.bytes()) > maxPendingBytes) {
-            to.addPendingBytes(-frame.bytes());
+        if (to.queuedBytes() + frame.bytes() > maxPendingBytes) {
             drop(to, DisconnectReason.SLOW_CONSUMER);
             return;
         }
-        to.writeText(frame.content(), written -> {
-            to.addPendingBytes(-frame.bytes());
-            if (!written.isSuccess()) {
-                LOG.debugf("Frame not written to %s: %s", to.id(), written.cause().toString());
-            }
-        });
+        to.writeText(frame.content());
     }
 
     void send(ChatSession to, String frame) {

@@ -59,57 +59,81 @@ public final class Suite {
 
     private Row measure(Server.Kind kind) throws Exception {
         System.out.printf("%n== %s ==%n", kind.label);
-        LoadGenerator.Step fixed;
-        Optional<LoadGenerator.Step> capacity = Optional.empty();
-        try (Server server = Server.start(kind, settings, quota, publicKey); LoadGenerator generator = new LoadGenerator(server)) {
+        Broadcast broadcast = broadcast(kind);
+        Crowd crowd = settings.idleConnections > 0 ? crowd(kind) : new Crowd(0, null, 0);
+        double handshakes = settings.connectCount > 0 ? handshakesPerSecond(kind) : 0;
+        return new Row(kind, broadcast.atFixedRate(), broadcast.atCapacity(), crowd.idleBytesPerConnection(),
+                crowd.massJoinSeconds(), crowd.afterMassJoin(), handshakes);
+    }
+
+    /** The fixed-rate step and the capacity search, after the warm-up. */
+    private record Broadcast(LoadGenerator.Step atFixedRate, Optional<LoadGenerator.Step> atCapacity) {
+    }
+
+    /** The mass join, and memory per idle connection. */
+    private record Crowd(double massJoinSeconds, LoadGenerator.Step afterMassJoin, double idleBytesPerConnection) {
+    }
+
+    private Broadcast broadcast(Server.Kind kind) throws Exception {
+        try (Server server = start(kind); LoadGenerator generator = new LoadGenerator(server)) {
             generator.connect(settings.clients, token());
             System.out.printf("warm-up: %.0f s at %d deliveries/s%n", settings.warmupSeconds, settings.efficiencyRate);
-            generator.run(settings.senders, perSender(settings.efficiencyRate), settings.warmupSeconds, settings.messageBytes, false);
-            fixed = generator.run(settings.senders, perSender(settings.efficiencyRate), settings.stepSeconds,
-                    settings.messageBytes, true);
+            step(generator, settings.efficiencyRate, settings.warmupSeconds, false);
+            LoadGenerator.Step fixed = step(generator, settings.efficiencyRate, settings.stepSeconds, true);
             print("fixed rate", fixed);
+            Optional<LoadGenerator.Step> capacity = Optional.empty();
             for (int rate : settings.capacityRates) {
-                LoadGenerator.Step step = generator.run(settings.senders, perSender(rate), settings.stepSeconds,
-                        settings.messageBytes, true);
+                LoadGenerator.Step step = step(generator, rate, settings.stepSeconds, true);
                 print("offered " + rate, step);
                 if (!passes(step)) {
                     break;
                 }
                 capacity = Optional.of(step);
             }
+            return new Broadcast(fixed, capacity);
         }
-        double massJoinSeconds = 0;
-        LoadGenerator.Step afterMassJoin = null;
-        double idlePerConnection = 0;
-        if (settings.idleConnections > 0) {
-            try (Server server = Server.start(kind, settings, quota, publicKey); LoadGenerator generator = new LoadGenerator(server)) {
-                Thread.sleep(SETTLE_MILLIS);
-                long before = ProcessStats.residentBytes(server.pid());
-                if (settings.massJoin > 0) {
-                    massJoinSeconds = generator.connect(settings.massJoin, token());
-                    afterMassJoin = generator.run(1, 1, MASS_JOIN_CHECK_SECONDS, settings.messageBytes, true);
-                    System.out.printf("mass join: %d connections in %.2f s (%.0f/s); then %d deliveries to them, lost %d%n",
-                            settings.massJoin, massJoinSeconds, settings.massJoin / massJoinSeconds, afterMassJoin.deliveries(),
-                            afterMassJoin.lost());
-                }
-                generator.connect(settings.idleConnections - generator.connections(), token());
-                Thread.sleep(SETTLE_MILLIS);
-                long after = ProcessStats.residentBytes(server.pid());
-                idlePerConnection = (after - before) / (double) settings.idleConnections;
-                System.out.printf("idle: %d connections, RSS %.1f MiB -> %.1f MiB, %.1f KiB per connection%n",
-                        settings.idleConnections, before / KIB / KIB, after / KIB / KIB, idlePerConnection / KIB);
+    }
+
+    private Crowd crowd(Server.Kind kind) throws Exception {
+        try (Server server = start(kind); LoadGenerator generator = new LoadGenerator(server)) {
+            Thread.sleep(SETTLE_MILLIS);
+            long before = ProcessStats.residentBytes(server.pid());
+            double massJoinSeconds = 0;
+            LoadGenerator.Step afterMassJoin = null;
+            if (settings.massJoin > 0) {
+                massJoinSeconds = generator.connect(settings.massJoin, token());
+                afterMassJoin = generator.run(1, 1, MASS_JOIN_CHECK_SECONDS, settings.messageBytes, true);
+                System.out.printf("mass join: %d connections in %.2f s (%.0f/s); then %d deliveries to them, lost %d%n",
+                        settings.massJoin, massJoinSeconds, settings.massJoin / massJoinSeconds,
+                        afterMassJoin.deliveries(), afterMassJoin.lost());
             }
+            generator.connect(settings.idleConnections - generator.connections(), token());
+            Thread.sleep(SETTLE_MILLIS);
+            long after = ProcessStats.residentBytes(server.pid());
+            double perConnection = (after - before) / (double) settings.idleConnections;
+            System.out.printf("idle: %d connections, RSS %.1f MiB -> %.1f MiB, %.1f KiB per connection%n",
+                    settings.idleConnections, before / KIB / KIB, after / KIB / KIB, perConnection / KIB);
+            return new Crowd(massJoinSeconds, afterMassJoin, perConnection);
         }
-        double handshakes = 0;
-        if (settings.connectCount > 0) {
-            try (Server server = Server.start(kind, settings, quota, publicKey); LoadGenerator generator = new LoadGenerator(server)) {
-                generator.connect(CONNECT_WARMUP, token());
-                double seconds = generator.connect(settings.connectCount, index -> tokens[CONNECT_WARMUP + index]);
-                handshakes = settings.connectCount / seconds;
-                System.out.printf("connect: %d handshakes in %.2f s, %.0f/s%n", settings.connectCount, seconds, handshakes);
-            }
+    }
+
+    private double handshakesPerSecond(Server.Kind kind) throws Exception {
+        try (Server server = start(kind); LoadGenerator generator = new LoadGenerator(server)) {
+            generator.connect(CONNECT_WARMUP, token());
+            double seconds = generator.connect(settings.connectCount, index -> tokens[CONNECT_WARMUP + index]);
+            System.out.printf("connect: %d handshakes in %.2f s, %.0f/s%n", settings.connectCount, seconds,
+                    settings.connectCount / seconds);
+            return settings.connectCount / seconds;
         }
-        return new Row(kind, fixed, capacity, idlePerConnection, massJoinSeconds, afterMassJoin, handshakes);
+    }
+
+    private Server start(Server.Kind kind) throws Exception {
+        return Server.start(kind, settings, quota, publicKey);
+    }
+
+    private LoadGenerator.Step step(LoadGenerator generator, int deliveriesPerSecond, double seconds, boolean record)
+            throws Exception {
+        return generator.run(settings.senders, perSender(deliveriesPerSecond), seconds, settings.messageBytes, record);
     }
 
     private IntFunction<String> token() {
@@ -135,35 +159,42 @@ public final class Suite {
     }
 
     private void printTable(List<Row> rows) throws Exception {
-        System.out.printf("%n%s; Java %s; Node %s; server on core 0 with a CPU quota of %d%% of one core, generator on core 1"
-                + "; %d clients in one room, %d senders, %d-byte messages%n%n", cpuModel(), System.getProperty("java.version"),
-                nodeVersion(), settings.quotaPercent, settings.clients, settings.senders, settings.messageBytes);
+        System.out.printf("%n%s; Java %s; Node %s; server on core 0 with a CPU quota of %d%% of one core, "
+                + "generator on core 1; %d clients in one room, %d senders, %d-byte messages%n%n", machine(),
+                System.getProperty("java.version"), nodeVersion(), settings.quotaPercent, settings.clients,
+                settings.senders, settings.messageBytes);
         System.out.printf("| Server | Capacity (deliveries/s, p99 < %.0f ms) | p99 at capacity | Server CPU at %,d/s "
                 + "| p99 at %,d/s | Lost / duplicated | Generator CPU at capacity | Idle RSS per connection (%,d) "
                 + "| Mass join (%,d) | Handshakes/s |%n", settings.capacityP99Millis, settings.efficiencyRate,
                 settings.efficiencyRate, settings.idleConnections, settings.massJoin);
         System.out.println("|---|---|---|---|---|---|---|---|---|---|");
         for (Row row : rows) {
+            Optional<LoadGenerator.Step> capacity = row.atCapacity();
             System.out.printf(Locale.ROOT, "| %s | %s | %s | %.1f%% | %.2f ms | %d / %d | %s | %.1f KiB | %s | %.0f |%n",
                     row.kind().label,
-                    row.atCapacity().map(step -> String.format(Locale.ROOT, "%.0f", step.deliveredPerSecond())).orElse("below the first step"),
-                    row.atCapacity().map(step -> String.format(Locale.ROOT, "%.2f ms", step.p99Millis())).orElse("-"),
+                    capacity.map(step -> format("%.0f", step.deliveredPerSecond())).orElse("below the first step"),
+                    capacity.map(step -> format("%.2f ms", step.p99Millis())).orElse("-"),
                     row.atFixedRate().serverCpuPercent(), row.atFixedRate().p99Millis(),
-                    row.atFixedRate().lost() + row.atCapacity().map(LoadGenerator.Step::lost).orElse(0L),
-                    row.atFixedRate().duplicated() + row.atCapacity().map(LoadGenerator.Step::duplicated).orElse(0L),
-                    row.atCapacity().map(step -> String.format(Locale.ROOT, "%.0f%%", step.generatorCpuPercent())).orElse("-"),
+                    row.atFixedRate().lost() + capacity.map(LoadGenerator.Step::lost).orElse(0L),
+                    row.atFixedRate().duplicated() + capacity.map(LoadGenerator.Step::duplicated).orElse(0L),
+                    capacity.map(step -> format("%.0f%%", step.generatorCpuPercent())).orElse("-"),
                     row.idleBytesPerConnection() / KIB,
-                    row.afterMassJoin() == null ? "-" : String.format(Locale.ROOT, "%.2f s, lost %d", row.massJoinSeconds(),
-                            row.afterMassJoin().lost()),
+                    row.afterMassJoin() == null ? "-"
+                            : format("%.2f s, lost %d", row.massJoinSeconds(), row.afterMassJoin().lost()),
                     row.handshakesPerSecond());
         }
     }
 
-    private static String cpuModel() throws Exception {
-        return Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(line -> line.startsWith("model name"))
-                .findFirst().map(line -> line.substring(line.indexOf(':') + 2)).orElse("unknown CPU")
-                + ", " + Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(line -> line.startsWith("processor")).count()
-                + " cores";
+    private static String format(String pattern, Object... values) {
+        return String.format(Locale.ROOT, pattern, values);
+    }
+
+    /** The CPU model and how many cores the machine has (the suite itself sees only its own). */
+    private static String machine() throws Exception {
+        List<String> cpuInfo = Files.readAllLines(Path.of("/proc/cpuinfo"));
+        String model = cpuInfo.stream().filter(line -> line.startsWith("model name")).findFirst()
+                .map(line -> line.substring(line.indexOf(':') + 2)).orElse("unknown CPU");
+        return model + ", " + cpuInfo.stream().filter(line -> line.startsWith("processor")).count() + " cores";
     }
 
     private static String nodeVersion() throws Exception {
