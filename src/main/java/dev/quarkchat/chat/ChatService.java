@@ -84,16 +84,16 @@ public class ChatService {
             return;
         }
         if (violations > 0) {
-            reject(session.get(), ErrorCode.RATE_LIMITED, "slow down: too many frames per second", Optional.empty());
+            sender.refuse(session.get(), ErrorCode.RATE_LIMITED, "slow down: too many frames per second", Optional.empty());
             return;
         }
         try {
             execute(session.get(), decoder.decode(frame), receivedAt);
         } catch (RejectedFrameException rejected) {
-            reject(session.get(), rejected.code(), rejected.getMessage(), rejected.ref());
+            sender.refuse(session.get(), rejected.code(), rejected.getMessage(), rejected.ref());
         } catch (RuntimeException unexpected) {
             LOG.errorf(unexpected, "Failed to handle a frame on connection %s", connection.id());
-            reject(session.get(), ErrorCode.INTERNAL_ERROR, "the server failed to handle this frame", Optional.empty());
+            sender.refuse(session.get(), ErrorCode.INTERNAL_ERROR, "the server failed to handle this frame", Optional.empty());
         }
     }
 
@@ -151,11 +151,6 @@ public class ChatService {
                 throw notJoined(send);
             }
         }
-    }
-
-    private void reject(ChatSession session, ErrorCode code, String message, Optional<String> ref) {
-        metrics.messageRejected(code);
-        sender.send(session, ServerFrames.error(code, message, ref));
     }
 
     /** Why a connection the server did not end has ended: a close frame from the client, or none at all. */

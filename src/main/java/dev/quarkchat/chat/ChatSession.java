@@ -130,7 +130,7 @@ public final class ChatSession {
      * were handed over (a direct write on the loop would overtake frames still queued from other loops).
      */
     void writeText(ByteBuf utf8) {
-        socket.executor().execute(() -> socket.writeAndFlush(new TextWebSocketFrame(utf8)));
+        afterQueuedWrites(() -> socket.writeAndFlush(new TextWebSocketFrame(utf8)));
     }
 
     /** Runs {@code action} on the socket's event loop after every frame handed over before it. */

@@ -18,9 +18,6 @@ public class ChatSessions {
 
     private final Map<String, ChatSession> byConnectionId = new ConcurrentHashMap<>();
     private final Map<String, Integer> connectionsByUser = new ConcurrentHashMap<>();
-    /** The name Vert.x gives the handler of {@code quarkus.http.idle-timeout} in a connection's pipeline. */
-    private static final String HTTP_IDLE_TIMEOUT = "idle";
-
     private final ChatConfig.RateLimit rateLimit;
 
     ChatSessions(ChatConfig config) {
@@ -30,12 +27,7 @@ public class ChatSessions {
     ChatSession open(WebSocketConnection connection) {
         // Vert.x 4 internals: its connection handler's place in the socket's Netty pipeline (revisit on Vert.x 5).
         ChannelHandlerContext socket = ((ConnectionBase) ConnectionHandshake.transport(connection)).channelHandlerContext();
-        Utf8FrameValidation.install(socket.pipeline());
-        // Quarkus' HTTP idle timeout (a Netty IdleStateHandler) puts a listener on every frame written; on a
-        // chat socket the keepalive (pings, chat.keepalive.pong-timeout) decides when it is dead instead.
-        if (socket.pipeline().get(HTTP_IDLE_TIMEOUT) != null) {
-            socket.pipeline().remove(HTTP_IDLE_TIMEOUT);
-        }
+        ChatSocketPipeline.adapt(socket.pipeline());
         ChatSession session = new ChatSession(connection, socket, ConnectionHandshake.credentials(connection),
                 new TokenBucket(rateLimit.messagesPerSecond(), rateLimit.burst(), System.nanoTime()));
         byConnectionId.put(connection.id(), session);

@@ -8,6 +8,8 @@ import org.jboss.logging.Logger;
 
 import dev.quarkchat.metrics.ChatMetrics;
 import dev.quarkchat.protocol.CloseCodes;
+import dev.quarkchat.protocol.ErrorCode;
+import dev.quarkchat.protocol.ServerFrames;
 import io.quarkus.websockets.next.CloseReason;
 import io.smallrye.mutiny.Uni;
 
@@ -47,6 +49,12 @@ public class FrameSender {
 
     void send(ChatSession to, String frame) {
         send(to, OutboundFrame.of(frame));
+    }
+
+    /** Answers a client frame with a typed {@code error} frame, and counts it by its code. */
+    void refuse(ChatSession to, ErrorCode code, String message, Optional<String> ref) {
+        metrics.messageRejected(code);
+        send(to, ServerFrames.error(code, message, ref));
     }
 
     /** Starts the closing handshake with a documented close code. */

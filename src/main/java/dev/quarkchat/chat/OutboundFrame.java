@@ -12,21 +12,15 @@ import io.netty.buffer.Unpooled;
  */
 final class OutboundFrame {
 
-    private final String text;
     /** Never released: the views written to sockets share it, and the garbage collector frees it. */
     private final ByteBuf content;
 
-    private OutboundFrame(String text, ByteBuf content) {
-        this.text = text;
+    private OutboundFrame(ByteBuf content) {
         this.content = content;
     }
 
     static OutboundFrame of(String text) {
-        return new OutboundFrame(text, Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(text.getBytes(StandardCharsets.UTF_8))));
-    }
-
-    String text() {
-        return text;
+        return new OutboundFrame(Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(text.getBytes(StandardCharsets.UTF_8))));
     }
 
     /** Its size in bytes on the wire, without the frame header. */

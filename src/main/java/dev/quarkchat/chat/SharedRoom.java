@@ -62,7 +62,8 @@ final class SharedRoom {
     private long lastSeq;
     /** Messages that arrived while catching up, in order; null while live. */
     private List<BackplaneEvent.Message> heldBack;
-    private boolean catchUpFailed;
+    /** A catch-up is wanted and none is under way (a gap was seen, or the last attempt failed). */
+    private boolean catchUpDue;
     private boolean retired;
 
     /** A connection between its join and its snapshot, and what it must get after the snapshot. */
@@ -170,11 +171,7 @@ final class SharedRoom {
 
     synchronized void on(BackplaneEvent event) {
         if (event instanceof BackplaneEvent.Message message) {
-            if (heldBack != null) {
-                heldBack.add(message);
-            } else {
-                deliver(message);
-            }
+            accept(message);
         } else if (event instanceof BackplaneEvent.Joined joined) {
             Joiner joiner = joiners.get(joined.connectionId());
             if (joiner != null) {
@@ -197,13 +194,13 @@ final class SharedRoom {
      * @return the position to read from (epoch, seq), or empty if there is nothing to catch up with yet
      */
     synchronized Optional<Position> startCatchUp() {
-        if (epoch == null || (heldBack != null && !catchUpFailed)) {
+        if (epoch == null || (heldBack != null && !catchUpDue)) {
             return Optional.empty();
         }
         if (heldBack == null) {
             heldBack = new ArrayList<>();
         }
-        catchUpFailed = false;
+        catchUpDue = false;
         return Optional.of(new Position(epoch, lastSeq));
     }
 
@@ -218,19 +215,13 @@ final class SharedRoom {
         if (snapshot.recovered()) {
             long seq = snapshot.seq() - snapshot.frames().size();
             for (String frame : snapshot.frames()) {
-                deliver(new BackplaneEvent.Message(name, snapshot.epoch(), ++seq, frame));
+                accept(new BackplaneEvent.Message(name, snapshot.epoch(), ++seq, frame));
             }
         } else {
             startOver(snapshot.epoch(), snapshot.seq(), snapshot.frames());
         }
         replaceEveryone(snapshot);
-        for (BackplaneEvent.Message message : held) {
-            if (heldBack != null) {
-                heldBack.add(message);
-            } else {
-                deliver(message);
-            }
-        }
+        held.forEach(this::accept);
         if (heldBack == null) {
             for (Joiner joiner : List.copyOf(joiners.values())) {
                 if (joiner.snapshot != null) {
@@ -242,11 +233,11 @@ final class SharedRoom {
 
     /** Catching up failed (Redis went away again): it is retried, and messages stay held back. */
     synchronized void catchUpFailed() {
-        catchUpFailed = true;
+        catchUpDue = true;
     }
 
     synchronized boolean needsCatchUp() {
-        return catchUpFailed;
+        return catchUpDue;
     }
 
     /** The users with a connection here, whose presence entries this instance keeps alive. */
@@ -267,6 +258,15 @@ final class SharedRoom {
         return members.size();
     }
 
+    /** Holds the message back while the room catches up, else delivers it. */
+    private void accept(BackplaneEvent.Message message) {
+        if (heldBack != null) {
+            heldBack.add(message);
+        } else {
+            deliver(message);
+        }
+    }
+
     private void deliver(BackplaneEvent.Message message) {
         if (epoch != null) {
             if (!epoch.equals(message.epoch())) {
@@ -278,7 +278,7 @@ final class SharedRoom {
             }
             if (message.seq() > lastSeq + 1) {
                 heldBack = new ArrayList<>(List.of(message));
-                catchUpFailed = true; // picked up by the registry's next check
+                catchUpDue = true; // picked up by the registry's next check
                 return;
             }
             lastSeq = message.seq();

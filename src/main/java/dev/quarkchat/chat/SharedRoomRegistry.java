@@ -191,7 +191,6 @@ final class SharedRoomRegistry implements RoomRegistry {
     }
 
     private void unavailable(ChatSession session, String what, Optional<String> id) {
-        metrics.messageRejected(ErrorCode.UNAVAILABLE);
-        sender.send(session, ServerFrames.error(ErrorCode.UNAVAILABLE, what + ": the backplane is unreachable, try again shortly", id));
+        sender.refuse(session, ErrorCode.UNAVAILABLE, what + ": the backplane is unreachable, try again shortly", id);
     }
 }
