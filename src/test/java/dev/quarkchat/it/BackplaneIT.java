@@ -135,17 +135,23 @@ class BackplaneIT {
                 ChatClient sender = connect(first, "bp-sender").join(room)) {
             ChatClient reader = connect(leaving, "bp-reader").join(room);
             String epoch = joined(reader, room).getString("epoch");
-            CompletableFuture<Void> sending = CompletableFuture.runAsync(() -> sendNumbered(sender, room, "h", messages));
-            reader.awaitFrame(frame -> "message".equals(frame.getString("type")) && frame.getLong("seq") >= messages / 4);
+            sendNumbered(sender, room, "h", 1, messages / 2);
+            reader.awaitMessage("h-" + messages / 2);
 
+            // More goes out while the instance drains (some reaches the reader before its 1001), and the rest
+            // once the reader is gone, so that it surely misses some, however fast the build.
+            int lastInFlight = messages * 3 / 4;
             leaving.terminate();
+            CompletableFuture<Void> sending = CompletableFuture.runAsync(
+                    () -> sendNumbered(sender, room, "h", messages / 2 + 1, lastInFlight));
             assertThat(reader.awaitClose()).isEqualTo(1001);
+            sending.get(ChatClient.TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            sendNumbered(sender, room, "h", lastInFlight + 1, messages);
             List<Long> beforeDrain = seqs(reader, room);
 
             try (ChatClient back = connect(second, "bp-reader")) {
                 back.sendJson(new JsonObject().put("type", "join").put("room", room).put("since", last(beforeDrain))
                         .put("epoch", epoch));
-                sending.get(ChatClient.TIMEOUT.toSeconds(), TimeUnit.SECONDS);
                 back.awaitMessage("h-" + messages);
                 assertThat(joined(back, room).getBoolean("recovered")).isTrue();
 
@@ -207,7 +213,11 @@ class BackplaneIT {
     }
 
     private static void sendNumbered(ChatClient client, String room, String prefix, int count) {
-        for (int n = 1; n <= count; n++) {
+        sendNumbered(client, room, prefix, 1, count);
+    }
+
+    private static void sendNumbered(ChatClient client, String room, String prefix, int first, int last) {
+        for (int n = first; n <= last; n++) {
             client.send(room, prefix + " " + n, prefix + "-" + n);
         }
     }
