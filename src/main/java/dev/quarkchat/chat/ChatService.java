@@ -29,7 +29,6 @@ public class ChatService {
     private final RoomRegistry rooms;
     private final FrameSender sender;
     private final ChatMetrics metrics;
-    private final TokenExpiry tokenExpiry;
     private final RoomAccess access;
     private final CommandDecoder decoder;
     private final Optional<String> defaultRoom;
@@ -39,12 +38,11 @@ public class ChatService {
     private final int maxRateViolations;
 
     ChatService(ChatSessions sessions, RoomRegistry rooms, FrameSender sender, ChatMetrics metrics,
-            TokenExpiry tokenExpiry, RoomAccess access, ChatConfig config) {
+            RoomAccess access, ChatConfig config) {
         this.sessions = sessions;
         this.rooms = rooms;
         this.sender = sender;
         this.metrics = metrics;
-        this.tokenExpiry = tokenExpiry;
         this.access = access;
         this.decoder = new CommandDecoder(config.maxTextLength(), config.maxJsonDepth());
         this.defaultRoom = config.defaultRoom();
@@ -58,7 +56,6 @@ public class ChatService {
     public void connected(WebSocketConnection connection) {
         ChatSession session = sessions.open(connection);
         metrics.connectionOpened();
-        tokenExpiry.watch(session);
         LOG.debugf("Connection %s opened for %s", connection.id(), session.user());
         if (sessions.connectionsOf(session.user()) > maxConnectionsPerUser) {
             sender.close(session, DisconnectReason.ABUSE, CloseCodes.POLICY_VIOLATION,
@@ -126,7 +123,6 @@ public class ChatService {
             DisconnectReason reason = session.serverEndReason().orElseGet(() -> clientSide(closeReason));
             LOG.debugf("Connection %s closed: %s", connection.id(), reason.label());
             metrics.connectionClosed(reason);
-            tokenExpiry.forget(session);
             rooms.leaveAll(session);
         });
     }

@@ -24,13 +24,9 @@ public final class ChatSession {
     private final Set<String> rooms = ConcurrentHashMap.newKeySet();
     private final AtomicReference<DisconnectReason> serverEndReason = new AtomicReference<>();
     private volatile long lastSeenNanos = System.nanoTime();
-    private volatile long expiryTimerId = NO_TIMER;
     private final TokenBucket inboundFrames;
     /** Frames refused in a row by the rate limit; only this connection's callbacks touch it. */
     private int rateViolations;
-
-    /** No token expiry timer is set. */
-    static final long NO_TIMER = -1;
 
     ChatSession(WebSocketConnection connection, ChannelHandlerContext socket, Credentials credentials,
             TokenBucket inboundFrames) {
@@ -66,14 +62,6 @@ public final class ChatSession {
     /** What the connection's token says. */
     public Credentials credentials() {
         return credentials;
-    }
-
-    long expiryTimerId() {
-        return expiryTimerId;
-    }
-
-    void expiryTimerId(long timerId) {
-        expiryTimerId = timerId;
     }
 
     /** Names of the rooms this connection has joined. */

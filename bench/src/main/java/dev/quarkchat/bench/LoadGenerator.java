@@ -78,7 +78,8 @@ final class LoadGenerator implements AutoCloseable {
     /**
      * Opens {@code count} more connections, {@link #CONNECT_CONCURRENCY} at a time.
      *
-     * @param tokenOf the token of connection i (ignored by servers that do not check tokens)
+     * @param tokenOf the token of the generator's connection i, counted over all it has opened (ignored by servers
+     *        that do not check tokens)
      * @return how long it took, in seconds
      */
     double connect(int count, IntFunction<String> tokenOf) throws Exception {
@@ -93,7 +94,14 @@ final class LoadGenerator implements AutoCloseable {
                 while (open[0] < CONNECT_CONCURRENCY && next[0] < first + count) {
                     int index = next[0]++;
                     open[0]++;
-                    openOne(tokenOf.apply(index)).onComplete(result -> {
+                    Future<WebSocket> opening;
+                    try {
+                        opening = openOne(tokenOf.apply(index));
+                    } catch (RuntimeException failure) {
+                        done.completeExceptionally(failure);
+                        return;
+                    }
+                    opening.onComplete(result -> {
                         open[0]--;
                         if (result.failed()) {
                             done.completeExceptionally(result.cause());

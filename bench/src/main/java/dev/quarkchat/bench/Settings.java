@@ -30,6 +30,8 @@ final class Settings {
     int idleConnections = 19_000;
     /** Handshakes timed to measure the connect rate (0 skips). */
     int connectCount = 5_000;
+    /** Handshakes made (and closed again) before the timed ones, to warm the JIT up. */
+    int connectWarmup = 20_000;
     /** Connections that join the default room at once, for quarkchat (0 skips). */
     int massJoin = 10_000;
     String serverHeap = "512m";
@@ -60,6 +62,7 @@ final class Settings {
                 case "--step-seconds" -> settings.stepSeconds = Double.parseDouble(value);
                 case "--idle" -> settings.idleConnections = Integer.parseInt(value);
                 case "--connect" -> settings.connectCount = Integer.parseInt(value);
+                case "--connect-warmup" -> settings.connectWarmup = Integer.parseInt(value);
                 case "--mass-join" -> settings.massJoin = Integer.parseInt(value);
                 case "--server-heap" -> settings.serverHeap = value;
                 case "--quarkchat-jar" -> settings.quarkchatJar = Path.of(value);
