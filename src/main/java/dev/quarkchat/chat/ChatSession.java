@@ -2,13 +2,14 @@ package dev.quarkchat.chat;
 
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArraySet;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.util.concurrent.EventExecutor;
 import io.quarkus.websockets.next.WebSocketConnection;
 
 /**
@@ -21,7 +22,11 @@ public final class ChatSession {
     /** Where Vert.x's handler sits in the socket's Netty pipeline: frames written here are encoded as Vert.x's are. */
     private final ChannelHandlerContext socket;
     private final Credentials credentials;
-    private final Set<String> rooms = ConcurrentHashMap.newKeySet();
+    /**
+     * A connection is in a few rooms ({@code chat.max-rooms-per-connection}) and joins or leaves rarely, so an
+     * array copied on change: a third of a concurrent hash set's size, and every idle socket holds one.
+     */
+    private final Set<String> rooms = new CopyOnWriteArraySet<>();
     private final AtomicReference<DisconnectReason> serverEndReason = new AtomicReference<>();
     private volatile long lastSeenNanos = System.nanoTime();
     private final TokenBucket inboundFrames;
@@ -118,12 +123,22 @@ public final class ChatSession {
      * were handed over (a direct write on the loop would overtake frames still queued from other loops).
      */
     void writeText(ByteBuf utf8) {
-        afterQueuedWrites(() -> socket.writeAndFlush(new TextWebSocketFrame(utf8)));
+        afterQueuedWrites(() -> writeTextNow(utf8));
+    }
+
+    /** Writes a text frame at once; only on the socket's {@link #eventLoop()}, after what is queued there. */
+    void writeTextNow(ByteBuf utf8) {
+        socket.writeAndFlush(new TextWebSocketFrame(utf8));
+    }
+
+    /** The event loop that owns the socket: everything written to it goes through this loop's task queue. */
+    EventExecutor eventLoop() {
+        return socket.executor();
     }
 
     /** Runs {@code action} on the socket's event loop after every frame handed over before it. */
     void afterQueuedWrites(Runnable action) {
-        socket.executor().execute(action);
+        eventLoop().execute(action);
     }
 
     /**

@@ -111,9 +111,7 @@ final class Room {
         long seq = history.nextSeq();
         OutboundFrame frame = OutboundFrame.of(ServerFrames.message(name, seq, from.user(), text, now, id));
         history.keep(seq, frame);
-        for (ChatSession member : members.values()) {
-            sender.send(member, frame);
-        }
+        sender.sendToAll(members.values(), frame);
         return members.size();
     }
 

@@ -14,10 +14,21 @@ final class CpuQuota {
     private static final Path CPU_CONTROLLER = Path.of("/sys/fs/cgroup/cpu");
     private static final long PERIOD_MICROS = 100_000;
 
-    private final Path group;
+    /** What cpu.cfs_quota_us takes for "no limit". */
+    private static final String UNLIMITED = "-1";
 
-    private CpuQuota(Path group) {
+    private final Path group;
+    private final long quotaMicros;
+
+    /** A quota lifted for a while; closing it puts the quota back. */
+    interface Lifted extends AutoCloseable {
+        @Override
+        void close() throws IOException;
+    }
+
+    private CpuQuota(Path group, long quotaMicros) {
         this.group = group;
+        this.quotaMicros = quotaMicros;
     }
 
     /**
@@ -29,8 +40,9 @@ final class CpuQuota {
         try {
             Files.createDirectories(group);
             Files.writeString(group.resolve("cpu.cfs_period_us"), Long.toString(PERIOD_MICROS));
-            Files.writeString(group.resolve("cpu.cfs_quota_us"), Long.toString(PERIOD_MICROS * percentOfOneCore / 100));
-            return Optional.of(new CpuQuota(group));
+            long quotaMicros = PERIOD_MICROS * percentOfOneCore / 100;
+            Files.writeString(group.resolve("cpu.cfs_quota_us"), Long.toString(quotaMicros));
+            return Optional.of(new CpuQuota(group, quotaMicros));
         } catch (IOException e) {
             System.err.println("No CPU quota (" + e + "): servers run on a whole core");
             return Optional.empty();
@@ -40,5 +52,11 @@ final class CpuQuota {
     /** Moves a process (all its threads) into the group. */
     void add(long pid) throws IOException {
         Files.writeString(group.resolve("cgroup.procs"), Long.toString(pid));
+    }
+
+    /** Lets the group's processes use their whole core until the returned handle is closed. */
+    Lifted lift() throws IOException {
+        Files.writeString(group.resolve("cpu.cfs_quota_us"), UNLIMITED);
+        return () -> Files.writeString(group.resolve("cpu.cfs_quota_us"), Long.toString(quotaMicros));
     }
 }

@@ -18,6 +18,7 @@ final class Server implements AutoCloseable {
     /** The servers, and how the generator talks to each. */
     enum Kind {
         QUARKCHAT("quarkchat", "/chat", true),
+        QUARKCHAT_NATIVE("quarkchat native", "/chat", true),
         VERTX("raw Vert.x", "/", false),
         NODE_WS("Node ws", "/", false);
 
@@ -53,9 +54,13 @@ final class Server implements AutoCloseable {
         int port = settings.basePort + kind.ordinal();
         List<String> command = new ArrayList<>(List.of("taskset", "-c", SERVER_CORE));
         switch (kind) {
-            case QUARKCHAT -> {
-                command.addAll(List.of(java(), "-Xmx" + settings.serverHeap));
-                command.addAll(settings.jvmOptions);
+            case QUARKCHAT, QUARKCHAT_NATIVE -> {
+                if (kind == Kind.QUARKCHAT) {
+                    command.addAll(List.of(java(), "-Xmx" + settings.serverHeap));
+                    command.addAll(settings.jvmOptions);
+                } else {
+                    command.addAll(List.of(settings.quarkchatNative.toString(), "-Xmx" + settings.serverHeap));
+                }
                 command.addAll(List.of(
                         "-Dquarkus.http.port=" + port,
                         "-Dmp.jwt.verify.publickey.location=" + publicKey.toAbsolutePath(),
@@ -69,7 +74,9 @@ final class Server implements AutoCloseable {
                         "-Dchat.handshake-rate-limit.burst=1000000",
                         "-Dquarkus.log.level=WARN"));
                 settings.serverProperties.forEach(property -> command.add("-D" + property));
-                command.addAll(List.of("-jar", settings.quarkchatJar.toString()));
+                if (kind == Kind.QUARKCHAT) {
+                    command.addAll(List.of("-jar", settings.quarkchatJar.toString()));
+                }
             }
             case VERTX -> {
                 command.addAll(List.of(java(), "-Xmx" + settings.serverHeap));

@@ -7,8 +7,8 @@ import java.util.List;
 /** The suite's settings: {@code --name value} arguments, each with the default the README's table uses. */
 final class Settings {
 
-    /** Servers to measure, in order: quarkchat, vertx, node-ws. */
-    List<Server.Kind> servers = new ArrayList<>(List.of(Server.Kind.values()));
+    /** Servers to measure, in order: quarkchat, vertx, node-ws (and quarkchat-native, not by default). */
+    List<Server.Kind> servers = new ArrayList<>(List.of(Server.Kind.QUARKCHAT, Server.Kind.VERTX, Server.Kind.NODE_WS));
     /** Connections in the room during the broadcast runs. */
     int clients = 1000;
     /** How many of them send. */
@@ -20,8 +20,8 @@ final class Settings {
     /** The fixed rate at which every server's CPU is compared, in deliveries per second. */
     int efficiencyRate = 20_000;
     /** Offered rates of the capacity search, in deliveries per second, ascending. */
-    List<Integer> capacityRates = List.of(10_000, 20_000, 30_000, 40_000, 50_000, 60_000, 70_000, 80_000, 100_000,
-            120_000, 150_000);
+    List<Integer> capacityRates = List.of(10_000, 20_000, 25_000, 30_000, 35_000, 40_000, 45_000, 50_000, 55_000,
+            60_000, 70_000, 80_000, 100_000, 120_000, 150_000);
     /** Latency limit of the capacity search: a step whose p99 is above it has failed. */
     double capacityP99Millis = 100;
     double warmupSeconds = 15;
@@ -30,13 +30,13 @@ final class Settings {
     int idleConnections = 19_000;
     /** Handshakes timed to measure the connect rate (0 skips). */
     int connectCount = 5_000;
-    /** Handshakes made (and closed again) before the timed ones, to warm the JIT up. */
-    int connectWarmup = 20_000;
     /** Connections that join the default room at once, for quarkchat (0 skips). */
     int massJoin = 10_000;
     String serverHeap = "512m";
     int basePort = 18080;
     Path quarkchatJar = Path.of("..", "target", "quarkus-app", "quarkus-run.jar");
+    /** The native executable ({@code ./mvnw package -Dnative}) that {@code --servers quarkchat-native} runs. */
+    Path quarkchatNative = Path.of("..", "target", "quarkchat-1.0.0-SNAPSHOT-runner");
     Path nodeServer = Path.of("node-ws", "server.mjs");
     /** Extra {@code property=value} settings for quarkchat ({@code --set}, repeatable). */
     List<String> serverProperties = new ArrayList<>();
@@ -62,10 +62,10 @@ final class Settings {
                 case "--step-seconds" -> settings.stepSeconds = Double.parseDouble(value);
                 case "--idle" -> settings.idleConnections = Integer.parseInt(value);
                 case "--connect" -> settings.connectCount = Integer.parseInt(value);
-                case "--connect-warmup" -> settings.connectWarmup = Integer.parseInt(value);
                 case "--mass-join" -> settings.massJoin = Integer.parseInt(value);
                 case "--server-heap" -> settings.serverHeap = value;
                 case "--quarkchat-jar" -> settings.quarkchatJar = Path.of(value);
+                case "--quarkchat-native" -> settings.quarkchatNative = Path.of(value);
                 case "--set" -> settings.serverProperties.add(value);
                 case "--jvm-option" -> settings.jvmOptions.add(value);
                 default -> throw new IllegalArgumentException("Unknown option " + args[i] + " (see README, Performance)");

@@ -18,6 +18,10 @@ public final class Suite {
     private static final double PASSING_SHARE_OF_OFFERED = 0.95;
     private static final double MASS_JOIN_CHECK_SECONDS = 2;
     private static final int CONNECT_WARMUP_ROUND = 5_000;
+    private static final int MAX_CONNECT_WARMUP_ROUNDS = 40;
+    private static final int ROUNDS_WITHOUT_GAIN = 3;
+    /** A warm-up round counts as faster if it beats the best before it by this factor. */
+    private static final double WARMUP_GAIN = 1.02;
     private static final double KIB = 1024.0;
 
     private final Settings settings;
@@ -27,8 +31,7 @@ public final class Suite {
 
     /** What one server achieved. */
     private record Row(Server.Kind kind, LoadGenerator.Step atFixedRate, Optional<LoadGenerator.Step> atCapacity,
-            double idleBytesPerConnection, double massJoinSeconds, LoadGenerator.Step afterMassJoin,
-            double handshakesPerSecond) {
+            Crowd crowd, Handshakes handshakes) {
     }
 
     private Suite(Settings settings, Optional<CpuQuota> quota, Path publicKey, String[] tokens) {
@@ -60,10 +63,9 @@ public final class Suite {
     private Row measure(Server.Kind kind) throws Exception {
         System.out.printf("%n== %s ==%n", kind.label);
         Broadcast broadcast = broadcast(kind);
-        Crowd crowd = settings.idleConnections > 0 ? crowd(kind) : new Crowd(0, null, 0);
-        double handshakes = settings.connectCount > 0 ? handshakesPerSecond(kind) : 0;
-        return new Row(kind, broadcast.atFixedRate(), broadcast.atCapacity(), crowd.idleBytesPerConnection(),
-                crowd.massJoinSeconds(), crowd.afterMassJoin(), handshakes);
+        Crowd crowd = settings.idleConnections > 0 ? crowd(kind) : new Crowd(0, null, 0, 0);
+        Handshakes handshakes = settings.connectCount > 0 ? handshakes(kind) : new Handshakes(0, 0);
+        return new Row(kind, broadcast.atFixedRate(), broadcast.atCapacity(), crowd, handshakes);
     }
 
     /** The fixed-rate step and the capacity search, after the warm-up. */
@@ -71,7 +73,8 @@ public final class Suite {
     }
 
     /** The mass join, and memory per idle connection. */
-    private record Crowd(double massJoinSeconds, LoadGenerator.Step afterMassJoin, double idleBytesPerConnection) {
+    private record Crowd(double massJoinSeconds, LoadGenerator.Step afterMassJoin, double idleBytesFromEmpty,
+            double idleBytesSlope) {
     }
 
     private Broadcast broadcast(Server.Kind kind) throws Exception {
@@ -94,10 +97,16 @@ public final class Suite {
         }
     }
 
+    /**
+     * The mass join, then memory per idle connection two ways: from the server's RSS before any connection,
+     * and as the slope between the connections after the mass join (or half of them) and all of them. The
+     * slope leaves out what a JVM pays once under its first load (eden touched for the first time, JIT code,
+     * pools), so it is what one more connection costs; the table shows both.
+     */
     private Crowd crowd(Server.Kind kind) throws Exception {
         try (Server server = start(kind); LoadGenerator generator = new LoadGenerator(server)) {
             Thread.sleep(SETTLE_MILLIS);
-            long before = ProcessStats.residentBytes(server.pid());
+            long empty = ProcessStats.residentBytes(server.pid());
             double massJoinSeconds = 0;
             LoadGenerator.Step afterMassJoin = null;
             if (settings.massJoin > 0) {
@@ -106,46 +115,80 @@ public final class Suite {
                 System.out.printf("mass join: %d connections in %.2f s (%.0f/s); then %d deliveries to them, lost %d%n",
                         settings.massJoin, massJoinSeconds, settings.massJoin / massJoinSeconds,
                         afterMassJoin.deliveries(), afterMassJoin.lost());
+            } else {
+                generator.connect(settings.idleConnections / 2, token());
             }
-            generator.connect(settings.idleConnections - generator.connections(), token());
             Thread.sleep(SETTLE_MILLIS);
-            long after = ProcessStats.residentBytes(server.pid());
-            double perConnection = (after - before) / (double) settings.idleConnections;
-            System.out.printf("idle: %d connections, RSS %.1f MiB -> %.1f MiB, %.1f KiB per connection%n",
-                    settings.idleConnections, before / KIB / KIB, after / KIB / KIB, perConnection / KIB);
-            return new Crowd(massJoinSeconds, afterMassJoin, perConnection);
+            int some = generator.connections();
+            long withSome = ProcessStats.residentBytes(server.pid());
+            generator.connect(settings.idleConnections - some, token());
+            Thread.sleep(SETTLE_MILLIS);
+            long withAll = ProcessStats.residentBytes(server.pid());
+            double fromEmpty = (withAll - empty) / (double) settings.idleConnections;
+            double slope = (withAll - withSome) / (double) (settings.idleConnections - some);
+            System.out.printf("idle: RSS %.1f MiB empty, %.1f MiB with %d connections, %.1f MiB with %d: "
+                    + "%.1f KiB per connection from empty, %.1f KiB from %d to %d%n", empty / KIB / KIB,
+                    withSome / KIB / KIB, some, withAll / KIB / KIB, settings.idleConnections, fromEmpty / KIB,
+                    slope / KIB, some, settings.idleConnections);
+            return new Crowd(massJoinSeconds, afterMassJoin, fromEmpty, slope);
         }
     }
 
-    private double handshakesPerSecond(Server.Kind kind) throws Exception {
+    /** Handshakes per second on a whole core and under the run's quota, after the JIT has warmed up. */
+    private record Handshakes(double onWholeCore, double underQuota) {
+    }
+
+    /**
+     * The warm-up and the first timed round run with the quota lifted: under a 40% quota the JIT alone takes
+     * minutes to settle. The second timed round, in the same process, runs under the quota like the rest.
+     */
+    private Handshakes handshakes(Server.Kind kind) throws Exception {
         try (Server server = start(kind)) {
-            warmUpHandshakes(server);
-            return timeHandshakes(server);
+            double onWholeCore;
+            try (CpuQuota.Lifted lifted = liftQuota()) {
+                warmUpHandshakes(server);
+                onWholeCore = timeHandshakes(server, "whole core");
+            }
+            double underQuota = quota.isPresent() ? timeHandshakes(server, settings.quotaPercent + "% quota")
+                    : onWholeCore;
+            return new Handshakes(onWholeCore, underQuota);
         }
+    }
+
+    private CpuQuota.Lifted liftQuota() throws Exception {
+        return quota.isPresent() ? quota.get().lift() : () -> {
+        };
     }
 
     /**
      * The handshake path runs through far more code than a broadcast (HTTP, security, JWT, endpoint creation),
-     * so the JIT needs many of them before it is done: rounds of connections opened and closed again, which
-     * also keeps the file descriptors for the timed ones.
+     * so the JIT needs tens of thousands of handshakes before it is done. Rounds of connections are opened and
+     * closed again (which keeps the file descriptors for the timed ones) until two rounds in a row are no
+     * faster than the best before them.
      */
     private void warmUpHandshakes(Server server) throws Exception {
-        for (int opened = 0; opened < settings.connectWarmup; opened += CONNECT_WARMUP_ROUND) {
+        double best = 0;
+        int roundsWithoutGain = 0;
+        for (int round = 1; round <= MAX_CONNECT_WARMUP_ROUNDS && roundsWithoutGain < ROUNDS_WITHOUT_GAIN; round++) {
+            double perSecond;
             try (LoadGenerator generator = new LoadGenerator(server)) {
-                generator.connect(Math.min(CONNECT_WARMUP_ROUND, settings.connectWarmup - opened), token());
+                perSecond = CONNECT_WARMUP_ROUND / generator.connect(CONNECT_WARMUP_ROUND, token());
             }
+            System.out.printf("connect warm-up round %d: %.0f/s%n", round, perSecond);
+            roundsWithoutGain = perSecond > best * WARMUP_GAIN ? 0 : roundsWithoutGain + 1;
+            best = Math.max(best, perSecond);
         }
     }
 
-    private double timeHandshakes(Server server) throws Exception {
+    private double timeHandshakes(Server server, String label) throws Exception {
         try (LoadGenerator generator = new LoadGenerator(server)) {
             double serverCpuBefore = ProcessStats.cpuSeconds(server.pid());
             double generatorCpuBefore = ProcessStats.cpuSeconds(ProcessHandle.current().pid());
             double seconds = generator.connect(settings.connectCount, token());
             double serverCpu = ProcessStats.cpuSeconds(server.pid()) - serverCpuBefore;
             double generatorCpu = ProcessStats.cpuSeconds(ProcessHandle.current().pid()) - generatorCpuBefore;
-            System.out.printf("connect: %d handshakes in %.2f s, %.0f/s  server CPU %.1f%%  generator CPU %.1f%%%n",
-                    settings.connectCount, seconds, settings.connectCount / seconds, 100 * serverCpu / seconds,
+            System.out.printf("connect (%s): %d handshakes in %.2f s, %.0f/s  server CPU %.1f%%  generator CPU %.1f%%%n",
+                    label, settings.connectCount, seconds, settings.connectCount / seconds, 100 * serverCpu / seconds,
                     100 * generatorCpu / seconds);
             return settings.connectCount / seconds;
         }
@@ -188,13 +231,15 @@ public final class Suite {
                 System.getProperty("java.version"), nodeVersion(), settings.quotaPercent, settings.clients,
                 settings.senders, settings.messageBytes);
         System.out.printf("| Server | Capacity (deliveries/s, p99 < %.0f ms) | p99 at capacity | Server CPU at %,d/s "
-                + "| p99 at %,d/s | Lost / duplicated | Generator CPU at capacity | Idle RSS per connection (%,d) "
-                + "| Mass join (%,d) | Handshakes/s |%n", settings.capacityP99Millis, settings.efficiencyRate,
-                settings.efficiencyRate, settings.idleConnections, settings.massJoin);
+                + "| p99 at %,d/s | Lost / duplicated | Generator CPU at capacity "
+                + "| Idle RSS per connection, one more / from empty (%,d) | Mass join (%,d) "
+                + "| Handshakes/s, whole core / %d%% quota |%n", settings.capacityP99Millis, settings.efficiencyRate,
+                settings.efficiencyRate, settings.idleConnections, settings.massJoin, settings.quotaPercent);
         System.out.println("|---|---|---|---|---|---|---|---|---|---|");
         for (Row row : rows) {
             Optional<LoadGenerator.Step> capacity = row.atCapacity();
-            System.out.printf(Locale.ROOT, "| %s | %s | %s | %.1f%% | %.2f ms | %d / %d | %s | %.1f KiB | %s | %.0f |%n",
+            System.out.printf(Locale.ROOT,
+                    "| %s | %s | %s | %.1f%% | %.2f ms | %d / %d | %s | %.1f / %.1f KiB | %s | %.0f / %.0f |%n",
                     row.kind().label,
                     capacity.map(step -> format("%.0f", step.deliveredPerSecond())).orElse("below the first step"),
                     capacity.map(step -> format("%.2f ms", step.p99Millis())).orElse("-"),
@@ -202,10 +247,10 @@ public final class Suite {
                     row.atFixedRate().lost() + capacity.map(LoadGenerator.Step::lost).orElse(0L),
                     row.atFixedRate().duplicated() + capacity.map(LoadGenerator.Step::duplicated).orElse(0L),
                     capacity.map(step -> format("%.0f%%", step.generatorCpuPercent())).orElse("-"),
-                    row.idleBytesPerConnection() / KIB,
-                    row.afterMassJoin() == null ? "-"
-                            : format("%.2f s, lost %d", row.massJoinSeconds(), row.afterMassJoin().lost()),
-                    row.handshakesPerSecond());
+                    row.crowd().idleBytesSlope() / KIB, row.crowd().idleBytesFromEmpty() / KIB,
+                    row.crowd().afterMassJoin() == null ? "-"
+                            : format("%.2f s, lost %d", row.crowd().massJoinSeconds(), row.crowd().afterMassJoin().lost()),
+                    row.handshakes().onWholeCore(), row.handshakes().underQuota());
         }
     }
 
