@@ -9,7 +9,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
-import io.netty.util.concurrent.EventExecutor;
 import io.quarkus.websockets.next.WebSocketConnection;
 
 /**
@@ -123,22 +122,12 @@ public final class ChatSession {
      * were handed over (a direct write on the loop would overtake frames still queued from other loops).
      */
     void writeText(ByteBuf utf8) {
-        afterQueuedWrites(() -> writeTextNow(utf8));
-    }
-
-    /** Writes a text frame at once; only on the socket's {@link #eventLoop()}, after what is queued there. */
-    void writeTextNow(ByteBuf utf8) {
-        socket.writeAndFlush(new TextWebSocketFrame(utf8));
-    }
-
-    /** The event loop that owns the socket: everything written to it goes through this loop's task queue. */
-    EventExecutor eventLoop() {
-        return socket.executor();
+        afterQueuedWrites(() -> socket.writeAndFlush(new TextWebSocketFrame(utf8)));
     }
 
     /** Runs {@code action} on the socket's event loop after every frame handed over before it. */
     void afterQueuedWrites(Runnable action) {
-        eventLoop().execute(action);
+        socket.executor().execute(action);
     }
 
     /**

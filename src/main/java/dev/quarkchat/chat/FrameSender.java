@@ -1,9 +1,5 @@
 package dev.quarkchat.chat;
 
-import java.util.ArrayList;
-import java.util.IdentityHashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -14,7 +10,6 @@ import dev.quarkchat.metrics.ChatMetrics;
 import dev.quarkchat.protocol.CloseCodes;
 import dev.quarkchat.protocol.ErrorCode;
 import dev.quarkchat.protocol.ServerFrames;
-import io.netty.util.concurrent.EventExecutor;
 import io.quarkus.websockets.next.CloseReason;
 import io.smallrye.mutiny.Uni;
 
@@ -42,41 +37,14 @@ public class FrameSender {
 
     /** Queues one text frame; a connection that is closing simply misses it. */
     void send(ChatSession to, OutboundFrame frame) {
-        if (admits(to, frame)) {
-            to.writeText(frame.content());
-        }
-    }
-
-    /**
-     * Queues one text frame for many connections: one task per event loop writes it to all of that loop's
-     * sockets, instead of a task per socket (in bench/ those tasks were a fifth of a broadcast's cost). Each
-     * socket still gets its frames in the order they were handed over, as all of them go through its loop's
-     * task queue.
-     */
-    void sendToAll(Iterable<ChatSession> receivers, OutboundFrame frame) {
-        Map<EventExecutor, List<ChatSession>> byLoop = new IdentityHashMap<>();
-        for (ChatSession to : receivers) {
-            if (admits(to, frame)) {
-                byLoop.computeIfAbsent(to.eventLoop(), loop -> new ArrayList<>()).add(to);
-            }
-        }
-        byLoop.forEach((loop, sockets) -> loop.execute(() -> {
-            for (ChatSession to : sockets) {
-                to.writeTextNow(frame.content());
-            }
-        }));
-    }
-
-    /** Whether a frame may be queued: not on a closing connection, and not past its pending-bytes limit. */
-    private boolean admits(ChatSession to, OutboundFrame frame) {
         if (to.isEnding()) {
-            return false;
+            return;
         }
         if (to.queuedBytes() + frame.bytes() > maxPendingBytes) {
             drop(to, DisconnectReason.SLOW_CONSUMER);
-            return false;
+            return;
         }
-        return true;
+        to.writeText(frame.content());
     }
 
     void send(ChatSession to, String frame) {

@@ -111,7 +111,9 @@ final class Room {
         long seq = history.nextSeq();
         OutboundFrame frame = OutboundFrame.of(ServerFrames.message(name, seq, from.user(), text, now, id));
         history.keep(seq, frame);
-        sender.sendToAll(members.values(), frame);
+        for (ChatSession member : members.values()) {
+            sender.send(member, frame);
+        }
         return members.size();
     }
 

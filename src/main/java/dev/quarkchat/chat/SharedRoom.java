@@ -284,10 +284,11 @@ final class SharedRoom {
             lastSeq = message.seq();
         }
         OutboundFrame frame = OutboundFrame.of(message.frame());
-        sender.sendToAll(aheadOfStream.isEmpty() ? members.values()
-                : members.values().stream()
-                        .filter(member -> aheadOfStream.getOrDefault(member.id(), 0L) < message.seq()).toList(),
-                frame);
+        for (ChatSession member : members.values()) {
+            if (aheadOfStream.isEmpty() || aheadOfStream.getOrDefault(member.id(), 0L) < message.seq()) {
+                sender.send(member, frame);
+            }
+        }
         if (!aheadOfStream.isEmpty()) {
             aheadOfStream.values().removeIf(has -> has <= lastSeq);
         }

@@ -25,7 +25,7 @@ final class Settings {
     /** Latency limit of the capacity search: a step whose p99 is above it has failed. */
     double capacityP99Millis = 100;
     double warmupSeconds = 15;
-    double stepSeconds = 5;
+    double stepSeconds = 10;
     /** Idle connections held to measure memory per connection (0 skips). */
     int idleConnections = 19_000;
     /** Handshakes timed to measure the connect rate (0 skips). */
