@@ -70,7 +70,7 @@ public class ConnectionHandshake implements HttpUpgradeCheck {
 
     private static Credentials credentials(SecurityIdentity identity, JsonWebToken token) {
         // SmallRye looks every claim name up among the standard ones, which throws (and fills a stack trace) for
-        // a custom one: on every handshake that was a tenth of its cost, so only ask when the claim is there.
+        // a custom one (8% of a handshake in bench/), so only ask when the token has the claim.
         Object rooms = token.getClaimNames().contains(ROOMS_CLAIM) ? token.getClaim(ROOMS_CLAIM) : null;
         Set<String> privateRooms = new HashSet<>(strings(rooms));
         for (String group : token.getGroups()) {
