@@ -13,14 +13,15 @@ import io.vertx.core.Vertx;
 /**
  * A connection lives no longer than the token it opened with: once the token's {@code exp} has passed, it is
  * closed with 1008 "token expired", and the client reconnects with a fresh token. One sweep over all sessions
- * each {@link #SWEEP_MILLIS} does it, not a timer per connection (a timer costs each idle socket ~200 bytes;
+ * each second does it, not a timer per connection (a timer costs each idle socket ~200 bytes;
  * see README, Performance), so a connection outlives its token by a second at most. {@code exp} counts whole
  * seconds anyway.
  */
 @ApplicationScoped
 class TokenExpiry {
 
-    static final long SWEEP_MILLIS = 1_000;
+    /** How often every session's token is checked: how late, at most, an expired one is closed. */
+    private static final long SWEEP_MILLIS = 1_000;
 
     private final Vertx vertx;
     private final ChatSessions sessions;

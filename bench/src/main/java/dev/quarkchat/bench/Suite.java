@@ -145,8 +145,9 @@ public final class Suite {
     }
 
     /**
-     * The warm-up and the first timed round run with the quota lifted: under a 40% quota the JIT alone takes
-     * minutes to settle. The second timed round, in the same process, runs under the quota like the rest.
+     * The warm-up and the first timed round run with the quota lifted: the warm-up takes tens of thousands of
+     * handshakes, tens of seconds even on the whole core. The second timed round, in the same process, runs under
+     * the quota like the rest.
      */
     private Handshakes handshakes(Server.Kind kind) throws Exception {
         try (Server server = start(kind)) {
