@@ -305,11 +305,10 @@ final class SharedRoom {
         aheadOfStream.clear();
         OutboundFrame joined = OutboundFrame.of(ServerFrames.joined(name, listing.namesToList(everyone), everyone.size(),
                 newEpoch, seq, false, Optional.empty()));
+        List<OutboundFrame> history = latest.stream().map(OutboundFrame::of).toList();
         for (ChatSession member : this.members.values()) {
             sender.send(member, joined);
-            for (String frame : latest) {
-                sender.send(member, frame);
-            }
+            history.forEach(frame -> sender.send(member, frame));
         }
     }
 

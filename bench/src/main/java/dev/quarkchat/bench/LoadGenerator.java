@@ -132,8 +132,7 @@ final class LoadGenerator implements AutoCloseable {
      * {@code seconds}; recorded only if {@code record}. Afterwards every connection must have every message.
      */
     Step run(int senders, double perSender, double seconds, int messageBytes, boolean record) throws Exception {
-        double serverCpuBefore = ProcessStats.cpuSeconds(server.pid());
-        double generatorCpuBefore = ProcessStats.cpuSeconds(ProcessHandle.current().pid());
+        ProcessStats.CpuUse cpu = ProcessStats.CpuUse.from(server.pid());
         long[] lossBefore = onLoop(this::lossTotals);
         onLoop(() -> {
             if (sent.length < senders) {
@@ -161,14 +160,14 @@ final class LoadGenerator implements AutoCloseable {
         Thread.sleep((long) (seconds * 1000));
         vertx.cancelTimer(timer);
         double measuredSeconds = (System.nanoTime() - start) / (double) NANOS_PER_SECOND;
-        double serverCpu = ProcessStats.cpuSeconds(server.pid()) - serverCpuBefore;
-        double generatorCpu = ProcessStats.cpuSeconds(ProcessHandle.current().pid()) - generatorCpuBefore;
+        double serverCpuPercent = cpu.serverPercent(measuredSeconds);
+        double generatorCpuPercent = cpu.generatorPercent(measuredSeconds);
         awaitDrained();
         long[] lossAfter = onLoop(this::lossTotals);
         return onLoop(() -> new Step(senders * perSender * peers.size(), deliveries / measuredSeconds, deliveries,
                 lossAfter[0] - lossBefore[0], lossAfter[1] - lossBefore[1], millis(latency.getValueAtPercentile(50)),
                 millis(latency.getValueAtPercentile(99)), millis(latency.getValueAtPercentile(99.9)),
-                millis(latency.getMaxValue()), 100 * serverCpu / measuredSeconds, 100 * generatorCpu / measuredSeconds,
+                millis(latency.getMaxValue()), serverCpuPercent, generatorCpuPercent,
                 ProcessStats.residentBytes(server.pid())));
     }
 

@@ -18,12 +18,28 @@ final class ProcessStats {
     }
 
     /** User plus system CPU seconds the process has used (all its threads). */
-    static double cpuSeconds(long pid) {
+    private static double cpuSeconds(long pid) {
         String stat = read(Path.of("/proc", Long.toString(pid), "stat"));
         // The command name (field 2) may hold spaces: count fields after its closing parenthesis.
         String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         long ticks = Long.parseLong(fields[UTIME_FIELD - 2]) + Long.parseLong(fields[STIME_FIELD - 2]);
         return ticks / TICKS_PER_SECOND;
+    }
+
+    /** CPU use of a server and of this generator from a point on, in percent of one core. */
+    record CpuUse(long serverPid, double serverSecondsAtStart, double generatorSecondsAtStart) {
+
+        static CpuUse from(long serverPid) {
+            return new CpuUse(serverPid, cpuSeconds(serverPid), cpuSeconds(ProcessHandle.current().pid()));
+        }
+
+        double serverPercent(double overSeconds) {
+            return 100 * (cpuSeconds(serverPid) - serverSecondsAtStart) / overSeconds;
+        }
+
+        double generatorPercent(double overSeconds) {
+            return 100 * (cpuSeconds(ProcessHandle.current().pid()) - generatorSecondsAtStart) / overSeconds;
+        }
     }
 
     /** Resident set size in bytes. */

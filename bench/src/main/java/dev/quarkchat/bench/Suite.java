@@ -170,8 +170,8 @@ public final class Suite {
     /**
      * The handshake path runs through far more code than a broadcast (HTTP, security, JWT, endpoint creation),
      * so the JIT needs tens of thousands of handshakes before it is done. Rounds of connections are opened and
-     * closed again (which keeps the file descriptors for the timed ones) until two rounds in a row are no
-     * faster than the best before them.
+     * closed again (which keeps the file descriptors for the timed ones) until {@link #ROUNDS_WITHOUT_GAIN}
+     * rounds in a row fail to beat the best before them by {@link #WARMUP_GAIN}.
      */
     private void warmUpHandshakes(Server server) throws Exception {
         double best = 0;
@@ -189,14 +189,11 @@ public final class Suite {
 
     private double timeHandshakes(Server server, String label) throws Exception {
         try (LoadGenerator generator = new LoadGenerator(server)) {
-            double serverCpuBefore = ProcessStats.cpuSeconds(server.pid());
-            double generatorCpuBefore = ProcessStats.cpuSeconds(ProcessHandle.current().pid());
+            ProcessStats.CpuUse cpu = ProcessStats.CpuUse.from(server.pid());
             double seconds = generator.connect(settings.connectCount, token());
-            double serverCpu = ProcessStats.cpuSeconds(server.pid()) - serverCpuBefore;
-            double generatorCpu = ProcessStats.cpuSeconds(ProcessHandle.current().pid()) - generatorCpuBefore;
             System.out.printf("connect (%s): %d handshakes in %.2f s, %.0f/s  server CPU %.1f%%  generator CPU %.1f%%%n",
-                    label, settings.connectCount, seconds, settings.connectCount / seconds, 100 * serverCpu / seconds,
-                    100 * generatorCpu / seconds);
+                    label, settings.connectCount, seconds, settings.connectCount / seconds, cpu.serverPercent(seconds),
+                    cpu.generatorPercent(seconds));
             return settings.connectCount / seconds;
         }
     }
