@@ -33,9 +33,10 @@ import io.quarkus.websockets.next.WebSocketConnection;
 
 /**
  * One message posted to a room of 1000 members: the seq, the history, the frame encoded once, and per member
- * the pending-byte accounting and the write into the socket's Netty pipeline, through Netty's WebSocket frame
- * encoder. Each member's pipeline ends in a sink instead of a socket (an {@code EmbeddedChannel}), so this
- * measures the server's own work per delivery, not the kernel's; the load suite measures the sockets.
+ * the slow-consumer check (Netty's count of the socket's queued bytes) and the write into the socket's Netty
+ * pipeline, through Netty's WebSocket frame encoder. Each member's pipeline ends in a sink instead of a socket
+ * (an {@code EmbeddedChannel}), so this measures the server's own work per delivery, not the kernel's; the
+ * load suite measures the sockets.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
