@@ -39,6 +39,7 @@ public final class RawWebSocket implements AutoCloseable {
     private final Socket socket;
     private final DataInputStream in;
     private final OutputStream out;
+    private String handshakeResponse;
 
     /** One frame as received. */
     public record Frame(int opcode, boolean fin, byte[] payload) {
@@ -69,6 +70,19 @@ public final class RawWebSocket implements AutoCloseable {
      * client that stops reading push back on the server after little data.
      */
     public static RawWebSocket connect(URI base, String token, int receiveBufferBytes) throws IOException {
+        return connect(base, token, receiveBufferBytes, "");
+    }
+
+    /**
+     * Like {@link #connect(URI, String)}, offering WebSocket extensions as a browser does (for example
+     * {@code permessage-deflate; client_max_window_bits}); {@link #handshakeResponse()} tells what was agreed.
+     */
+    public static RawWebSocket connectOffering(URI base, String token, String extensions) throws IOException {
+        return connect(base, token, DEFAULT_RECEIVE_BUFFER, "Sec-WebSocket-Extensions: " + extensions + "\r\n");
+    }
+
+    private static RawWebSocket connect(URI base, String token, int receiveBufferBytes, String extraHeaders)
+            throws IOException {
         Socket socket = new Socket();
         if (receiveBufferBytes != DEFAULT_RECEIVE_BUFFER) {
             socket.setReceiveBufferSize(receiveBufferBytes);
@@ -83,15 +97,21 @@ public final class RawWebSocket implements AutoCloseable {
                 + "Connection: Upgrade\r\n"
                 + "Sec-WebSocket-Key: " + Base64.getEncoder().encodeToString(key) + "\r\n"
                 + "Sec-WebSocket-Version: 13\r\n"
+                + extraHeaders
                 + "Authorization: Bearer " + token + "\r\n\r\n";
         raw.out.write(request.getBytes(StandardCharsets.US_ASCII));
         raw.out.flush();
-        String head = raw.readHttpHead();
-        if (!head.startsWith("HTTP/1.1 " + SWITCHING_PROTOCOLS)) {
+        raw.handshakeResponse = raw.readHttpHead();
+        if (!raw.handshakeResponse.startsWith("HTTP/1.1 " + SWITCHING_PROTOCOLS)) {
             raw.close();
-            throw new IOException("Upgrade refused: " + head.lines().findFirst().orElse(""));
+            throw new IOException("Upgrade refused: " + raw.handshakeResponse.lines().findFirst().orElse(""));
         }
         return raw;
+    }
+
+    /** The server's answer to the upgrade: status line and headers. */
+    public String handshakeResponse() {
+        return handshakeResponse;
     }
 
     /** Writes one client frame, masked as RFC 6455 requires of clients. */

@@ -67,12 +67,14 @@ final class LoadGenerator implements AutoCloseable {
             double generatorCpuPercent, long serverRssBytes) {
     }
 
-    LoadGenerator(Server server) {
+    /** @param offerCompression whether connections offer permessage-deflate, as browsers do */
+    LoadGenerator(Server server, boolean offerCompression) {
         this.server = server;
         this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1));
         this.loop = vertx.getOrCreateContext();
         this.client = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(Integer.MAX_VALUE)
-                .setTcpNoDelay(true).setConnectTimeout((int) TimeUnit.SECONDS.toMillis(30)));
+                .setTcpNoDelay(true).setConnectTimeout((int) TimeUnit.SECONDS.toMillis(30))
+                .setTryUsePerMessageCompression(offerCompression));
     }
 
     /**

@@ -32,6 +32,8 @@ final class Settings {
     int connectCount = 5_000;
     /** Connections that join the default room at once, for quarkchat (0 skips). */
     int massJoin = 10_000;
+    /** Whether the generator's connections offer permessage-deflate, as browsers do. */
+    boolean offerCompression = false;
     String serverHeap = "512m";
     int basePort = 18080;
     Path quarkchatJar = Path.of("..", "target", "quarkus-app", "quarkus-run.jar");
@@ -63,6 +65,7 @@ final class Settings {
                 case "--idle" -> settings.idleConnections = Integer.parseInt(value);
                 case "--connect" -> settings.connectCount = Integer.parseInt(value);
                 case "--mass-join" -> settings.massJoin = Integer.parseInt(value);
+                case "--offer-compression" -> settings.offerCompression = Boolean.parseBoolean(value);
                 case "--server-heap" -> settings.serverHeap = value;
                 case "--quarkchat-jar" -> settings.quarkchatJar = Path.of(value);
                 case "--quarkchat-native" -> settings.quarkchatNative = Path.of(value);

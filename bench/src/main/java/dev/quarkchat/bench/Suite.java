@@ -78,7 +78,7 @@ public final class Suite {
     }
 
     private Broadcast broadcast(Server.Kind kind) throws Exception {
-        try (Server server = start(kind); LoadGenerator generator = new LoadGenerator(server)) {
+        try (Server server = start(kind); LoadGenerator generator = generator(server)) {
             generator.connect(settings.clients, token());
             System.out.printf("warm-up: %.0f s at %d deliveries/s%n", settings.warmupSeconds, settings.efficiencyRate);
             step(generator, settings.efficiencyRate, settings.warmupSeconds, false);
@@ -110,7 +110,7 @@ public final class Suite {
      * pools), so it is what one more connection costs; the table shows both.
      */
     private Crowd crowd(Server.Kind kind) throws Exception {
-        try (Server server = start(kind); LoadGenerator generator = new LoadGenerator(server)) {
+        try (Server server = start(kind); LoadGenerator generator = generator(server)) {
             Thread.sleep(SETTLE_MILLIS);
             long empty = ProcessStats.residentBytes(server.pid());
             double massJoinSeconds = 0;
@@ -178,7 +178,7 @@ public final class Suite {
         int roundsWithoutGain = 0;
         for (int round = 1; round <= MAX_CONNECT_WARMUP_ROUNDS && roundsWithoutGain < ROUNDS_WITHOUT_GAIN; round++) {
             double perSecond;
-            try (LoadGenerator generator = new LoadGenerator(server)) {
+            try (LoadGenerator generator = generator(server)) {
                 perSecond = CONNECT_WARMUP_ROUND / generator.connect(CONNECT_WARMUP_ROUND, token());
             }
             System.out.printf("connect warm-up round %d: %.0f/s%n", round, perSecond);
@@ -188,7 +188,7 @@ public final class Suite {
     }
 
     private double timeHandshakes(Server server, String label) throws Exception {
-        try (LoadGenerator generator = new LoadGenerator(server)) {
+        try (LoadGenerator generator = generator(server)) {
             ProcessStats.CpuUse cpu = ProcessStats.CpuUse.from(server.pid());
             double seconds = generator.connect(settings.connectCount, token());
             System.out.printf("connect (%s): %d handshakes in %.2f s, %.0f/s  server CPU %.1f%%  generator CPU %.1f%%%n",
@@ -196,6 +196,10 @@ public final class Suite {
                     cpu.generatorPercent(seconds));
             return settings.connectCount / seconds;
         }
+    }
+
+    private LoadGenerator generator(Server server) {
+        return new LoadGenerator(server, settings.offerCompression);
     }
 
     private Server start(Server.Kind kind) throws Exception {
