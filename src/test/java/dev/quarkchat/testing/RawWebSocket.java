@@ -14,6 +14,8 @@ import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -107,6 +109,38 @@ public final class RawWebSocket implements AutoCloseable {
             throw new IOException("Upgrade refused: " + raw.handshakeResponse.lines().findFirst().orElse(""));
         }
         return raw;
+    }
+
+    /** An HTTP answer to an upgrade the server refused. */
+    public record RefusedUpgrade(int status, String body) {
+    }
+
+    /**
+     * Sends an upgrade request on {@code /chat} with the given headers, which the server is expected to refuse,
+     * and reads its answer. The request goes out in one write into a send buffer that holds all of it, so a
+     * server that answers and closes before reading the whole request (431) cannot break the write half-way.
+     */
+    public static RefusedUpgrade refusedUpgrade(URI base, Map<String, String> headers) throws IOException {
+        StringBuilder request = new StringBuilder("GET /chat HTTP/1.1\r\n")
+                .append("Host: ").append(base.getHost()).append(':').append(base.getPort()).append("\r\n")
+                .append("Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n")
+                .append("Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n");
+        headers.forEach((name, value) -> request.append(name).append(": ").append(value).append("\r\n"));
+        byte[] bytes = request.append("\r\n").toString().getBytes(StandardCharsets.US_ASCII);
+        Socket socket = new Socket();
+        socket.setSendBufferSize(bytes.length * 2);
+        socket.connect(new InetSocketAddress(base.getHost(), base.getPort()), (int) TIMEOUT.toMillis());
+        try (RawWebSocket raw = new RawWebSocket(socket)) {
+            raw.out.write(bytes);
+            raw.out.flush();
+            String head = raw.readHttpHead();
+            int status = Integer.parseInt(head.split(" ", 3)[1]);
+            int length = head.lines().filter(line -> line.toLowerCase(Locale.ROOT).startsWith("content-length:"))
+                    .map(line -> Integer.parseInt(line.substring(line.indexOf(':') + 1).trim())).findFirst().orElse(0);
+            byte[] body = new byte[length];
+            raw.in.readFully(body);
+            return new RefusedUpgrade(status, new String(body, StandardCharsets.UTF_8));
+        }
     }
 
     /** The server's answer to the upgrade: status line and headers. */
