@@ -3,6 +3,8 @@ package dev.quarkchat.auth;
 import java.util.List;
 import java.util.Optional;
 
+import jakarta.validation.constraints.Pattern;
+
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -14,9 +16,13 @@ public interface OriginConfig {
      * Origins, besides the service's own, whose pages may connect: exact values such as
      * {@code https://chat.example.com} (scheme, host, and port if not the default). A browser upgrade from any
      * other origin gets 403, so that a page elsewhere cannot use a visitor's credentials (cross-site WebSocket
-     * hijacking). The service's own origin (the request's Host) is always allowed.
+     * hijacking). The service's own origin (the request's Host) is always allowed. A value that is not an
+     * origin (a path, a wildcard, a bare host name) never matches what a browser sends, so it stops the service.
      */
-    Optional<List<String>> allowedOrigins();
+    Optional<List<@Pattern(regexp = ORIGIN, message = "must be an origin such as https://chat.example.com") String>> allowedOrigins();
+
+    /** Scheme, host and optional port; nothing else (browsers send no path, and no trailing slash). */
+    String ORIGIN = "https?://[A-Za-z0-9.\\[\\]:-]+/?";
 
     /**
      * Whether an upgrade without an Origin header is let in. Browsers always send one; command-line, mobile

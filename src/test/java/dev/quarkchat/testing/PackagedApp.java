@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -29,32 +30,56 @@ public final class PackagedApp implements AutoCloseable {
     private final Process process;
     private final Path output;
     private final int port;
+    private final int securePort;
 
-    private PackagedApp(Process process, Path output, int port) {
+    private PackagedApp(Process process, Path output, int port, int securePort) {
         this.process = process;
         this.output = output;
         this.port = port;
+        this.securePort = securePort;
     }
 
-    /** Starts the jar on a free port with the given system properties. */
+    /** Starts the jar (or native executable) on a free port with the given system properties. */
     public static PackagedApp start(String name, Map<String, String> properties) {
         int port = LocalProcess.freePort();
+        List<String> options = new ArrayList<>();
+        options.add("-Dquarkus.http.port=" + port);
+        properties.forEach((key, value) -> options.add("-D" + key + "=" + value));
+        return launch(name, options, null, port, -1);
+    }
+
+    /**
+     * Starts it the way a container runtime does: with exactly this environment, nothing inherited from the test's
+     * own, and these arguments (a Deployment's {@code args}). Only the two ports are added, as
+     * {@code QUARKUS_HTTP_PORT} and {@code QUARKUS_HTTP_SSL_PORT}, so that runs never collide on 8080 and 8443.
+     */
+    public static PackagedApp startWithEnvironment(String name, Map<String, String> environment, List<String> arguments) {
+        int port = LocalProcess.freePort();
+        int securePort = LocalProcess.freePort();
+        Map<String, String> complete = new HashMap<>(environment);
+        complete.put("QUARKUS_HTTP_PORT", Integer.toString(port));
+        complete.put("QUARKUS_HTTP_SSL_PORT", Integer.toString(securePort));
+        return launch(name, arguments, complete, port, securePort);
+    }
+
+    private static PackagedApp launch(String name, List<String> options, Map<String, String> environment, int port,
+            int securePort) {
         List<String> command = new ArrayList<>();
-        if (NATIVE) {
-            command.add(Path.of(NATIVE_EXECUTABLE).toAbsolutePath().toString());
-        } else {
-            command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        }
-        command.add("-Dquarkus.http.port=" + port);
-        properties.forEach((key, value) -> command.add("-D" + key + "=" + value));
+        command.add(NATIVE ? Path.of(NATIVE_EXECUTABLE).toAbsolutePath().toString()
+                : Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(options);
         if (!NATIVE) {
             command.add("-jar");
             command.add(JAR.toString());
         }
         Path output = Path.of("target", "packaged-app-" + name + ".log");
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile());
+        if (environment != null) {
+            builder.environment().clear();
+            builder.environment().putAll(environment);
+        }
         try {
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile()).start();
-            return new PackagedApp(process, output, port);
+            return new PackagedApp(builder.start(), output, port, securePort);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot start " + command.get(0) + " (run ./mvnw verify, which packages it first)", e);
         }
@@ -99,6 +124,14 @@ public final class PackagedApp implements AutoCloseable {
 
     public URI baseUri() {
         return URI.create("http://localhost:" + port + "/");
+    }
+
+    /** The TLS port's address; only for a service started with {@link #startWithEnvironment}. */
+    public URI secureBaseUri() {
+        if (securePort < 0) {
+            throw new IllegalStateException("started without a TLS port of its own");
+        }
+        return URI.create("https://localhost:" + securePort + "/");
     }
 
     @Override
