@@ -11,6 +11,7 @@ import dev.quarkchat.backplane.Backplane;
 import dev.quarkchat.protocol.RoomName;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
 
 /**
  * Settings of the chat itself ({@code chat.*}). Every entry is listed, with its default, in the README's
@@ -99,7 +100,11 @@ public interface ChatConfig {
     @Min(0)
     int joinedMaxMembers();
 
-    /** How many frames a connection may send ({@code chat.rate-limit.*}). */
+    /**
+     * How many frames a connection may send ({@code chat.rate-limit.*}). Named explicitly so that a validation
+     * failure names the property as the operator writes it, not the Java method.
+     */
+    @WithName("rate-limit")
     RateLimit rateLimit();
 
     /** A token bucket per connection: every text frame takes a token. */

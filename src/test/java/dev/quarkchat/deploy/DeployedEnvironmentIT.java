@@ -36,6 +36,7 @@ class DeployedEnvironmentIT {
 
     private static final Path BASE = Path.of("k8s", "base");
     private static final Path REDIS_OVERLAY = Path.of("k8s", "overlays", "redis-backplane");
+    private static final Path OLDER_CLUSTERS_OVERLAY = Path.of("k8s", "overlays", "before-1.30");
     private static final int OK = 200;
     private static final int FORBIDDEN = 403;
     private static final int MOVED_PERMANENTLY = 301;
@@ -58,6 +59,14 @@ class DeployedEnvironmentIT {
     void theBaseStartsServesWssAndPassesItsProbes() throws Exception {
         KubernetesDeployment deployment = KubernetesDeployment.build(BASE);
         try (PackagedApp app = start("k8s-base", deployment)) {
+            assertServesTheChatAsDeployed(app, deployment);
+        }
+    }
+
+    @Test
+    void theOverlayForOlderClustersStartsServesWssAndPassesItsProbes() throws Exception {
+        KubernetesDeployment deployment = KubernetesDeployment.build(OLDER_CLUSTERS_OVERLAY);
+        try (PackagedApp app = start("k8s-before-1.30", deployment)) {
             assertServesTheChatAsDeployed(app, deployment);
         }
     }

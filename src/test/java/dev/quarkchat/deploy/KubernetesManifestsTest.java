@@ -29,6 +29,7 @@ import dev.quarkchat.backplane.RedisBackplaneConfig;
 import dev.quarkchat.chat.ChatConfig;
 import dev.quarkchat.history.HistoryConfig;
 import dev.quarkchat.liveness.KeepaliveConfig;
+import dev.quarkchat.testing.KubernetesDeployment;
 import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.config.ConfigMapping;
 
@@ -43,6 +44,7 @@ class KubernetesManifestsTest {
     private static final Path K8S = Path.of("k8s");
     private static final Path BASE = K8S.resolve("base");
     private static final Path REDIS_OVERLAY = K8S.resolve("overlays").resolve("redis-backplane");
+    private static final Path OLDER_CLUSTERS_OVERLAY = K8S.resolve("overlays").resolve("before-1.30");
     private static final Path README = Path.of("README.md");
     private static final Path APPLICATION_PROPERTIES = Path.of("src", "main", "resources", "application.properties");
     private static final int DEFAULT_HTTPS_PORT = 8443;
@@ -87,6 +89,16 @@ class KubernetesManifestsTest {
                 assertThat(chatProperties()).as(variable).contains(property);
             }
         }
+    }
+
+    @Test
+    void theOverlayForOlderClustersWaitsInTheServiceAsLongAsTheBaseSleepsBeforeSigterm() {
+        KubernetesDeployment base = KubernetesDeployment.build(BASE);
+        KubernetesDeployment older = KubernetesDeployment.build(OLDER_CLUSTERS_OVERLAY);
+
+        assertThat(base.preStopSleep()).isPresent();
+        assertThat(older.preStopSleep()).as("the sleep action needs Kubernetes 1.30").isEmpty();
+        assertThat(duration(older.environment(Map.of()).get("QUARKUS_SHUTDOWN_DELAY"))).isEqualTo(base.preStopSleep().get());
     }
 
     @Test

@@ -5,10 +5,12 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 
 import jakarta.json.Json;
@@ -102,6 +104,15 @@ public final class KubernetesDeployment {
             pathByKey.forEach((key, path) -> files.put(mount.getString("mountPath") + "/" + path, data.get(key)));
         }
         return files;
+    }
+
+    /** How long the container's {@code preStop} hook sleeps, if it has one. */
+    public Optional<Duration> preStopSleep() {
+        JsonObject lifecycle = container.getJsonObject("lifecycle");
+        if (lifecycle == null) {
+            return Optional.empty();
+        }
+        return Optional.of(Duration.ofSeconds(lifecycle.getJsonObject("preStop").getJsonObject("sleep").getInt("seconds")));
     }
 
     /** The paths of the container's startup, readiness and liveness probes. */

@@ -51,14 +51,15 @@ public final class PackagedApp implements AutoCloseable {
     /**
      * Starts it the way a container runtime does: with exactly this environment, nothing inherited from the test's
      * own, and these arguments (a Deployment's {@code args}). Only the two ports are added, as
-     * {@code QUARKUS_HTTP_PORT} and {@code QUARKUS_HTTP_SSL_PORT}, so that runs never collide on 8080 and 8443.
+     * {@code QUARKUS_HTTP_PORT} and {@code QUARKUS_HTTP_SSL_PORT} where the environment has none, so that runs never
+     * collide on 8080 and 8443.
      */
     public static PackagedApp startWithEnvironment(String name, Map<String, String> environment, List<String> arguments) {
         int port = LocalProcess.freePort();
         int securePort = LocalProcess.freePort();
         Map<String, String> complete = new HashMap<>(environment);
-        complete.put("QUARKUS_HTTP_PORT", Integer.toString(port));
-        complete.put("QUARKUS_HTTP_SSL_PORT", Integer.toString(securePort));
+        complete.putIfAbsent("QUARKUS_HTTP_PORT", Integer.toString(port));
+        complete.putIfAbsent("QUARKUS_HTTP_SSL_PORT", Integer.toString(securePort));
         return launch(name, arguments, complete, port, securePort);
     }
 
@@ -94,6 +95,17 @@ public final class PackagedApp implements AutoCloseable {
             return output().contains("Listening on");
         });
         return this;
+    }
+
+    /** Waits for the service to give up starting, and returns its exit code; fails as soon as it listens instead. */
+    public int awaitRefusalToStart() {
+        await().atMost(START_TIMEOUT).pollInterval(Duration.ofMillis(100)).until(() -> {
+            if (output().contains("Listening on")) {
+                throw new AssertionError("The service started:\n" + output());
+            }
+            return !process.isAlive();
+        });
+        return process.exitValue();
     }
 
     /** Sends SIGTERM, as Kubernetes does to stop a pod, without waiting for the process to end. */

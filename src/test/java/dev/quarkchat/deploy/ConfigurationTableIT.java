@@ -1,0 +1,263 @@
+package dev.quarkchat.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.http.WebSocketHandshakeException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import dev.quarkchat.testing.ChatClient;
+import dev.quarkchat.testing.Metrics;
+import dev.quarkchat.testing.OperatorKeys;
+import dev.quarkchat.testing.PackagedApp;
+import dev.quarkchat.testing.RawWebSocket;
+import dev.quarkchat.testing.TestTokens;
+import io.smallrye.jwt.build.Jwt;
+
+/**
+ * Every environment variable the configuration table documents reaches the packaged service (jar, or native
+ * executable with {@code -Dnative}): set through the environment, and only it, it changes what the running
+ * service does or reports. A setting with a value it validates is given a bad one, and the service must refuse
+ * to start naming it; a setting that takes any value is shown to change behaviour against a run without it. A
+ * documented variable without a probe here, or one that resolves to nothing, fails the build.
+ */
+class ConfigurationTableIT {
+
+    private static final Path README = Path.of("README.md");
+    private static final String CONFIGURATION_SECTION = "## Configuration";
+    private static final String ISSUER = "https://issuer.configuration.test";
+    private static final Path KEY_FILE = Path.of("target", "configuration-table-public-key.pem").toAbsolutePath();
+    private static final int ACCEPTED = 101;
+
+    private static KeyPair keys;
+    private static PackagedApp baseline;
+
+    /** What one variable does. */
+    private record Probe(String variable, String value, Map<String, String> context, Function<PackagedApp, Object> observe) {
+
+        /** A value the service validates: it must refuse to start, naming the setting. */
+        static Probe refused(String variable, String value) {
+            return new Probe(variable, value, Map.of(), null);
+        }
+
+        /** A value it accepts: {@code observe} must see something else than without the variable. */
+        static Probe observed(String variable, String value, Function<PackagedApp, Object> observe) {
+            return new Probe(variable, value, Map.of(), observe);
+        }
+
+        /** The same, for a setting that acts only together with others ({@code context}, set in both runs). */
+        static Probe observedWith(Map<String, String> context, String variable, String value,
+                Function<PackagedApp, Object> observe) {
+            return new Probe(variable, value, context, observe);
+        }
+
+        @Override
+        public String toString() {
+            return variable + "=" + value + (context.isEmpty() ? "" : " with " + context);
+        }
+    }
+
+    /** One probe per documented variable. */
+    static Stream<Probe> probes() {
+        Map<String, String> strictHandshakes = Map.of("CHAT_HANDSHAKE_RATE_LIMIT_PER_SECOND", "1",
+                "CHAT_HANDSHAKE_RATE_LIMIT_BURST", "1");
+        Map<String, String> forwarding = new HashMap<>(strictHandshakes);
+        forwarding.put("QUARKUS_HTTP_PROXY_PROXY_ADDRESS_FORWARDING", "true");
+        return Stream.of(
+                Probe.refused("CHAT_ALLOWED_ORIGINS", "chat.example.com"),
+                Probe.observed("CHAT_ALLOW_MISSING_ORIGIN", "true", app -> upgradeStatus(app, token(ISSUER), null)),
+                Probe.refused("CHAT_PRIVATE_ROOM_PATTERN", "private-("),
+                Probe.refused("CHAT_RATE_LIMIT_MESSAGES_PER_SECOND", "0"),
+                Probe.refused("CHAT_RATE_LIMIT_BURST", "0"),
+                Probe.refused("CHAT_RATE_LIMIT_MAX_VIOLATIONS", "0"),
+                Probe.refused("CHAT_HANDSHAKE_RATE_LIMIT_PER_SECOND", "0"),
+                Probe.refused("CHAT_HANDSHAKE_RATE_LIMIT_BURST", "0"),
+                Probe.observedWith(strictHandshakes, "QUARKUS_HTTP_PROXY_PROXY_ADDRESS_FORWARDING", "true",
+                        ConfigurationTableIT::secondForwardedClientStatus),
+                Probe.observedWith(forwarding, "QUARKUS_HTTP_PROXY_ALLOW_X_FORWARDED", "false",
+                        ConfigurationTableIT::secondForwardedClientStatus),
+                Probe.refused("QUARKUS_HTTP_PROXY_TRUSTED_PROXIES", "999.1.1.1/99"),
+                Probe.refused("CHAT_MAX_JSON_DEPTH", "0"),
+                Probe.refused("CHAT_MAX_ROOMS_PER_CONNECTION", "0"),
+                Probe.refused("CHAT_MAX_CONNECTIONS_PER_USER", "0"),
+                Probe.refused("CHAT_HISTORY_SIZE", "-1"),
+                Probe.refused("CHAT_HISTORY_ON_JOIN", "-1"),
+                Probe.refused("CHAT_BACKPLANE", "carrier-pigeon"),
+                Probe.refused("QUARKUS_REDIS_HOSTS", "redis://[broken"),
+                Probe.refused("CHAT_BACKPLANE_REDIS_KEY_PREFIX", "has spaces"),
+                Probe.refused("CHAT_BACKPLANE_REDIS_COMMAND_TIMEOUT", "soon"),
+                Probe.refused("CHAT_BACKPLANE_REDIS_CHECK_INTERVAL", "soon"),
+                Probe.refused("CHAT_BACKPLANE_REDIS_PRESENCE_TTL", "soon"),
+                Probe.refused("CHAT_BACKPLANE_REDIS_ROOM_TTL", "soon"),
+                Probe.refused("CHAT_PRESENCE_MAX_ROOM_SIZE", "-1"),
+                Probe.refused("CHAT_JOINED_MAX_MEMBERS", "-1"),
+                Probe.refused("CHAT_DEFAULT_ROOM", "Not A Room"),
+                Probe.refused("CHAT_MAX_TEXT_LENGTH", "0"),
+                Probe.refused("CHAT_MAX_PENDING_BYTES", "1000"),
+                Probe.refused("QUARKUS_WEBSOCKETS_NEXT_SERVER_AUTO_PING_INTERVAL", "soon"),
+                Probe.refused("CHAT_KEEPALIVE_PONG_TIMEOUT", "soon"),
+                Probe.refused("CHAT_SHUTDOWN_CLOSE_TIMEOUT", "soon"),
+                Probe.refused("QUARKUS_SHUTDOWN_TIMEOUT", "soon"),
+                Probe.refused("QUARKUS_SHUTDOWN_DELAY", "soon"),
+                Probe.observed("QUARKUS_WEBSOCKETS_NEXT_SERVER_METRICS_ENABLED", "true",
+                        ConfigurationTableIT::hasWebSocketsNextMetrics),
+                Probe.observedWith(Map.of("CHAT_ALLOW_MISSING_ORIGIN", "true"),
+                        "QUARKUS_WEBSOCKETS_NEXT_SERVER_PER_MESSAGE_COMPRESSION_SUPPORTED", "true",
+                        ConfigurationTableIT::agreesToDeflate),
+                Probe.refused("MP_JWT_VERIFY_PUBLICKEY_LOCATION", "/nonexistent/public-key.pem"),
+                Probe.observed("MP_JWT_VERIFY_ISSUER", "https://another-issuer.test",
+                        app -> upgradeStatus(app, token("https://another-issuer.test"), sameOrigin(app))),
+                Probe.refused("MP_JWT_VERIFY_PUBLICKEY_ALGORITHM", "XX999"),
+                Probe.observed("MP_JWT_VERIFY_AUDIENCES", "quarkchat",
+                        app -> upgradeStatus(app, token(ISSUER), sameOrigin(app))),
+                Probe.refused("QUARKUS_WEBSOCKETS_NEXT_SERVER_MAX_MESSAGE_SIZE", "many"),
+                Probe.refused("QUARKUS_WEBSOCKETS_NEXT_SERVER_MAX_FRAME_SIZE", "many"),
+                Probe.refused("QUARKUS_HTTP_PORT", "many"),
+                Probe.refused("QUARKUS_HTTP_SSL_PORT", "many"),
+                Probe.refused("QUARKUS_TLS_KEY_STORE_PEM_0_CERT", "/nonexistent/tls.crt"),
+                Probe.refused("QUARKUS_TLS_KEY_STORE_PEM_0_KEY", "/nonexistent/tls.key"),
+                Probe.refused("QUARKUS_HTTP_INSECURE_REQUESTS", "sometimes"));
+    }
+
+    @BeforeAll
+    static void startTheBaseline() throws IOException {
+        keys = TestTokens.newKeyPair();
+        Files.writeString(KEY_FILE, OperatorKeys.pem("PUBLIC KEY", keys.getPublic().getEncoded()));
+        baseline = PackagedApp.startWithEnvironment("configuration-baseline", environment(Map.of()), List.of())
+                .awaitListening();
+    }
+
+    @AfterAll
+    static void stopTheBaseline() throws InterruptedException {
+        baseline.close();
+    }
+
+    @Test
+    void everyDocumentedVariableHasAProbeAndNoProbeIsUndocumented() throws IOException {
+        Set<String> documented = configurationTable().map(line -> line.split("\\|")[2].trim())
+                .filter(cell -> cell.matches("`[A-Z][A-Z0-9_]*`")).map(cell -> cell.replace("`", ""))
+                .collect(Collectors.toCollection(TreeSet::new));
+        Set<String> probed = probes().map(Probe::variable).collect(Collectors.toCollection(TreeSet::new));
+
+        assertThat(probed).isEqualTo(documented);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("probes")
+    void settingTheVariableAloneChangesTheService(Probe probe) throws Exception {
+        Map<String, String> settings = new HashMap<>(probe.context());
+        settings.put(probe.variable(), probe.value());
+        String name = "configuration-" + probe.variable().toLowerCase(Locale.ROOT);
+        if (probe.observe() == null) {
+            try (PackagedApp app = PackagedApp.startWithEnvironment(name, environment(settings), List.of())) {
+                assertThat(app.awaitRefusalToStart()).isNotZero();
+                assertThat(app.output()).containsAnyOf(probe.variable(), property(probe.variable()));
+            }
+            return;
+        }
+        Object without;
+        if (probe.context().isEmpty()) {
+            without = probe.observe().apply(baseline);
+        } else {
+            try (PackagedApp app = PackagedApp.startWithEnvironment(name + "-context", environment(probe.context()),
+                    List.of()).awaitListening()) {
+                without = probe.observe().apply(app);
+            }
+        }
+        try (PackagedApp app = PackagedApp.startWithEnvironment(name, environment(settings), List.of()).awaitListening()) {
+            assertThat(probe.observe().apply(app)).as("what the service does with " + probe).isNotEqualTo(without);
+        }
+    }
+
+    /** What every run has: the two required settings, and plain HTTP so that the probes need no certificate. */
+    private static Map<String, String> environment(Map<String, String> settings) {
+        Map<String, String> environment = new HashMap<>();
+        environment.put("MP_JWT_VERIFY_PUBLICKEY_LOCATION", KEY_FILE.toString());
+        environment.put("MP_JWT_VERIFY_ISSUER", ISSUER);
+        environment.put("QUARKUS_HTTP_INSECURE_REQUESTS", "enabled");
+        environment.putAll(settings);
+        return environment;
+    }
+
+    /** The property a documented variable sets, as the table names it (for messages that name the property). */
+    private static String property(String variable) throws IOException {
+        return configurationTable().filter(line -> line.contains("| `" + variable + "` |"))
+                .map(line -> line.split("`")[1]).findFirst().orElse(variable);
+    }
+
+    /** The rows of the README's configuration table. */
+    private static Stream<String> configurationTable() throws IOException {
+        List<String> lines = Files.readAllLines(README);
+        int start = lines.indexOf(CONFIGURATION_SECTION);
+        return lines.subList(start + 1, lines.size()).stream().takeWhile(line -> !line.startsWith("## "))
+                .filter(line -> line.startsWith("| `"));
+    }
+
+    private static String token(String issuer) {
+        return Jwt.upn("configured-carla").issuer(issuer).expiresIn(600).sign(keys.getPrivate());
+    }
+
+    private static String sameOrigin(PackagedApp app) {
+        return "http://" + app.baseUri().getHost() + ":" + app.baseUri().getPort();
+    }
+
+    /** 101 if the upgrade was accepted, else the status it was refused with. */
+    private static int upgradeStatus(PackagedApp app, String token, String origin) {
+        ChatClient.Handshake handshake = ChatClient.handshake(app.baseUri()).header("Authorization", "Bearer " + token);
+        if (origin != null) {
+            handshake.header("Origin", origin);
+        }
+        try (ChatClient client = ChatClient.open(handshake)) {
+            return ACCEPTED;
+        } catch (IllegalStateException refused) {
+            if (refused.getCause() instanceof WebSocketHandshakeException handshakeRefused) {
+                return handshakeRefused.getResponse().statusCode();
+            }
+            throw refused;
+        }
+    }
+
+    /**
+     * With one upgrade a second per address allowed: the status of an upgrade (without a token) that a proxy
+     * forwards for a second client right after a first. 401 if the service tells the clients apart by
+     * {@code X-Forwarded-For}, 429 if it counts them both against the proxy's address.
+     */
+    private static int secondForwardedClientStatus(PackagedApp app) {
+        ChatClient.rejectedStatus(ChatClient.handshake(app.baseUri()).header("X-Forwarded-For", "203.0.113.1"));
+        return ChatClient.rejectedStatus(ChatClient.handshake(app.baseUri()).header("X-Forwarded-For", "203.0.113.2"));
+    }
+
+    private static boolean hasWebSocketsNextMetrics(PackagedApp app) {
+        try (ChatClient client = ChatClient.open(ChatClient.handshake(app.baseUri())
+                .header("Authorization", "Bearer " + token(ISSUER)).header("Origin", sameOrigin(app)))) {
+            client.awaitFrame(frame -> "welcome".equals(frame.getString("type")));
+        }
+        return Metrics.at(app.baseUri().toString()).scrape().contains("quarkus_websockets_server");
+    }
+
+    private static boolean agreesToDeflate(PackagedApp app) {
+        try (RawWebSocket socket = RawWebSocket.connectOffering(app.baseUri(), token(ISSUER),
+                "permessage-deflate; client_max_window_bits")) {
+            return socket.handshakeResponse().toLowerCase(Locale.ROOT).contains("permessage-deflate");
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
