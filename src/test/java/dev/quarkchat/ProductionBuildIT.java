@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.BeforeAll;
@@ -106,6 +107,51 @@ class ProductionBuildIT {
         try (PackagedApp app = PackagedApp.start("no-tls", settings)) {
             assertThat(app.awaitExit()).isNotZero();
             assertThat(app.output()).contains("No TLS key pair is configured").contains("QUARKUS_TLS_KEY_STORE_PEM_0_CERT");
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "a key as the certificate | CERT=tls.key, KEY=tls.key"
+                    + " | environment variable QUARKUS_TLS_KEY_STORE_PEM_0_CERT=%s/tls.key (the service's TLS certificate):"
+                    + " it does not hold a PEM certificate.",
+            "a directory as the key | CERT=tls.crt, KEY=."
+                    + " | environment variable QUARKUS_TLS_KEY_STORE_PEM_0_KEY=%s/. (the private key of the service's TLS"
+                    + " certificate): not a regular file.",
+            "a certificate without its key | CERT=tls.crt"
+                    + " | environment variable QUARKUS_TLS_KEY_STORE_PEM_0_CERT=%s/tls.crt is set, but"
+                    + " quarkus.tls.key-store.pem.0.key (environment variable QUARKUS_TLS_KEY_STORE_PEM_0_KEY) is not",
+            "a private key to verify tokens | CERT=tls.crt, KEY=tls.key, ISSUER_KEY=tls.key"
+                    + " | environment variable MP_JWT_VERIFY_PUBLICKEY_LOCATION=%s/tls.key (your token issuer's public key):"
+                    + " it does not hold a PEM public key or certificate, or a JWK set.",
+    })
+    void aWrongKeyOrCertificateFileStopsItNamingTheVariable(String name, String files, String message) throws Exception {
+        TestCertificates.generate();
+        String directory = TestCertificates.CERTIFICATE.getParent().toString();
+        Map<String, String> environment = new HashMap<>(Map.of("MP_JWT_VERIFY_PUBLICKEY_LOCATION", keyLocation(),
+                "MP_JWT_VERIFY_ISSUER", ISSUER));
+        for (String file : files.split(",")) {
+            String[] setting = file.trim().split("=");
+            String variable = setting[0].equals("ISSUER_KEY") ? "MP_JWT_VERIFY_PUBLICKEY_LOCATION"
+                    : "QUARKUS_TLS_KEY_STORE_PEM_0_" + setting[0];
+            environment.put(variable, directory + "/" + setting[1]);
+        }
+        try (PackagedApp app = PackagedApp.startWithEnvironment("bad-file-" + Math.abs(name.hashCode()), environment,
+                List.of())) {
+            assertThat(app.awaitRefusalToStart()).isNotZero();
+            assertThat(app.output()).contains(message.formatted(directory)).doesNotContain("\tat ");
+        }
+    }
+
+    @Test
+    void aMissingCertificateGivenAsASystemPropertyIsNamedAsSuch() throws Exception {
+        Map<String, String> settings = operatorSettings();
+        settings.put("quarkus.tls.key-store.pem.0.cert", "/nonexistent/tls.crt");
+        settings.put("quarkus.tls.key-store.pem.0.key", "/nonexistent/tls.key");
+        try (PackagedApp app = PackagedApp.start("missing-certificate", settings)) {
+            assertThat(app.awaitRefusalToStart()).isNotZero();
+            assertThat(app.output()).contains("system property -Dquarkus.tls.key-store.pem.0.cert=/nonexistent/tls.crt"
+                    + " (the service's TLS certificate): no such file.");
         }
     }
 

@@ -7,6 +7,7 @@ import java.net.http.WebSocketHandshakeException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -14,6 +15,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -42,6 +45,8 @@ class ConfigurationTableIT {
 
     private static final Path README = Path.of("README.md");
     private static final String CONFIGURATION_SECTION = "## Configuration";
+    /** How an environment variable of a setting of ours, Quarkus' or MicroProfile JWT's looks. */
+    private static final Pattern SETTING_VARIABLE = Pattern.compile("\\b(?:CHAT|QUARKUS|MP|SMALLRYE)_[A-Z0-9_]+\\b");
     private static final String ISSUER = "https://issuer.configuration.test";
     private static final Path KEY_FILE = Path.of("target", "configuration-table-public-key.pem").toAbsolutePath();
     private static final int ACCEPTED = 101;
@@ -157,6 +162,24 @@ class ConfigurationTableIT {
         Set<String> probed = probes().map(Probe::variable).collect(Collectors.toCollection(TreeSet::new));
 
         assertThat(probed).isEqualTo(documented);
+    }
+
+    @Test
+    void everyVariableTheDocumentationAndManifestsNameIsInTheTable() throws IOException {
+        Set<String> documented = configurationTable().map(line -> line.split("`")[3]).collect(Collectors.toSet());
+        List<Path> sources = new ArrayList<>(List.of(README));
+        for (Path directory : List.of(Path.of("docs"), Path.of("k8s"))) {
+            try (Stream<Path> files = Files.walk(directory)) {
+                files.filter(file -> file.toString().matches(".*\\.(md|ya?ml)") && !file.toString().contains("node_modules"))
+                        .forEach(sources::add);
+            }
+        }
+        for (Path source : sources) {
+            Matcher variables = SETTING_VARIABLE.matcher(Files.readString(source));
+            while (variables.find()) {
+                assertThat(documented).as(source + " names " + variables.group()).contains(variables.group());
+            }
+        }
     }
 
     @ParameterizedTest(name = "{0}")
