@@ -93,7 +93,10 @@ class HostileInputTest {
         return Stream.of(
                 Arguments.of("a forged token", "Bearer forged", "https://friend.example", 401),
                 Arguments.of("another site", "Bearer " + TestTokens.valid("visitor"), "https://evil.example", 403),
-                Arguments.of("a huge token", "Bearer " + "x".repeat(64 * 1024), null, 431));
+                Arguments.of("a huge token", "Bearer " + "x".repeat(64 * 1024), null, 431),
+                Arguments.of("a name with a right-to-left override", "Bearer " + TestTokens.valid("\u202Enimda"), null, 422),
+                Arguments.of("a name with a newline", "Bearer " + TestTokens.valid("eve\nINFO admin signed in"), null, 422),
+                Arguments.of("a name of 5,000 characters", "Bearer " + TestTokens.valid("e".repeat(5000)), null, 422));
     }
 
     @ParameterizedTest(name = "{0} -> {3}, with a body that reveals nothing")

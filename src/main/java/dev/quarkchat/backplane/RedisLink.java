@@ -11,6 +11,7 @@ import jakarta.enterprise.inject.Instance;
 
 import org.jboss.logging.Logger;
 
+import dev.quarkchat.protocol.LogSafe;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
@@ -150,7 +151,8 @@ public class RedisLink {
         if (push.size() == 3 && "message".equals(push.get(0).toString())) {
             String payload = push.get(2).toString();
             BackplaneEvent.parse(payload).ifPresentOrElse(eventHandler,
-                    () -> LOG.warnf("Ignored an event this version does not understand: %.80s", payload));
+                    () -> LOG.warnf("Ignored an event this version does not understand: %.80s",
+                            LogSafe.escaped(payload)));
         }
     }
 

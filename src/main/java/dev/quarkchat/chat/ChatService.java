@@ -11,6 +11,7 @@ import dev.quarkchat.protocol.ClientCommand;
 import dev.quarkchat.protocol.CloseCodes;
 import dev.quarkchat.protocol.CommandDecoder;
 import dev.quarkchat.protocol.ErrorCode;
+import dev.quarkchat.protocol.LogSafe;
 import dev.quarkchat.protocol.RejectedFrameException;
 import dev.quarkchat.protocol.ServerFrames;
 import io.quarkus.websockets.next.CloseReason;
@@ -56,7 +57,7 @@ public class ChatService {
     public void connected(WebSocketConnection connection) {
         ChatSession session = sessions.open(connection);
         metrics.connectionOpened();
-        LOG.debugf("Connection %s opened for %s", connection.id(), session.user());
+        LOG.debugf("Connection %s opened for %s", connection.id(), LogSafe.escaped(session.user()));
         if (sessions.connectionsOf(session.user()) > maxConnectionsPerUser) {
             sender.close(session, DisconnectReason.ABUSE, CloseCodes.POLICY_VIOLATION,
                     "too many connections for this user (at most " + maxConnectionsPerUser + ")");

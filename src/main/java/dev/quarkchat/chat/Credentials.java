@@ -7,7 +7,7 @@ import java.util.Set;
  * What a connection's token says, read once at the handshake: who the user is, until when the token is
  * valid, and which private rooms it grants.
  *
- * @param user from {@code upn}, else {@code preferred_username}, else {@code sub}
+ * @param user the first claim of {@code chat.user-name.claims} the token carries, checked and in NFC
  * @param tokenExpiry the token's {@code exp}: the connection is closed then
  * @param privateRooms the names in the {@code rooms} claim, and in {@code groups} entries {@code room:<name>}
  */

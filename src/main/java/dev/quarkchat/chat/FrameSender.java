@@ -9,6 +9,7 @@ import org.jboss.logging.Logger;
 import dev.quarkchat.metrics.ChatMetrics;
 import dev.quarkchat.protocol.CloseCodes;
 import dev.quarkchat.protocol.ErrorCode;
+import dev.quarkchat.protocol.LogSafe;
 import dev.quarkchat.protocol.ServerFrames;
 import io.quarkus.websockets.next.CloseReason;
 import io.smallrye.mutiny.Uni;
@@ -85,7 +86,7 @@ public class FrameSender {
             return;
         }
         metrics.socketDropped(reason);
-        LOG.debugf("Dropping connection %s of %s: %s", session.id(), session.user(), reason.label());
+        LOG.debugf("Dropping connection %s of %s: %s", session.id(), LogSafe.escaped(session.user()), reason.label());
         if (reason == DisconnectReason.SLOW_CONSUMER) {
             start(session.connection().close(new CloseReason(CloseCodes.TRY_AGAIN_LATER, "slow consumer")), session);
         }

@@ -15,6 +15,7 @@ import dev.quarkchat.backplane.RedisRooms;
 import dev.quarkchat.metrics.ChatMetrics;
 import dev.quarkchat.protocol.ClientCommand;
 import dev.quarkchat.protocol.ErrorCode;
+import dev.quarkchat.protocol.LogSafe;
 import dev.quarkchat.protocol.ServerFrames;
 import io.vertx.core.Vertx;
 
@@ -143,7 +144,8 @@ final class SharedRoomRegistry implements RoomRegistry {
         if (departure.lastLocalConnectionOfUser()) {
             // If Redis cannot be told now, the entry expires after chat.backplane.redis.presence-ttl.
             store.leave(roomName, session.user()).subscribe().with(done -> {
-            }, failure -> LOG.debugf("Presence of %s in %s left to expire: %s", session.user(), roomName, failure));
+            }, failure -> LOG.debugf("Presence of %s in %s left to expire: %s", LogSafe.escaped(session.user()),
+                    LogSafe.escaped(roomName), failure));
         }
     }
 
@@ -175,7 +177,7 @@ final class SharedRoomRegistry implements RoomRegistry {
                 room::caughtUp,
                 failure -> {
                     room.catchUpFailed();
-                    LOG.debugf("Room %s will catch up later: %s", room.name(), failure);
+                    LOG.debugf("Room %s will catch up later: %s", LogSafe.escaped(room.name()), failure);
                 }));
     }
 
@@ -185,7 +187,7 @@ final class SharedRoomRegistry implements RoomRegistry {
             List<String> users = room.localUsers();
             if (!users.isEmpty()) {
                 store.refresh(room.name(), users).subscribe().with(done -> {
-                }, failure -> LOG.debugf("Presence refresh of %s failed: %s", room.name(), failure));
+                }, failure -> LOG.debugf("Presence refresh of %s failed: %s", LogSafe.escaped(room.name()), failure));
             }
         }
     }

@@ -3,10 +3,18 @@ package dev.quarkchat.metrics;
 /** Why an upgrade to {@code /chat} was refused: the {@code reason} label of {@code chat_handshakes_rejected_total}. */
 public enum HandshakeRejection {
 
-    /** HTTP 401: no token, or one that is malformed, badly signed, expired or from another issuer. */
+    /**
+     * HTTP 401: no token, or one that is malformed, badly signed, expired, from another issuer, without any of
+     * the name claims of {@code chat.user-name.claims}, or longer-lived than {@code smallrye.jwt.time-to-live}.
+     */
     UNAUTHENTICATED("unauthenticated", 401),
     /** HTTP 403: authenticated but not allowed (for example a browser origin not on the allow-list). */
     FORBIDDEN("forbidden", 403),
+    /**
+     * HTTP 422: a genuine token whose user name is not accepted (control or invisible characters, too long; see
+     * {@link dev.quarkchat.protocol.UserName}). Not 400, which Vert.x answers to malformed upgrade requests.
+     */
+    INVALID_USER_NAME("invalid_user_name", 422),
     /** HTTP 429: too many handshakes. */
     RATE_LIMITED("rate_limited", 429),
     /** HTTP 503: the instance is shutting down. */

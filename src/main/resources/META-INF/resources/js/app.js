@@ -1,7 +1,9 @@
 // The chat page: signs in, keeps the rooms, and turns server frames into what view.js shows.
 // Protocol: docs/protocol.md.
 import { ChatConnection } from "./connection.js";
-import { messageProblem, roomNameProblem, userNameProblem } from "./validation.js";
+import {
+  DEFAULT_USER_NAME_RULES, messageProblem, roomNameProblem, tokenUserNameProblem, userNameFault,
+} from "./validation.js";
 import * as view from "./view.js";
 
 const DEFAULT_MAX_TEXT_LENGTH = 4000;
@@ -15,6 +17,8 @@ const state = {
   /** id of a frame sent -> id of the element where its error belongs */
   pending: new Map(),
   nextId: 1,
+  /** the server's user name rules (/user-name-rules), once it has told them */
+  userNameRules: null,
 };
 
 const scheme = location.protocol === "https:" ? "wss:" : "ws:";
@@ -143,17 +147,33 @@ function render() {
   view.showRoom(state.current, room);
 }
 
+/** Where the server takes the user's name from and how long it may be; its defaults if it cannot tell now. */
+async function userNameRules() {
+  if (state.userNameRules === null) {
+    try {
+      const response = await fetch("/user-name-rules");
+      if (response.ok) {
+        state.userNameRules = await response.json();
+      }
+    } catch {
+      // Unreachable for now: the connection will say so; ask again at the next sign-in.
+    }
+  }
+  return state.userNameRules ?? DEFAULT_USER_NAME_RULES;
+}
+
 async function signIn(event) {
   event.preventDefault();
   const pasted = document.getElementById("token").value.trim();
   const user = document.getElementById("user-name").value.trim();
   if (pasted) {
-    start(pasted);
+    await start(pasted);
     return;
   }
-  const problem = userNameProblem(user);
-  if (problem) {
-    view.showError("sign-in-error", problem);
+  const { maxLength } = await userNameRules();
+  const fault = userNameFault(user, maxLength);
+  if (fault) {
+    view.showError("sign-in-error", `This user name is not accepted: ${fault}.`);
     return;
   }
   const response = await fetch(`/dev/token?user=${encodeURIComponent(user)}`);
@@ -163,10 +183,16 @@ async function signIn(event) {
       : `No token: ${await response.text()}`);
     return;
   }
-  start(await response.text());
+  await start(await response.text());
 }
 
-function start(token) {
+async function start(token) {
+  // A refused upgrade looks like any failed connection to a page: say why before trying.
+  const problem = tokenUserNameProblem(token, await userNameRules());
+  if (problem) {
+    view.showError("sign-in-error", problem);
+    return;
+  }
   view.showError("sign-in-error", "");
   state.rooms.clear();
   state.current = null;

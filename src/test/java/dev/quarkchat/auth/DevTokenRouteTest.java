@@ -7,6 +7,7 @@ import static org.hamcrest.Matchers.containsString;
 import java.net.URI;
 
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
 
@@ -43,10 +44,37 @@ class DevTokenRouteTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = { "", "has space", "semi;colon", "<script>", "a-name-that-is-far-too-long-to-be-a-user-name-in-this-chat-service" })
-    void aBadUserNameGets400(String user) {
+    @ValueSource(strings = { "zo\u00EB", "\u6E21\u8FBA", "O'Brien", "Ana Mar\u00EDa", "semi;colon", "<script>" })
+    void everyNameTheChatAcceptsGetsAToken(String user) {
+        String token = given().queryParam("user", user).when().get("/dev/token").then().statusCode(200)
+                .extract().asString();
+
+        try (ChatClient client = ChatClient.connect(base, token)) {
+            assertThat(client.framesOfType("welcome").get(0).getString("user")).isEqualTo(user);
+        }
+    }
+
+    @Test
+    void aDecomposedNameGetsATokenForItsComposedForm() {
+        String token = given().queryParam("user", "zoe\u0308").when().get("/dev/token").then().statusCode(200)
+                .extract().asString();
+
+        try (ChatClient client = ChatClient.connect(base, token)) {
+            assertThat(client.framesOfType("welcome").get(0).getString("user")).isEqualTo("zo\u00EB");
+        }
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "' leading space'                                                    | starts or ends with a space",
+            "'with a NUL\0'                                                      | control character",
+            "'\u202Eright-to-left override'                                      | invisible formatting character",
+            "'zero\u200Bwidth'                                                   | invisible formatting character",
+            "a-name-that-is-far-too-long-to-be-a-user-name-in-this-chat-service-! | longer than 64 characters" })
+    void aNameTheChatRefusesGets400AndTheReason(String user, String reason) {
         given().queryParam("user", user).when().get("/dev/token")
-                .then().statusCode(400).body(containsString("user must be"));
+                .then().statusCode(400).body(containsString("This user name is not accepted: it"))
+                .body(containsString(reason));
     }
 
     @Test

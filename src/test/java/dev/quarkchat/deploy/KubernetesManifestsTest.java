@@ -25,6 +25,7 @@ import org.yaml.snakeyaml.Yaml;
 
 import dev.quarkchat.auth.HandshakeRateLimitConfig;
 import dev.quarkchat.auth.OriginConfig;
+import dev.quarkchat.auth.UserNameConfig;
 import dev.quarkchat.backplane.RedisBackplaneConfig;
 import dev.quarkchat.chat.ChatConfig;
 import dev.quarkchat.history.HistoryConfig;
@@ -208,7 +209,8 @@ class KubernetesManifestsTest {
     private static Set<String> chatProperties() {
         Set<String> properties = new TreeSet<>();
         for (Class<?> mapping : List.of(ChatConfig.class, KeepaliveConfig.class, OriginConfig.class,
-                HandshakeRateLimitConfig.class, HistoryConfig.class, RedisBackplaneConfig.class)) {
+                HandshakeRateLimitConfig.class, HistoryConfig.class, RedisBackplaneConfig.class,
+                UserNameConfig.class)) {
             String prefix = mapping.getAnnotation(ConfigMapping.class).prefix();
             for (Method method : mapping.getDeclaredMethods()) {
                 if (method.getParameterCount() == 0 && !method.isDefault()) {

@@ -15,6 +15,7 @@ import org.openqa.selenium.Keys;
 import dev.quarkchat.chat.ChatSessions;
 import dev.quarkchat.testing.Browser;
 import dev.quarkchat.testing.ChatClient;
+import dev.quarkchat.testing.Metrics;
 import dev.quarkchat.testing.TestTokens;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -32,12 +33,16 @@ class ChatPageTest {
 
     private static final Path SCREENSHOTS = Path.of("target", "screenshots");
     private static final int SHORT_TOKEN_SECONDS = 4;
+    private static final String ZOE = "zo\u00EB";
+    private static final String WATANABE = "\u6E21\u8FBA";
 
     @TestHTTPResource("/")
     URI page;
 
     @Inject
     ChatSessions sessions;
+
+    private final Metrics metrics = Metrics.ofTestedService();
 
     @Test
     void twoPeopleChatAndSeeEachOthersPresence() {
@@ -109,6 +114,37 @@ class ChatPageTest {
             join(dave, "private-secrets");
             dave.awaitText("#join-error", "(forbidden)");
         }
+    }
+
+    @Test
+    void peopleSignInUnderNamesInAnyScriptAndTheirMessagesShowThem() {
+        try (Browser zoe = signedIn(ZOE, false); Browser watanabe = signedIn(WATANABE, false)) {
+            zoe.awaitText("#members", WATANABE);
+
+            say(watanabe, "\u3053\u3093\u306B\u3061\u306F");
+            zoe.awaitText("#messages", "\u3053\u3093\u306B\u3061\u306F");
+            say(zoe, "bonjour");
+            watanabe.awaitText("#messages", "bonjour");
+
+            assertThat(zoe.find("#messages li.message:not(.own) .from").getText()).isEqualTo(WATANABE);
+            assertThat(watanabe.find("#messages li.message:not(.own) .from").getText()).isEqualTo(ZOE);
+            assertThat(zoe.find("#messages li.own .from").getText()).isEqualTo(ZOE + " (you)");
+        }
+    }
+
+    @Test
+    void aTokenWithABadNameShowsWhyAndDoesNotConnect() {
+        double refused = metrics.value("chat_handshakes_rejected_total{reason=\"invalid_user_name\"}");
+        try (Browser mallory = Browser.open(false).go(page)) {
+            mallory.type("#token", TestTokens.valid("\u202Enimda"));
+            mallory.find("#sign-in-form button[type=submit]").click();
+
+            mallory.awaitText("#sign-in-error",
+                    "Your sign-in name is not accepted: it contains an invisible formatting character.");
+            assertThat(mallory.find("#status").getText()).isEqualTo("signed out");
+            assertThat(mallory.find("#sign-in").isDisplayed()).isTrue();
+        }
+        assertThat(metrics.value("chat_handshakes_rejected_total{reason=\"invalid_user_name\"}")).isEqualTo(refused);
     }
 
     @Test
