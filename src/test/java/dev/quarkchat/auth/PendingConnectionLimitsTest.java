@@ -25,8 +25,8 @@ import io.quarkus.test.junit.TestProfile;
 
 /**
  * Connections that are not chat sockets get a deadline for each request head and a cap per client address
- * ({@code chat.handshake.*}); chat sockets and other addresses are not touched. Each attack comes from an address
- * of its own in 127.0.0.0/8, the honest clients from 127.0.0.1.
+ * ({@code chat.handshake.*}); chat sockets and other addresses are not touched, and a trusted proxy is not capped.
+ * Each attack comes from an address of its own in 127.0.0.0/8, the honest clients from 127.0.0.1.
  */
 @QuarkusTest
 @TestProfile(PendingConnectionLimitsTest.ShortLimits.class)
@@ -37,15 +37,19 @@ class PendingConnectionLimitsTest {
     /** Room for a loaded machine on top of the deadline, never part of what is checked. */
     private static final Duration SLACK = Duration.ofSeconds(8);
     private static final int EXTRA = 3;
+    /** Behind it, as behind an ingress, every client would share its address. */
+    private static final String TRUSTED_PROXY = "127.0.0.6";
     private static final String TOO_MANY_PENDING = "chat_handshakes_rejected_total{reason=\"too_many_pending\"}";
     private static final String HEAD_TIMED_OUT = "chat_handshakes_rejected_total{reason=\"head_timeout\"}";
 
-    /** A short head timeout and a small cap, to watch both act. */
+    /** A short head timeout and a small cap, to watch both act; one trusted proxy. */
     public static class ShortLimits implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
             return Map.of("chat.handshake.head-timeout", HEAD_TIMEOUT.toMillis() + "ms",
-                    "chat.handshake.max-pending-per-address", Integer.toString(MAX_PENDING));
+                    "chat.handshake.max-pending-per-address", Integer.toString(MAX_PENDING),
+                    "quarkus.http.proxy.proxy-address-forwarding", "true",
+                    "quarkus.http.proxy.trusted-proxies", TRUSTED_PROXY);
         }
     }
 
@@ -148,6 +152,23 @@ class PendingConnectionLimitsTest {
             assertThat(keepAlive.readUntilClosed(HEAD_TIMEOUT.plus(SLACK))).isEmpty();
         }
         assertThat(metrics.value(HEAD_TIMED_OUT)).isEqualTo(timedOut);
+    }
+
+    @Test
+    void aTrustedProxyIsNotCountedButItsIdleSocketsStillGetTheHeadTimeout() throws IOException {
+        double refused = metrics.value(TOO_MANY_PENDING);
+        double timedOut = metrics.value(HEAD_TIMED_OUT);
+        List<PendingSocket> proxy = openIdle(TRUSTED_PROXY, MAX_PENDING + EXTRA);
+        try {
+            for (PendingSocket socket : proxy) {
+                assertThat(socket.readUntilClosed(HEAD_TIMEOUT.plus(SLACK))).isEmpty();
+            }
+            await().atMost(ChatClient.TIMEOUT)
+                    .until(() -> metrics.value(HEAD_TIMED_OUT) == timedOut + MAX_PENDING + EXTRA);
+            assertThat(metrics.value(TOO_MANY_PENDING)).isEqualTo(refused);
+        } finally {
+            closeAll(proxy);
+        }
     }
 
     private List<PendingSocket> openIdle(String address, int count) throws IOException {
