@@ -146,8 +146,10 @@ class PendingConnectionLimitsTest {
     void anIdleKeepAliveConnectionIsClosedAfterTheHeadTimeoutWithoutCountingAsRefused() throws IOException {
         double timedOut = metrics.value(HEAD_TIMED_OUT);
         try (PendingSocket keepAlive = PendingSocket.open(base, "127.0.0.5")) {
-            keepAlive.write("GET /q/health/live HTTP/1.1\r\nHost: localhost\r\n\r\n");
-            assertThat(keepAlive.readResponse()).startsWith("HTTP/1.1 200");
+            for (String path : List.of("/", "/js/app.js", "/q/health/live")) {
+                keepAlive.write("GET " + path + " HTTP/1.1\r\nHost: localhost\r\n\r\n");
+                assertThat(keepAlive.readResponse()).as(path).startsWith("HTTP/1.1 200");
+            }
 
             assertThat(keepAlive.readUntilClosed(HEAD_TIMEOUT.plus(SLACK))).isEmpty();
         }
