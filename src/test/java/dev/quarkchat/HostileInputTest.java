@@ -1,10 +1,13 @@
 package dev.quarkchat;
 
+import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -15,6 +18,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
+
+import jakarta.inject.Inject;
 
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.jose4j.jws.AlgorithmIdentifiers;
@@ -29,7 +34,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import dev.quarkchat.auth.HandshakeConfig;
 import dev.quarkchat.testing.ChatClient;
+import dev.quarkchat.testing.Metrics;
+import dev.quarkchat.testing.PendingSocket;
 import dev.quarkchat.testing.RawWebSocket;
 import dev.quarkchat.testing.TestTokens;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -48,9 +56,14 @@ class HostileInputTest {
 
     private static final AtomicInteger SEQUENCE = new AtomicInteger();
     private static final int RESERVED_BIT_1 = 0x40;
+    /** Room for a loaded machine on top of the head timeout, never part of what is checked. */
+    private static final Duration SLACK = Duration.ofSeconds(8);
 
     @TestHTTPResource("/")
     URI base;
+
+    @Inject
+    HandshakeConfig handshake;
 
     private ChatClient canarySender;
     private ChatClient canaryReceiver;
@@ -276,6 +289,45 @@ class HostileInputTest {
 
             assertThat(raw.readTextContaining("\"error\"")).contains("invalid_json");
         }
+    }
+
+    /** The production defaults: a request head must arrive within chat.handshake.head-timeout (5 s). */
+    @Test
+    void aRequestHeadSentOneLineAtATimeIsCutOff() throws IOException {
+        awaitEveryPortGuarded();
+        try (PendingSocket slow = PendingSocket.open(base, "127.0.0.2")) {
+            slow.startRequestHead();
+            slow.dripHeaderLines(Duration.ofSeconds(1));
+
+            assertThat(slow.readUntilClosed(handshake.headTimeout().plus(SLACK))).isEmpty();
+        }
+    }
+
+    /** The production defaults: one address holds at most chat.handshake.max-pending-per-address (64) of them. */
+    @Test
+    void idleSocketsPastThePerAddressCapAreClosedAtOnce() throws IOException {
+        awaitEveryPortGuarded();
+        Metrics metrics = Metrics.ofTestedService();
+        String refusedSeries = "chat_handshakes_rejected_total{reason=\"too_many_pending\"}";
+        double refused = metrics.value(refusedSeries);
+        List<PendingSocket> idle = new ArrayList<>();
+        try {
+            for (int i = 0; i <= handshake.maxPendingPerAddress(); i++) {
+                idle.add(PendingSocket.open(base, "127.0.0.3"));
+            }
+
+            assertThat(idle.get(idle.size() - 1).readUntilClosed(handshake.headTimeout().plus(SLACK))).isEmpty();
+            await().atMost(ChatClient.TIMEOUT).until(() -> metrics.value(refusedSeries) == refused + 1);
+        } finally {
+            for (PendingSocket socket : idle) {
+                socket.close();
+            }
+        }
+    }
+
+    private static void awaitEveryPortGuarded() {
+        await().atMost(ChatClient.TIMEOUT)
+                .until(() -> given().header("Connection", "close").get("/q/health/ready").statusCode() == 200);
     }
 
     private static String unsigned() {

@@ -8,6 +8,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import dev.quarkchat.auth.PendingConnections;
 import io.quarkus.websockets.next.WebSocketConnection;
 import io.netty.channel.ChannelHandlerContext;
 import io.vertx.core.net.impl.ConnectionBase;
@@ -19,15 +20,18 @@ public class ChatSessions {
     private final Map<String, ChatSession> byConnectionId = new ConcurrentHashMap<>();
     private final Map<String, Integer> connectionsByUser = new ConcurrentHashMap<>();
     private final ChatConfig.RateLimit rateLimit;
+    private final PendingConnections pendingConnections;
 
-    ChatSessions(ChatConfig config) {
+    ChatSessions(ChatConfig config, PendingConnections pendingConnections) {
         this.rateLimit = config.rateLimit();
+        this.pendingConnections = pendingConnections;
     }
 
     ChatSession open(WebSocketConnection connection) {
         // Vert.x 4 internals: its connection handler's place in the socket's Netty pipeline (revisit on Vert.x 5).
         ChannelHandlerContext socket = ((ConnectionBase) ConnectionHandshake.transport(connection)).channelHandlerContext();
         ChatSocketPipeline.adapt(socket.pipeline());
+        pendingConnections.upgraded(socket.channel());
         ChatSession session = new ChatSession(connection, socket, ConnectionHandshake.credentials(connection),
                 new TokenBucket(rateLimit.messagesPerSecond(), rateLimit.burst(), System.nanoTime()));
         byConnectionId.put(connection.id(), session);

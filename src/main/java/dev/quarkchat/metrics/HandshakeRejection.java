@@ -1,6 +1,9 @@
 package dev.quarkchat.metrics;
 
-/** Why an upgrade to {@code /chat} was refused: the {@code reason} label of {@code chat_handshakes_rejected_total}. */
+/**
+ * Why an upgrade to {@code /chat} was refused, or a connection closed before it made one: the {@code reason} label
+ * of {@code chat_handshakes_rejected_total}.
+ */
 public enum HandshakeRejection {
 
     /**
@@ -19,8 +22,15 @@ public enum HandshakeRejection {
     RATE_LIMITED("rate_limited", 429),
     /** HTTP 503: the instance is shutting down. */
     SHUTTING_DOWN("shutting_down", 503),
+    /** No answer: the client address already held {@code chat.handshake.max-pending-per-address} connections. */
+    TOO_MANY_PENDING("too_many_pending", HandshakeRejection.NO_STATUS),
+    /** No answer: the connection's first request head did not arrive within {@code chat.handshake.head-timeout}. */
+    HEAD_TIMEOUT("head_timeout", HandshakeRejection.NO_STATUS),
     /** Any other refusal (a malformed upgrade request, a server error). */
-    OTHER("other", 0);
+    OTHER("other", HandshakeRejection.NO_STATUS);
+
+    /** Reasons that no single HTTP status stands for (no answer at all, or any other status). */
+    private static final int NO_STATUS = 0;
 
     private final String label;
     private final int status;
@@ -37,7 +47,7 @@ public enum HandshakeRejection {
     /** The reason for an HTTP status that answered an upgrade request instead of 101. */
     public static HandshakeRejection forStatus(int status) {
         for (HandshakeRejection rejection : values()) {
-            if (rejection.status == status) {
+            if (rejection.status != NO_STATUS && rejection.status == status) {
                 return rejection;
             }
         }

@@ -2,16 +2,25 @@ package dev.quarkchat.auth;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
+import java.io.IOException;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
 import javax.net.ssl.SSLContext;
 
+import jakarta.inject.Inject;
+
 import org.junit.jupiter.api.Test;
 
 import dev.quarkchat.testing.ChatClient;
+import dev.quarkchat.testing.PendingSocket;
 import dev.quarkchat.testing.TestCertificates;
 import dev.quarkchat.testing.TestTokens;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -43,6 +52,9 @@ class TlsTest {
     @TestHTTPResource("/")
     URI plain;
 
+    @Inject
+    HandshakeConfig handshake;
+
     @Test
     void aClientThatVerifiesTheCertificateChatsOverWss() {
         assertThat(secure.getScheme()).isEqualTo("https");
@@ -69,5 +81,24 @@ class TlsTest {
         assertThatThrownBy(() -> ChatClient.open(ChatClient.handshake(secure).secure(systemTrust)
                 .header("Authorization", "Bearer " + TestTokens.valid("trusting-tom"))))
                 .hasMessageContaining("TLS handshake refused");
+    }
+
+    /**
+     * The TLS port is guarded as the plain one is (readiness waits for both), and its head timeout covers the TLS
+     * handshake; requests over HTTP/2, as browsers make them over TLS, pass the guard's filter too.
+     */
+    @Test
+    void aConnectionThatNeverStartsItsTlsHandshakeIsClosedAtTheHeadTimeout() throws IOException {
+        HttpClient http2 = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2)
+                .sslContext(TestCertificates.trustingIt()).build();
+        HttpRequest readiness = HttpRequest.newBuilder(secure.resolve("/q/health/ready")).build();
+        await().atMost(ChatClient.TIMEOUT).until(() -> {
+            HttpResponse<String> ready = http2.send(readiness, HttpResponse.BodyHandlers.ofString());
+            return ready.statusCode() == 200 && ready.version() == HttpClient.Version.HTTP_2;
+        });
+
+        try (PendingSocket silent = PendingSocket.open(secure, "127.0.0.2")) {
+            assertThat(silent.readUntilClosed(handshake.headTimeout().plus(Duration.ofSeconds(8)))).isEmpty();
+        }
     }
 }

@@ -130,6 +130,10 @@ class ConfigurationTableIT {
                 Probe.observed("MP_JWT_VERIFY_ISSUER", "https://another-issuer.test",
                         app -> upgradeStatus(app, token("https://another-issuer.test"), sameOrigin(app))),
                 Probe.refused("MP_JWT_VERIFY_PUBLICKEY_ALGORITHM", "XX999"),
+                Probe.observed("SMALLRYE_JWT_TIME_TO_LIVE", "60",
+                        app -> upgradeStatus(app, token(ISSUER), sameOrigin(app))),
+                Probe.observed("CHAT_USER_NAME_CLAIMS", "sub", ConfigurationTableIT::nameInWelcome),
+                Probe.refused("CHAT_USER_NAME_MAX_LENGTH", "0"),
                 Probe.observed("MP_JWT_VERIFY_AUDIENCES", "quarkchat",
                         app -> upgradeStatus(app, token(ISSUER), sameOrigin(app))),
                 Probe.refused("QUARKUS_WEBSOCKETS_NEXT_SERVER_MAX_MESSAGE_SIZE", "many"),
@@ -233,8 +237,17 @@ class ConfigurationTableIT {
                 .filter(line -> line.startsWith("| `"));
     }
 
+    /** A token issued for ten minutes, whose {@code upn} and {@code sub} differ. */
     private static String token(String issuer) {
-        return Jwt.upn("configured-carla").issuer(issuer).expiresIn(600).sign(keys.getPrivate());
+        return Jwt.upn("configured-carla").subject("carla-subject").issuer(issuer).expiresIn(600).sign(keys.getPrivate());
+    }
+
+    /** The user name the service takes from {@link #token}. */
+    private static String nameInWelcome(PackagedApp app) {
+        try (ChatClient client = ChatClient.open(ChatClient.handshake(app.baseUri())
+                .header("Authorization", "Bearer " + token(ISSUER)).header("Origin", sameOrigin(app)))) {
+            return client.awaitFrame(frame -> "welcome".equals(frame.getString("type"))).getString("user");
+        }
     }
 
     private static String sameOrigin(PackagedApp app) {

@@ -23,6 +23,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.yaml.snakeyaml.Yaml;
 
+import dev.quarkchat.auth.HandshakeConfig;
 import dev.quarkchat.auth.HandshakeRateLimitConfig;
 import dev.quarkchat.auth.OriginConfig;
 import dev.quarkchat.auth.UserNameConfig;
@@ -209,8 +210,8 @@ class KubernetesManifestsTest {
     private static Set<String> chatProperties() {
         Set<String> properties = new TreeSet<>();
         for (Class<?> mapping : List.of(ChatConfig.class, KeepaliveConfig.class, OriginConfig.class,
-                HandshakeRateLimitConfig.class, HistoryConfig.class, RedisBackplaneConfig.class,
-                UserNameConfig.class)) {
+                HandshakeRateLimitConfig.class, HandshakeConfig.class, HistoryConfig.class,
+                RedisBackplaneConfig.class, UserNameConfig.class)) {
             String prefix = mapping.getAnnotation(ConfigMapping.class).prefix();
             for (Method method : mapping.getDeclaredMethods()) {
                 if (method.getParameterCount() == 0 && !method.isDefault()) {

@@ -174,6 +174,11 @@ public final class ChatClient implements AutoCloseable {
         }
     }
 
+    /** Whether the connection has ended, by a close frame or without one. */
+    public boolean closed() {
+        return closeStatus.isDone();
+    }
+
     /** The reason text of the server's close frame, once it came. */
     public String closeReason() {
         return closeReason;

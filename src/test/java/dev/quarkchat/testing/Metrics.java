@@ -23,9 +23,13 @@ public final class Metrics {
         return new Metrics(baseUri);
     }
 
-    /** The whole scrape, as Prometheus would get it. */
+    /**
+     * The whole scrape, as Prometheus would get it. Each on a connection of its own that the server closes after
+     * the answer: tests poll metrics in tight loops, and idle keep-alive connections left behind would count
+     * against {@code chat.handshake.max-pending-per-address} of the tests' address.
+     */
     public String scrape() {
-        var request = given();
+        var request = given().header("Connection", "close");
         if (baseUri != null) {
             request = request.baseUri(baseUri);
         }

@@ -72,6 +72,9 @@ final class Server implements AutoCloseable {
                         "-Dchat.rate-limit.burst=1000000",
                         "-Dchat.handshake-rate-limit.per-second=1000000",
                         "-Dchat.handshake-rate-limit.burst=1000000",
+                        // One address opens thousands of connections at once on a server held to its quota.
+                        "-Dchat.handshake.max-pending-per-address=1000000",
+                        "-Dchat.handshake.head-timeout=10m",
                         "-Dquarkus.log.level=WARN"));
                 settings.serverProperties.forEach(property -> command.add("-D" + property));
                 if (kind == Kind.QUARKCHAT) {
