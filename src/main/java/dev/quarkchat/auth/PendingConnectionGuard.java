@@ -67,6 +67,7 @@ class PendingConnectionGuard implements HealthCheck {
     private static final int PRIORITY = 2_000;
     private static final int NOT_LISTENING = -1;
     private static final int FAILED_TO_START = 1;
+    private static final ChannelHandler CLOSE_ON_REGISTRATION = new CloseOnRegistration();
 
     private final Vertx vertx;
     private final PendingConnections pending;
@@ -194,13 +195,21 @@ class PendingConnectionGuard implements HealthCheck {
         @Override
         public void channelRead(ChannelHandlerContext context, Object message) {
             Channel connection = (Channel) message;
-            if (pending.accept(connection)) {
-                context.fireChannelRead(connection);
-            } else {
-                // Not registered with an event loop yet, so there is no pipeline to close it through (as Netty's
-                // own acceptor closes a connection it cannot register).
-                connection.unsafe().closeForcibly();
+            if (!pending.accept(connection)) {
+                // Not registered with an event loop yet: it can only be closed once it is, first thing.
+                connection.pipeline().addFirst(CLOSE_ON_REGISTRATION);
             }
+            context.fireChannelRead(connection);
+        }
+    }
+
+    /** Closes a connection as soon as it has an event loop, before Vert.x reads anything from it. */
+    @ChannelHandler.Sharable
+    private static final class CloseOnRegistration extends ChannelInboundHandlerAdapter {
+
+        @Override
+        public void handlerAdded(ChannelHandlerContext context) {
+            context.close();
         }
     }
 }

@@ -94,6 +94,8 @@ class ConfigurationTableIT {
                 Probe.refused("CHAT_RATE_LIMIT_MAX_VIOLATIONS", "0"),
                 Probe.refused("CHAT_HANDSHAKE_RATE_LIMIT_PER_SECOND", "0"),
                 Probe.refused("CHAT_HANDSHAKE_RATE_LIMIT_BURST", "0"),
+                Probe.refused("CHAT_HANDSHAKE_HEAD_TIMEOUT", "10ms"),
+                Probe.refused("CHAT_HANDSHAKE_MAX_PENDING_PER_ADDRESS", "0"),
                 Probe.observedWith(strictHandshakes, "QUARKUS_HTTP_PROXY_PROXY_ADDRESS_FORWARDING", "true",
                         ConfigurationTableIT::secondForwardedClientStatus),
                 Probe.observedWith(forwarding, "QUARKUS_HTTP_PROXY_ALLOW_X_FORWARDED", "false",
