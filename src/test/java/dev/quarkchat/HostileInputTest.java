@@ -56,6 +56,7 @@ class HostileInputTest {
 
     private static final AtomicInteger SEQUENCE = new AtomicInteger();
     private static final int RESERVED_BIT_1 = 0x40;
+    private static final String ID_64 = "i".repeat(64);
     /** Room for a loaded machine on top of the head timeout, never part of what is checked. */
     private static final Duration SLACK = Duration.ofSeconds(8);
 
@@ -163,6 +164,10 @@ class HostileInputTest {
                 Arguments.of("a huge number as id", "{\"type\":\"join\",\"room\":\"a\",\"id\":1e400}", "invalid_id", null),
                 Arguments.of("a lone surrogate in the id", "{\"type\":\"join\",\"room\":\"a\",\"id\":\"\\udc00\"}", "invalid_id", null),
                 Arguments.of("an id array", "{\"type\":\"join\",\"room\":\"a\",\"id\":[\"x\"]}", "invalid_id", null),
+                Arguments.of("an id of 64 characters, the limit",
+                        "{\"type\":\"join\",\"room\":\"A\",\"id\":\"" + ID_64 + "\"}", "invalid_room", ID_64),
+                Arguments.of("an id of 65 characters",
+                        "{\"type\":\"join\",\"room\":\"a\",\"id\":\"" + ID_64 + "x\"}", "invalid_id", null),
                 Arguments.of("a negative since", "{\"type\":\"join\",\"room\":\"a\",\"since\":-1,\"id\":\"h-13\"}",
                         "invalid_since", "h-13"),
                 Arguments.of("a since as text", "{\"type\":\"join\",\"room\":\"a\",\"since\":\"5\",\"id\":\"h-14\"}",
@@ -259,11 +264,32 @@ class HostileInputTest {
 
     static Stream<Arguments> brokenFrames() {
         return Stream.of(
-                Arguments.of("1 MiB of text in one frame", RawWebSocket.OPCODE_TEXT, true, 1024 * 1024),
                 Arguments.of("a continuation with nothing to continue", RawWebSocket.OPCODE_CONTINUATION, true, 10),
                 Arguments.of("a ping of 200 bytes (control frames carry 125 at most)", RawWebSocket.OPCODE_PING, true, 200),
                 Arguments.of("a fragmented ping", RawWebSocket.OPCODE_PING, false, 4),
                 Arguments.of("a reserved opcode", 0x3, true, 4));
+    }
+
+    static Stream<Arguments> oversizedMessages() {
+        return Stream.of(
+                Arguments.of("1 MiB of text in one frame", 1, 1024 * 1024L),
+                Arguments.of("1 MiB of text in 256 continuation frames of 4 KiB", 256, 4 * 1024L),
+                Arguments.of("a frame header announcing 2^62 bytes", 1, 1L << 62),
+                Arguments.of("20,000 continuation frames of 1 byte", 20_000, 1L));
+    }
+
+    @ParameterizedTest(name = "{0} -> 1009")
+    @MethodSource("oversizedMessages")
+    void anOversizedMessageClosesWith1009(String description, int frames, long frameBytes) throws IOException {
+        try (RawWebSocket raw = RawWebSocket.connect(base, TestTokens.valid("oversized"))) {
+            boolean serverReads = true;
+            for (int i = 0; i < frames && serverReads; i++) {
+                int opcode = i == 0 ? RawWebSocket.OPCODE_TEXT : RawWebSocket.OPCODE_CONTINUATION;
+                serverReads = raw.streamFrame(opcode, i == frames - 1, frameBytes, (byte) 'x') == frameBytes;
+            }
+
+            assertThat(raw.readCloseCode()).isEqualTo(1009);
+        }
     }
 
     @ParameterizedTest(name = "{0} -> dropped")

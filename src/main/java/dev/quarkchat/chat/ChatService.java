@@ -55,7 +55,7 @@ public class ChatService {
 
     /** A signed-in user connected: greet it and put it in the default room. */
     public void connected(WebSocketConnection connection) {
-        ChatSession session = sessions.open(connection);
+        ChatSession session = sessions.open(connection, this::messageTooBig);
         metrics.connectionOpened();
         LOG.debugf("Connection %s opened for %s", connection.id(), LogSafe.escaped(session.user()));
         if (sessions.connectionsOf(session.user()) > maxConnectionsPerUser) {
@@ -93,6 +93,15 @@ public class ChatService {
             LOG.errorf(unexpected, "Failed to handle a frame on connection %s", connection.id());
             sender.refuse(session.get(), ErrorCode.INTERNAL_ERROR, "the server failed to handle this frame", Optional.empty());
         }
+    }
+
+    /**
+     * The client sent a message over {@code quarkus.websockets-next.server.max-message-size}, or a frame over
+     * {@code max-frame-size}: the socket has stopped reading, so the connection ends with 1009 at once.
+     */
+    void messageTooBig(ChatSession session) {
+        LOG.debugf("Connection %s sent a message over the size limit", session.id());
+        sender.closeUnread(session, DisconnectReason.PROTOCOL_VIOLATION, CloseCodes.MESSAGE_TOO_BIG, "message too big");
     }
 
     /** A pong answered the server's ping: the client is alive. */

@@ -4,13 +4,18 @@ import java.util.Collection;
 import java.util.Collections;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 
 import jakarta.enterprise.context.ApplicationScoped;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import dev.quarkchat.auth.PendingConnections;
 import io.quarkus.websockets.next.WebSocketConnection;
 import io.netty.channel.ChannelHandlerContext;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.net.impl.ConnectionBase;
 
 /** The chat state of every open connection, by connection id; an entry lives exactly as long as its socket. */
@@ -21,19 +26,28 @@ public class ChatSessions {
     private final Map<String, Integer> connectionsByUser = new ConcurrentHashMap<>();
     private final ChatConfig.RateLimit rateLimit;
     private final PendingConnections pendingConnections;
+    private final int maxMessageBytes;
 
-    ChatSessions(ChatConfig config, PendingConnections pendingConnections) {
+    ChatSessions(ChatConfig config, PendingConnections pendingConnections,
+            @ConfigProperty(name = "quarkus.websockets-next.server.max-message-size") OptionalInt maxMessageBytes) {
         this.rateLimit = config.rateLimit();
         this.pendingConnections = pendingConnections;
+        // Unset, websockets-next leaves Vert.x's default in place.
+        this.maxMessageBytes = maxMessageBytes.orElse(HttpServerOptions.DEFAULT_MAX_WEBSOCKET_MESSAGE_SIZE);
     }
 
-    ChatSession open(WebSocketConnection connection) {
+    /**
+     * Starts the chat state of a new connection.
+     *
+     * @param tooBig what to do, on the socket's event loop, when the client sends a message over the size limit
+     */
+    ChatSession open(WebSocketConnection connection, Consumer<ChatSession> tooBig) {
         // Vert.x 4 internals: its connection handler's place in the socket's Netty pipeline (revisit on Vert.x 5).
         ChannelHandlerContext socket = ((ConnectionBase) ConnectionHandshake.transport(connection)).channelHandlerContext();
-        ChatSocketPipeline.adapt(socket.pipeline());
-        pendingConnections.upgraded(socket.channel());
         ChatSession session = new ChatSession(connection, socket, ConnectionHandshake.credentials(connection),
                 new TokenBucket(rateLimit.messagesPerSecond(), rateLimit.burst(), System.nanoTime()));
+        ChatSocketPipeline.adapt(socket.pipeline(), maxMessageBytes, () -> tooBig.accept(session));
+        pendingConnections.upgraded(socket.channel());
         byConnectionId.put(connection.id(), session);
         connectionsByUser.merge(session.user(), 1, Integer::sum);
         return session;

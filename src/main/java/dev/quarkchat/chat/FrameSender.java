@@ -64,6 +64,25 @@ public class FrameSender {
     }
 
     /**
+     * Ends a connection whose socket stopped reading: the close frame goes after every frame queued before it,
+     * then the TCP connection closes at once. The client's answer to the close frame would come after all it
+     * is still sending, which the server will not read.
+     */
+    void closeUnread(ChatSession session, DisconnectReason reason, short code, String text) {
+        Optional<Uni<Void>> closing = closing(session, reason, code, text);
+        if (closing.isEmpty()) {
+            session.closeTransport();
+            return;
+        }
+        closing.get().subscribe().with(
+                written -> session.closeTransport(),
+                failure -> {
+                    LOG.debugf("Close frame to %s not written: %s", session.id(), failure.toString());
+                    session.closeTransport();
+                });
+    }
+
+    /**
      * The closing handshake with a documented close code, for the caller to run; empty if the server is
      * already ending this connection or it is closed. The close frame goes after every frame queued before it.
      */

@@ -32,12 +32,13 @@ final class TransportErrors {
             return CloseDecision.alreadyGone("connection lost");
         }
         if (failure instanceof CorruptedWebSocketFrameException) {
-            // Netty's frame decoder refused a frame (over max-frame-size, or malformed); Vert.x drops the TCP
-            // connection at once, without a close frame.
+            // Netty's frame decoder refused a malformed frame; Vert.x drops the TCP connection at once, without a
+            // close frame. (One over max-frame-size never gets here: ChatSocketPipeline closes it with 1009.)
             return CloseDecision.alreadyGone("frame refused by the decoder");
         }
         if (failure instanceof IllegalStateException && String.valueOf(failure.getMessage()).contains("max message size")) {
-            // Vert.x reports a message (one frame or reassembled fragments) over max-message-size this way.
+            // Vert.x reports a message (one frame or reassembled fragments) over max-message-size this way, should
+            // one have begun before ChatSocketPipeline's guard was in place.
             return new CloseDecision(Optional.of(DisconnectReason.PROTOCOL_VIOLATION), CloseCodes.MESSAGE_TOO_BIG,
                     "message too big", false);
         }

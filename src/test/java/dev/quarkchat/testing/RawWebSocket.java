@@ -13,6 +13,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.Locale;
 import java.util.Map;
@@ -37,6 +38,8 @@ public final class RawWebSocket implements AutoCloseable {
     /** Leave the operating system's default receive buffer. */
     private static final int DEFAULT_RECEIVE_BUFFER = 0;
     private static final SecureRandom RANDOM = new SecureRandom();
+    /** How much of a streamed payload goes to the socket in one write. */
+    private static final int STREAM_PIECE_BYTES = 64 * 1024;
 
     private final Socket socket;
     private final DataInputStream in;
@@ -150,28 +153,67 @@ public final class RawWebSocket implements AutoCloseable {
 
     /** Writes one client frame, masked as RFC 6455 requires of clients. */
     public void writeFrame(int opcode, boolean fin, byte[] payload) throws IOException {
-        ByteArrayOutputStream frame = new ByteArrayOutputStream();
-        frame.write((fin ? 0x80 : 0) | opcode);
-        if (payload.length < 126) {
-            frame.write(0x80 | payload.length);
-        } else if (payload.length <= 0xFFFF) {
-            frame.write(0x80 | 126);
-            frame.write(payload.length >>> 8);
-            frame.write(payload.length & 0xFF);
-        } else {
-            frame.write(0x80 | 127);
-            for (int shift = 56; shift >= 0; shift -= 8) {
-                frame.write((int) ((long) payload.length >>> shift) & 0xFF);
-            }
-        }
         byte[] mask = new byte[4];
         RANDOM.nextBytes(mask);
-        frame.write(mask);
-        for (int i = 0; i < payload.length; i++) {
-            frame.write(payload[i] ^ mask[i % 4]);
-        }
+        ByteArrayOutputStream frame = new ByteArrayOutputStream();
+        frame.write(header(opcode, fin, payload.length, mask));
+        frame.write(masked(payload, 0, mask));
         out.write(frame.toByteArray());
         out.flush();
+    }
+
+    /**
+     * Writes one frame of {@code payloadLength} bytes of {@code fill}, the payload in pieces, and stops when the
+     * server hangs up (broken pipe, reset): a server may refuse a frame from its header and read no more.
+     *
+     * @return how many payload bytes went to the socket; fewer than {@code payloadLength} if the server hung up
+     */
+    public long streamFrame(int opcode, boolean fin, long payloadLength, byte fill) throws IOException {
+        byte[] mask = new byte[4];
+        RANDOM.nextBytes(mask);
+        byte[] piece = new byte[STREAM_PIECE_BYTES];
+        Arrays.fill(piece, fill);
+        long written = 0;
+        try {
+            out.write(header(opcode, fin, payloadLength, mask));
+            while (written < payloadLength) {
+                int length = (int) Math.min(piece.length, payloadLength - written);
+                out.write(masked(piece, written, mask), 0, length);
+                written += length;
+            }
+            out.flush();
+        } catch (SocketException hungUp) {
+            // What was written before is what the server may have read; the rest it refused.
+        }
+        return written;
+    }
+
+    private static byte[] header(int opcode, boolean fin, long payloadLength, byte[] mask) {
+        ByteArrayOutputStream header = new ByteArrayOutputStream();
+        header.write((fin ? 0x80 : 0) | opcode);
+        if (payloadLength < 126) {
+            header.write(0x80 | (int) payloadLength);
+        } else if (payloadLength <= 0xFFFF) {
+            header.write(0x80 | 126);
+            header.write((int) (payloadLength >>> 8));
+            header.write((int) (payloadLength & 0xFF));
+        } else {
+            header.write(0x80 | 127);
+            for (int shift = 56; shift >= 0; shift -= 8) {
+                header.write((int) (payloadLength >>> shift) & 0xFF);
+            }
+        }
+        header.writeBytes(mask);
+        return header.toByteArray();
+    }
+
+    /** A masked copy of {@code payload}, the piece of a frame's payload that starts at {@code offset}. */
+    private static byte[] masked(byte[] payload, long offset, byte[] mask) {
+        byte[] masked = new byte[payload.length];
+        for (int i = 0; i < payload.length; i++) {
+            masked[i] = (byte) (payload[i] ^ mask[(int) ((offset + i) % 4)]);
+        }
+        return masked;
     }
 
     /**
@@ -241,6 +283,24 @@ public final class RawWebSocket implements AutoCloseable {
             throw stillOpen;
         } catch (IOException dropped) {
             return Optional.empty();
+        }
+    }
+
+    /**
+     * Whether the server ends the TCP connection within {@code wait} (end of stream, or a reset), without waiting
+     * for the client to answer its close frame. Call it after {@link #readCloseCode()}.
+     */
+    public boolean transportEndsWithin(Duration wait) throws IOException {
+        socket.setSoTimeout((int) wait.toMillis());
+        try {
+            readFrame();
+            return false; // anything after its close frame breaks RFC 6455
+        } catch (SocketTimeoutException stillOpen) {
+            return false;
+        } catch (EOFException | SocketException ended) {
+            return true;
+        } finally {
+            socket.setSoTimeout((int) TIMEOUT.toMillis());
         }
     }
 
