@@ -82,7 +82,9 @@ public class ChatService {
             return;
         }
         if (violations > 0) {
-            sender.refuse(session.get(), ErrorCode.RATE_LIMITED, "slow down: too many frames per second", Optional.empty());
+            // Only the id is read: decoding the rest is the work the rate limit saves.
+            sender.refuse(session.get(), ErrorCode.RATE_LIMITED, "slow down: too many frames per second",
+                    decoder.idOf(frame));
             return;
         }
         try {
@@ -91,7 +93,8 @@ public class ChatService {
             sender.refuse(session.get(), rejected.code(), rejected.getMessage(), rejected.ref());
         } catch (RuntimeException unexpected) {
             LOG.errorf(unexpected, "Failed to handle a frame on connection %s", connection.id());
-            sender.refuse(session.get(), ErrorCode.INTERNAL_ERROR, "the server failed to handle this frame", Optional.empty());
+            sender.refuse(session.get(), ErrorCode.INTERNAL_ERROR, "the server failed to handle this frame",
+                    decoder.idOf(frame));
         }
     }
 

@@ -71,6 +71,37 @@ public final class CommandDecoder {
         }
     }
 
+    /**
+     * The {@code id} of a frame that is refused without being decoded (over the rate limit), or whose handling
+     * failed, so that the {@code error} can name it. Reads the top-level fields only up to {@code id}, skipping
+     * the values before it unread, and nothing after it.
+     *
+     * @return empty if the frame is not a JSON object as far as its {@code id}, has none, or its id is invalid
+     */
+    public Optional<String> idOf(String frame) {
+        try (JsonParser parser = json.createParser(frame)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                return Optional.empty();
+            }
+            for (String name = parser.nextFieldName(); name != null; name = parser.nextFieldName()) {
+                JsonToken value = parser.nextToken();
+                if (ID.equals(name)) {
+                    String id = value == JsonToken.VALUE_STRING ? parser.getText() : null;
+                    return Optional.ofNullable(id).filter(CommandDecoder::isValidId);
+                }
+                parser.skipChildren();
+            }
+            return Optional.empty();
+        } catch (IOException malformed) {
+            return Optional.empty(); // not JSON as far as the id: nothing to refer to
+        }
+    }
+
+    /** The rule for a client's {@code id}: 1 to {@value #MAX_ID_LENGTH} characters, valid Unicode. */
+    private static boolean isValidId(String id) {
+        return !id.isEmpty() && id.length() <= MAX_ID_LENGTH && !hasLoneSurrogate(id);
+    }
+
     private Fields readFields(String frame) throws RejectedFrameException {
         Fields fields = new Fields();
         try (JsonParser parser = json.createParser(frame)) {
@@ -120,7 +151,7 @@ public final class CommandDecoder {
             throw rejected(ErrorCode.INVALID_ID, "id must be a string", Optional.empty());
         }
         Optional<String> id = fields.string(ID);
-        if (id.isPresent() && (id.get().isEmpty() || id.get().length() > MAX_ID_LENGTH || hasLoneSurrogate(id.get()))) {
+        if (id.isPresent() && !isValidId(id.get())) {
             throw rejected(ErrorCode.INVALID_ID, "id must be 1 to " + MAX_ID_LENGTH + " characters", Optional.empty());
         }
         return id;

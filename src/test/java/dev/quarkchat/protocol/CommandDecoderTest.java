@@ -69,6 +69,32 @@ class CommandDecoderTest {
                 });
     }
 
+    @Test
+    void idOfReadsTheIdAloneWhereverItIs() {
+        String id64 = "i".repeat(CommandDecoder.MAX_ID_LENGTH);
+        assertThat(decoder.idOf("{\"id\":\"c-1\",\"type\":\"send\"}")).contains("c-1");
+        assertThat(decoder.idOf("{\"type\":\"send\",\"x\":{\"id\":\"in\",\"y\":[{}]},\"id\":\"c-2\"}")).contains("c-2");
+        assertThat(decoder.idOf("{\"id\":\"" + id64 + "\"}")).contains(id64);
+        // Nothing after the id is read: a frame refused unread is answered by its id all the same.
+        assertThat(decoder.idOf("{\"id\":\"c-3\",\"text\": <not JSON")).contains("c-3");
+    }
+
+    @Test
+    void idOfIsEmptyWithoutAValidId() {
+        assertThat(decoder.idOf("{\"type\":\"send\",\"text\":\"hi\"}")).isEmpty();
+        assertThat(decoder.idOf("{\"x\":{\"id\":\"inner\"}}")).as("an id below the top level").isEmpty();
+        assertThat(decoder.idOf("{\"id\":null}")).isEmpty();
+        assertThat(decoder.idOf("{\"id\":17}")).isEmpty();
+        assertThat(decoder.idOf("{\"id\":\"\"}")).isEmpty();
+        assertThat(decoder.idOf("{\"id\":\"" + "i".repeat(CommandDecoder.MAX_ID_LENGTH + 1) + "\"}")).isEmpty();
+        assertThat(decoder.idOf("{\"id\":\"\\ud800\"}")).as("a lone surrogate").isEmpty();
+        assertThat(decoder.idOf("not JSON")).isEmpty();
+        assertThat(decoder.idOf("[\"id\",\"c-4\"]")).isEmpty();
+        assertThat(decoder.idOf("{\"text\": <not JSON, \"id\":\"c-5\"}")).as("malformed before the id").isEmpty();
+        assertThat(decoder.idOf("{\"x\":[[[[1]]]],\"id\":\"c-6\"}")).as("nested too deep before the id").isEmpty();
+        assertThat(decoder.idOf("")).isEmpty();
+    }
+
     private static String send(String text) {
         return "{\"type\":\"send\",\"room\":\"a\",\"text\":\"" + text + "\"}";
     }
