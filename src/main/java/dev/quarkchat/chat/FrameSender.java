@@ -71,7 +71,8 @@ public class FrameSender {
     void closeUnread(ChatSession session, DisconnectReason reason, short code, String text) {
         Optional<Uni<Void>> closing = closing(session, reason, code, text);
         if (closing.isEmpty()) {
-            session.closeTransport();
+            // Already ending: a close frame it queued goes first.
+            session.afterQueuedWrites(session::closeTransport);
             return;
         }
         closing.get().subscribe().with(
