@@ -70,7 +70,8 @@ final class LocalRoomRegistry implements RoomRegistry {
         if (!session.rooms().contains(roomName)) {
             return false;
         }
-        OptionalInt deliveries = rooms.get(roomName).post(session, text, id, Instant.now());
+        Optional<TextDigest> digest = id.map(unused -> TextDigest.of(text));
+        OptionalInt deliveries = rooms.get(roomName).post(session, text, id, digest, Instant.now());
         if (deliveries.isPresent()) {
             metrics.messagesDelivered(deliveries.getAsInt());
             metrics.broadcastFinished(receivedAt);

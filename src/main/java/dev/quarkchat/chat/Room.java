@@ -117,10 +117,11 @@ final class Room {
      * {@code id_reused} if the text differs. The check is one lookup per send, under this lock, so two
      * connections racing with one id post it once.
      *
+     * @param digest the text's digest, made before taking the lock; present when {@code id} is
      * @return how many connections it was queued for; empty if it was not posted
      */
-    synchronized OptionalInt post(ChatSession from, String text, Optional<String> id, Instant now) {
-        Optional<TextDigest> digest = id.map(unused -> TextDigest.of(text));
+    synchronized OptionalInt post(ChatSession from, String text, Optional<String> id, Optional<TextDigest> digest,
+            Instant now) {
         if (id.isPresent()) {
             Optional<IdempotencyKeys.Posted> earlier = sentIds.find(from.user(), name, id.get(), history.epoch());
             if (earlier.isPresent()) {
