@@ -35,6 +35,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import dev.quarkchat.auth.HandshakeConfig;
+import dev.quarkchat.chat.IdempotencyConfig;
 import dev.quarkchat.testing.ChatClient;
 import dev.quarkchat.testing.Metrics;
 import dev.quarkchat.testing.PendingSocket;
@@ -65,6 +66,9 @@ class HostileInputTest {
 
     @Inject
     HandshakeConfig handshake;
+
+    @Inject
+    IdempotencyConfig idempotency;
 
     private ChatClient canarySender;
     private ChatClient canaryReceiver;
@@ -243,6 +247,31 @@ class HostileInputTest {
             canaryReceiver.awaitMessage("drop-" + (flood - 1));
             assertThat(canaryReceiver.framesOfType("message")).filteredOn(m -> "flood".equals(m.getString("from")))
                     .hasSize(flood);
+        }
+    }
+
+    @Test
+    void aFloodOfDistinctIdsKeepsNoMoreOfThemThanTheUsersCap() {
+        int cap = idempotency.maxKeysPerUser();
+        int flood = cap + 100;
+        Metrics metrics = Metrics.ofTestedService();
+        double remembered = metrics.value("chat_idempotency_keys");
+        try (ChatClient hoarder = ChatClient.connect(base, TestTokens.valid("id-hoarder")).join("ids")) {
+            for (int i = 0; i < flood; i++) {
+                hoarder.send("ids", "hoard " + i, "hoard-" + i);
+            }
+            hoarder.awaitMessage("hoard-" + (flood - 1));
+            assertThat(metrics.value("chat_idempotency_keys")).isLessThanOrEqualTo(remembered + cap);
+
+            // The newest ids are still remembered; the oldest were forgotten, so their resends are posted anew.
+            hoarder.send("ids", "hoard " + (flood - 1), "hoard-" + (flood - 1));
+            hoarder.send("ids", "hoard 0", "hoard-0");
+            JsonObject postedAgain = hoarder.awaitFrame(frame -> "hoard-0".equals(frame.getString("id"))
+                    && frame.getLong("seq") > flood);
+            assertThat(postedAgain.getLong("seq")).isEqualTo(flood + 1L);
+            String newest = "hoard-" + (flood - 1);
+            assertThat(hoarder.framesOfType("message")).filteredOn(message -> newest.equals(message.getString("id")))
+                    .hasSize(2).extracting(message -> message.getLong("seq")).containsOnly((long) flood);
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.quarkchat.backplane;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -9,9 +10,11 @@ import java.util.concurrent.ThreadLocalRandom;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import dev.quarkchat.chat.IdempotencyConfig;
 import dev.quarkchat.history.HistoryConfig;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.redis.client.Response;
+import io.vertx.redis.client.ResponseType;
 
 /**
  * The rooms' shared state in Redis, as operations of this instance: append a message, take a snapshot
@@ -29,23 +32,43 @@ public class RedisRooms {
     private final RedisLink link;
     private final RedisBackplaneConfig config;
     private final HistoryConfig history;
+    private final IdempotencyConfig idempotency;
     /** Names this process's presence entries; a restarted instance is a new one, and its old entries expire. */
     private final String instanceId;
 
-    RedisRooms(RedisLink link, RedisBackplaneConfig config, HistoryConfig history) {
+    RedisRooms(RedisLink link, RedisBackplaneConfig config, HistoryConfig history, IdempotencyConfig idempotency) {
         this.link = link;
         this.config = config;
         this.history = history;
+        this.idempotency = idempotency;
         // The top bit set makes it always INSTANCE_ID_LENGTH hex digits.
         this.instanceId = Long.toHexString(ThreadLocalRandom.current().nextLong() | Long.MIN_VALUE);
     }
 
-    /** Appends a message whose frame is {@code before + seq + after}; its seq comes back once Redis has it. */
-    public Uni<Long> append(String room, String before, String after) {
-        return link.run(RedisScript.APPEND, List.of(key(room, "meta"), key(room, "log")),
-                List.of(link.channel(), room, seconds(config.roomTtl()), newEpoch(), String.valueOf(history.size()), before,
-                        after))
-                .map(Response::toLong);
+    /**
+     * Appends a message whose frame is {@code before + seq + after}; its seq comes back once Redis has it. With
+     * a message id, unless the user already posted that id in the room (in its epoch, within
+     * {@code chat.idempotency.window}): then nothing is posted and that post comes back.
+     */
+    public Uni<Appended> append(String room, String before, String after, Optional<SentId> sentId) {
+        List<String> keys = new ArrayList<>(List.of(key(room, "meta"), key(room, "log")));
+        sentId.ifPresent(sent -> {
+            keys.add(key(room, "ids:" + sent.user()));
+            keys.add(key(room, "id-ages:" + sent.user()));
+        });
+        List<String> args = List.of(link.channel(), room, seconds(config.roomTtl()), newEpoch(),
+                String.valueOf(history.size()), before, after, sentId.map(SentId::id).orElse(""),
+                sentId.map(SentId::textDigest).orElse(""), String.valueOf(sentId.map(SentId::tsMillis).orElse(0L)),
+                millis(idempotency.window()), String.valueOf(idempotency.maxKeysPerUser()));
+        return link.run(RedisScript.APPEND, keys, args).map(RedisRooms::appendedOf);
+    }
+
+    /**
+     * The idempotency key of a {@code send}: who sent it, its id, and what the message is, to compare a resend.
+     *
+     * @param tsMillis the {@code ts} of the message, in milliseconds
+     */
+    public record SentId(String user, String id, String textDigest, long tsMillis) {
     }
 
     /**
@@ -89,6 +112,14 @@ public class RedisRooms {
                 seconds(config.roomTtl()), newEpoch(), since.map(String::valueOf).orElse(""), epoch.orElse(""),
                 String.valueOf(history.onJoin()), String.valueOf(maxNames));
         return link.run(RedisScript.SNAPSHOT, keys, args).map(RedisRooms::snapshotOf);
+    }
+
+    private static Appended appendedOf(Response reply) {
+        if (reply.type() != ResponseType.MULTI) {
+            return new Appended.Posted(reply.toLong());
+        }
+        return new Appended.AlreadyPosted(reply.get(0).toString(), reply.get(1).toLong(),
+                Instant.ofEpochMilli(reply.get(2).toLong()), reply.get(3).toString());
     }
 
     private static RoomSnapshot snapshotOf(Response reply) {

@@ -3,6 +3,7 @@ package dev.quarkchat.chat;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
@@ -22,18 +23,22 @@ final class LocalRoomRegistry implements RoomRegistry {
     private final HistoryConfig history;
     private final ChatMetrics metrics;
     private final MemberListing listing;
+    private final IdempotencyKeys sentIds;
 
-    LocalRoomRegistry(FrameSender sender, HistoryConfig history, ChatMetrics metrics, MemberListing listing) {
+    LocalRoomRegistry(FrameSender sender, HistoryConfig history, ChatMetrics metrics, MemberListing listing,
+            IdempotencyKeys sentIds) {
         this.sender = sender;
         this.history = history;
         this.metrics = metrics;
         this.listing = listing;
+        this.sentIds = sentIds;
     }
 
     @Override
     public void join(ChatSession session, String roomName, Optional<ClientCommand.Recovery> recovery, Optional<String> id) {
         while (true) {
-            Room room = rooms.computeIfAbsent(roomName, name -> new Room(name, sender, history, listing));
+            Room room = rooms.computeIfAbsent(roomName,
+                    name -> new Room(name, sender, history, listing, sentIds, metrics));
             if (room.join(session, recovery, id)) {
                 session.rooms().add(roomName);
                 return;
@@ -65,8 +70,12 @@ final class LocalRoomRegistry implements RoomRegistry {
         if (!session.rooms().contains(roomName)) {
             return false;
         }
-        metrics.messagesDelivered(rooms.get(roomName).post(session, text, id, Instant.now()));
-        metrics.broadcastFinished(receivedAt);
+        Optional<TextDigest> digest = id.map(unused -> TextDigest.of(text));
+        OptionalInt deliveries = rooms.get(roomName).post(session, text, id, digest, Instant.now());
+        if (deliveries.isPresent()) {
+            metrics.messagesDelivered(deliveries.getAsInt());
+            metrics.broadcastFinished(receivedAt);
+        }
         return true;
     }
 

@@ -6,10 +6,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 import dev.quarkchat.history.HistoryConfig;
 import dev.quarkchat.history.RoomHistory;
+import dev.quarkchat.metrics.ChatMetrics;
 import dev.quarkchat.protocol.ClientCommand;
+import dev.quarkchat.protocol.ErrorCode;
 import dev.quarkchat.protocol.ServerFrames;
 import dev.quarkchat.protocol.ServerFrames.PresenceEvent;
 
@@ -33,15 +36,20 @@ final class Room {
     private final RoomHistory<OutboundFrame> history;
     private final int replayedOnJoin;
     private final MemberListing listing;
+    private final IdempotencyKeys sentIds;
+    private final ChatMetrics metrics;
     /** Set when the last member leaves; a retired room is dropped from the registry and never reused. */
     private boolean retired;
 
-    Room(String name, FrameSender sender, HistoryConfig historyConfig, MemberListing listing) {
+    Room(String name, FrameSender sender, HistoryConfig historyConfig, MemberListing listing, IdempotencyKeys sentIds,
+            ChatMetrics metrics) {
         this.name = name;
         this.sender = sender;
         this.history = new RoomHistory<>(historyConfig.size());
         this.replayedOnJoin = historyConfig.onJoin();
         this.listing = listing;
+        this.sentIds = sentIds;
+        this.metrics = metrics;
     }
 
     String name() {
@@ -103,18 +111,34 @@ final class Room {
     }
 
     /**
-     * Gives the message the room's next {@code seq} and queues it for every member, the sender included.
+     * Gives the message the room's next {@code seq} and queues it for every member, the sender included. A
+     * send whose id the user already posted here in this epoch within the window is not posted again: the
+     * sender alone gets the original {@code message} (after everything queued for it before), or
+     * {@code id_reused} if the text differs. The check is one lookup per send, under this lock, so two
+     * connections racing with one id post it once.
      *
-     * @return how many connections it was queued for
+     * @param digest the text's digest, made before taking the lock; present when {@code id} is
+     * @return how many connections it was queued for; empty if it was not posted
      */
-    synchronized int post(ChatSession from, String text, Optional<String> id, Instant now) {
+    synchronized OptionalInt post(ChatSession from, String text, Optional<String> id, Optional<TextDigest> digest,
+            Instant now) {
+        if (id.isPresent()) {
+            Optional<IdempotencyKeys.Posted> earlier = sentIds.find(from.user(), name, id.get(), history.epoch());
+            if (earlier.isPresent()) {
+                answerResend(from, text, id, digest.get(), earlier.get());
+                return OptionalInt.empty();
+            }
+        }
         long seq = history.nextSeq();
         OutboundFrame frame = OutboundFrame.of(ServerFrames.message(name, seq, from.user(), text, now, id));
         history.keep(seq, frame);
         for (ChatSession member : members.values()) {
             sender.send(member, frame);
         }
-        return members.size();
+        if (id.isPresent()) {
+            sentIds.remember(from.user(), name, id.get(), history.epoch(), seq, now, digest.get());
+        }
+        return OptionalInt.of(members.size());
     }
 
     /** How many connections are members; a user may have several. */
@@ -125,6 +149,16 @@ final class Room {
     /** The member user names, in the order they arrived. */
     synchronized List<String> memberNames() {
         return new ArrayList<>(connectionsByUser.keySet());
+    }
+
+    private void answerResend(ChatSession from, String text, Optional<String> id, TextDigest digest,
+            IdempotencyKeys.Posted earlier) {
+        if (!earlier.text().equals(digest)) {
+            sender.refuse(from, ErrorCode.ID_REUSED, IdempotencyKeys.REUSED_ID, id);
+            return;
+        }
+        metrics.messageDeduplicated();
+        sender.send(from, ServerFrames.message(name, earlier.seq(), from.user(), text, earlier.ts(), id));
     }
 
     private void broadcastExcept(ChatSession excluded, String text) {

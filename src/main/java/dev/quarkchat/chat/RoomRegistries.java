@@ -24,11 +24,12 @@ class RoomRegistries {
     @ApplicationScoped
     @Startup
     RoomRegistry roomRegistry(ChatConfig config, FrameSender sender, ChatMetrics metrics, HistoryConfig history,
-            Instance<RedisRooms> store, Instance<RedisLink> link, Instance<RedisBackplaneConfig> redisConfig, Vertx vertx) {
+            Instance<RedisRooms> store, Instance<RedisLink> link, Instance<RedisBackplaneConfig> redisConfig,
+            Vertx vertx, IdempotencyKeys sentIds) {
         if (config.backplane() == Backplane.REDIS) {
             return new SharedRoomRegistry(store.get(), link.get(), sender, metrics, vertx, redisConfig.get(),
                     MemberListing.of(config));
         }
-        return new LocalRoomRegistry(sender, history, metrics, MemberListing.of(config));
+        return new LocalRoomRegistry(sender, history, metrics, MemberListing.of(config), sentIds);
     }
 }

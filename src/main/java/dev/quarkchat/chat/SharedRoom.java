@@ -57,6 +57,8 @@ final class SharedRoom {
     private final Map<String, Long> aheadOfStream = new HashMap<>();
     /** Everyone in the room on any instance, as the first snapshot and the presence events since tell. */
     private final Set<String> everyone = new LinkedHashSet<>();
+    /** Answers to resends that wait until their connection has been given the original (see acknowledge). */
+    private final List<Acknowledgement> acknowledgements = new ArrayList<>();
     /** The room's epoch here; null until the first snapshot. */
     private String epoch;
     private long lastSeq;
@@ -80,6 +82,10 @@ final class SharedRoom {
             this.session = session;
             this.id = id;
         }
+    }
+
+    /** The original message, for a connection that sent it again. */
+    private record Acknowledgement(ChatSession session, String epoch, long seq, OutboundFrame frame) {
     }
 
     /** A frame held for a joiner; {@code seq} and {@code epoch} only for messages, to drop what its snapshot had. */
@@ -148,6 +154,7 @@ final class SharedRoom {
             aheadOfStream.put(session.id(), has);
         }
         members.put(session.id(), session);
+        releaseAcknowledgements();
     }
 
     /**
@@ -165,6 +172,7 @@ final class SharedRoom {
     synchronized Departure leave(ChatSession session) {
         boolean wasHere = members.remove(session.id()) != null || joiners.remove(session.id()) != null;
         aheadOfStream.remove(session.id());
+        acknowledgements.removeIf(waiting -> waiting.session() == session);
         boolean lastOfUser = wasHere && forgetLocalConnection(session.user());
         return new Departure(lastOfUser, retireIfEmpty());
     }
@@ -186,6 +194,16 @@ final class SharedRoom {
                 tellPresence(left.user(), PresenceEvent.LEAVE, BackplaneEvent.NO_CONNECTION);
             }
         }
+    }
+
+    /**
+     * Answers a resend with the original message once its connection has been given every message up to it:
+     * Redis' answer to the resend can come before the original's event reaches this instance, and must not
+     * overtake it, nor anything before it.
+     */
+    synchronized void acknowledge(ChatSession session, String originalEpoch, long seq, String frame) {
+        acknowledgements.add(new Acknowledgement(session, originalEpoch, seq, OutboundFrame.of(frame)));
+        releaseAcknowledgements();
     }
 
     /**
@@ -229,6 +247,7 @@ final class SharedRoom {
                 }
             }
         }
+        releaseAcknowledgements();
     }
 
     /** Catching up failed (Redis went away again): it is retried, and messages stay held back. */
@@ -292,10 +311,35 @@ final class SharedRoom {
         if (!aheadOfStream.isEmpty()) {
             aheadOfStream.values().removeIf(has -> has <= lastSeq);
         }
+        if (!acknowledgements.isEmpty()) {
+            releaseAcknowledgements();
+        }
         for (Joiner joiner : joiners.values()) {
             joiner.pending.add(new Pending(frame, message.seq(), message.epoch()));
         }
         metrics.messagesDelivered(members.size());
+    }
+
+    /**
+     * Sends every waiting answer whose connection has now been given its original (or whose epoch has passed);
+     * a joiner's waits for its snapshot.
+     */
+    private void releaseAcknowledgements() {
+        if (heldBack != null) {
+            return;
+        }
+        acknowledgements.removeIf(waiting -> {
+            String connection = waiting.session().id();
+            boolean given = !waiting.epoch().equals(epoch) || waiting.seq() <= lastSeq
+                    || waiting.seq() <= aheadOfStream.getOrDefault(connection, 0L);
+            if (!members.containsKey(connection)) {
+                return !joiners.containsKey(connection); // gone: nobody to answer
+            }
+            if (given) {
+                sender.send(waiting.session(), waiting.frame());
+            }
+            return given;
+        });
     }
 
     /** Tells every member that the room's history here cannot be continued, and gives a fresh view. */

@@ -8,6 +8,7 @@ import java.util.concurrent.ConcurrentMap;
 
 import org.jboss.logging.Logger;
 
+import dev.quarkchat.backplane.Appended;
 import dev.quarkchat.backplane.BackplaneEvent;
 import dev.quarkchat.backplane.RedisBackplaneConfig;
 import dev.quarkchat.backplane.RedisLink;
@@ -103,9 +104,19 @@ final class SharedRoomRegistry implements RoomRegistry {
         if (!session.rooms().contains(roomName)) {
             return false;
         }
-        ServerFrames.SeqSlot frame = ServerFrames.messageAroundSeq(roomName, session.user(), text, Instant.now(), id);
-        store.append(roomName, frame.before(), frame.after()).subscribe().with(
-                seq -> metrics.broadcastFinished(receivedAt),
+        Instant now = Instant.now();
+        ServerFrames.SeqSlot frame = ServerFrames.messageAroundSeq(roomName, session.user(), text, now, id);
+        Optional<String> digest = id.map(unused -> TextDigest.of(text).hex());
+        Optional<RedisRooms.SentId> sentId = id.map(
+                value -> new RedisRooms.SentId(session.user(), value, digest.get(), now.toEpochMilli()));
+        store.append(roomName, frame.before(), frame.after(), sentId).subscribe().with(
+                appended -> {
+                    if (appended instanceof Appended.AlreadyPosted earlier) {
+                        answerResend(session, roomName, text, id, digest.get(), earlier);
+                    } else {
+                        metrics.broadcastFinished(receivedAt);
+                    }
+                },
                 failure -> unavailable(session, "message not sent to " + roomName, id));
         return true;
     }
@@ -189,6 +200,21 @@ final class SharedRoomRegistry implements RoomRegistry {
                 store.refresh(room.name(), users).subscribe().with(done -> {
                 }, failure -> LOG.debugf("Presence refresh of %s failed: %s", LogSafe.escaped(room.name()), failure));
             }
+        }
+    }
+
+    /** A resend: the sender alone gets the original message, in its place in the room's stream here. */
+    private void answerResend(ChatSession session, String roomName, String text, Optional<String> id, String digest,
+            Appended.AlreadyPosted earlier) {
+        if (!earlier.textDigest().equals(digest)) {
+            sender.refuse(session, ErrorCode.ID_REUSED, IdempotencyKeys.REUSED_ID, id);
+            return;
+        }
+        SharedRoom room = rooms.get(roomName);
+        if (room != null) {
+            metrics.messageDeduplicated();
+            room.acknowledge(session, earlier.epoch(), earlier.seq(),
+                    ServerFrames.message(roomName, earlier.seq(), session.user(), text, earlier.ts(), id));
         }
     }
 

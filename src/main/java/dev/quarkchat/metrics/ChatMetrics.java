@@ -36,6 +36,7 @@ public class ChatMetrics {
     private final Map<HandshakeRejection, Counter> handshakesRejected = new EnumMap<>(HandshakeRejection.class);
     private final Counter messagesReceived;
     private final Counter messagesDelivered;
+    private final Counter messagesDeduplicated;
     private final Map<ErrorCode, Counter> messagesRejected = new EnumMap<>(ErrorCode.class);
     private final Timer broadcastDuration;
 
@@ -61,6 +62,9 @@ public class ChatMetrics {
                 .description("Text frames received from clients").register(registry);
         messagesDelivered = Counter.builder("chat.messages.delivered")
                 .description("Chat messages queued for a room member (one per member per message)").register(registry);
+        messagesDeduplicated = Counter.builder("chat.messages.deduplicated")
+                .description("Resent messages answered with the original instead of being posted again")
+                .register(registry);
         for (ErrorCode code : ErrorCode.values()) {
             messagesRejected.put(code, Counter.builder("chat.messages.rejected")
                     .description("Client frames answered with an error frame, by error code")
@@ -98,6 +102,11 @@ public class ChatMetrics {
 
     public void messagesDelivered(int members) {
         messagesDelivered.increment(members);
+    }
+
+    /** Counts a {@code send} whose id its user had already posted in the room, answered without a post. */
+    public void messageDeduplicated() {
+        messagesDeduplicated.increment();
     }
 
     public void messageRejected(ErrorCode code) {

@@ -27,6 +27,11 @@ public enum ErrorCode {
     /** The connection sent to, or left, a room it has not joined. */
     NOT_JOINED("not_joined"),
     /**
+     * The {@code id} of a {@code send} was already used, by the same user in the same room within
+     * {@code chat.idempotency.window}, for another text: nothing was posted.
+     */
+    ID_REUSED("id_reused"),
+    /**
      * The backplane (Redis) that shares rooms between instances cannot be reached: the {@code send} or
      * {@code join} was not carried out. The connection stays open; try again shortly.
      */

@@ -16,6 +16,13 @@ const state = {
   current: null,
   /** id of a frame sent -> id of the element where its error belongs */
   pending: new Map(),
+  /**
+   * id of a send not answered yet -> {room, text, resend}: after a reconnect it is sent again with the same id,
+   * which the server answers with the original message if it was posted (docs/protocol.md, "Resending")
+   */
+  outbox: new Map(),
+  /** ids are the server's idempotency keys per user: this page's must differ from every other page's */
+  idPrefix: randomIdPrefix(),
   nextId: 1,
   /** the server's user name rules (/user-name-rules), once it has told them */
   userNameRules: null,
@@ -38,7 +45,11 @@ function receive(frame) {
       view.showStatus("connected", `connected as ${frame.user}`);
       view.showSignedIn(true);
       // After a reconnect: back into every room we were in, from where we stopped (docs/protocol.md,
-      // "Recovery"); the default room comes by itself, and replays are told apart by seq.
+      // "Recovery"); the default room comes by itself, and replays are told apart by seq. What was in flight
+      // on the lost connection goes again once its room is rejoined.
+      for (const unanswered of state.outbox.values()) {
+        unanswered.resend = true;
+      }
       for (const [name, room] of state.rooms) {
         const position = room.epoch ? { since: room.lastSeq, epoch: room.epoch } : {};
         send({ type: "join", room: name, ...position }, "join-error");
@@ -57,10 +68,16 @@ function receive(frame) {
       }
       state.current ??= frame.room;
       settle(frame.id);
+      resendInFlight(frame.room);
       break;
     }
     case "left":
       state.rooms.delete(frame.room);
+      for (const [id, unanswered] of state.outbox) {
+        if (unanswered.room === frame.room) {
+          state.outbox.delete(id);
+        }
+      }
       if (state.current === frame.room) {
         state.current = state.rooms.keys().next().value ?? null;
       }
@@ -80,8 +97,11 @@ function receive(frame) {
     }
     case "message": {
       const room = roomNamed(frame.room);
+      if (frame.from === state.user) {
+        settle(frame.id);
+      }
       if (frame.seq <= room.lastSeq) {
-        break; // replayed, and already shown
+        break; // replayed, or the answer to a resend: already shown
       }
       if (room.lastSeq > 0 && frame.seq > room.lastSeq + 1) {
         room.lines.push({ kind: "notice", text: "earlier messages are no longer available" });
@@ -91,12 +111,11 @@ function receive(frame) {
       if (frame.room !== state.current) {
         room.unread++;
       }
-      settle(frame.id);
       break;
     }
     case "error":
       view.showError(state.pending.get(frame.ref) ?? "send-error", `${frame.message} (${frame.code})`);
-      state.pending.delete(frame.ref);
+      settle(frame.ref);
       break;
     default:
       return;
@@ -111,21 +130,40 @@ function roomNamed(name) {
   return state.rooms.get(name);
 }
 
-/** Sends a frame with a fresh id, remembering where an error about it should show. */
+/** Sends a frame with a fresh id, remembering where an error about it should show, and a message until answered. */
 function send(frame, errorElementId) {
-  const id = `c-${state.nextId++}`;
+  const id = `${state.idPrefix}-${state.nextId++}`;
   state.pending.set(id, errorElementId);
   if (!connection.send({ ...frame, id })) {
     state.pending.delete(id);
     view.showError(errorElementId, "Not connected: wait for the connection to come back.");
     return false;
   }
+  if (frame.type === "send") {
+    state.outbox.set(id, { room: frame.room, text: frame.text, resend: false });
+  }
   view.showError(errorElementId, "");
   return true;
 }
 
+/** Sends again, with their ids, the messages of a rejoined room that the lost connection left unanswered. */
+function resendInFlight(roomName) {
+  for (const [id, unanswered] of state.outbox) {
+    if (unanswered.resend && unanswered.room === roomName
+      && connection.send({ type: "send", room: roomName, text: unanswered.text, id })) {
+      unanswered.resend = false;
+    }
+  }
+}
+
 function settle(id) {
   state.pending.delete(id);
+  state.outbox.delete(id);
+}
+
+/** A random part for this page's ids (two 32-bit numbers in base 36), so that they are its own. */
+function randomIdPrefix() {
+  return Array.from(crypto.getRandomValues(new Uint32Array(2)), (word) => word.toString(36)).join("");
 }
 
 function select(name) {
@@ -195,6 +233,7 @@ async function start(token) {
   }
   view.showError("sign-in-error", "");
   state.rooms.clear();
+  state.outbox.clear();
   state.current = null;
   connection.start(token);
 }

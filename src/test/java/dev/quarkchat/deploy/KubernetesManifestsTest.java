@@ -29,6 +29,7 @@ import dev.quarkchat.auth.OriginConfig;
 import dev.quarkchat.auth.UserNameConfig;
 import dev.quarkchat.backplane.RedisBackplaneConfig;
 import dev.quarkchat.chat.ChatConfig;
+import dev.quarkchat.chat.IdempotencyConfig;
 import dev.quarkchat.history.HistoryConfig;
 import dev.quarkchat.liveness.KeepaliveConfig;
 import dev.quarkchat.testing.KubernetesDeployment;
@@ -211,7 +212,7 @@ class KubernetesManifestsTest {
         Set<String> properties = new TreeSet<>();
         for (Class<?> mapping : List.of(ChatConfig.class, KeepaliveConfig.class, OriginConfig.class,
                 HandshakeRateLimitConfig.class, HandshakeConfig.class, HistoryConfig.class,
-                RedisBackplaneConfig.class, UserNameConfig.class)) {
+                RedisBackplaneConfig.class, UserNameConfig.class, IdempotencyConfig.class)) {
             String prefix = mapping.getAnnotation(ConfigMapping.class).prefix();
             for (Method method : mapping.getDeclaredMethods()) {
                 if (method.getParameterCount() == 0 && !method.isDefault()) {

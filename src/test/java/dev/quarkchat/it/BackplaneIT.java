@@ -32,7 +32,7 @@ import io.vertx.core.json.JsonObject;
  * Several instances of the packaged service (jar, or native executable with {@code -Dnative}) sharing their
  * rooms through a real Redis: one sequence per room across instances, recovery on another instance,
  * cluster-wide presence that outlives no crashed instance, a drain on SIGTERM that loses nobody's messages,
- * and a Redis restart the instances get over by themselves.
+ * resends answered on another instance and posted once, and a Redis restart the instances get over by themselves.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class BackplaneIT {
@@ -165,6 +165,44 @@ class BackplaneIT {
 
     @Test
     @Order(5)
+    void aResendOnTheOtherInstanceIsAnsweredWithTheOriginalAndRacingResendsPostOnce() throws Exception {
+        String room = "resend";
+        int racing = 30;
+        try (ChatClient lee = connect(first, "bp-lee").join(room)) {
+            ChatClient kim = connect(first, "bp-kim").join(room);
+            String epoch = joined(kim, room).getString("epoch");
+            kim.send(room, "did this go through?", "resend-1");
+            JsonObject original = lee.awaitMessage("resend-1");
+            kim.abort();
+
+            try (ChatClient back = connect(second, "bp-kim"); ChatClient phone = connect(first, "bp-kim").join(room)) {
+                back.sendJson(new JsonObject().put("type", "join").put("room", room).put("since", 0)
+                        .put("epoch", epoch));
+                back.awaitMessage("resend-1");
+                back.send(room, "did this go through?", "resend-1");
+                await().atMost(ChatClient.TIMEOUT).until(() -> withId(back, "resend-1").size() == 2);
+                assertThat(withId(back, "resend-1")).containsOnly(original);
+
+                // The same user on both instances sends the same ids at once: each is posted once.
+                CompletableFuture<Void> here = CompletableFuture.runAsync(() -> sendNumbered(phone, room, "r", racing));
+                CompletableFuture<Void> there = CompletableFuture.runAsync(() -> sendNumbered(back, room, "r", racing));
+                CompletableFuture.allOf(here, there).get(ChatClient.TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+                for (int n = 1; n <= racing; n++) {
+                    String id = "r-" + n;
+                    await().atMost(ChatClient.TIMEOUT)
+                            .until(() -> withId(phone, id).size() + withId(back, id).size() == 3);
+                }
+                sendNumbered(lee, room, "after", 1);
+                lee.awaitMessage("after-1");
+                assertThat(seqs(lee, room)).containsExactlyElementsOf(range(1, racing + 2));
+                assertThat(ids(lee, room)).doesNotHaveDuplicates();
+                assertThat(withId(lee, "resend-1")).containsExactly(original);
+            }
+        }
+    }
+
+    @Test
+    @Order(6)
     void afterARedisRestartBothInstancesCarryOnByThemselves() {
         String room = "restart";
         try (ChatClient gus = connect(first, "bp-gus").join(room); ChatClient hal = connect(second, "bp-hal").join(room)) {
@@ -233,6 +271,11 @@ class BackplaneIT {
 
     private static List<JsonObject> messages(ChatClient client, String room) {
         return client.framesOfType("message").stream().filter(frame -> room.equals(frame.getString("room")))
+                .collect(Collectors.toList());
+    }
+
+    private static List<JsonObject> withId(ChatClient client, String id) {
+        return client.framesOfType("message").stream().filter(frame -> id.equals(frame.getString("id")))
                 .collect(Collectors.toList());
     }
 

@@ -29,6 +29,8 @@ class ChatMetricsTest {
     private static final String RECEIVED = "chat_messages_received_total";
     private static final String DELIVERED = "chat_messages_delivered_total";
     private static final String REJECTED_INVALID_JSON = "chat_messages_rejected_total{code=\"invalid_json\"}";
+    private static final String DEDUPLICATED = "chat_messages_deduplicated_total";
+    private static final String IDEMPOTENCY_KEYS = "chat_idempotency_keys";
     private static final String ROOMS = "chat_rooms_active";
     private static final String BROADCASTS = "chat_broadcast_duration_seconds_count";
 
@@ -91,6 +93,27 @@ class ChatMetricsTest {
             assertThat(metrics.value(DELIVERED)).isEqualTo(delivered + 2);
             assertThat(metrics.value(BROADCASTS)).isEqualTo(broadcasts + 1);
             assertThat(metrics.value(REJECTED_INVALID_JSON)).isEqualTo(rejected + 1);
+        }
+    }
+
+    @Test
+    void anIdIsRememberedAndItsResendCountedAsDeduplicatedNotDelivered() {
+        try (ChatClient ann = ChatClient.connect(base, TestTokens.valid("d-ann")).join("deduplicated")) {
+            double keys = metrics.value(IDEMPOTENCY_KEYS);
+            double deduplicated = metrics.value(DEDUPLICATED);
+            double broadcasts = metrics.value(BROADCASTS);
+
+            ann.send("deduplicated", "only once", "d-1");
+            ann.awaitMessage("d-1");
+            assertThat(metrics.value(IDEMPOTENCY_KEYS)).isEqualTo(keys + 1);
+            double delivered = metrics.value(DELIVERED);
+            ann.send("deduplicated", "only once", "d-1");
+            await().atMost(ChatClient.TIMEOUT).until(() -> ann.framesOfType("message").size() == 2);
+
+            assertThat(metrics.value(DEDUPLICATED)).isEqualTo(deduplicated + 1);
+            assertThat(metrics.value(DELIVERED)).isEqualTo(delivered);
+            assertThat(metrics.value(BROADCASTS)).isEqualTo(broadcasts + 1);
+            assertThat(metrics.value(IDEMPOTENCY_KEYS)).isEqualTo(keys + 1);
         }
     }
 

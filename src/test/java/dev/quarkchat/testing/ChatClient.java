@@ -188,6 +188,11 @@ public final class ChatClient implements AutoCloseable {
         return socket.getSubprotocol();
     }
 
+    /** Drops the TCP connection without a close frame, as a crashed client or a lost network does. */
+    public void abort() {
+        socket.abort();
+    }
+
     @Override
     public void close() {
         if (!socket.isOutputClosed()) {

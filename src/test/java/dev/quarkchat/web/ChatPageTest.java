@@ -99,6 +99,34 @@ class ChatPageTest {
     }
 
     @Test
+    void aMessageInFlightWhenTheConnectionDropsIsSentAgainAndShownOnce() {
+        try (Browser erin = signedIn("erin", false);
+                ChatClient friend = ChatClient.connect(page, TestTokens.valid("erins-friend")).join("in-flight")) {
+            join(erin, "in-flight");
+            erin.awaitText("#room-title", "in-flight");
+            double deduplicated = metrics.value("chat_messages_deduplicated_total");
+            // The socket goes down right behind the send: the server posts it, the page never sees the echo.
+            erin.script("const send = WebSocket.prototype.send;"
+                    + "WebSocket.prototype.send = function (data) {"
+                    + "  send.call(this, data);"
+                    + "  if (data.includes('\"type\":\"send\"')) { WebSocket.prototype.send = send; this.close(); }"
+                    + "};");
+
+            say(erin, "did you get this?");
+
+            erin.awaitText("#status", "connected as erin");
+            erin.await(browser -> metrics.value("chat_messages_deduplicated_total") == deduplicated + 1);
+            erin.awaitText("#messages", "did you get this?");
+            assertThat(erin.script("return [...document.querySelectorAll('#messages .text')]"
+                    + ".filter(e => e.textContent === 'did you get this?').length")).isEqualTo(1L);
+            friend.send("in-flight", "yes, once", "once-1");
+            erin.awaitText("#messages", "yes, once");
+            assertThat(friend.framesOfType("message")).filteredOn(m -> "did you get this?".equals(m.getString("text")))
+                    .hasSize(1);
+        }
+    }
+
+    @Test
     void badInputIsStoppedInThePageAndServerErrorsShowWhereTheyBelong() {
         try (Browser dave = signedIn("dave", false)) {
             dave.find("#message-text").sendKeys(Keys.ENTER);

@@ -1,6 +1,7 @@
 package dev.quarkchat.chat;
 
 import java.lang.reflect.Proxy;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,6 +23,7 @@ import org.openjdk.jmh.annotations.Warmup;
 
 import dev.quarkchat.history.HistoryConfig;
 import dev.quarkchat.metrics.BenchMetrics;
+import dev.quarkchat.metrics.ChatMetrics;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOutboundHandlerAdapter;
@@ -58,8 +60,10 @@ public class FanOutBenchmark {
     @Setup
     public void fillRoom() {
         sockets.clear();
-        FrameSender sender = new FrameSender(configWith(1 << 20), BenchMetrics.inMemory());
-        room = new Room("lobby", sender, history(100, 20), new MemberListing(0, 100));
+        ChatMetrics metrics = BenchMetrics.inMemory();
+        FrameSender sender = new FrameSender(configWith(1 << 20), metrics);
+        room = new Room("lobby", sender, history(100, 20), new MemberListing(0, 100),
+                new IdempotencyKeys(idempotency(), null), metrics);
         for (int member = 0; member < members; member++) {
             ChatSession session = new ChatSession(connection("c" + member), socket(),
                     new Credentials("user-" + member, Instant.MAX, Set.of()), new TokenBucket(20, 40, System.nanoTime()));
@@ -74,7 +78,7 @@ public class FanOutBenchmark {
     /** Posts, then runs each socket's queued write, as its event loop would. */
     @Benchmark
     public int postToEveryMember() {
-        int delivered = room.post(poster, TEXT, Optional.empty(), Instant.EPOCH);
+        int delivered = room.post(poster, TEXT, Optional.empty(), Optional.empty(), Instant.EPOCH).getAsInt();
         for (EmbeddedChannel socket : sockets) {
             socket.runPendingTasks();
         }
@@ -112,6 +116,17 @@ public class FanOutBenchmark {
                         return maxPendingBytes;
                     }
                     throw new UnsupportedOperationException(method.getName());
+                });
+    }
+
+    /** The defaults; this benchmark's sends carry no id, as the load suite's do not. */
+    private static IdempotencyConfig idempotency() {
+        return (IdempotencyConfig) Proxy.newProxyInstance(FanOutBenchmark.class.getClassLoader(),
+                new Class<?>[] { IdempotencyConfig.class }, (proxy, method, args) -> switch (method.getName()) {
+                    case "window" -> Duration.ofMinutes(10);
+                    case "maxKeysPerUser" -> 1000;
+                    case "maxKeys" -> 100_000;
+                    default -> throw new UnsupportedOperationException(method.getName());
                 });
     }
 

@@ -1,0 +1,19 @@
+package dev.quarkchat.backplane;
+
+import java.time.Instant;
+
+/** What Redis did with a {@code send}: posted it, or found its id already posted and posted nothing. */
+public sealed interface Appended {
+
+    /** The message got this seq and was published. */
+    record Posted(long seq) implements Appended {
+    }
+
+    /**
+     * The user had posted this id in the room, in its current epoch, within the window: this is that post.
+     *
+     * @param textDigest the digest of that post's text, to tell a resend from another text under the same id
+     */
+    record AlreadyPosted(String epoch, long seq, Instant ts, String textDigest) implements Appended {
+    }
+}

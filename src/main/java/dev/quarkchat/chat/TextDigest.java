@@ -1,0 +1,29 @@
+package dev.quarkchat.chat;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+
+/**
+ * What a remembered message id keeps of its text: enough to tell a resend of the same text from another text
+ * under the same id, in 16 bytes whatever the text's length (the first half of its SHA-256).
+ */
+record TextDigest(long high, long low) {
+
+    static TextDigest of(String text) {
+        try {
+            ByteBuffer digest = ByteBuffer.wrap(MessageDigest.getInstance("SHA-256")
+                    .digest(text.getBytes(StandardCharsets.UTF_8)));
+            return new TextDigest(digest.getLong(), digest.getLong());
+        } catch (NoSuchAlgorithmException impossible) {
+            // Every Java platform has SHA-256; this only keeps the signature honest.
+            throw new IllegalStateException(impossible);
+        }
+    }
+
+    /** As 32 hexadecimal digits, as Redis keeps it. */
+    String hex() {
+        return String.format("%016x%016x", high, low);
+    }
+}
