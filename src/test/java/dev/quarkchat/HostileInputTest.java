@@ -331,10 +331,7 @@ class HostileInputTest {
     }
 
     private static String unsigned() {
-        String header = base64("{\"alg\":\"none\",\"typ\":\"JWT\"}");
-        String claims = base64("{\"iss\":\"" + TestTokens.issuer() + "\",\"upn\":\"mallory\",\"exp\":"
-                + Instant.now().plusSeconds(600).getEpochSecond() + "}");
-        return header + "." + claims + ".";
+        return TestTokens.unsigned("mallory");
     }
 
     private static String hmacWithPublicKey() {

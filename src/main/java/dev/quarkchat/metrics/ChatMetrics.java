@@ -38,6 +38,7 @@ public class ChatMetrics {
     private final Counter messagesDelivered;
     private final Map<ErrorCode, Counter> messagesRejected = new EnumMap<>(ErrorCode.class);
     private final Timer broadcastDuration;
+    private final Map<TokenRefreshOutcome, Counter> tokenRefreshes = new EnumMap<>(TokenRefreshOutcome.class);
 
     ChatMetrics(MeterRegistry registry) {
         connectionsOpened = Counter.builder("chat.connections.opened")
@@ -69,6 +70,11 @@ public class ChatMetrics {
         broadcastDuration = Timer.builder("chat.broadcast.duration")
                 .description("From receipt of a send to its last write queued for the room's members")
                 .serviceLevelObjectives(BROADCAST_BUCKETS).register(registry);
+        for (TokenRefreshOutcome outcome : TokenRefreshOutcome.values()) {
+            tokenRefreshes.put(outcome, Counter.builder("chat.token.refreshes")
+                    .description("Tokens of refresh frames verified, by outcome").tag("outcome", outcome.label())
+                    .register(registry));
+        }
     }
 
     public void connectionOpened() {
@@ -102,6 +108,10 @@ public class ChatMetrics {
 
     public void messageRejected(ErrorCode code) {
         messagesRejected.get(code).increment();
+    }
+
+    public void tokenRefreshed(TokenRefreshOutcome outcome) {
+        tokenRefreshes.get(outcome).increment();
     }
 
     /** Records a broadcast that began at {@code receivedNanos} ({@link System#nanoTime()}) and just ended. */
