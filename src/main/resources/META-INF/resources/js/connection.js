@@ -87,6 +87,7 @@ export class ChatConnection {
       if (this.#socket !== socket || this.#token === null) {
         return;
       }
+      this.#cancelRefresh();
       if (event.code === TOKEN_EXPIRED_CLOSE && event.reason.includes("token expired")) {
         this.stop("your token has expired: sign in again");
         return;
