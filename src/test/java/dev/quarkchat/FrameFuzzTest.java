@@ -44,7 +44,7 @@ class FrameFuzzTest {
     private static final int OPCODES = 16;
     /** What a mutation inserts: the characters that make JSON, and break it. */
     private static final String JSON_PUNCTUATION = "{}[]\",:\\u0";
-    private static final String[] KEYS = { "type", "room", "text", "id", "since", "epoch", "from", "seq", "x" };
+    private static final String[] KEYS = { "type", "room", "text", "id", "since", "epoch", "token", "from", "seq", "x" };
     private static final String[] TYPES = { "join", "leave", "send", "refresh", "JOIN", "", "message" };
     private static final String[] ROOMS = { "lobby", "fuzz", "private-fuzz", "-x", "Fuzz", "a".repeat(65), "" };
 

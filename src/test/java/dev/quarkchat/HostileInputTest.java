@@ -36,6 +36,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 import dev.quarkchat.auth.HandshakeConfig;
 import dev.quarkchat.chat.IdempotencyConfig;
+import dev.quarkchat.protocol.CommandDecoder;
 import dev.quarkchat.testing.ChatClient;
 import dev.quarkchat.testing.Metrics;
 import dev.quarkchat.testing.PendingSocket;
@@ -105,6 +106,60 @@ class HostileInputTest {
     void aForgedTokenGets401(String description, String token) {
         assertThat(ChatClient.rejectedStatus(ChatClient.handshake(base).header("Authorization", "Bearer " + token)))
                 .isEqualTo(401);
+    }
+
+    /** The same forged tokens in a {@code refresh}; the 16 KiB one is over the token length limit, see below. */
+    static Stream<Arguments> forgedTokensOfRefreshableLength() {
+        return forgedTokens().filter(forged -> ((String) forged.get()[1]).length() <= CommandDecoder.MAX_TOKEN_LENGTH);
+    }
+
+    @ParameterizedTest(name = "refresh with {0} -> invalid_token")
+    @MethodSource("forgedTokensOfRefreshableLength")
+    void aForgedTokenInARefreshIsRefusedByRefAndChangesNothing(String description, String token) {
+        try (ChatClient forger = ChatClient.connect(base, TestTokens.valid("forger"))) {
+            forger.sendJson(new JsonObject().put("type", "refresh").put("token", token).put("id", "forged"));
+
+            JsonObject error = forger.awaitError("forged");
+            assertThat(error.getString("code")).isEqualTo("invalid_token");
+            assertThat(error.getString("message")).doesNotContain("Exception").doesNotContain("mallory");
+            forger.send("lobby", "still the same connection", "after-forged");
+            assertThat(forger.awaitMessage("after-forged").getString("from")).isEqualTo("forger");
+            assertThat(forger.framesOfType("refreshed")).isEmpty();
+        }
+    }
+
+    @Test
+    void aRefreshTokenOverTheLengthLimitIsRefusedBeforeItIsRead() {
+        Metrics metrics = Metrics.ofTestedService();
+        String verified = "chat_token_refreshes_total{outcome=\"refused\"}";
+        double refused = metrics.value(verified);
+        try (ChatClient client = ChatClient.connect(base, TestTokens.valid("long-token"))) {
+            String huge = TestTokens.valid("long-token") + "x".repeat(CommandDecoder.MAX_TOKEN_LENGTH);
+            client.sendJson(new JsonObject().put("type", "refresh").put("token", huge).put("id", "huge"));
+
+            assertThat(client.awaitError("huge").getString("code")).isEqualTo("invalid_token");
+        }
+        assertThat(metrics.value(verified)).as("never handed to the verifier").isEqualTo(refused);
+    }
+
+    @Test
+    void aFloodOfRefreshesIsAnsweredFrameByFrame() {
+        int flood = 100;
+        try (ChatClient flooder = ChatClient.connect(base, TestTokens.valid("refresher"))) {
+            String fresh = TestTokens.valid("refresher");
+            for (int i = 0; i < flood; i++) {
+                flooder.sendJson(new JsonObject().put("type", "refresh").put("token", fresh).put("id", "rf-" + i));
+            }
+
+            await().atMost(ChatClient.TIMEOUT).until(() -> flooder.framesOfType("refreshed").size()
+                    + flooder.framesOfType("error").size() == flood);
+            // While one is being verified, the next ones are refused: how many depends on the verifier's speed.
+            assertThat(flooder.framesOfType("error")).allSatisfy(error -> {
+                assertThat(error.getString("code")).isEqualTo("rate_limited");
+                assertThat(error.getString("ref")).startsWith("rf-");
+            });
+            assertThat(flooder.framesOfType("refreshed")).isNotEmpty();
+        }
     }
 
     static Stream<Arguments> refusedUpgrades() {
@@ -386,10 +441,7 @@ class HostileInputTest {
     }
 
     private static String unsigned() {
-        String header = base64("{\"alg\":\"none\",\"typ\":\"JWT\"}");
-        String claims = base64("{\"iss\":\"" + TestTokens.issuer() + "\",\"upn\":\"mallory\",\"exp\":"
-                + Instant.now().plusSeconds(600).getEpochSecond() + "}");
-        return header + "." + claims + ".";
+        return TestTokens.unsigned("mallory");
     }
 
     private static String hmacWithPublicKey() {

@@ -8,7 +8,7 @@ import java.util.stream.Collectors;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
-import dev.quarkchat.chat.ConnectionHandshake;
+import dev.quarkchat.chat.TokenClaims;
 import dev.quarkchat.protocol.UserName;
 import io.quarkus.arc.profile.IfBuildProfile;
 import io.smallrye.jwt.build.Jwt;
@@ -50,7 +50,7 @@ public class DevTokenRoute {
                 .flatMap(list -> Arrays.stream(list.split(","))).map(String::trim).filter(room -> !room.isEmpty())
                 .collect(Collectors.toList());
         String name = user.name();
-        String token = Jwt.upn(name).preferredUserName(name).subject(name).claim(ConnectionHandshake.ROOMS_CLAIM, rooms)
+        String token = Jwt.upn(name).preferredUserName(name).subject(name).claim(TokenClaims.ROOMS_CLAIM, rooms)
                 .sign();
         context.response().putHeader("Content-Type", "text/plain").putHeader("Cache-Control", "no-store").end(token);
     }

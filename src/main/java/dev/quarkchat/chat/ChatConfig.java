@@ -7,6 +7,8 @@ import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.Pattern;
 
+import org.hibernate.validator.constraints.time.DurationMin;
+
 import dev.quarkchat.backplane.Backplane;
 import dev.quarkchat.protocol.RoomName;
 import io.smallrye.config.ConfigMapping;
@@ -50,6 +52,15 @@ public interface ChatConfig {
      */
     @WithDefault("5s")
     Duration shutdownCloseTimeout();
+
+    /**
+     * How long before its token's {@code exp} a connection is sent {@code expiring}, so that its client can send a
+     * {@code refresh} in time; at once when the token has less left as the connection opens or is refreshed.
+     * 0 sends none.
+     */
+    @WithDefault("60s")
+    @DurationMin(millis = 0)
+    Duration tokenExpiryNotice();
 
     /**
      * Rooms whose names match this regular expression are private: only tokens that grant them (in the

@@ -32,6 +32,8 @@ public class ChatService {
     private final ChatMetrics metrics;
     private final RoomAccess access;
     private final CommandDecoder decoder;
+    private final TokenRefresh tokenRefresh;
+    private final TokenExpiry tokenExpiry;
     private final Optional<String> defaultRoom;
     private final int maxTextLength;
     private final int maxRoomsPerConnection;
@@ -39,12 +41,14 @@ public class ChatService {
     private final int maxRateViolations;
 
     ChatService(ChatSessions sessions, RoomRegistry rooms, FrameSender sender, ChatMetrics metrics,
-            RoomAccess access, ChatConfig config) {
+            RoomAccess access, TokenRefresh tokenRefresh, TokenExpiry tokenExpiry, ChatConfig config) {
         this.sessions = sessions;
         this.rooms = rooms;
         this.sender = sender;
         this.metrics = metrics;
         this.access = access;
+        this.tokenRefresh = tokenRefresh;
+        this.tokenExpiry = tokenExpiry;
         this.decoder = new CommandDecoder(config.maxTextLength(), config.maxJsonDepth());
         this.defaultRoom = config.defaultRoom();
         this.maxTextLength = config.maxTextLength();
@@ -64,6 +68,7 @@ public class ChatService {
             return;
         }
         sender.send(session, ServerFrames.welcome(session.user(), maxTextLength));
+        tokenExpiry.noticeIfDue(session);
         defaultRoom.ifPresent(room -> rooms.join(session, room, Optional.empty(), Optional.empty()));
     }
 
@@ -153,12 +158,14 @@ public class ChatService {
             rooms.join(session, join.room(), join.recovery(), join.id());
         } else if (command instanceof ClientCommand.Leave leave) {
             if (!rooms.leave(session, leave.room(), leave.id())) {
-                throw notJoined(leave);
+                throw notJoined(leave.room(), leave.id());
             }
         } else if (command instanceof ClientCommand.Send send) {
             if (!rooms.post(session, send.room(), send.text(), send.id(), receivedAt)) {
-                throw notJoined(send);
+                throw notJoined(send.room(), send.id());
             }
+        } else if (command instanceof ClientCommand.Refresh refresh) {
+            tokenRefresh.refresh(session, refresh);
         }
     }
 
@@ -169,7 +176,7 @@ public class ChatService {
         return withoutCloseFrame ? DisconnectReason.CONNECTION_LOST : DisconnectReason.CLIENT_CLOSED;
     }
 
-    private static RejectedFrameException notJoined(ClientCommand command) {
-        return new RejectedFrameException(ErrorCode.NOT_JOINED, "join room " + command.room() + " first", command.id());
+    private static RejectedFrameException notJoined(String room, Optional<String> id) {
+        return new RejectedFrameException(ErrorCode.NOT_JOINED, "join room " + room + " first", id);
     }
 }

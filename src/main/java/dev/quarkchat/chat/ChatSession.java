@@ -20,7 +20,8 @@ public final class ChatSession {
     private final WebSocketConnection connection;
     /** Where Vert.x's handler sits in the socket's Netty pipeline: frames written here are encoded as Vert.x's are. */
     private final ChannelHandlerContext socket;
-    private final Credentials credentials;
+    /** Replaced whole by a refresh, on the connection's event loop; sweeps on other threads read it. */
+    private volatile Credentials credentials;
     /**
      * A connection is in a few rooms ({@code chat.max-rooms-per-connection}) and joins or leaves rarely, so an
      * array copied on change: a third of a concurrent hash set's size, and every idle socket holds one.
@@ -31,6 +32,10 @@ public final class ChatSession {
     private final TokenBucket inboundFrames;
     /** Frames refused in a row by the rate limit; only this connection's callbacks touch it. */
     private int rateViolations;
+    /** Whether this token's {@code expiring} notice went out; written on the event loop, read by the sweep. */
+    private volatile boolean expiryNoticeSent;
+    /** Whether a {@code refresh} is being verified; only this connection's event loop touches it. */
+    private boolean refreshPending;
 
     ChatSession(WebSocketConnection connection, ChannelHandlerContext socket, Credentials credentials,
             TokenBucket inboundFrames) {
@@ -63,9 +68,40 @@ public final class ChatSession {
         return credentials.user();
     }
 
-    /** What the connection's token says. */
+    /** What the connection's token says: the latest token it was given, at the handshake or by a refresh. */
     public Credentials credentials() {
         return credentials;
+    }
+
+    /** Takes a refreshed token's credentials (same user); its own {@code expiring} notice is still to come. */
+    void renew(Credentials refreshed) {
+        credentials = refreshed;
+        expiryNoticeSent = false;
+    }
+
+    boolean expiryNoticeSent() {
+        return expiryNoticeSent;
+    }
+
+    void markExpiryNoticeSent() {
+        expiryNoticeSent = true;
+    }
+
+    /**
+     * Marks that a refresh is being verified.
+     *
+     * @return false if one already is
+     */
+    boolean startRefresh() {
+        if (refreshPending) {
+            return false;
+        }
+        refreshPending = true;
+        return true;
+    }
+
+    void refreshDone() {
+        refreshPending = false;
     }
 
     /** Names of the rooms this connection has joined. */

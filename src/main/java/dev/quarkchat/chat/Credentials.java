@@ -4,8 +4,8 @@ import java.time.Instant;
 import java.util.Set;
 
 /**
- * What a connection's token says, read once at the handshake: who the user is, until when the token is
- * valid, and which private rooms it grants.
+ * What a connection's token says, read at the handshake and again at each accepted {@code refresh}: who the
+ * user is, until when the token is valid, and which private rooms it grants.
  *
  * @param user the first claim of {@code chat.user-name.claims} the token carries, checked and in NFC
  * @param tokenExpiry the token's {@code exp}: the connection is closed then

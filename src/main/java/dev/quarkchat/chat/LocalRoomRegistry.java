@@ -10,6 +10,7 @@ import java.util.concurrent.ConcurrentMap;
 import dev.quarkchat.history.HistoryConfig;
 import dev.quarkchat.metrics.ChatMetrics;
 import dev.quarkchat.protocol.ClientCommand;
+import dev.quarkchat.protocol.ServerFrames;
 
 /**
  * The rooms of a single instance ({@code chat.backplane=none}), by name. A room exists while it has at least
@@ -55,6 +56,15 @@ final class LocalRoomRegistry implements RoomRegistry {
         }
         leaveRoom(session, roomName, id, true);
         return true;
+    }
+
+    @Override
+    public void remove(ChatSession session, String roomName, ServerFrames.LeaveReason reason) {
+        if (session.rooms().remove(roomName)) {
+            leaveRoom(session, roomName, Optional.empty(), false);
+            // Out of the room, nothing more of it is queued for the session: this comes after all of it.
+            sender.send(session, ServerFrames.removed(roomName, reason));
+        }
     }
 
     @Override

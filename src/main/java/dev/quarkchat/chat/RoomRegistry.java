@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Optional;
 
 import dev.quarkchat.protocol.ClientCommand;
+import dev.quarkchat.protocol.ServerFrames;
 
 /**
  * The rooms this instance's connections are in. With {@code chat.backplane=none} they live in this process
@@ -20,6 +21,12 @@ public interface RoomRegistry {
 
     /** @return false if the session is not a member of that room */
     boolean leave(ChatSession session, String room, Optional<String> id);
+
+    /**
+     * Takes the session out of a room on the server's initiative: it gets a {@code left} with the reason, the
+     * others a presence {@code leave} as for any leave. Nothing happens if it is not a member.
+     */
+    void remove(ChatSession session, String room, ServerFrames.LeaveReason reason);
 
     /** Takes a closed connection out of every room it was in, telling the others. */
     void leaveAll(ChatSession session);

@@ -92,6 +92,14 @@ final class SharedRoomRegistry implements RoomRegistry {
     }
 
     @Override
+    public void remove(ChatSession session, String roomName, ServerFrames.LeaveReason reason) {
+        if (session.rooms().remove(roomName)) {
+            leaveRoom(session, roomName);
+            sender.send(session, ServerFrames.removed(roomName, reason));
+        }
+    }
+
+    @Override
     public void leaveAll(ChatSession session) {
         for (String roomName : List.copyOf(session.rooms())) {
             session.rooms().remove(roomName);

@@ -1,21 +1,24 @@
 package dev.quarkchat.chat;
 
+import java.time.Duration;
 import java.time.Instant;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
 import dev.quarkchat.protocol.CloseCodes;
+import dev.quarkchat.protocol.ServerFrames;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.Vertx;
 
 /**
- * A connection lives no longer than the token it opened with: once the token's {@code exp} has passed, it is
- * closed with 1008 "token expired", and the client reconnects with a fresh token. One sweep over all sessions
- * each second does it, not a timer per connection (a timer costs each idle socket ~200 bytes;
- * see README, Performance), so a connection outlives its token by a second at most. {@code exp} counts whole
- * seconds anyway.
+ * A connection lives no longer than its token: once the token's {@code exp} has passed, it is closed with 1008
+ * "token expired", and the client reconnects with a fresh token. Before that, when less than
+ * {@code chat.token-expiry-notice} is left, the connection is sent {@code expiring} once, so that its client can
+ * send a {@code refresh} instead. One sweep over all sessions each second does both, not a timer per connection
+ * (a timer costs each idle socket ~200 bytes; see README, Performance), so a connection outlives its token by a
+ * second at most. {@code exp} counts whole seconds anyway.
  */
 @ApplicationScoped
 class TokenExpiry {
@@ -26,12 +29,14 @@ class TokenExpiry {
     private final Vertx vertx;
     private final ChatSessions sessions;
     private final FrameSender sender;
+    private final Duration notice;
     private long timerId = -1;
 
-    TokenExpiry(Vertx vertx, ChatSessions sessions, FrameSender sender) {
+    TokenExpiry(Vertx vertx, ChatSessions sessions, FrameSender sender, ChatConfig config) {
         this.vertx = vertx;
         this.sessions = sessions;
         this.sender = sender;
+        this.notice = config.tokenExpiryNotice();
     }
 
     void start(@Observes StartupEvent event) {
@@ -44,11 +49,31 @@ class TokenExpiry {
         }
     }
 
+    /**
+     * Sends {@code expiring} if the connection's token has less than the notice left and it was not sent for this
+     * token yet. Only on the connection's event loop, where a refresh replaces the token.
+     */
+    void noticeIfDue(ChatSession session) {
+        Instant now = Instant.now();
+        if (!session.expiryNoticeSent() && isDue(session, now)) {
+            session.markExpiryNoticeSent();
+            long secondsLeft = Math.max(0, Duration.between(now, session.credentials().tokenExpiry()).toSeconds());
+            sender.send(session, ServerFrames.expiring(secondsLeft));
+        }
+    }
+
+    private boolean isDue(ChatSession session, Instant now) {
+        return !notice.isZero() && session.credentials().tokenExpiry().isBefore(now.plus(notice));
+    }
+
     private void sweep(Instant now) {
         for (ChatSession session : sessions.all()) {
             if (!session.credentials().tokenExpiry().isAfter(now)) {
                 sender.close(session, DisconnectReason.TOKEN_EXPIRED, CloseCodes.POLICY_VIOLATION,
                         "token expired, reconnect with a new one");
+            } else if (!session.expiryNoticeSent() && isDue(session, now)) {
+                // Decided again on the connection's own event loop, so that a refresh there cannot interleave.
+                session.afterQueuedWrites(() -> noticeIfDue(session));
             }
         }
     }

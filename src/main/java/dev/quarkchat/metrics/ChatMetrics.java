@@ -39,6 +39,7 @@ public class ChatMetrics {
     private final Counter messagesDeduplicated;
     private final Map<ErrorCode, Counter> messagesRejected = new EnumMap<>(ErrorCode.class);
     private final Timer broadcastDuration;
+    private final Map<TokenRefreshOutcome, Counter> tokenRefreshes = new EnumMap<>(TokenRefreshOutcome.class);
 
     ChatMetrics(MeterRegistry registry) {
         connectionsOpened = Counter.builder("chat.connections.opened")
@@ -73,6 +74,11 @@ public class ChatMetrics {
         broadcastDuration = Timer.builder("chat.broadcast.duration")
                 .description("From receipt of a send to its last write queued for the room's members")
                 .serviceLevelObjectives(BROADCAST_BUCKETS).register(registry);
+        for (TokenRefreshOutcome outcome : TokenRefreshOutcome.values()) {
+            tokenRefreshes.put(outcome, Counter.builder("chat.token.refreshes")
+                    .description("Tokens of refresh frames verified, by outcome").tag("outcome", outcome.label())
+                    .register(registry));
+        }
     }
 
     public void connectionOpened() {
@@ -111,6 +117,10 @@ public class ChatMetrics {
 
     public void messageRejected(ErrorCode code) {
         messagesRejected.get(code).increment();
+    }
+
+    public void tokenRefreshed(TokenRefreshOutcome outcome) {
+        tokenRefreshes.get(outcome).increment();
     }
 
     /** Records a broadcast that began at {@code receivedNanos} ({@link System#nanoTime()}) and just ended. */

@@ -8,8 +8,6 @@ import java.util.Optional;
  */
 public sealed interface ClientCommand {
 
-    String room();
-
     Optional<String> id();
 
     /**
@@ -29,5 +27,12 @@ public sealed interface ClientCommand {
 
     /** {@code {"type":"send","room":"general","text":"hi"}}: post a message to a joined room. */
     record Send(String room, String text, Optional<String> id) implements ClientCommand {
+    }
+
+    /**
+     * {@code {"type":"refresh","token":"<jwt>"}}: from now on the connection lives by this token (same user): its
+     * {@code exp} and its private-room grants.
+     */
+    record Refresh(String token, Optional<String> id) implements ClientCommand {
     }
 }

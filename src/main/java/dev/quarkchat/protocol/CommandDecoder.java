@@ -31,9 +31,16 @@ public final class CommandDecoder {
     private static final String ID = "id";
     private static final String SINCE = "since";
     private static final String EPOCH = "epoch";
-    private static final Set<String> STRING_FIELDS = Set.of(TYPE, ROOM, TEXT, ID, EPOCH);
+    private static final String TOKEN = "token";
+    private static final Set<String> STRING_FIELDS = Set.of(TYPE, ROOM, TEXT, ID, EPOCH, TOKEN);
     /** Longest accepted {@code epoch}; the server's are 13 characters. */
     public static final int MAX_EPOCH_LENGTH = 64;
+    /**
+     * Longest accepted {@code token} of a {@code refresh}, in characters: refused before any parsing. Identity
+     * providers' tokens are 1 to 4 KB, and a message holds 16 KiB by default.
+     */
+    public static final int MAX_TOKEN_LENGTH = 8192;
+    private static final String TYPES = "join, leave, send, refresh";
 
     private final JsonFactory json;
     private final int maxTextLength;
@@ -56,7 +63,7 @@ public final class CommandDecoder {
         Fields fields = readFields(frame);
         Optional<String> id = id(fields);
         String type = fields.string(TYPE)
-                .orElseThrow(() -> rejected(ErrorCode.UNKNOWN_TYPE, "type must be one of join, leave, send", id));
+                .orElseThrow(() -> rejected(ErrorCode.UNKNOWN_TYPE, "type must be one of " + TYPES, id));
         switch (type) {
             case "join":
                 String joined = room(fields, id);
@@ -66,8 +73,10 @@ public final class CommandDecoder {
             case "send":
                 String room = room(fields, id);
                 return new ClientCommand.Send(room, text(fields, id), id);
+            case "refresh":
+                return new ClientCommand.Refresh(token(fields, id), id);
             default:
-                throw rejected(ErrorCode.UNKNOWN_TYPE, "type must be one of join, leave, send", id);
+                throw rejected(ErrorCode.UNKNOWN_TYPE, "type must be one of " + TYPES, id);
         }
     }
 
@@ -192,6 +201,15 @@ public final class CommandDecoder {
             throw rejected(ErrorCode.INVALID_TEXT, "text must be at most " + maxTextLength + " characters", id);
         }
         return value;
+    }
+
+    private static String token(Fields fields, Optional<String> id) throws RejectedFrameException {
+        Optional<String> token = fields.string(TOKEN);
+        if (token.isEmpty() || token.get().isEmpty() || token.get().length() > MAX_TOKEN_LENGTH) {
+            throw rejected(ErrorCode.INVALID_TOKEN,
+                    "token must be a string of 1 to " + MAX_TOKEN_LENGTH + " characters", id);
+        }
+        return token.get();
     }
 
     /** A JSON escape can produce half a surrogate pair (escape d800 alone), which no UTF-8 can carry. */

@@ -32,6 +32,11 @@ public enum ErrorCode {
      */
     ID_REUSED("id_reused"),
     /**
+     * The token of a {@code refresh} is missing, too long, not genuine (signature, issuer, expiry, lifetime), names
+     * no acceptable user, or another user than the connection's: nothing changed, the old token's {@code exp} holds.
+     */
+    INVALID_TOKEN("invalid_token"),
+    /**
      * The backplane (Redis) that shares rooms between instances cannot be reached: the {@code send} or
      * {@code join} was not carried out. The connection stays open; try again shortly.
      */

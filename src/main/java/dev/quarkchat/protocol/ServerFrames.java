@@ -70,6 +70,32 @@ public final class ServerFrames {
         });
     }
 
+    /** A {@code left} the connection did not ask for: the server took it out of the room, for {@code reason}. */
+    public static String removed(String room, LeaveReason reason) {
+        return write(json -> {
+            json.writeStringField("type", "left");
+            json.writeStringField("room", room);
+            json.writeStringField("reason", reason.wireName());
+        });
+    }
+
+    /** The answer to an accepted {@code refresh}: the connection now lives until {@code exp} (epoch seconds). */
+    public static String refreshed(Instant exp, Optional<String> id) {
+        return write(json -> {
+            json.writeStringField("type", "refreshed");
+            json.writeNumberField("exp", exp.getEpochSecond());
+            writeOptional(json, "id", id);
+        });
+    }
+
+    /** The connection's token expires in {@code secondsLeft}: time to send a {@code refresh}. */
+    public static String expiring(long secondsLeft) {
+        return write(json -> {
+            json.writeStringField("type", "expiring");
+            json.writeNumberField("in", secondsLeft);
+        });
+    }
+
     public static String presence(String room, String user, PresenceEvent event) {
         return write(json -> {
             json.writeStringField("type", "presence");
@@ -146,6 +172,22 @@ public final class ServerFrames {
         private final String wireName;
 
         PresenceEvent(String wireName) {
+            this.wireName = wireName;
+        }
+
+        public String wireName() {
+            return wireName;
+        }
+    }
+
+    /** Why the server took a connection out of a room ({@code reason} of an unrequested {@code left}). */
+    public enum LeaveReason {
+        /** A refreshed token no longer grants this private room. */
+        ACCESS_REVOKED("access_revoked");
+
+        private final String wireName;
+
+        LeaveReason(String wireName) {
             this.wireName = wireName;
         }
 

@@ -72,6 +72,9 @@ function receive(frame) {
       break;
     }
     case "left":
+      if (frame.reason === "access_revoked") {
+        view.showError("join-error", `You no longer have access to ${frame.room}.`);
+      }
       state.rooms.delete(frame.room);
       for (const [id, unanswered] of state.outbox) {
         if (unanswered.room === frame.room) {
@@ -214,17 +217,26 @@ async function signIn(event) {
     view.showError("sign-in-error", `This user name is not accepted: ${fault}.`);
     return;
   }
-  const response = await fetch(`/dev/token?user=${encodeURIComponent(user)}`);
+  const response = await devToken(user);
   if (!response.ok) {
     view.showError("sign-in-error", response.status === 404
       ? "This server hands out no tokens: paste the one your sign-in service gave you."
       : `No token: ${await response.text()}`);
     return;
   }
-  await start(await response.text());
+  // The same route renews the token before it expires, without a reconnect.
+  await start(await response.text(), async () => {
+    const renewed = await devToken(user);
+    return renewed.ok ? renewed.text() : null;
+  });
 }
 
-async function start(token) {
+/** A token for the user from a development server (a production server has no such route: 404). */
+function devToken(user) {
+  return fetch(`/dev/token?user=${encodeURIComponent(user)}`);
+}
+
+async function start(token, renewToken = null) {
   // A refused upgrade looks like any failed connection to a page: say why before trying.
   const problem = tokenUserNameProblem(token, await userNameRules());
   if (problem) {
@@ -235,7 +247,7 @@ async function start(token) {
   state.rooms.clear();
   state.outbox.clear();
   state.current = null;
-  connection.start(token);
+  connection.start(token, renewToken);
 }
 
 document.getElementById("sign-in-form").addEventListener("submit", signIn);

@@ -137,6 +137,7 @@ class ConfigurationTableIT {
                 Probe.refused("MP_JWT_VERIFY_PUBLICKEY_ALGORITHM", "XX999"),
                 Probe.observed("SMALLRYE_JWT_TIME_TO_LIVE", "60",
                         app -> upgradeStatus(app, token(ISSUER), sameOrigin(app))),
+                Probe.refused("CHAT_TOKEN_EXPIRY_NOTICE", "-1s"),
                 Probe.observed("CHAT_USER_NAME_CLAIMS", "sub", ConfigurationTableIT::nameInWelcome),
                 Probe.refused("CHAT_USER_NAME_MAX_LENGTH", "0"),
                 Probe.observed("MP_JWT_VERIFY_AUDIENCES", "quarkchat",

@@ -16,7 +16,7 @@ import io.vertx.core.json.JsonObject;
 
 /**
  * Each metric of the README's table moves when its event happens, read back from {@code /q/metrics}.
- * (Dropped sockets are moved by KeepaliveTest and SlowConsumerTest.)
+ * (Dropped sockets are moved by KeepaliveTest and SlowConsumerTest, token refreshes by TokenRefreshTest.)
  */
 @QuarkusTest
 class ChatMetricsTest {
@@ -139,6 +139,8 @@ class ChatMetricsTest {
                 "chat_sockets_dropped_total{reason=\"slow_consumer\"}",
                 "chat_handshakes_rejected_total{reason=\"forbidden\"}",
                 "chat_messages_rejected_total{code=\"not_joined\"}",
+                "chat_token_refreshes_total{outcome=\"accepted\"}",
+                "chat_token_refreshes_total{outcome=\"refused\"}",
                 "chat_broadcast_duration_seconds_bucket{le=\"0.001\"}",
                 "# TYPE chat_broadcast_duration_seconds histogram");
     }

@@ -3,6 +3,7 @@ package dev.quarkchat.protocol;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.List;
 import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
@@ -24,6 +25,24 @@ class CommandDecoderTest {
                 .isEqualTo(new ClientCommand.Leave("general", Optional.of("l1")));
         assertThat(decoder.decode("{\"type\":\"send\",\"room\":\"general\",\"text\":\"hi \\\"you\\\"\",\"id\":\"s1\"}"))
                 .isEqualTo(new ClientCommand.Send("general", "hi \"you\"", Optional.of("s1")));
+    }
+
+    @Test
+    void aRefreshCarriesItsTokenUpToTheLengthLimitAndIsRefusedPastItUnread() throws RejectedFrameException {
+        assertThat(decoder.decode("{\"type\":\"refresh\",\"token\":\"a.b.c\",\"id\":\"r1\"}"))
+                .isEqualTo(new ClientCommand.Refresh("a.b.c", Optional.of("r1")));
+        String longest = "t".repeat(CommandDecoder.MAX_TOKEN_LENGTH);
+        assertThat(decoder.decode(refresh("\"" + longest + "\"")))
+                .isEqualTo(new ClientCommand.Refresh(longest, Optional.of("r2")));
+
+        for (String token : List.of("\"" + longest + "t\"", "\"\"", "42", "[\"a.b.c\"]", "null")) {
+            assertThatThrownBy(() -> decoder.decode(refresh(token)))
+                    .as(token.length() > 20 ? "a token one character too long" : token)
+                    .isInstanceOfSatisfying(RejectedFrameException.class, rejected -> {
+                        assertThat(rejected.code()).isEqualTo(ErrorCode.INVALID_TOKEN);
+                        assertThat(rejected.ref()).contains("r2");
+                    });
+        }
     }
 
     @Test
@@ -93,6 +112,10 @@ class CommandDecoderTest {
         assertThat(decoder.idOf("{\"text\": <not JSON, \"id\":\"c-5\"}")).as("malformed before the id").isEmpty();
         assertThat(decoder.idOf("{\"x\":[[[[1]]]],\"id\":\"c-6\"}")).as("nested too deep before the id").isEmpty();
         assertThat(decoder.idOf("")).isEmpty();
+    }
+
+    private static String refresh(String tokenJson) {
+        return "{\"type\":\"refresh\",\"token\":" + tokenJson + ",\"id\":\"r2\"}";
     }
 
     private static String send(String text) {

@@ -44,4 +44,24 @@ class ServerFramesTest {
         assertThat(error.getString("code")).isEqualTo("not_joined");
         assertThat(error.getString("ref")).isEqualTo("x-1");
     }
+
+    @Test
+    void theTokenFramesCarryTheirExpiryInEpochSecondsAndARemovalItsReason() {
+        JsonObject refreshed = new JsonObject(
+                ServerFrames.refreshed(Instant.ofEpochSecond(1_900_000_000L), Optional.of("r-1")));
+        assertThat(refreshed.getString("type")).isEqualTo("refreshed");
+        assertThat(refreshed.getLong("exp")).isEqualTo(1_900_000_000L);
+        assertThat(refreshed.getString("id")).isEqualTo("r-1");
+
+        JsonObject expiring = new JsonObject(ServerFrames.expiring(42));
+        assertThat(expiring.getString("type")).isEqualTo("expiring");
+        assertThat(expiring.getLong("in")).isEqualTo(42L);
+
+        JsonObject removed = new JsonObject(
+                ServerFrames.removed("private-ops", ServerFrames.LeaveReason.ACCESS_REVOKED));
+        assertThat(removed.getString("type")).isEqualTo("left");
+        assertThat(removed.getString("room")).isEqualTo("private-ops");
+        assertThat(removed.getString("reason")).isEqualTo("access_revoked");
+        assertThat(removed.containsKey("id")).isFalse();
+    }
 }

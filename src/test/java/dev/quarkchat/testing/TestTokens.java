@@ -1,11 +1,13 @@
 package dev.quarkchat.testing;
 
+import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.NoSuchAlgorithmException;
 import java.security.PrivateKey;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
 
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.jose4j.jws.AlgorithmIdentifiers;
@@ -51,6 +53,14 @@ public final class TestTokens {
         return Jwt.upn(user).issuer("https://attacker.example").expiresIn(LIFETIME).sign();
     }
 
+    /** {@code alg: none}: the right issuer and claims, and no signature at all. */
+    public static String unsigned(String user) {
+        String header = base64("{\"alg\":\"none\",\"typ\":\"JWT\"}");
+        String claims = base64("{\"iss\":\"" + issuer() + "\",\"upn\":\"" + user + "\",\"exp\":"
+                + Instant.now().plus(LIFETIME).getEpochSecond() + "}");
+        return header + "." + claims + ".";
+    }
+
     /** Signed with the right key by the right issuer, but with no {@code exp}: a token that never expires. */
     public static String withoutExpiry(String user) {
         JwtClaims claims = new JwtClaims();
@@ -80,6 +90,10 @@ public final class TestTokens {
         } catch (Exception e) {
             throw new IllegalStateException("The test signing key is not a PEM private key", e);
         }
+    }
+
+    private static String base64(String json) {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(json.getBytes(StandardCharsets.UTF_8));
     }
 
     public static KeyPair newKeyPair() {
