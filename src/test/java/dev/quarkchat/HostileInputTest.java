@@ -37,6 +37,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import dev.quarkchat.auth.HandshakeConfig;
 import dev.quarkchat.chat.IdempotencyConfig;
 import dev.quarkchat.protocol.CommandDecoder;
+import dev.quarkchat.testing.Canaries;
 import dev.quarkchat.testing.ChatClient;
 import dev.quarkchat.testing.Metrics;
 import dev.quarkchat.testing.PendingSocket;
@@ -71,22 +72,16 @@ class HostileInputTest {
     @Inject
     IdempotencyConfig idempotency;
 
-    private ChatClient canarySender;
-    private ChatClient canaryReceiver;
+    private Canaries canaries;
 
     @BeforeEach
     void connectCanaries() {
-        canarySender = ChatClient.connect(base, TestTokens.valid("canary-a"));
-        canaryReceiver = ChatClient.connect(base, TestTokens.valid("canary-b"));
+        canaries = Canaries.connect(base, "canary");
     }
 
     @AfterEach
     void canariesStillTalk() {
-        String id = "canary-" + SEQUENCE.incrementAndGet();
-        canarySender.send("lobby", "tweet", id);
-        canaryReceiver.awaitMessage(id);
-        canarySender.close();
-        canaryReceiver.close();
+        canaries.assertStillTalkingAndLeave();
     }
 
     static Stream<Arguments> forgedTokens() {
@@ -266,9 +261,9 @@ class HostileInputTest {
     @MethodSource("textsForwardedAsGiven")
     void oddTextIsForwardedExactlyAsGiven(String description, String text) {
         String id = "odd-" + SEQUENCE.incrementAndGet();
-        canarySender.send("lobby", text, id);
+        canaries.sender().send("lobby", text, id);
 
-        assertThat(canaryReceiver.awaitMessage(id).getString("text")).isEqualTo(text);
+        assertThat(canaries.receiver().awaitMessage(id).getString("text")).isEqualTo(text);
     }
 
     @Test
@@ -299,8 +294,8 @@ class HostileInputTest {
             for (int i = 0; i < flood; i++) {
                 flooder.send("lobby", "drop " + i, "drop-" + i);
             }
-            canaryReceiver.awaitMessage("drop-" + (flood - 1));
-            assertThat(canaryReceiver.framesOfType("message")).filteredOn(m -> "flood".equals(m.getString("from")))
+            canaries.receiver().awaitMessage("drop-" + (flood - 1));
+            assertThat(canaries.receiver().framesOfType("message")).filteredOn(m -> "flood".equals(m.getString("from")))
                     .hasSize(flood);
         }
     }

@@ -59,11 +59,11 @@ class IdempotentSendTest {
                 ann.awaitMessage("unseen-1");
                 ann.send(room, "did this arrive?", "unseen-1");
 
-                await().atMost(ChatClient.TIMEOUT).until(() -> withId(ann, "unseen-1").size() == 2);
-                assertThat(withId(ann, "unseen-1")).containsOnly(original);
+                await().atMost(ChatClient.TIMEOUT).until(() -> ann.messagesWithId("unseen-1").size() == 2);
+                assertThat(ann.messagesWithId("unseen-1")).containsOnly(original);
                 barrier(ann, room, bob);
-                assertThat(withId(bob, "unseen-1")).containsExactly(original);
-                assertThat(seqs(bob, room)).containsExactlyElementsOf(range(original.getLong("seq"), 2));
+                assertThat(bob.messagesWithId("unseen-1")).containsExactly(original);
+                assertThat(bob.seqsIn(room)).containsExactlyElementsOf(range(original.getLong("seq"), 2));
                 assertThat(Metrics.ofTestedService().value(DEDUPLICATED_SERIES)).isEqualTo(deduplicatedBefore + 1);
             }
         }
@@ -86,9 +86,9 @@ class IdempotentSendTest {
 
                 assertThat(ann.awaitMessage("seen-1")).isEqualTo(original);
                 barrier(ann, room, bob);
-                assertThat(withId(ann, "seen-1")).hasSize(1);
-                assertThat(withId(bob, "seen-1")).containsExactly(original);
-                assertThat(seqs(bob, room)).containsExactlyElementsOf(range(original.getLong("seq"), 2));
+                assertThat(ann.messagesWithId("seen-1")).hasSize(1);
+                assertThat(bob.messagesWithId("seen-1")).containsExactly(original);
+                assertThat(bob.seqsIn(room)).containsExactlyElementsOf(range(original.getLong("seq"), 2));
             }
         }
     }
@@ -104,11 +104,11 @@ class IdempotentSendTest {
 
             phone.send(room, "sent from the laptop", "twice-1");
 
-            await().atMost(ChatClient.TIMEOUT).until(() -> withId(phone, "twice-1").size() == 2);
+            await().atMost(ChatClient.TIMEOUT).until(() -> phone.messagesWithId("twice-1").size() == 2);
             barrier(bob, room, laptop, phone);
-            assertThat(withId(phone, "twice-1")).containsOnly(original);
-            assertThat(withId(laptop, "twice-1")).containsExactly(original);
-            assertThat(withId(bob, "twice-1")).containsExactly(original);
+            assertThat(phone.messagesWithId("twice-1")).containsOnly(original);
+            assertThat(laptop.messagesWithId("twice-1")).containsExactly(original);
+            assertThat(bob.messagesWithId("twice-1")).containsExactly(original);
         }
     }
 
@@ -126,15 +126,15 @@ class IdempotentSendTest {
             for (int n = 1; n <= sends; n++) {
                 String id = "race-" + n;
                 await().atMost(ChatClient.TIMEOUT)
-                        .until(() -> withId(laptop, id).size() + withId(phone, id).size() == 3);
+                        .until(() -> laptop.messagesWithId(id).size() + phone.messagesWithId(id).size() == 3);
             }
             barrier(bob, room, laptop, phone);
-            List<JsonObject> posted = withoutBarriers(messages(bob, room));
+            List<JsonObject> posted = withoutBarriers(bob.messagesIn(room));
             assertThat(posted).extracting(frame -> frame.getString("id")).doesNotHaveDuplicates().hasSize(sends);
             assertThat(posted).extracting(frame -> frame.getLong("seq")).containsExactlyElementsOf(range(1, sends));
             for (JsonObject message : posted) {
-                assertThat(withId(laptop, message.getString("id"))).containsOnly(message);
-                assertThat(withId(phone, message.getString("id"))).containsOnly(message);
+                assertThat(laptop.messagesWithId(message.getString("id"))).containsOnly(message);
+                assertThat(phone.messagesWithId(message.getString("id"))).containsOnly(message);
             }
         }
     }
@@ -152,8 +152,8 @@ class IdempotentSendTest {
             assertThat(error.getString("code")).isEqualTo("id_reused");
             assertThat(error.getString("message")).doesNotContain("a different wording");
             barrier(ann, room, bob);
-            assertThat(withId(bob, "reused-1")).containsExactly(original);
-            assertThat(withId(ann, "reused-1")).containsExactly(original);
+            assertThat(bob.messagesWithId("reused-1")).containsExactly(original);
+            assertThat(ann.messagesWithId("reused-1")).containsExactly(original);
         }
     }
 
@@ -167,9 +167,9 @@ class IdempotentSendTest {
 
             barrier(ann, "idem-here", bob);
             barrier(ann, "idem-there", bob);
-            assertThat(withoutBarriers(messages(bob, "idem-here"))).extracting(frame -> frame.getString("from"))
+            assertThat(withoutBarriers(bob.messagesIn("idem-here"))).extracting(frame -> frame.getString("from"))
                     .containsExactlyInAnyOrder("o-ann", "o-bob");
-            assertThat(withoutBarriers(messages(bob, "idem-there"))).extracting(frame -> frame.getString("id"))
+            assertThat(withoutBarriers(bob.messagesIn("idem-there"))).extracting(frame -> frame.getString("id"))
                     .containsExactly("shared-1");
         }
     }
@@ -182,7 +182,7 @@ class IdempotentSendTest {
             ann.sendJson(new JsonObject().put("type", "send").put("room", room).put("text", "again"));
 
             barrier(ann, room, bob);
-            assertThat(withoutBarriers(messages(bob, room))).extracting(frame -> frame.getString("text"))
+            assertThat(withoutBarriers(bob.messagesIn(room))).extracting(frame -> frame.getString("text"))
                     .containsExactly("again", "again");
         }
     }
@@ -223,20 +223,6 @@ class IdempotentSendTest {
     private static JsonObject joined(ChatClient client, String room) {
         return client.awaitFrame(frame -> "joined".equals(frame.getString("type"))
                 && room.equals(frame.getString("room")));
-    }
-
-    private static List<JsonObject> messages(ChatClient client, String room) {
-        return client.framesOfType("message").stream().filter(frame -> room.equals(frame.getString("room")))
-                .collect(Collectors.toList());
-    }
-
-    private static List<JsonObject> withId(ChatClient client, String id) {
-        return client.framesOfType("message").stream().filter(frame -> id.equals(frame.getString("id")))
-                .collect(Collectors.toList());
-    }
-
-    private static List<Long> seqs(ChatClient client, String room) {
-        return messages(client, room).stream().map(frame -> frame.getLong("seq")).collect(Collectors.toList());
     }
 
     private static List<Long> range(long first, int count) {

@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterEach;
@@ -15,6 +14,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import dev.quarkchat.testing.Canaries;
 import dev.quarkchat.testing.ChatClient;
 import dev.quarkchat.testing.Metrics;
 import dev.quarkchat.testing.RawWebSocket;
@@ -42,28 +42,21 @@ class OversizedMessageTest {
      */
     private static final Duration TRANSPORT_END = Duration.ofSeconds(5);
     private static final String PROTOCOL_VIOLATIONS = "chat_connections_closed_total{reason=\"protocol_violation\"}";
-    private static final AtomicInteger CANARIES = new AtomicInteger();
 
     @TestHTTPResource("/")
     URI base;
 
     private final Metrics metrics = Metrics.ofTestedService();
-    private ChatClient canarySender;
-    private ChatClient canaryReceiver;
+    private Canaries canaries;
 
     @BeforeEach
     void connectCanaries() {
-        canarySender = ChatClient.connect(base, TestTokens.valid("big-canary-a"));
-        canaryReceiver = ChatClient.connect(base, TestTokens.valid("big-canary-b"));
+        canaries = Canaries.connect(base, "big-canary");
     }
 
     @AfterEach
     void canariesStillTalk() {
-        String id = "big-canary-" + CANARIES.incrementAndGet();
-        canarySender.send("lobby", "still here", id);
-        canaryReceiver.awaitMessage(id);
-        canarySender.close();
-        canaryReceiver.close();
+        canaries.assertStillTalkingAndLeave();
     }
 
     static Stream<Arguments> oversizedMessages() {

@@ -150,16 +150,11 @@ class RefusalRefTest {
 
     /** The ids of a room's messages as the client got them, in order, once it has {@code count} of them. */
     private static List<String> messageIds(ChatClient client, String room, int count) {
-        await().atMost(ChatClient.TIMEOUT).until(() -> messages(client, room).size() >= count);
-        List<JsonObject> messages = messages(client, room);
+        await().atMost(ChatClient.TIMEOUT).until(() -> client.messagesIn(room).size() >= count);
+        List<JsonObject> messages = client.messagesIn(room);
         long first = messages.get(0).getLong("seq");
         assertThat(messages).extracting(message -> message.getLong("seq")).as("seq, gap-free from the first")
                 .isEqualTo(LongStream.range(first, first + messages.size()).boxed().collect(Collectors.toList()));
         return messages.stream().map(message -> message.getString("id")).collect(Collectors.toList());
-    }
-
-    private static List<JsonObject> messages(ChatClient client, String room) {
-        return client.framesOfType("message").stream().filter(message -> room.equals(message.getString("room")))
-                .collect(Collectors.toList());
     }
 }

@@ -74,12 +74,12 @@ class BackplaneIT {
             CompletableFuture.allOf(annSends, bobSends).get(ChatClient.TIMEOUT.toSeconds(), TimeUnit.SECONDS);
             ann.awaitMessage("bob-" + perSender);
             bob.awaitMessage("ann-" + perSender);
-            await().atMost(ChatClient.TIMEOUT).until(() -> messages(ann, room).size() == 2 * perSender
-                    && messages(bob, room).size() == 2 * perSender);
+            await().atMost(ChatClient.TIMEOUT).until(() -> ann.messagesIn(room).size() == 2 * perSender
+                    && bob.messagesIn(room).size() == 2 * perSender);
 
-            assertThat(seqs(ann, room)).containsExactlyElementsOf(range(1, 2 * perSender));
+            assertThat(ann.seqsIn(room)).containsExactlyElementsOf(range(1, 2 * perSender));
             assertThat(ids(bob, room)).containsExactlyElementsOf(ids(ann, room));
-            assertThat(seqs(bob, room)).containsExactlyElementsOf(seqs(ann, room));
+            assertThat(bob.seqsIn(room)).containsExactlyElementsOf(ann.seqsIn(room));
         }
     }
 
@@ -94,7 +94,7 @@ class BackplaneIT {
                 sendNumbered(dan, room, "early", 5);
                 cat.awaitMessage("early-5");
                 epoch = joined(cat, room).getString("epoch");
-                since = last(seqs(cat, room));
+                since = last(cat.seqsIn(room));
             }
             sendNumbered(dan, room, "missed", 7);
 
@@ -105,7 +105,7 @@ class BackplaneIT {
                 cat.awaitMessage("live-1");
 
                 assertThat(joined(cat, room).getBoolean("recovered")).isTrue();
-                assertThat(seqs(cat, room)).containsExactlyElementsOf(range(since + 1, since + 8));
+                assertThat(cat.seqsIn(room)).containsExactlyElementsOf(range(since + 1, since + 8));
             }
         }
     }
@@ -147,7 +147,7 @@ class BackplaneIT {
             assertThat(reader.awaitClose()).isEqualTo(1001);
             sending.get(ChatClient.TIMEOUT.toSeconds(), TimeUnit.SECONDS);
             sendNumbered(sender, room, "h", lastInFlight + 1, messages);
-            List<Long> beforeDrain = seqs(reader, room);
+            List<Long> beforeDrain = reader.seqsIn(room);
 
             try (ChatClient back = connect(second, "bp-reader")) {
                 back.sendJson(new JsonObject().put("type", "join").put("room", room).put("since", last(beforeDrain))
@@ -156,7 +156,7 @@ class BackplaneIT {
                 assertThat(joined(back, room).getBoolean("recovered")).isTrue();
 
                 List<Long> all = new ArrayList<>(beforeDrain);
-                all.addAll(seqs(back, room));
+                all.addAll(back.seqsIn(room));
                 assertThat(all).containsExactlyElementsOf(range(1, messages));
             }
             assertThat(leaving.awaitExit()).isIn(0, 143);
@@ -180,8 +180,8 @@ class BackplaneIT {
                         .put("epoch", epoch));
                 back.awaitMessage("resend-1");
                 back.send(room, "did this go through?", "resend-1");
-                await().atMost(ChatClient.TIMEOUT).until(() -> withId(back, "resend-1").size() == 2);
-                assertThat(withId(back, "resend-1")).containsOnly(original);
+                await().atMost(ChatClient.TIMEOUT).until(() -> back.messagesWithId("resend-1").size() == 2);
+                assertThat(back.messagesWithId("resend-1")).containsOnly(original);
 
                 // The same user on both instances sends the same ids at once: each is posted once.
                 CompletableFuture<Void> here = CompletableFuture.runAsync(() -> sendNumbered(phone, room, "r", racing));
@@ -190,13 +190,13 @@ class BackplaneIT {
                 for (int n = 1; n <= racing; n++) {
                     String id = "r-" + n;
                     await().atMost(ChatClient.TIMEOUT)
-                            .until(() -> withId(phone, id).size() + withId(back, id).size() == 3);
+                            .until(() -> phone.messagesWithId(id).size() + back.messagesWithId(id).size() == 3);
                 }
                 sendNumbered(lee, room, "after", 1);
                 lee.awaitMessage("after-1");
-                assertThat(seqs(lee, room)).containsExactlyElementsOf(range(1, racing + 2));
+                assertThat(lee.seqsIn(room)).containsExactlyElementsOf(range(1, racing + 2));
                 assertThat(ids(lee, room)).doesNotHaveDuplicates();
-                assertThat(withId(lee, "resend-1")).containsExactly(original);
+                assertThat(lee.messagesWithId("resend-1")).containsExactly(original);
             }
         }
     }
@@ -269,22 +269,8 @@ class BackplaneIT {
         return client.awaitFrame(frame -> "joined".equals(frame.getString("type")) && room.equals(frame.getString("room")));
     }
 
-    private static List<JsonObject> messages(ChatClient client, String room) {
-        return client.framesOfType("message").stream().filter(frame -> room.equals(frame.getString("room")))
-                .collect(Collectors.toList());
-    }
-
-    private static List<JsonObject> withId(ChatClient client, String id) {
-        return client.framesOfType("message").stream().filter(frame -> id.equals(frame.getString("id")))
-                .collect(Collectors.toList());
-    }
-
-    private static List<Long> seqs(ChatClient client, String room) {
-        return messages(client, room).stream().map(frame -> frame.getLong("seq")).collect(Collectors.toList());
-    }
-
     private static List<String> ids(ChatClient client, String room) {
-        return messages(client, room).stream().map(frame -> frame.getString("id")).collect(Collectors.toList());
+        return client.messagesIn(room).stream().map(frame -> frame.getString("id")).collect(Collectors.toList());
     }
 
     private static long last(List<Long> seqs) {

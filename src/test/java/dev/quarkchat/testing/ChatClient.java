@@ -161,6 +161,23 @@ public final class ChatClient implements AutoCloseable {
         return frames.stream().filter(frame -> type.equals(frame.getString("type"))).collect(Collectors.toList());
     }
 
+    /** The {@code message} frames received so far from that room, in order. */
+    public List<JsonObject> messagesIn(String room) {
+        return framesOfType("message").stream().filter(frame -> room.equals(frame.getString("room")))
+                .collect(Collectors.toList());
+    }
+
+    /** The {@code message} frames received so far that carry this {@code id}: a sender's own, or a resend's answer. */
+    public List<JsonObject> messagesWithId(String id) {
+        return framesOfType("message").stream().filter(frame -> id.equals(frame.getString("id")))
+                .collect(Collectors.toList());
+    }
+
+    /** The {@code seq} of every message received so far from that room, in order. */
+    public List<Long> seqsIn(String room) {
+        return messagesIn(room).stream().map(frame -> frame.getLong("seq")).collect(Collectors.toList());
+    }
+
     public List<JsonObject> frames() {
         return List.copyOf(frames);
     }
