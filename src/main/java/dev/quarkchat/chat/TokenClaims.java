@@ -50,22 +50,20 @@ public class TokenClaims {
      */
     Credentials read(JsonWebToken token) throws UnacceptableTokenException {
         Set<String> claimNames = token.getClaimNames();
-        Optional<String> nameClaim = nameClaims.stream()
-                .filter(claim -> claimNames.contains(claim) && isSet(token.getClaim(claim))).findFirst();
-        if (nameClaim.isEmpty()) {
-            LOG.debugf("Token refused: it has none of the name claims %s", nameClaims);
-            throw new UnacceptableTokenException(Fault.NO_NAME_CLAIM);
+        for (String claim : nameClaims) {
+            Object value = claimNames.contains(claim) ? token.getClaim(claim) : null;
+            if (isSet(value)) {
+                String user = userName(claim, value)
+                        .orElseThrow(() -> new UnacceptableTokenException(Fault.INVALID_NAME));
+                return credentials(user, token, claimNames);
+            }
         }
-        Optional<String> user = userName(token, nameClaim.get());
-        if (user.isEmpty()) {
-            throw new UnacceptableTokenException(Fault.INVALID_NAME);
-        }
-        return credentials(user.get(), token, claimNames);
+        LOG.debugf("Token refused: it has none of the name claims %s", nameClaims);
+        throw new UnacceptableTokenException(Fault.NO_NAME_CLAIM);
     }
 
-    /** The name in the claim, in NFC; empty if it breaks the {@link UserName} rule or is not a string. */
-    private Optional<String> userName(JsonWebToken token, String claim) {
-        Object value = token.getClaim(claim);
+    /** The name a claim holds, in NFC; empty if it breaks the {@link UserName} rule or is not a string. */
+    private Optional<String> userName(String claim, Object value) {
         String name = value instanceof JsonString json ? json.getString() : value instanceof String text ? text : null;
         if (name == null) {
             LOG.debugf("Token refused: its %s is not a string", claim);
@@ -86,7 +84,7 @@ public class TokenClaims {
 
     private static Credentials credentials(String user, JsonWebToken token, Set<String> claimNames) {
         // SmallRye looks every claim name up among the standard ones, which throws (and fills a stack trace) for
-        // a custom one (8% of a handshake in bench/), so only ask when the token has the claim.
+        // a custom one: a visible share of every handshake (README, Performance). So only ask when the token has it.
         Object rooms = claimNames.contains(ROOMS_CLAIM) ? token.getClaim(ROOMS_CLAIM) : null;
         Set<String> privateRooms = new HashSet<>(strings(rooms));
         for (String group : token.getGroups()) {

@@ -17,8 +17,8 @@ import io.vertx.core.Vertx;
  * "token expired", and the client reconnects with a fresh token. Before that, when less than
  * {@code chat.token-expiry-notice} is left, the connection is sent {@code expiring} once, so that its client can
  * send a {@code refresh} instead. One sweep over all sessions each second does both, not a timer per connection
- * (a timer costs each idle socket ~200 bytes; see README, Performance), so a connection outlives its token by a
- * second at most. {@code exp} counts whole seconds anyway.
+ * (a timer is memory every idle socket would hold; see README, Performance), so a connection outlives its token
+ * by a second at most. {@code exp} counts whole seconds anyway.
  */
 @ApplicationScoped
 class TokenExpiry {
