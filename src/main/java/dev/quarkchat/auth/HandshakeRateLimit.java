@@ -9,10 +9,9 @@ import jakarta.enterprise.event.Observes;
 
 import dev.quarkchat.chat.ChatUpgrades;
 import dev.quarkchat.chat.TokenBucket;
-import io.quarkus.runtime.ShutdownEvent;
+import dev.quarkchat.scheduling.PeriodicTasks;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.vertx.http.runtime.filters.Filters;
-import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.web.RoutingContext;
@@ -32,14 +31,13 @@ class HandshakeRateLimit {
     /** An address idle this long has a full bucket again: forget it. */
     private static final Duration IDLE = Duration.ofMinutes(1);
 
-    private final Vertx vertx;
+    private final PeriodicTasks tasks;
     private final int perSecond;
     private final int burst;
     private final Map<String, TokenBucket> byAddress = new ConcurrentHashMap<>();
-    private long sweepTimer = -1;
 
-    HandshakeRateLimit(Vertx vertx, HandshakeRateLimitConfig config) {
-        this.vertx = vertx;
+    HandshakeRateLimit(PeriodicTasks tasks, HandshakeRateLimitConfig config) {
+        this.tasks = tasks;
         this.perSecond = config.perSecond();
         this.burst = config.burst();
     }
@@ -49,13 +47,7 @@ class HandshakeRateLimit {
     }
 
     void start(@Observes StartupEvent event) {
-        sweepTimer = vertx.setPeriodic(IDLE.toMillis(), id -> forgetIdle(System.nanoTime()));
-    }
-
-    void stop(@Observes ShutdownEvent event) {
-        if (sweepTimer >= 0) {
-            vertx.cancelTimer(sweepTimer);
-        }
+        tasks.every(IDLE, "handshake rate limit sweep", () -> forgetIdle(System.nanoTime()));
     }
 
     private void admit(RoutingContext context) {

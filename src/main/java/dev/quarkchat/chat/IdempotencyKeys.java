@@ -1,5 +1,6 @@
 package dev.quarkchat.chat;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.HashMap;
@@ -11,9 +12,8 @@ import java.util.Optional;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
-import io.quarkus.runtime.ShutdownEvent;
+import dev.quarkchat.scheduling.PeriodicTasks;
 import io.quarkus.runtime.StartupEvent;
-import io.vertx.core.Vertx;
 
 /**
  * The message ids this instance's users posted with, per user and room, for {@code chat.idempotency.window}
@@ -34,7 +34,7 @@ public class IdempotencyKeys {
     /** Sweeps per window: an idle instance holds an expired id for half a window at most. */
     private static final int SWEEPS_PER_WINDOW = 2;
 
-    private final Vertx vertx;
+    private final PeriodicTasks tasks;
     private final long windowNanos;
     private final int maxKeysPerUser;
     private final int maxKeys;
@@ -42,7 +42,6 @@ public class IdempotencyKeys {
     private final LinkedHashMap<Key, Posted> byAge = new LinkedHashMap<>();
     /** Each user's ids, oldest first: the same entries as {@link #byAge}, in the same order. */
     private final Map<String, ArrayDeque<Key>> byUser = new HashMap<>();
-    private long timerId = -1;
 
     private record Key(String user, String room, String id) {
     }
@@ -55,8 +54,8 @@ public class IdempotencyKeys {
     record Posted(String epoch, long seq, Instant ts, TextDigest text, long rememberedAtNanos) {
     }
 
-    IdempotencyKeys(IdempotencyConfig config, Vertx vertx) {
-        this.vertx = vertx;
+    IdempotencyKeys(IdempotencyConfig config, PeriodicTasks tasks) {
+        this.tasks = tasks;
         this.windowNanos = config.window().toNanos();
         this.maxKeysPerUser = config.maxKeysPerUser();
         this.maxKeys = config.maxKeys();
@@ -64,13 +63,7 @@ public class IdempotencyKeys {
 
     void start(@Observes StartupEvent event) {
         long period = Math.max(1, windowNanos / 1_000_000 / SWEEPS_PER_WINDOW);
-        timerId = vertx.setPeriodic(period, id -> forgetExpired(System.nanoTime()));
-    }
-
-    void stop(@Observes ShutdownEvent event) {
-        if (timerId >= 0) {
-            vertx.cancelTimer(timerId);
-        }
+        tasks.every(Duration.ofMillis(period), "message id expiry sweep", () -> forgetExpired(System.nanoTime()));
     }
 
     /** How many ids are remembered now. */

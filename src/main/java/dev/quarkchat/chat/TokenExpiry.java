@@ -8,9 +8,8 @@ import jakarta.enterprise.event.Observes;
 
 import dev.quarkchat.protocol.CloseCodes;
 import dev.quarkchat.protocol.ServerFrames;
-import io.quarkus.runtime.ShutdownEvent;
+import dev.quarkchat.scheduling.PeriodicTasks;
 import io.quarkus.runtime.StartupEvent;
-import io.vertx.core.Vertx;
 
 /**
  * A connection lives no longer than its token: once the token's {@code exp} has passed, it is closed with 1008
@@ -26,27 +25,20 @@ class TokenExpiry {
     /** How often every session's token is checked: how late, at most, an expired one is closed. */
     private static final long SWEEP_MILLIS = 1_000;
 
-    private final Vertx vertx;
+    private final PeriodicTasks tasks;
     private final ChatSessions sessions;
     private final FrameSender sender;
     private final Duration notice;
-    private long timerId = -1;
 
-    TokenExpiry(Vertx vertx, ChatSessions sessions, FrameSender sender, ChatConfig config) {
-        this.vertx = vertx;
+    TokenExpiry(PeriodicTasks tasks, ChatSessions sessions, FrameSender sender, ChatConfig config) {
+        this.tasks = tasks;
         this.sessions = sessions;
         this.sender = sender;
         this.notice = config.tokenExpiryNotice();
     }
 
     void start(@Observes StartupEvent event) {
-        timerId = vertx.setPeriodic(SWEEP_MILLIS, id -> sweep(Instant.now()));
-    }
-
-    void stop(@Observes ShutdownEvent event) {
-        if (timerId >= 0) {
-            vertx.cancelTimer(timerId);
-        }
+        tasks.every(Duration.ofMillis(SWEEP_MILLIS), "token expiry sweep", () -> sweep(Instant.now()));
     }
 
     /**

@@ -13,10 +13,9 @@ import dev.quarkchat.chat.ChatSession;
 import dev.quarkchat.chat.ChatSessions;
 import dev.quarkchat.chat.DisconnectReason;
 import dev.quarkchat.chat.FrameSender;
-import io.quarkus.runtime.ShutdownEvent;
+import dev.quarkchat.scheduling.PeriodicTasks;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.runtime.configuration.ConfigurationException;
-import io.vertx.core.Vertx;
 
 /**
  * Frees dead sockets. Websockets-next pings every connection each ping interval; this sweep, on a Vert.x
@@ -32,16 +31,15 @@ public class KeepaliveSweeper {
     /** Sweeps per ping interval: twice, so detection lags the timeout by half an interval at most. */
     private static final int SWEEPS_PER_INTERVAL = 2;
 
-    private final Vertx vertx;
+    private final PeriodicTasks tasks;
     private final ChatSessions sessions;
     private final FrameSender sender;
     private final Optional<Duration> pingInterval;
     private final Optional<Duration> pongTimeout;
-    private long timerId = -1;
 
-    KeepaliveSweeper(Vertx vertx, ChatSessions sessions, FrameSender sender, KeepaliveConfig config,
+    KeepaliveSweeper(PeriodicTasks tasks, ChatSessions sessions, FrameSender sender, KeepaliveConfig config,
             @ConfigProperty(name = PING_INTERVAL) Optional<Duration> pingInterval) {
-        this.vertx = vertx;
+        this.tasks = tasks;
         this.sessions = sessions;
         this.sender = sender;
         this.pingInterval = pingInterval;
@@ -65,14 +63,8 @@ public class KeepaliveSweeper {
         }
         long timeoutNanos = timeout.toNanos();
         long period = Math.max(1, interval.toMillis() / SWEEPS_PER_INTERVAL);
-        timerId = vertx.setPeriodic(period, id -> sweep(timeoutNanos));
+        tasks.every(Duration.ofMillis(period), "keepalive sweep", () -> sweep(timeoutNanos));
         LOG.debugf("Keepalive: ping every %s, drop after %s of silence", interval, timeout);
-    }
-
-    void stop(@Observes ShutdownEvent event) {
-        if (timerId >= 0) {
-            vertx.cancelTimer(timerId);
-        }
     }
 
     private void sweep(long timeoutNanos) {
