@@ -7,8 +7,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
-import dev.quarkchat.chat.ChatUpgrades;
-import dev.quarkchat.chat.TokenBucket;
+import dev.quarkchat.protocol.ChatUpgrades;
+import dev.quarkchat.session.TokenBucket;
 import dev.quarkchat.scheduling.PeriodicTasks;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.vertx.http.runtime.filters.Filters;

@@ -34,7 +34,7 @@ import io.netty.util.ReferenceCountUtil;
  * the handler goes. It is only there while {@code quarkus.http.idle-timeout} is set.</li>
  * </ul>
  */
-final class ChatSocketPipeline {
+public final class ChatSocketPipeline {
 
     /** The names Netty's WebSocket handshake gives its frame decoder, and Vert.x its connection handler. */
     private static final String FRAME_DECODER = "wsdecoder";
@@ -52,7 +52,7 @@ final class ChatSocketPipeline {
      * @param tooBig called, on the socket's event loop, once a message goes over it; the socket reads nothing
      *        more, and the rest of that message never reaches Vert.x
      */
-    static void adapt(ChannelPipeline pipeline, int maxMessageBytes, Runnable tooBig) {
+    public static void adapt(ChannelPipeline pipeline, int maxMessageBytes, Runnable tooBig) {
         if (!(pipeline.get(FRAME_DECODER) instanceof WebSocket08FrameDecoder) || pipeline.get(VERTX_HANDLER) == null) {
             throw new IllegalStateException("A chat socket's pipeline lacks Netty's WebSocket frame decoder ("
                     + FRAME_DECODER + ") or Vert.x's handler (" + VERTX_HANDLER + "): " + pipeline.names()

@@ -11,6 +11,8 @@ import dev.quarkchat.history.HistoryConfig;
 import dev.quarkchat.metrics.ChatMetrics;
 import dev.quarkchat.protocol.ClientCommand;
 import dev.quarkchat.protocol.ServerFrames;
+import dev.quarkchat.session.ChatSession;
+import dev.quarkchat.session.FrameSender;
 
 /**
  * The rooms of a single instance ({@code chat.backplane=none}), by name. A room exists while it has at least

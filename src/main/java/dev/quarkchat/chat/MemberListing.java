@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 
+import dev.quarkchat.config.ChatConfig;
+
 /**
  * What a room tells of its members, bounded so that crowds cost nothing quadratic: presence events only up
  * to {@code chat.presence-max-room-size} users, and at most {@code chat.joined-max-members} names in

@@ -15,6 +15,9 @@ import dev.quarkchat.protocol.ClientCommand;
 import dev.quarkchat.protocol.ErrorCode;
 import dev.quarkchat.protocol.ServerFrames;
 import dev.quarkchat.protocol.ServerFrames.PresenceEvent;
+import dev.quarkchat.session.ChatSession;
+import dev.quarkchat.session.OutboundFrame;
+import dev.quarkchat.session.FrameSender;
 
 /**
  * One room: its members and its message sequence.

@@ -10,6 +10,8 @@ import dev.quarkchat.backplane.RedisLink;
 import dev.quarkchat.backplane.RedisRooms;
 import dev.quarkchat.history.HistoryConfig;
 import dev.quarkchat.metrics.ChatMetrics;
+import dev.quarkchat.config.ChatConfig;
+import dev.quarkchat.session.FrameSender;
 import io.quarkus.runtime.Startup;
 import io.vertx.core.Vertx;
 

@@ -5,6 +5,7 @@ import java.util.Optional;
 
 import dev.quarkchat.protocol.ClientCommand;
 import dev.quarkchat.protocol.ServerFrames;
+import dev.quarkchat.session.ChatSession;
 
 /**
  * The rooms this instance's connections are in. With {@code chat.backplane=none} they live in this process

@@ -14,6 +14,9 @@ import dev.quarkchat.backplane.RoomSnapshot;
 import dev.quarkchat.metrics.ChatMetrics;
 import dev.quarkchat.protocol.ServerFrames;
 import dev.quarkchat.protocol.ServerFrames.PresenceEvent;
+import dev.quarkchat.session.ChatSession;
+import dev.quarkchat.session.OutboundFrame;
+import dev.quarkchat.session.FrameSender;
 
 /**
  * One room as this instance sees it when rooms are shared through Redis: the local connections in it, those

@@ -18,6 +18,8 @@ import dev.quarkchat.protocol.ClientCommand;
 import dev.quarkchat.protocol.ErrorCode;
 import dev.quarkchat.protocol.LogSafe;
 import dev.quarkchat.protocol.ServerFrames;
+import dev.quarkchat.session.ChatSession;
+import dev.quarkchat.session.FrameSender;
 import io.vertx.core.Vertx;
 
 /**

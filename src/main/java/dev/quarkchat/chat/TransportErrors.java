@@ -4,11 +4,12 @@ import java.io.IOException;
 import java.util.Optional;
 
 import dev.quarkchat.protocol.CloseCodes;
+import dev.quarkchat.metrics.DisconnectReason;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.vertx.core.http.HttpClosedException;
 
 /** Maps a failure reported by the WebSocket transport to how the connection ends. */
-final class TransportErrors {
+public final class TransportErrors {
 
     /**
      * How to end the connection, and whether the failure is one we did not expect.
@@ -16,7 +17,7 @@ final class TransportErrors {
      * @param closeWith the reason to close with, or empty when the connection is already gone
      * @param code the close code to send, when there is one
      */
-    record CloseDecision(Optional<DisconnectReason> closeWith, short code, String text, boolean unexpected) {
+    public record CloseDecision(Optional<DisconnectReason> closeWith, short code, String text, boolean unexpected) {
 
         static CloseDecision alreadyGone(String text) {
             return new CloseDecision(Optional.empty(), (short) 0, text, false);
@@ -26,7 +27,7 @@ final class TransportErrors {
     private TransportErrors() {
     }
 
-    static CloseDecision classify(Throwable failure) {
+    public static CloseDecision classify(Throwable failure) {
         if (failure instanceof HttpClosedException || failure instanceof IOException) {
             // The peer closed or reset the TCP connection: routine for mobile clients and crashed browsers.
             return CloseDecision.alreadyGone("connection lost");

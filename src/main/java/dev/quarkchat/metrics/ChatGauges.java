@@ -3,7 +3,7 @@ package dev.quarkchat.metrics;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
-import dev.quarkchat.chat.ChatSessions;
+import dev.quarkchat.session.ChatSessions;
 import dev.quarkchat.chat.IdempotencyKeys;
 import dev.quarkchat.chat.RoomRegistry;
 import io.micrometer.core.instrument.Gauge;

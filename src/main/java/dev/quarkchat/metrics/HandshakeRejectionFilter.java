@@ -3,7 +3,7 @@ package dev.quarkchat.metrics;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
-import dev.quarkchat.chat.ChatUpgrades;
+import dev.quarkchat.protocol.ChatUpgrades;
 import io.quarkus.vertx.http.runtime.filters.Filters;
 import io.vertx.ext.web.RoutingContext;
 

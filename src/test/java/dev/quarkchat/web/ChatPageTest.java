@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.Keys;
 
-import dev.quarkchat.chat.ChatSessions;
+import dev.quarkchat.session.ChatSessions;
 import dev.quarkchat.testing.Browser;
 import dev.quarkchat.testing.ChatClient;
 import dev.quarkchat.testing.Metrics;

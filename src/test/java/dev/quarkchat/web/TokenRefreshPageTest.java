@@ -12,8 +12,8 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.Keys;
 
-import dev.quarkchat.chat.ChatSession;
-import dev.quarkchat.chat.ChatSessions;
+import dev.quarkchat.session.ChatSession;
+import dev.quarkchat.session.ChatSessions;
 import dev.quarkchat.testing.Browser;
 import dev.quarkchat.testing.ChatClient;
 import dev.quarkchat.testing.Metrics;

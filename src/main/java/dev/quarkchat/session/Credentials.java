@@ -1,4 +1,4 @@
-package dev.quarkchat.chat;
+package dev.quarkchat.session;
 
 import java.time.Instant;
 import java.util.Set;

@@ -1,4 +1,4 @@
-package dev.quarkchat.chat;
+package dev.quarkchat.session;
 
 /**
  * A token bucket: {@code burst} events at once, refilled at {@code perSecond}. Not thread-safe: a

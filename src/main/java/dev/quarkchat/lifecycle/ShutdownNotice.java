@@ -1,4 +1,4 @@
-package dev.quarkchat.chat;
+package dev.quarkchat.lifecycle;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -10,6 +10,11 @@ import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 
 import dev.quarkchat.protocol.CloseCodes;
+import dev.quarkchat.config.ChatConfig;
+import dev.quarkchat.metrics.DisconnectReason;
+import dev.quarkchat.session.ChatSession;
+import dev.quarkchat.session.ChatSessions;
+import dev.quarkchat.session.FrameSender;
 import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
 import io.smallrye.mutiny.Uni;
 
@@ -23,7 +28,7 @@ import io.smallrye.mutiny.Uni;
  * every WebSocket with a plain 1000.
  */
 @ApplicationScoped
-class ShutdownNotice {
+public class ShutdownNotice {
 
     private static final Logger LOG = Logger.getLogger(ShutdownNotice.class);
 
@@ -39,7 +44,7 @@ class ShutdownNotice {
     }
 
     /** Whether the instance is shutting down and takes no new connections. */
-    boolean isDraining() {
+    public boolean isDraining() {
         return draining;
     }
 

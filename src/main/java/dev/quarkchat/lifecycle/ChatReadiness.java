@@ -1,10 +1,13 @@
-package dev.quarkchat.chat;
+package dev.quarkchat.lifecycle;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
+
+import dev.quarkchat.chat.RoomRegistry;
+import dev.quarkchat.session.ChatSessions;
 
 /**
  * {@code /q/health/ready} goes down as soon as the instance starts draining on SIGTERM, so that the load

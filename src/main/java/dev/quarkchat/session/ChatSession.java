@@ -1,4 +1,4 @@
-package dev.quarkchat.chat;
+package dev.quarkchat.session;
 
 import java.util.Optional;
 import java.util.Set;
@@ -10,6 +10,8 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.quarkus.websockets.next.WebSocketConnection;
+
+import dev.quarkchat.metrics.DisconnectReason;
 
 /**
  * One open connection of a signed-in user: the rooms it has joined, when it last showed it was alive, and
@@ -50,7 +52,7 @@ public final class ChatSession {
      *
      * @return 0 if the frame may pass, else how many frames in a row have been refused, this one included
      */
-    int rateViolationsAfterFrame(long nowNanos) {
+    public int rateViolationsAfterFrame(long nowNanos) {
         rateViolations = inboundFrames.tryTake(nowNanos) ? 0 : rateViolations + 1;
         return rateViolations;
     }
@@ -74,16 +76,16 @@ public final class ChatSession {
     }
 
     /** Takes a refreshed token's credentials (same user); its own {@code expiring} notice is still to come. */
-    void renew(Credentials refreshed) {
+    public void renew(Credentials refreshed) {
         credentials = refreshed;
         expiryNoticeSent = false;
     }
 
-    boolean expiryNoticeSent() {
+    public boolean expiryNoticeSent() {
         return expiryNoticeSent;
     }
 
-    void markExpiryNoticeSent() {
+    public void markExpiryNoticeSent() {
         expiryNoticeSent = true;
     }
 
@@ -92,7 +94,7 @@ public final class ChatSession {
      *
      * @return false if one already is
      */
-    boolean startRefresh() {
+    public boolean startRefresh() {
         if (refreshPending) {
             return false;
         }
@@ -100,7 +102,7 @@ public final class ChatSession {
         return true;
     }
 
-    void refreshDone() {
+    public void refreshDone() {
         refreshPending = false;
     }
 
@@ -110,7 +112,7 @@ public final class ChatSession {
     }
 
     /** Records a sign of life: a pong or any frame from the client. */
-    void markSeen() {
+    public void markSeen() {
         lastSeenNanos = System.nanoTime();
     }
 
@@ -139,12 +141,12 @@ public final class ChatSession {
     }
 
     /** Why the server ended this connection, if it did. */
-    Optional<DisconnectReason> serverEndReason() {
+    public Optional<DisconnectReason> serverEndReason() {
         return Optional.ofNullable(serverEndReason.get());
     }
 
     /** Whether the server has started to end this connection; nothing more is sent to it then. */
-    boolean isEnding() {
+    public boolean isEnding() {
         return serverEndReason.get() != null;
     }
 
@@ -162,7 +164,7 @@ public final class ChatSession {
     }
 
     /** Runs {@code action} on the socket's event loop after every frame handed over before it. */
-    void afterQueuedWrites(Runnable action) {
+    public void afterQueuedWrites(Runnable action) {
         socket.executor().execute(action);
     }
 

@@ -1,4 +1,4 @@
-package dev.quarkchat.chat;
+package dev.quarkchat.metrics;
 
 /**
  * Why a connection ended: the {@code reason} label of {@code chat_connections_closed_total}. A small fixed

@@ -1,4 +1,4 @@
-package dev.quarkchat.liveness;
+package dev.quarkchat.lifecycle;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -11,7 +11,7 @@ import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
 
-import dev.quarkchat.chat.ChatSessions;
+import dev.quarkchat.session.ChatSessions;
 import dev.quarkchat.chat.RoomRegistry;
 import dev.quarkchat.testing.ChatClient;
 import dev.quarkchat.testing.Metrics;

@@ -1,4 +1,4 @@
-package dev.quarkchat.liveness;
+package dev.quarkchat.lifecycle;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;

@@ -1,4 +1,4 @@
-package dev.quarkchat.chat;
+package dev.quarkchat.endpoint;
 
 import java.util.Optional;
 
@@ -14,6 +14,16 @@ import dev.quarkchat.protocol.ErrorCode;
 import dev.quarkchat.protocol.LogSafe;
 import dev.quarkchat.protocol.RejectedFrameException;
 import dev.quarkchat.protocol.ServerFrames;
+import dev.quarkchat.config.ChatConfig;
+import dev.quarkchat.auth.RoomAccess;
+import dev.quarkchat.auth.TokenRefresh;
+import dev.quarkchat.metrics.DisconnectReason;
+import dev.quarkchat.chat.TransportErrors;
+import dev.quarkchat.chat.RoomRegistry;
+import dev.quarkchat.session.ChatSession;
+import dev.quarkchat.session.ChatSessions;
+import dev.quarkchat.session.FrameSender;
+import dev.quarkchat.lifecycle.TokenExpiry;
 import io.quarkus.websockets.next.CloseReason;
 import io.quarkus.websockets.next.WebSocketConnection;
 

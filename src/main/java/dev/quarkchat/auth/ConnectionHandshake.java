@@ -1,10 +1,12 @@
-package dev.quarkchat.chat;
+package dev.quarkchat.auth;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
 import dev.quarkchat.protocol.UserName;
+import dev.quarkchat.session.Credentials;
+import dev.quarkchat.lifecycle.ShutdownNotice;
 import io.quarkus.websockets.next.HttpUpgradeCheck;
 import io.quarkus.websockets.next.UserData.TypedKey;
 import io.quarkus.websockets.next.WebSocketConnection;
@@ -58,12 +60,12 @@ public class ConnectionHandshake implements HttpUpgradeCheck {
         });
     }
 
-    static Credentials credentials(WebSocketConnection connection) {
+    public static Credentials credentials(WebSocketConnection connection) {
         return connection.userData().get(CREDENTIALS);
     }
 
     /** The TCP connection under the WebSocket; closing it ends the socket at once. */
-    static HttpConnection transport(WebSocketConnection connection) {
+    public static HttpConnection transport(WebSocketConnection connection) {
         return connection.userData().get(TRANSPORT);
     }
 }

@@ -1,4 +1,4 @@
-package dev.quarkchat.chat;
+package dev.quarkchat.endpoint;
 
 import jakarta.inject.Inject;
 
@@ -13,6 +13,8 @@ import io.quarkus.websockets.next.WebSocket;
 import io.quarkus.websockets.next.WebSocketConnection;
 import io.smallrye.common.annotation.NonBlocking;
 import io.vertx.core.buffer.Buffer;
+
+import dev.quarkchat.protocol.ChatUpgrades;
 
 /**
  * The {@code /chat} WebSocket. The HTTP upgrade is authenticated before this class sees a connection (see

@@ -1,4 +1,4 @@
-package dev.quarkchat.chat;
+package dev.quarkchat.auth;
 
 import java.time.Instant;
 import java.util.Collection;
@@ -15,9 +15,9 @@ import jakarta.json.JsonValue;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.jboss.logging.Logger;
 
-import dev.quarkchat.auth.UserNameConfig;
 import dev.quarkchat.protocol.LogSafe;
 import dev.quarkchat.protocol.UserName;
+import dev.quarkchat.session.Credentials;
 
 /**
  * Turns a verified token into the {@link Credentials} of a chat user: the handshake and an in-band refresh read a

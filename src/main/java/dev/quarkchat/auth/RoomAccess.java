@@ -1,4 +1,4 @@
-package dev.quarkchat.chat;
+package dev.quarkchat.auth;
 
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
@@ -8,6 +8,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import io.quarkus.runtime.Startup;
 import io.quarkus.runtime.configuration.ConfigurationException;
 
+import dev.quarkchat.config.ChatConfig;
+import dev.quarkchat.session.Credentials;
+
 /**
  * Who may join which room. Public rooms are open to every signed-in user; a private room (its name matches
  * {@code chat.private-room-pattern}, by default {@code private-...}) only to tokens that grant it, in the
@@ -15,7 +18,7 @@ import io.quarkus.runtime.configuration.ConfigurationException;
  */
 @Startup
 @ApplicationScoped
-class RoomAccess {
+public class RoomAccess {
 
     private final Pattern privateRooms;
 
@@ -28,7 +31,7 @@ class RoomAccess {
         }
     }
 
-    boolean mayJoin(Credentials credentials, String room) {
+    public boolean mayJoin(Credentials credentials, String room) {
         return !privateRooms.matcher(room).matches() || credentials.privateRooms().contains(room);
     }
 }

@@ -1,4 +1,4 @@
-package dev.quarkchat.liveness;
+package dev.quarkchat.lifecycle;
 
 import java.time.Duration;
 import java.util.Optional;
@@ -9,10 +9,10 @@ import jakarta.enterprise.event.Observes;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
-import dev.quarkchat.chat.ChatSession;
-import dev.quarkchat.chat.ChatSessions;
-import dev.quarkchat.chat.DisconnectReason;
-import dev.quarkchat.chat.FrameSender;
+import dev.quarkchat.session.ChatSession;
+import dev.quarkchat.session.ChatSessions;
+import dev.quarkchat.metrics.DisconnectReason;
+import dev.quarkchat.session.FrameSender;
 import dev.quarkchat.scheduling.PeriodicTasks;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.runtime.configuration.ConfigurationException;

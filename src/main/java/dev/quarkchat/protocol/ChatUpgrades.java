@@ -1,4 +1,4 @@
-package dev.quarkchat.chat;
+package dev.quarkchat.protocol;
 
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;

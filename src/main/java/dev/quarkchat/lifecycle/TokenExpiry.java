@@ -1,4 +1,4 @@
-package dev.quarkchat.chat;
+package dev.quarkchat.lifecycle;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -9,6 +9,11 @@ import jakarta.enterprise.event.Observes;
 import dev.quarkchat.protocol.CloseCodes;
 import dev.quarkchat.protocol.ServerFrames;
 import dev.quarkchat.scheduling.PeriodicTasks;
+import dev.quarkchat.config.ChatConfig;
+import dev.quarkchat.metrics.DisconnectReason;
+import dev.quarkchat.session.ChatSession;
+import dev.quarkchat.session.ChatSessions;
+import dev.quarkchat.session.FrameSender;
 import io.quarkus.runtime.StartupEvent;
 
 /**
@@ -20,7 +25,7 @@ import io.quarkus.runtime.StartupEvent;
  * by a second at most. {@code exp} counts whole seconds anyway.
  */
 @ApplicationScoped
-class TokenExpiry {
+public class TokenExpiry {
 
     /** How often every session's token is checked: how late, at most, an expired one is closed. */
     private static final long SWEEP_MILLIS = 1_000;
@@ -45,7 +50,7 @@ class TokenExpiry {
      * Sends {@code expiring} if the connection's token has less than the notice left and it was not sent for this
      * token yet. Only on the connection's event loop, where a refresh replaces the token.
      */
-    void noticeIfDue(ChatSession session) {
+    public void noticeIfDue(ChatSession session) {
         Instant now = Instant.now();
         if (!session.expiryNoticeSent() && isDue(session, now)) {
             session.markExpiryNoticeSent();

@@ -1,4 +1,4 @@
-package dev.quarkchat.chat;
+package dev.quarkchat.session;
 
 import java.util.Collection;
 import java.util.Collections;
@@ -13,6 +13,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import dev.quarkchat.auth.PendingConnections;
+import dev.quarkchat.config.ChatConfig;
+import dev.quarkchat.auth.ConnectionHandshake;
+import dev.quarkchat.chat.ChatSocketPipeline;
 import io.quarkus.websockets.next.WebSocketConnection;
 import io.netty.channel.ChannelHandlerContext;
 import io.vertx.core.http.HttpServerOptions;
@@ -41,7 +44,7 @@ public class ChatSessions {
      *
      * @param tooBig what to do, on the socket's event loop, when the client sends a message over the size limit
      */
-    ChatSession open(WebSocketConnection connection, Consumer<ChatSession> tooBig) {
+    public ChatSession open(WebSocketConnection connection, Consumer<ChatSession> tooBig) {
         // Vert.x 4 internals: its connection handler's place in the socket's Netty pipeline (revisit on Vert.x 5).
         ChannelHandlerContext socket = ((ConnectionBase) ConnectionHandshake.transport(connection)).channelHandlerContext();
         ChatSession session = new ChatSession(connection, socket, ConnectionHandshake.credentials(connection),
@@ -54,15 +57,15 @@ public class ChatSessions {
     }
 
     /** How many connections the user holds now. */
-    int connectionsOf(String user) {
+    public int connectionsOf(String user) {
         return connectionsByUser.getOrDefault(user, 0);
     }
 
-    Optional<ChatSession> find(WebSocketConnection connection) {
+    public Optional<ChatSession> find(WebSocketConnection connection) {
         return Optional.ofNullable(byConnectionId.get(connection.id()));
     }
 
-    Optional<ChatSession> close(WebSocketConnection connection) {
+    public Optional<ChatSession> close(WebSocketConnection connection) {
         ChatSession session = byConnectionId.remove(connection.id());
         if (session == null) {
             return Optional.empty();

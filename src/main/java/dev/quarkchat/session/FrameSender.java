@@ -1,4 +1,4 @@
-package dev.quarkchat.chat;
+package dev.quarkchat.session;
 
 import java.util.Optional;
 
@@ -11,6 +11,8 @@ import dev.quarkchat.protocol.CloseCodes;
 import dev.quarkchat.protocol.ErrorCode;
 import dev.quarkchat.protocol.LogSafe;
 import dev.quarkchat.protocol.ServerFrames;
+import dev.quarkchat.config.ChatConfig;
+import dev.quarkchat.metrics.DisconnectReason;
 import io.quarkus.websockets.next.CloseReason;
 import io.smallrye.mutiny.Uni;
 
@@ -37,7 +39,7 @@ public class FrameSender {
     }
 
     /** Queues one text frame; a connection that is closing simply misses it. */
-    void send(ChatSession to, OutboundFrame frame) {
+    public void send(ChatSession to, OutboundFrame frame) {
         if (to.isEnding()) {
             return;
         }
@@ -48,18 +50,18 @@ public class FrameSender {
         to.writeText(frame.content());
     }
 
-    void send(ChatSession to, String frame) {
+    public void send(ChatSession to, String frame) {
         send(to, OutboundFrame.of(frame));
     }
 
     /** Answers a client frame with a typed {@code error} frame, and counts it by its code. */
-    void refuse(ChatSession to, ErrorCode code, String message, Optional<String> ref) {
+    public void refuse(ChatSession to, ErrorCode code, String message, Optional<String> ref) {
         metrics.messageRejected(code);
         send(to, ServerFrames.error(code, message, ref));
     }
 
     /** Starts the closing handshake with a documented close code. */
-    void close(ChatSession session, DisconnectReason reason, short code, String text) {
+    public void close(ChatSession session, DisconnectReason reason, short code, String text) {
         closing(session, reason, code, text).ifPresent(close -> start(close, session));
     }
 
@@ -68,7 +70,7 @@ public class FrameSender {
      * then the TCP connection closes at once. The client's answer to the close frame would come after all it
      * is still sending, which the server will not read.
      */
-    void closeUnread(ChatSession session, DisconnectReason reason, short code, String text) {
+    public void closeUnread(ChatSession session, DisconnectReason reason, short code, String text) {
         Optional<Uni<Void>> closing = closing(session, reason, code, text);
         if (closing.isEmpty()) {
             // Already ending: a close frame it queued goes first.
@@ -87,7 +89,7 @@ public class FrameSender {
      * The closing handshake with a documented close code, for the caller to run; empty if the server is
      * already ending this connection or it is closed. The close frame goes after every frame queued before it.
      */
-    Optional<Uni<Void>> closing(ChatSession session, DisconnectReason reason, short code, String text) {
+    public Optional<Uni<Void>> closing(ChatSession session, DisconnectReason reason, short code, String text) {
         if (!session.markEndedByServer(reason) || session.connection().isClosed()) {
             return Optional.empty();
         }

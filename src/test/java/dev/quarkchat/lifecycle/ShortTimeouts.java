@@ -1,4 +1,4 @@
-package dev.quarkchat.liveness;
+package dev.quarkchat.lifecycle;
 
 import java.time.Duration;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package dev.quarkchat.chat;
+package dev.quarkchat.config;
 
 import java.time.Duration;
 import java.util.Optional;

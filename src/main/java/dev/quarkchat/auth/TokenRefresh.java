@@ -1,4 +1,4 @@
-package dev.quarkchat.chat;
+package dev.quarkchat.auth;
 
 import java.util.List;
 import java.util.Optional;
@@ -13,6 +13,11 @@ import dev.quarkchat.protocol.ClientCommand;
 import dev.quarkchat.protocol.ErrorCode;
 import dev.quarkchat.protocol.LogSafe;
 import dev.quarkchat.protocol.ServerFrames;
+import dev.quarkchat.chat.RoomRegistry;
+import dev.quarkchat.session.ChatSession;
+import dev.quarkchat.session.Credentials;
+import dev.quarkchat.session.FrameSender;
+import dev.quarkchat.lifecycle.TokenExpiry;
 import io.smallrye.jwt.auth.principal.JWTParser;
 import io.smallrye.jwt.auth.principal.ParseException;
 import io.vertx.core.AsyncResult;
@@ -31,7 +36,7 @@ import io.vertx.core.Vertx;
  * holds at most one worker.
  */
 @ApplicationScoped
-class TokenRefresh {
+public class TokenRefresh {
 
     private static final Logger LOG = Logger.getLogger(TokenRefresh.class);
 
@@ -57,7 +62,7 @@ class TokenRefresh {
     }
 
     /** Starts verifying the token; called on the connection's event loop, which gets the answer back. */
-    void refresh(ChatSession session, ClientCommand.Refresh refresh) {
+    public void refresh(ChatSession session, ClientCommand.Refresh refresh) {
         if (!session.startRefresh()) {
             sender.refuse(session, ErrorCode.RATE_LIMITED, "a refresh is already being checked: wait for its answer",
                     refresh.id());
