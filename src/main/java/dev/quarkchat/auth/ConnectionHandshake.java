@@ -7,6 +7,7 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
 import dev.quarkchat.protocol.UserName;
 import dev.quarkchat.session.Credentials;
 import dev.quarkchat.lifecycle.ShutdownNotice;
+import dev.quarkchat.protocol.HttpStatus;
 import io.quarkus.websockets.next.HttpUpgradeCheck;
 import io.quarkus.websockets.next.UserData.TypedKey;
 import io.quarkus.websockets.next.WebSocketConnection;
@@ -25,10 +26,6 @@ import io.vertx.core.http.HttpConnection;
 @ApplicationScoped
 public class ConnectionHandshake implements HttpUpgradeCheck {
 
-    private static final int UNAUTHORIZED = 401;
-    /** Not 400: Vert.x answers that to malformed upgrades, and chat_handshakes_rejected_total tells them apart. */
-    private static final int INVALID_USER_NAME = 422;
-    private static final int SERVICE_UNAVAILABLE = 503;
     private static final TypedKey<Credentials> CREDENTIALS = new TypedKey<>("chat.credentials");
     private static final TypedKey<HttpConnection> TRANSPORT = new TypedKey<>("chat.transport");
 
@@ -43,17 +40,17 @@ public class ConnectionHandshake implements HttpUpgradeCheck {
     @Override
     public Uni<CheckResult> perform(HttpUpgradeContext context) {
         if (shutdown.isDraining()) {
-            return CheckResult.rejectUpgrade(SERVICE_UNAVAILABLE);
+            return CheckResult.rejectUpgrade(HttpStatus.SERVICE_UNAVAILABLE);
         }
         return context.securityIdentity().map(identity -> {
             if (identity == null || identity.isAnonymous() || !(identity.getPrincipal() instanceof JsonWebToken token)) {
-                return CheckResult.rejectUpgradeSync(UNAUTHORIZED);
+                return CheckResult.rejectUpgradeSync(HttpStatus.UNAUTHORIZED);
             }
             try {
                 context.userData().put(CREDENTIALS, claims.read(token));
             } catch (TokenClaims.UnacceptableTokenException unacceptable) {
                 return CheckResult.rejectUpgradeSync(
-                        unacceptable.fault() == TokenClaims.Fault.INVALID_NAME ? INVALID_USER_NAME : UNAUTHORIZED);
+                        unacceptable.fault() == TokenClaims.Fault.INVALID_NAME ? HttpStatus.UNPROCESSABLE_CONTENT : HttpStatus.UNAUTHORIZED);
             }
             context.userData().put(TRANSPORT, context.httpRequest().connection());
             return CheckResult.permitUpgradeSync();

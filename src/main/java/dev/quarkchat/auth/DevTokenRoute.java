@@ -9,6 +9,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
 import dev.quarkchat.protocol.UserName;
+import dev.quarkchat.protocol.HttpStatus;
 import io.quarkus.arc.profile.IfBuildProfile;
 import io.smallrye.jwt.build.Jwt;
 import io.vertx.ext.web.Router;
@@ -25,7 +26,6 @@ import io.vertx.ext.web.RoutingContext;
 public class DevTokenRoute {
 
     static final String PATH = "/dev/token";
-    private static final int BAD_REQUEST = 400;
 
     private final int maxNameLength;
 
@@ -41,7 +41,7 @@ public class DevTokenRoute {
     private void issue(RoutingContext context) {
         UserName.Verdict user = UserName.check(context.request().getParam("user"), maxNameLength);
         if (!user.isValid()) {
-            context.response().setStatusCode(BAD_REQUEST).putHeader("Content-Type", "text/plain; charset=utf-8")
+            context.response().setStatusCode(HttpStatus.BAD_REQUEST).putHeader("Content-Type", "text/plain; charset=utf-8")
                     .end("This user name is not accepted: " + user.fault().reason(maxNameLength) + "\n");
             return;
         }

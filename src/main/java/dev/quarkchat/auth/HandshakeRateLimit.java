@@ -10,6 +10,7 @@ import jakarta.enterprise.event.Observes;
 import dev.quarkchat.protocol.ChatUpgrades;
 import dev.quarkchat.session.TokenBucket;
 import dev.quarkchat.scheduling.PeriodicTasks;
+import dev.quarkchat.protocol.HttpStatus;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.vertx.http.runtime.filters.Filters;
 import io.vertx.core.http.HttpHeaders;
@@ -25,7 +26,6 @@ import io.vertx.ext.web.RoutingContext;
 @ApplicationScoped
 class HandshakeRateLimit {
 
-    private static final int TOO_MANY_REQUESTS = 429;
     /** After the rejection counter (1000) and ahead of authentication. */
     private static final int PRIORITY = 900;
     /** An address idle this long has a full bucket again: forget it. */
@@ -53,7 +53,7 @@ class HandshakeRateLimit {
     private void admit(RoutingContext context) {
         SocketAddress client = context.request().remoteAddress();
         if (client != null && ChatUpgrades.isChatUpgrade(context) && !admitted(client.hostAddress(), System.nanoTime())) {
-            context.response().setStatusCode(TOO_MANY_REQUESTS).putHeader(HttpHeaders.RETRY_AFTER, "1").end();
+            context.response().setStatusCode(HttpStatus.TOO_MANY_REQUESTS).putHeader(HttpHeaders.RETRY_AFTER, "1").end();
             return;
         }
         context.next();

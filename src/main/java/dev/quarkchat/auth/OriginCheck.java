@@ -8,6 +8,7 @@ import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import dev.quarkchat.protocol.HttpStatus;
 import io.quarkus.websockets.next.HttpUpgradeCheck;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpHeaders;
@@ -20,7 +21,6 @@ import io.vertx.core.http.HttpHeaders;
 @ApplicationScoped
 public class OriginCheck implements HttpUpgradeCheck {
 
-    private static final int FORBIDDEN = 403;
 
     private final Set<String> allowedOrigins;
     private final boolean allowMissingOrigin;
@@ -36,7 +36,7 @@ public class OriginCheck implements HttpUpgradeCheck {
         String origin = context.httpRequest().getHeader(HttpHeaders.ORIGIN);
         boolean allowed = origin == null ? allowMissingOrigin
                 : allowedOrigins.contains(normalized(origin)) || isSameOrigin(origin, context.httpRequest().getHeader(HttpHeaders.HOST));
-        return allowed ? CheckResult.permitUpgrade() : CheckResult.rejectUpgrade(FORBIDDEN);
+        return allowed ? CheckResult.permitUpgrade() : CheckResult.rejectUpgrade(HttpStatus.FORBIDDEN);
     }
 
     /** A page served by this service itself: the Origin's host and port are the Host the request was sent to. */

@@ -4,6 +4,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
 import dev.quarkchat.protocol.ChatUpgrades;
+import dev.quarkchat.protocol.HttpStatus;
 import io.quarkus.vertx.http.runtime.filters.Filters;
 import io.vertx.ext.web.RoutingContext;
 
@@ -14,7 +15,6 @@ import io.vertx.ext.web.RoutingContext;
 @ApplicationScoped
 class HandshakeRejectionFilter {
 
-    private static final int SWITCHING_PROTOCOLS = 101;
     /** Ahead of authentication, so that its refusals pass through here too. */
     private static final int PRIORITY = 1_000;
 
@@ -32,7 +32,7 @@ class HandshakeRejectionFilter {
         if (ChatUpgrades.isChatUpgrade(context)) {
             context.addHeadersEndHandler(ignored -> {
                 int status = context.response().getStatusCode();
-                if (status != SWITCHING_PROTOCOLS) {
+                if (status != HttpStatus.SWITCHING_PROTOCOLS) {
                     metrics.handshakeRejected(HandshakeRejection.forStatus(status));
                 }
             });
