@@ -3,7 +3,6 @@ package dev.quarkchat.metrics;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
-import dev.quarkchat.session.ChatSessions;
 import dev.quarkchat.chat.IdempotencyKeys;
 import dev.quarkchat.chat.RoomRegistry;
 import io.micrometer.core.instrument.Gauge;
@@ -14,10 +13,8 @@ import io.quarkus.runtime.StartupEvent;
 @ApplicationScoped
 class ChatGauges {
 
-    void register(@Observes StartupEvent event, MeterRegistry registry, ChatSessions sessions, RoomRegistry rooms,
+    void register(@Observes StartupEvent event, MeterRegistry registry, RoomRegistry rooms,
             IdempotencyKeys idempotencyKeys) {
-        Gauge.builder("chat.connections.active", sessions, ChatSessions::size)
-                .description("Open WebSocket connections").strongReference(true).register(registry);
         Gauge.builder("chat.rooms.active", rooms, RoomRegistry::size)
                 .description("Rooms with at least one member").strongReference(true).register(registry);
         Gauge.builder("chat.idempotency.keys", idempotencyKeys, IdempotencyKeys::size)

@@ -4,11 +4,13 @@ import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntSupplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.quarkchat.protocol.ErrorCode;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.runtime.Startup;
@@ -29,6 +31,7 @@ public class ChatMetrics {
             Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500),
             Duration.ofSeconds(1) };
 
+    private final MeterRegistry registry;
     private final Counter connectionsOpened;
     private final Map<DisconnectReason, Counter> connectionsClosed = new EnumMap<>(DisconnectReason.class);
     private final Map<DisconnectReason, Counter> socketsDropped = new EnumMap<>(DisconnectReason.class);
@@ -41,6 +44,7 @@ public class ChatMetrics {
     private final Map<TokenRefreshOutcome, Counter> tokenRefreshes = new EnumMap<>(TokenRefreshOutcome.class);
 
     ChatMetrics(MeterRegistry registry) {
+        this.registry = registry;
         connectionsOpened = Counter.builder("chat.connections.opened")
                 .description("WebSocket connections accepted").register(registry);
         for (DisconnectReason reason : DisconnectReason.values()) {
@@ -78,6 +82,12 @@ public class ChatMetrics {
                     .description("Tokens of refresh frames verified, by outcome").tag("outcome", outcome.label())
                     .register(registry));
         }
+    }
+
+    /** Reports {@code value} as the gauge, read at each scrape; called once by the owner of that state. */
+    public void observe(LiveGauge gauge, IntSupplier value) {
+        Gauge.builder(gauge.meterName(), value, IntSupplier::getAsInt).description(gauge.description())
+                .strongReference(true).register(registry);
     }
 
     public void connectionOpened() {

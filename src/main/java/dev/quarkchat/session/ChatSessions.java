@@ -9,13 +9,17 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import dev.quarkchat.auth.PendingConnections;
 import dev.quarkchat.config.ChatConfig;
+import dev.quarkchat.metrics.ChatMetrics;
+import dev.quarkchat.metrics.LiveGauge;
 import dev.quarkchat.auth.ConnectionHandshake;
 import dev.quarkchat.chat.ChatSocketPipeline;
+import io.quarkus.runtime.StartupEvent;
 import io.quarkus.websockets.next.WebSocketConnection;
 import io.netty.channel.ChannelHandlerContext;
 import io.vertx.core.http.HttpServerOptions;
@@ -37,6 +41,10 @@ public class ChatSessions {
         this.pendingConnections = pendingConnections;
         // Unset, websockets-next leaves Vert.x's default in place.
         this.maxMessageBytes = maxMessageBytes.orElse(HttpServerOptions.DEFAULT_MAX_WEBSOCKET_MESSAGE_SIZE);
+    }
+
+    void observe(@Observes StartupEvent event, ChatMetrics metrics) {
+        metrics.observe(LiveGauge.CONNECTIONS_ACTIVE, this::size);
     }
 
     /**
