@@ -11,6 +11,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.core.StreamReadFeature;
 
 /**
@@ -55,7 +56,11 @@ public final class CommandDecoder {
         this.maxNestingDepth = maxNestingDepth;
         this.json = JsonFactory.builder()
                 .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-                .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(maxNestingDepth).build())
+                // The WebSocket message size already bounds lengths; nesting is the one constraint left to Jackson,
+                // so a StreamConstraintsException always means "too deep".
+                .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(maxNestingDepth)
+                        .maxNumberLength(Integer.MAX_VALUE).maxStringLength(Integer.MAX_VALUE)
+                        .maxNameLength(Integer.MAX_VALUE).build())
                 .build();
     }
 
@@ -137,6 +142,8 @@ public final class CommandDecoder {
             if (parser.currentToken() != JsonToken.END_OBJECT || parser.nextToken() != null) {
                 throw rejected(ErrorCode.INVALID_JSON, "a frame must be one JSON object", Optional.empty());
             }
+        } catch (StreamConstraintsException tooDeep) {
+            throw rejected(ErrorCode.INVALID_JSON, "nested deeper than " + maxNestingDepth + " levels", Optional.empty());
         } catch (IOException malformed) {
             // Jackson's message quotes the input and its source position: keep it out of the reply.
             throw rejected(ErrorCode.INVALID_JSON, describe(malformed), Optional.empty());
@@ -144,13 +151,10 @@ public final class CommandDecoder {
         return fields;
     }
 
-    private String describe(IOException malformed) {
-        String message = String.valueOf(malformed.getMessage());
-        if (message.startsWith("Duplicate field")) {
+    private static String describe(IOException malformed) {
+        // Jackson reports a duplicate field as a plain parse error; its message is the only way to tell it.
+        if (String.valueOf(malformed.getMessage()).startsWith("Duplicate field")) {
             return "a field appears more than once";
-        }
-        if (message.contains("nesting depth")) {
-            return "nested deeper than " + maxNestingDepth + " levels";
         }
         return "not well-formed JSON";
     }

@@ -62,6 +62,16 @@ class CommandDecoderTest {
     }
 
     @Test
+    void onlyDepthIsReportedAsTooDeep() throws RejectedFrameException {
+        String longNumber = "1".repeat(5_000);
+        String longName = "n".repeat(60_000);
+        assertThat(decoder.decode("{\"type\":\"join\",\"room\":\"a\",\"x\":" + longNumber + "}"))
+                .isInstanceOf(ClientCommand.Join.class);
+        assertThat(decoder.decode("{\"type\":\"join\",\"room\":\"a\",\"" + longName + "\":1}"))
+                .isInstanceOf(ClientCommand.Join.class);
+    }
+
+    @Test
     void textLengthCountsCodePoints() throws RejectedFrameException {
         String tenEmoji = "\uD83C\uDF89".repeat(MAX_TEXT_LENGTH);
         assertThat(decoder.decode(send(tenEmoji))).isInstanceOf(ClientCommand.Send.class);
