@@ -84,7 +84,7 @@ public class TokenClaims {
 
     private static Credentials credentials(String user, JsonWebToken token, Set<String> claimNames) {
         // SmallRye looks every claim name up among the standard ones, which throws (and fills a stack trace) for
-        // a custom one: a visible share of every handshake (README, Performance). So only ask when the token has it.
+        // a custom one, on every handshake (see bench/README.md). So only ask when the token has it.
         Object rooms = claimNames.contains(ROOMS_CLAIM) ? token.getClaim(ROOMS_CLAIM) : null;
         Set<String> privateRooms = new HashSet<>(strings(rooms));
         for (String group : token.getGroups()) {

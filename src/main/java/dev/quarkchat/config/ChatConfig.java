@@ -16,8 +16,9 @@ import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
 
 /**
- * Settings of the chat itself ({@code chat.*}). Every entry is listed, with its default, in the README's
- * configuration table; a bad value stops the service at startup with the property's name.
+ * Settings of the chat itself ({@code chat.*}). Every entry is listed, with its default and allowed values, in the
+ * table of docs/configuration.md (ConfigurationDocsTest holds the two together); a bad value stops the service at
+ * startup with the property's name.
  */
 @ConfigMapping(prefix = "chat")
 public interface ChatConfig {

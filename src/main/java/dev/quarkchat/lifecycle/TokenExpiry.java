@@ -21,7 +21,7 @@ import io.quarkus.runtime.StartupEvent;
  * "token expired", and the client reconnects with a fresh token. Before that, when less than
  * {@code chat.token-expiry-notice} is left, the connection is sent {@code expiring} once, so that its client can
  * send a {@code refresh} instead. One sweep over all sessions each second does both, not a timer per connection
- * (a timer is memory every idle socket would hold; see README, Performance), so a connection outlives its token
+ * (a timer is memory every idle socket would hold; see bench/README.md), so a connection outlives its token
  * by a second at most. {@code exp} counts whole seconds anyway.
  */
 @ApplicationScoped

@@ -26,7 +26,7 @@ public final class ChatSession {
     private volatile Credentials credentials;
     /**
      * A connection is in a few rooms ({@code chat.max-rooms-per-connection}) and joins or leaves rarely, so an
-     * array copied on change: a third of a concurrent hash set's size, and every idle socket holds one.
+     * array copied on change: far smaller than a concurrent hash set, and every idle socket holds one.
      */
     private final Set<String> rooms = new CopyOnWriteArraySet<>();
     private final AtomicReference<DisconnectReason> serverEndReason = new AtomicReference<>();

@@ -13,7 +13,7 @@ import io.quarkus.test.junit.QuarkusTest;
 
 /**
  * Browsers offer permessage-deflate on every connection; the server declines it by default, since for
- * chat-sized broadcasts it cost far more than it saved (README, Performance): each member's copy of a message
+ * chat-sized broadcasts it cost far more than it saved (bench/README.md): each member's copy of a message
  * is deflated on its own, and each connection keeps a compressor.
  */
 @QuarkusTest

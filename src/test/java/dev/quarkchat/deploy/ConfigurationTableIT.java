@@ -27,6 +27,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import dev.quarkchat.testing.ChatClient;
+import dev.quarkchat.testing.ConfigurationTable;
 import dev.quarkchat.testing.Metrics;
 import dev.quarkchat.testing.OperatorKeys;
 import dev.quarkchat.testing.PackagedApp;
@@ -43,8 +44,6 @@ import io.smallrye.jwt.build.Jwt;
  */
 class ConfigurationTableIT {
 
-    private static final Path README = Path.of("README.md");
-    private static final String CONFIGURATION_SECTION = "## Configuration";
     /** How an environment variable of a setting of ours, Quarkus' or MicroProfile JWT's looks. */
     private static final Pattern SETTING_VARIABLE = Pattern.compile("\\b(?:CHAT|QUARKUS|MP|SMALLRYE)_[A-Z0-9_]+\\b");
     private static final String ISSUER = "https://issuer.configuration.test";
@@ -165,10 +164,9 @@ class ConfigurationTableIT {
     }
 
     @Test
-    void everyDocumentedVariableHasAProbeAndNoProbeIsUndocumented() throws IOException {
-        Set<String> documented = configurationTable().map(line -> line.split("\\|")[2].trim())
-                .filter(cell -> cell.matches("`[A-Z][A-Z0-9_]*`")).map(cell -> cell.replace("`", ""))
-                .collect(Collectors.toCollection(TreeSet::new));
+    void everyDocumentedVariableHasAProbeAndNoProbeIsUndocumented() {
+        Set<String> documented = ConfigurationTable.rows().stream().filter(ConfigurationTable.Row::hasVariable)
+                .map(ConfigurationTable.Row::variable).collect(Collectors.toCollection(TreeSet::new));
         Set<String> probed = probes().map(Probe::variable).collect(Collectors.toCollection(TreeSet::new));
 
         assertThat(probed).isEqualTo(documented);
@@ -176,8 +174,9 @@ class ConfigurationTableIT {
 
     @Test
     void everyVariableTheDocumentationAndManifestsNameIsInTheTable() throws IOException {
-        Set<String> documented = configurationTable().map(line -> line.split("`")[3]).collect(Collectors.toSet());
-        List<Path> sources = new ArrayList<>(List.of(README));
+        Set<String> documented = ConfigurationTable.rows().stream().map(ConfigurationTable.Row::variable)
+                .collect(Collectors.toSet());
+        List<Path> sources = new ArrayList<>(List.of(Path.of("README.md"), Path.of("bench", "README.md")));
         for (Path directory : List.of(Path.of("docs"), Path.of("k8s"))) {
             try (Stream<Path> files = Files.walk(directory)) {
                 files.filter(file -> file.toString().matches(".*\\.(md|ya?ml)") && !file.toString().contains("node_modules"))
@@ -230,17 +229,9 @@ class ConfigurationTableIT {
     }
 
     /** The property a documented variable sets, as the table names it (for messages that name the property). */
-    private static String property(String variable) throws IOException {
-        return configurationTable().filter(line -> line.contains("| `" + variable + "` |"))
-                .map(line -> line.split("`")[1]).findFirst().orElse(variable);
-    }
-
-    /** The rows of the README's configuration table. */
-    private static Stream<String> configurationTable() throws IOException {
-        List<String> lines = Files.readAllLines(README);
-        int start = lines.indexOf(CONFIGURATION_SECTION);
-        return lines.subList(start + 1, lines.size()).stream().takeWhile(line -> !line.startsWith("## "))
-                .filter(line -> line.startsWith("| `"));
+    private static String property(String variable) {
+        return ConfigurationTable.rows().stream().filter(row -> row.variable().equals(variable))
+                .map(ConfigurationTable.Row::property).findFirst().orElse(variable);
     }
 
     /** A token issued for ten minutes, whose {@code upn} and {@code sub} differ. */

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.io.Reader;
-import java.lang.reflect.Method;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,18 +22,10 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.yaml.snakeyaml.Yaml;
 
-import dev.quarkchat.auth.HandshakeConfig;
-import dev.quarkchat.auth.HandshakeRateLimitConfig;
-import dev.quarkchat.auth.OriginConfig;
-import dev.quarkchat.auth.UserNameConfig;
-import dev.quarkchat.backplane.RedisBackplaneConfig;
-import dev.quarkchat.config.ChatConfig;
-import dev.quarkchat.chat.IdempotencyConfig;
-import dev.quarkchat.history.HistoryConfig;
-import dev.quarkchat.lifecycle.KeepaliveConfig;
+import dev.quarkchat.testing.ConfigMappings;
+import dev.quarkchat.testing.ConfigurationTable;
 import dev.quarkchat.testing.KubernetesDeployment;
 import io.quarkus.test.junit.QuarkusTest;
-import io.smallrye.config.ConfigMapping;
 
 /**
  * The Kubernetes manifests agree with the application they deploy: ports, probe paths the service really
@@ -48,7 +39,6 @@ class KubernetesManifestsTest {
     private static final Path BASE = K8S.resolve("base");
     private static final Path REDIS_OVERLAY = K8S.resolve("overlays").resolve("redis-backplane");
     private static final Path OLDER_CLUSTERS_OVERLAY = K8S.resolve("overlays").resolve("before-1.30");
-    private static final Path README = Path.of("README.md");
     private static final Path APPLICATION_PROPERTIES = Path.of("src", "main", "resources", "application.properties");
     private static final int DEFAULT_HTTPS_PORT = 8443;
 
@@ -70,7 +60,6 @@ class KubernetesManifestsTest {
     void theRedisOverlayTurnsOnTheBackplaneWithRealSettingsAndPatchesObjectsOfTheBase() throws IOException {
         Map<String, Object> overlay = yaml(REDIS_OVERLAY.resolve("kustomization.yaml"));
         assertThat(strings(overlay.get("resources"))).containsExactly("../../base", "../../monitoring");
-        String readme = Files.readString(README);
         Map<String, String> settings = new TreeMap<>();
         for (Map<String, Object> patch : maps(overlay.get("patches"))) {
             Map<String, Object> target = map(patch.get("target"));
@@ -87,7 +76,7 @@ class KubernetesManifestsTest {
         }
         assertThat(settings).containsEntry("CHAT_BACKPLANE", "redis").containsKey("QUARKUS_REDIS_HOSTS");
         for (String variable : settings.keySet()) {
-            String property = propertyFor(variable, readme);
+            String property = ConfigurationTable.propertyFor(variable);
             if (property.startsWith("chat.")) {
                 assertThat(chatProperties()).as(variable).contains(property);
             }
@@ -135,12 +124,12 @@ class KubernetesManifestsTest {
     }
 
     @Test
-    void everyEnvironmentVariableIsARealSettingListedInTheReadme() throws IOException {
-        String readme = Files.readString(README);
+    void everyEnvironmentVariableIsARealSettingListedInTheConfigurationTable() throws IOException {
         Set<String> chatProperties = chatProperties();
         for (String variable : environmentVariables()) {
-            String property = propertyFor(variable, readme);
-            assertThat(readme).as("README lists " + property).contains("| `" + property + "` | `" + variable + "`");
+            String property = ConfigurationTable.propertyFor(variable);
+            assertThat(ConfigurationTable.row(property)).as(ConfigurationTable.FILE + " lists " + property)
+                    .hasValueSatisfying(row -> assertThat(row.variable()).isEqualTo(variable));
             if (property.startsWith("chat.")) {
                 assertThat(chatProperties).as(variable).contains(property);
             }
@@ -195,32 +184,9 @@ class KubernetesManifestsTest {
                 application.getProperty("quarkus.http.ssl-port", Integer.toString(DEFAULT_HTTPS_PORT))));
     }
 
-    /** The property a variable sets: the README entry whose SmallRye environment name it is. */
-    private static String propertyFor(String variable, String readme) {
-        return readme.lines().filter(line -> line.startsWith("| `")).map(line -> line.split("`")[1])
-                .filter(property -> environmentName(property).equals(variable)).findFirst()
-                .orElseThrow(() -> new AssertionError(variable + " sets no property of the README's table"));
-    }
-
-    /** SmallRye Config's rule: upper case, every character but letters and digits becomes an underscore. */
-    private static String environmentName(String property) {
-        return property.replaceAll("[^A-Za-z0-9]", "_").toUpperCase(Locale.ROOT);
-    }
-
     /** Every property of the chat's {@code @ConfigMapping} interfaces, as SmallRye names them. */
     private static Set<String> chatProperties() {
-        Set<String> properties = new TreeSet<>();
-        for (Class<?> mapping : List.of(ChatConfig.class, KeepaliveConfig.class, OriginConfig.class,
-                HandshakeRateLimitConfig.class, HandshakeConfig.class, HistoryConfig.class,
-                RedisBackplaneConfig.class, UserNameConfig.class, IdempotencyConfig.class)) {
-            String prefix = mapping.getAnnotation(ConfigMapping.class).prefix();
-            for (Method method : mapping.getDeclaredMethods()) {
-                if (method.getParameterCount() == 0 && !method.isDefault()) {
-                    properties.add(prefix + "." + method.getName().replaceAll("([a-z])([A-Z])", "$1-$2").toLowerCase(Locale.ROOT));
-                }
-            }
-        }
-        return properties;
+        return ConfigMappings.properties().keySet();
     }
 
     /** Kind/name of every object the base and its monitoring objects define. */

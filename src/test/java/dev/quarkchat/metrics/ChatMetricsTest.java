@@ -15,7 +15,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.core.json.JsonObject;
 
 /**
- * Each metric of the README's table moves when its event happens, read back from {@code /q/metrics}.
+ * Each metric of the table in docs/operations.md moves when its event happens, read back from {@code /q/metrics}.
  * (Dropped sockets are moved by KeepaliveTest and SlowConsumerTest, token refreshes by TokenRefreshTest.)
  */
 @QuarkusTest

@@ -4,7 +4,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The suite's settings: {@code --name value} arguments, each with the default the README's table uses. */
+/** The suite's settings: {@code --name value} arguments, each with the default bench/README.md lists. */
 final class Settings {
 
     /** Servers to measure, in order: quarkchat, vertx, node-ws (and quarkchat-native, not by default). */
@@ -71,7 +71,7 @@ final class Settings {
                 case "--quarkchat-native" -> settings.quarkchatNative = Path.of(value);
                 case "--set" -> settings.serverProperties.add(value);
                 case "--jvm-option" -> settings.jvmOptions.add(value);
-                default -> throw new IllegalArgumentException("Unknown option " + args[i] + " (see README, Performance)");
+                default -> throw new IllegalArgumentException("Unknown option " + args[i] + " (see bench/README.md)");
             }
         }
         return settings;
