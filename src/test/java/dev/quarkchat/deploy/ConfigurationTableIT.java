@@ -166,7 +166,7 @@ class ConfigurationTableIT {
 
     @Test
     void everyDocumentedVariableHasAProbeAndNoProbeIsUndocumented() throws IOException {
-        Set<String> documented = configurationTable().map(line -> line.split("\\|")[2].trim())
+        Set<String> documented = configurationTable().map(line -> line.split("\\|", -1)[2].trim())
                 .filter(cell -> cell.matches("`[A-Z][A-Z0-9_]*`")).map(cell -> cell.replace("`", ""))
                 .collect(Collectors.toCollection(TreeSet::new));
         Set<String> probed = probes().map(Probe::variable).collect(Collectors.toCollection(TreeSet::new));
@@ -176,7 +176,7 @@ class ConfigurationTableIT {
 
     @Test
     void everyVariableTheDocumentationAndManifestsNameIsInTheTable() throws IOException {
-        Set<String> documented = configurationTable().map(line -> line.split("`")[3]).collect(Collectors.toSet());
+        Set<String> documented = configurationTable().map(line -> line.split("`", -1)[3]).collect(Collectors.toSet());
         List<Path> sources = new ArrayList<>(List.of(README));
         for (Path directory : List.of(Path.of("docs"), Path.of("k8s"))) {
             try (Stream<Path> files = Files.walk(directory)) {
@@ -232,7 +232,7 @@ class ConfigurationTableIT {
     /** The property a documented variable sets, as the table names it (for messages that name the property). */
     private static String property(String variable) throws IOException {
         return configurationTable().filter(line -> line.contains("| `" + variable + "` |"))
-                .map(line -> line.split("`")[1]).findFirst().orElse(variable);
+                .map(line -> line.split("`", -1)[1]).findFirst().orElse(variable);
     }
 
     /** The rows of the README's configuration table. */
@@ -266,7 +266,8 @@ class ConfigurationTableIT {
         if (origin != null) {
             handshake.header("Origin", origin);
         }
-        try (ChatClient client = ChatClient.open(handshake)) {
+        try {
+            ChatClient.open(handshake).close();
             return ACCEPTED;
         } catch (IllegalStateException refused) {
             if (refused.getCause() instanceof WebSocketHandshakeException handshakeRefused) {

@@ -197,7 +197,7 @@ class KubernetesManifestsTest {
 
     /** The property a variable sets: the README entry whose SmallRye environment name it is. */
     private static String propertyFor(String variable, String readme) {
-        return readme.lines().filter(line -> line.startsWith("| `")).map(line -> line.split("`")[1])
+        return readme.lines().filter(line -> line.startsWith("| `")).map(line -> line.split("`", -1)[1])
                 .filter(property -> environmentName(property).equals(variable)).findFirst()
                 .orElseThrow(() -> new AssertionError(variable + " sets no property of the README's table"));
     }
