@@ -105,14 +105,11 @@ class FrameFuzzTest {
     }
 
     private String randomFrame() {
-        switch (random.nextInt(5)) {
-            case 0:
-                return sendable(mutate(randomObject(0).encode()));
-            case 1:
-                return randomUnicode(random.nextInt(200));
-            default:
-                return randomObject(0).encode();
-        }
+        return switch (random.nextInt(5)) {
+            case 0 -> sendable(mutate(randomObject(0).encode()));
+            case 1 -> randomUnicode(random.nextInt(200));
+            default -> randomObject(0).encode();
+        };
     }
 
     private JsonObject randomObject(int depth) {
@@ -126,27 +123,18 @@ class FrameFuzzTest {
     }
 
     private Object randomValue(String key, int depth) {
-        switch (random.nextInt(8)) {
-            case 0:
-                return depth < MAX_DEPTH ? randomObject(depth + 1) : null;
-            case 1:
-                return depth < MAX_DEPTH ? new JsonArray().add(randomValue(key, depth + 1)) : 0;
-            case 2:
-                return random.nextLong();
-            case 3:
-                return random.nextBoolean();
-            case 4:
-                return null;
-            default:
-                switch (key) {
-                    case "type":
-                        return TYPES[random.nextInt(TYPES.length)];
-                    case "room":
-                        return ROOMS[random.nextInt(ROOMS.length)];
-                    default:
-                        return randomUnicode(random.nextInt(80));
-                }
-        }
+        return switch (random.nextInt(8)) {
+            case 0 -> depth < MAX_DEPTH ? randomObject(depth + 1) : null;
+            case 1 -> depth < MAX_DEPTH ? new JsonArray().add(randomValue(key, depth + 1)) : 0;
+            case 2 -> random.nextLong();
+            case 3 -> random.nextBoolean();
+            case 4 -> null;
+            default -> switch (key) {
+                case "type" -> TYPES[random.nextInt(TYPES.length)];
+                case "room" -> ROOMS[random.nextInt(ROOMS.length)];
+                default -> randomUnicode(random.nextInt(80));
+            };
+        };
     }
 
     private String mutate(String json) {
@@ -155,14 +143,9 @@ class FrameFuzzTest {
         for (int i = 0; i < edits && mutated.length() > 0; i++) {
             int at = random.nextInt(mutated.length());
             switch (random.nextInt(3)) {
-                case 0:
-                    mutated.deleteCharAt(at);
-                    break;
-                case 1:
-                    mutated.insert(at, JSON_PUNCTUATION.charAt(random.nextInt(JSON_PUNCTUATION.length())));
-                    break;
-                default:
-                    mutated.setLength(at);
+                case 0 -> mutated.deleteCharAt(at);
+                case 1 -> mutated.insert(at, JSON_PUNCTUATION.charAt(random.nextInt(JSON_PUNCTUATION.length())));
+                default -> mutated.setLength(at);
             }
         }
         return mutated.toString();

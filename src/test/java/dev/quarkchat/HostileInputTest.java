@@ -453,7 +453,7 @@ class HostileInputTest {
     }
 
     private static String spliced() {
-        String[] honest = TestTokens.valid("honest").split("\\.");
+        String[] honest = TestTokens.valid("honest").split("\\.", -1);
         String forgedClaims = base64("{\"iss\":\"" + TestTokens.issuer() + "\",\"upn\":\"admin\",\"exp\":"
                 + Instant.now().plusSeconds(600).getEpochSecond() + "}");
         return honest[0] + "." + forgedClaims + "." + honest[2];

@@ -78,7 +78,7 @@ class ProductionBuildIT {
     void badChatSettingsStopItAtStartupNamingTheProperty(String property, String value) throws Exception {
         Map<String, String> settings = operatorSettings();
         settings.put(property, value);
-        try (PackagedApp app = PackagedApp.start("bad-" + property + "-" + Math.abs(value.hashCode()), settings)) {
+        try (PackagedApp app = PackagedApp.start("bad-" + property + "-" + Integer.toHexString(value.hashCode()), settings)) {
             assertThat(app.awaitExit()).isNotZero();
             assertThat(app.output()).contains(property);
         }
@@ -130,13 +130,13 @@ class ProductionBuildIT {
         String directory = TestCertificates.CERTIFICATE.getParent().toString();
         Map<String, String> environment = new HashMap<>(Map.of("MP_JWT_VERIFY_PUBLICKEY_LOCATION", keyLocation(),
                 "MP_JWT_VERIFY_ISSUER", ISSUER));
-        for (String file : files.split(",")) {
-            String[] setting = file.trim().split("=");
+        for (String file : files.split(",", -1)) {
+            String[] setting = file.trim().split("=", -1);
             String variable = setting[0].equals("ISSUER_KEY") ? "MP_JWT_VERIFY_PUBLICKEY_LOCATION"
                     : "QUARKUS_TLS_KEY_STORE_PEM_0_" + setting[0];
             environment.put(variable, directory + "/" + setting[1]);
         }
-        try (PackagedApp app = PackagedApp.startWithEnvironment("bad-file-" + Math.abs(name.hashCode()), environment,
+        try (PackagedApp app = PackagedApp.startWithEnvironment("bad-file-" + Integer.toHexString(name.hashCode()), environment,
                 List.of())) {
             assertThat(app.awaitRefusalToStart()).isNotZero();
             assertThat(app.output()).contains(message.formatted(directory)).doesNotContain("\tat ");

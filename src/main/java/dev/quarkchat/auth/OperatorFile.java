@@ -29,6 +29,7 @@ final class OperatorFile {
                 "-----BEGIN CERTIFICATE-----"), true);
 
         private final String description;
+        @SuppressWarnings("ImmutableEnumChecker") // List.of: unmodifiable, though its type does not say so
         private final List<String> pemHeaders;
         private final boolean jsonAllowed;
 

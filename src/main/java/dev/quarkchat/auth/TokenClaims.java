@@ -123,6 +123,7 @@ public class TokenClaims {
     /** A genuine token that names no user the chat accepts. */
     static final class UnacceptableTokenException extends Exception {
 
+        private static final long serialVersionUID = 1L;
         private final Fault fault;
 
         UnacceptableTokenException(Fault fault) {

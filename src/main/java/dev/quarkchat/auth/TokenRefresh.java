@@ -127,6 +127,8 @@ public class TokenRefresh {
     /** A token that verified badly, or names no user or another one; its message goes to the client. */
     private static final class RefusedTokenException extends Exception {
 
+        private static final long serialVersionUID = 1L;
+
         RefusedTokenException(String message) {
             // No stack trace: an expected outcome of bad input, never shown anywhere.
             super(message, null, false, false);

@@ -69,20 +69,14 @@ public final class CommandDecoder {
         Optional<String> id = id(fields);
         String type = fields.string(TYPE)
                 .orElseThrow(() -> rejected(ErrorCode.UNKNOWN_TYPE, "type must be one of " + TYPES, id));
-        switch (type) {
-            case "join":
-                String joined = room(fields, id);
-                return new ClientCommand.Join(joined, recovery(fields, id), id);
-            case "leave":
-                return new ClientCommand.Leave(room(fields, id), id);
-            case "send":
-                String room = room(fields, id);
-                return new ClientCommand.Send(room, text(fields, id), id);
-            case "refresh":
-                return new ClientCommand.Refresh(token(fields, id), id);
-            default:
-                throw rejected(ErrorCode.UNKNOWN_TYPE, "type must be one of " + TYPES, id);
-        }
+        // Arguments are checked left to right: a bad room is reported before a bad text or recovery.
+        return switch (type) {
+            case "join" -> new ClientCommand.Join(room(fields, id), recovery(fields, id), id);
+            case "leave" -> new ClientCommand.Leave(room(fields, id), id);
+            case "send" -> new ClientCommand.Send(room(fields, id), text(fields, id), id);
+            case "refresh" -> new ClientCommand.Refresh(token(fields, id), id);
+            default -> throw rejected(ErrorCode.UNKNOWN_TYPE, "type must be one of " + TYPES, id);
+        };
     }
 
     /**

@@ -5,6 +5,7 @@ import java.util.Optional;
 /** A client frame that breaks the protocol; it becomes an {@code error} frame, never a closed connection. */
 public final class RejectedFrameException extends Exception {
 
+    private static final long serialVersionUID = 1L;
     private final ErrorCode code;
     private final transient Optional<String> ref;
 

@@ -95,21 +95,14 @@ public final class UserName {
     }
 
     private static Fault faultOf(int codePoint) {
-        switch (Character.getType(codePoint)) {
-            case Character.CONTROL:
-                return Fault.CONTROL_CHARACTER;
-            case Character.FORMAT:
-                return Fault.INVISIBLE_CHARACTER;
-            case Character.LINE_SEPARATOR:
-            case Character.PARAGRAPH_SEPARATOR:
-                return Fault.LINE_SEPARATOR;
-            case Character.UNASSIGNED:
-                return Fault.UNASSIGNED_CHARACTER;
-            case Character.SURROGATE:
-                return Fault.LONE_SURROGATE;
-            default:
-                return isBlankLetterOrMark(codePoint) ? Fault.INVISIBLE_CHARACTER : null;
-        }
+        return switch (Character.getType(codePoint)) {
+            case Character.CONTROL -> Fault.CONTROL_CHARACTER;
+            case Character.FORMAT -> Fault.INVISIBLE_CHARACTER;
+            case Character.LINE_SEPARATOR, Character.PARAGRAPH_SEPARATOR -> Fault.LINE_SEPARATOR;
+            case Character.UNASSIGNED -> Fault.UNASSIGNED_CHARACTER;
+            case Character.SURROGATE -> Fault.LONE_SURROGATE;
+            default -> isBlankLetterOrMark(codePoint) ? Fault.INVISIBLE_CHARACTER : null;
+        };
     }
 
     /**

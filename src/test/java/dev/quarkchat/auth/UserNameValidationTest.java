@@ -83,7 +83,7 @@ class UserNameValidationTest {
                     && "join".equals(frame.getString("event")));
             JsonObject joined = watanabe.framesOfType("joined").stream()
                     .filter(frame -> "names".equals(frame.getString("room"))).findFirst().orElseThrow();
-            assertThat(joined.getJsonArray("members").getList()).containsExactlyInAnyOrder(ZOE, WATANABE);
+            assertThat(joined.getJsonArray("members")).containsExactlyInAnyOrder(ZOE, WATANABE);
 
             zoe.send("names", "bonjour", "zoe-1");
             assertThat(watanabe.awaitMessage("zoe-1").getString("from")).isEqualTo(ZOE);

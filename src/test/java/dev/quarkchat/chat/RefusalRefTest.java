@@ -74,6 +74,7 @@ class RefusalRefTest {
     }
 
     @Test
+    @SuppressWarnings("FutureReturnValueIgnored") // a resend that fails shows up as an answer that never comes
     void resendingExactlyTheRefusedFramesPostsEachOnceInOneOrderForEveryone() {
         ScheduledExecutorService pacer = Executors.newSingleThreadScheduledExecutor();
         try (ChatClient sender = ChatClient.connect(base, TestTokens.valid("ref-sender")).join("ref-resend");

@@ -88,7 +88,7 @@ class RoomMessagingTest {
             ida.sendJson(new JsonObject().put("type", "join").put("room", "attic").put("id", "j-1"));
             JsonObject joined = ida.awaitFrame(frame -> "joined".equals(frame.getString("type"))
                     && "attic".equals(frame.getString("room")));
-            assertThat(joined.getJsonArray("members").getList()).containsExactly("hal", "ida");
+            assertThat(joined.getJsonArray("members")).containsExactly("hal", "ida");
             assertThat(joined.getString("id")).isEqualTo("j-1");
 
             ida.sendJson(new JsonObject().put("type", "leave").put("room", "attic").put("id", "l-1"));

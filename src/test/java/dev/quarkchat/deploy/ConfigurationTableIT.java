@@ -257,7 +257,8 @@ class ConfigurationTableIT {
         if (origin != null) {
             handshake.header("Origin", origin);
         }
-        try (ChatClient client = ChatClient.open(handshake)) {
+        try {
+            ChatClient.open(handshake).close();
             return ACCEPTED;
         } catch (IllegalStateException refused) {
             if (refused.getCause() instanceof WebSocketHandshakeException handshakeRefused) {

@@ -94,7 +94,7 @@ class DeployedEnvironmentIT {
 
         String token = Jwt.upn("deployed-dana").issuer(environment.get("MP_JWT_VERIFY_ISSUER")).expiresIn(600)
                 .sign(issuerKeys.getPrivate());
-        String allowedOrigin = environment.get("CHAT_ALLOWED_ORIGINS").split(",")[0];
+        String allowedOrigin = environment.get("CHAT_ALLOWED_ORIGINS").split(",", -1)[0];
         try (ChatClient client = ChatClient.open(ChatClient.handshake(secure).secure(TestCertificates.trustingIt())
                 .header("Authorization", "Bearer " + token).header("Origin", allowedOrigin))) {
             client.awaitFrame(frame -> "welcome".equals(frame.getString("type")));

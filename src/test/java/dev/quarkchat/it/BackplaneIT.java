@@ -77,7 +77,7 @@ class BackplaneIT {
             await().atMost(ChatClient.TIMEOUT).until(() -> ann.messagesIn(room).size() == 2 * perSender
                     && bob.messagesIn(room).size() == 2 * perSender);
 
-            assertThat(ann.seqsIn(room)).containsExactlyElementsOf(range(1, 2 * perSender));
+            assertThat(ann.seqsIn(room)).containsExactlyElementsOf(range(1, 2L * perSender));
             assertThat(ids(bob, room)).containsExactlyElementsOf(ids(ann, room));
             assertThat(bob.seqsIn(room)).containsExactlyElementsOf(ann.seqsIn(room));
         }

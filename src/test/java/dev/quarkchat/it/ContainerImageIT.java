@@ -99,7 +99,7 @@ class ContainerImageIT {
 
     @Test
     void chatMetricsAndAGoingAwayOnSigterm() throws Exception {
-        String origin = environment.get("CHAT_ALLOWED_ORIGINS").split(",")[0];
+        String origin = environment.get("CHAT_ALLOWED_ORIGINS").split(",", -1)[0];
         try (ChatClient ann = connect("pod-ann", origin).join("in-a-box");
                 ChatClient ben = connect("pod-ben", origin).join("in-a-box")) {
             ann.send("in-a-box", "hello from the container", "box-1");

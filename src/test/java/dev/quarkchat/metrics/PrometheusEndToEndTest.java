@@ -80,6 +80,7 @@ class PrometheusEndToEndTest {
     }
 
     @Test
+    @SuppressWarnings("try") // the silent client is connected and deliberately never used: that is what it shows
     void silentClientsStuckReadersAndRefusedHandshakesShowUpInPrometheusAndEveryPanelAndAlertHasData()
             throws IOException {
         try (ChatClient talker = ChatClient.connect(base, TestTokens.valid("e2e-talker")).join(ROOM);

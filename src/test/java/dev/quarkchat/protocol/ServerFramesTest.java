@@ -35,7 +35,7 @@ class ServerFramesTest {
     @Test
     void joinedListsMembersAndErrorsCarryTheirRef() {
         JsonObject joined = new JsonObject(ServerFrames.joined("r", List.of("a", "b"), 5, "e1", 7, true, Optional.empty()));
-        assertThat(joined.getJsonArray("members").getList()).containsExactly("a", "b");
+        assertThat(joined.getJsonArray("members")).containsExactly("a", "b");
         assertThat(joined.getInteger("memberCount")).isEqualTo(5);
         assertThat(joined.getString("epoch")).isEqualTo("e1");
         assertThat(joined.getLong("seq")).isEqualTo(7L);

@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,9 +48,8 @@ public final class EmbeddedRedis implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         await().atMost(ChatClient.TIMEOUT).ignoreExceptions().until(() -> {
-            try (Socket probe = new Socket("127.0.0.1", port)) {
-                return true;
-            }
+            new Socket(InetAddress.getLoopbackAddress(), port).close();
+            return true;
         });
     }
 

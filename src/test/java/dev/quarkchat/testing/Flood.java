@@ -20,7 +20,7 @@ public final class Flood {
     private Flood() {
     }
 
-    /** @return the ids of the messages sent, in order */
+    /** Sends batches of big messages until {@code done} holds, and returns their ids in order. */
     public static List<String> until(BooleanSupplier done, String room, ChatClient talker, ChatClient... readers) {
         List<String> sent = new ArrayList<>();
         while (sent.size() < MAX_MESSAGES && !done.getAsBoolean()) {

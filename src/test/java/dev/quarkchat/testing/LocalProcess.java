@@ -21,11 +21,19 @@ public final class LocalProcess {
         }
     }
 
-    /** Asks the process to stop (SIGTERM) and kills it if it has not within {@code grace}. */
-    static void stop(Process process, Duration grace) throws InterruptedException {
+    /**
+     * Asks the process to stop (SIGTERM) and kills it if it has not within {@code grace}. Interrupted, it kills the
+     * process at once and keeps the interrupt for the caller: a close() that throws it would hide it in try blocks.
+     */
+    static void stop(Process process, Duration grace) {
         process.destroy();
-        if (!process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+        try {
+            if (!process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+                process.destroyForcibly();
+            }
+        } catch (InterruptedException e) {
             process.destroyForcibly();
+            Thread.currentThread().interrupt();
         }
     }
 }

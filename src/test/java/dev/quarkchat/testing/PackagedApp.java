@@ -147,7 +147,7 @@ public final class PackagedApp implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         LocalProcess.stop(process, START_TIMEOUT);
     }
 

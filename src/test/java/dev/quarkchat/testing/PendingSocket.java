@@ -3,6 +3,7 @@ package dev.quarkchat.testing;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketException;
@@ -24,8 +25,6 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class PendingSocket implements AutoCloseable {
 
-    /** The tests' own clients come from 127.0.0.1; attackers from elsewhere in 127.0.0.0/8. */
-    private static final String SERVER_ADDRESS = "127.0.0.1";
     private static final int ANY_PORT = 0;
 
     private final Socket socket;
@@ -37,11 +36,15 @@ public final class PendingSocket implements AutoCloseable {
         this.base = base;
     }
 
-    /** Connects from {@code localAddress} (such as {@code 127.0.0.2}) to the service at {@code base}; sends nothing. */
+    /**
+     * Connects from {@code localAddress} (such as {@code 127.0.0.2}) to the service at {@code base}; sends nothing.
+     * The tests' own clients come from 127.0.0.1; attackers from elsewhere in 127.0.0.0/8.
+     */
     public static PendingSocket open(URI base, String localAddress) throws IOException {
         Socket socket = new Socket();
         socket.bind(new InetSocketAddress(localAddress, ANY_PORT));
-        socket.connect(new InetSocketAddress(SERVER_ADDRESS, base.getPort()), (int) ChatClient.TIMEOUT.toMillis());
+        socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), base.getPort()),
+                (int) ChatClient.TIMEOUT.toMillis());
         return new PendingSocket(socket, base);
     }
 
@@ -61,6 +64,7 @@ public final class PendingSocket implements AutoCloseable {
      * From now on writes one more header line every {@code interval}, so that the connection is never idle for
      * long while its head never ends; stops once the server has hung up.
      */
+    @SuppressWarnings("FutureReturnValueIgnored") // the repetition ends itself on hang-up, or with close()
     public void dripHeaderLines(Duration interval) {
         AtomicInteger line = new AtomicInteger();
         dripper.scheduleAtFixedRate(() -> {

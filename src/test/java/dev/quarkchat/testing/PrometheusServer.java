@@ -95,7 +95,7 @@ public final class PrometheusServer implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         LocalProcess.stop(process, START_TIMEOUT);
     }
 

@@ -10,6 +10,7 @@ import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.net.URI;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -46,15 +47,15 @@ public final class RawWebSocket implements AutoCloseable {
     private final OutputStream out;
     private String handshakeResponse;
 
-    /** One frame as received. */
-    public record Frame(int opcode, boolean fin, byte[] payload) {
+    /** One frame as received; its payload is read-only. */
+    public record Frame(int opcode, boolean fin, ByteBuffer payload) {
         public String text() {
-            return new String(payload, StandardCharsets.UTF_8);
+            return StandardCharsets.UTF_8.decode(payload.duplicate()).toString();
         }
 
         /** The status code of a close frame. */
         public int closeCode() {
-            return ((payload[0] & 0xFF) << 8) | (payload[1] & 0xFF);
+            return Short.toUnsignedInt(payload.getShort(0));
         }
     }
 
@@ -246,7 +247,7 @@ public final class RawWebSocket implements AutoCloseable {
         }
         byte[] payload = new byte[Math.toIntExact(length)];
         in.readFully(payload);
-        return new Frame(first & 0x0F, (first & 0x80) != 0, payload);
+        return new Frame(first & 0x0F, (first & 0x80) != 0, ByteBuffer.wrap(payload).asReadOnlyBuffer());
     }
 
     /** Reads frames until a text frame that contains {@code fragment}, and returns it. */

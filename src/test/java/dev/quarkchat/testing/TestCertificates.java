@@ -3,6 +3,7 @@ package dev.quarkchat.testing;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -59,7 +60,7 @@ public class TestCertificates implements QuarkusTestResourceLifecycleManager {
                     "-storetype", "PKCS12", "-keystore", KEY_STORE.toString(),
                     "-storepass", new String(STORE_PASSWORD), "-keypass", new String(STORE_PASSWORD))
                     .redirectErrorStream(true).start();
-            String output = new String(keytool.getInputStream().readAllBytes());
+            String output = new String(keytool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (!keytool.waitFor(KEYTOOL_TIMEOUT_SECONDS, TimeUnit.SECONDS) || keytool.exitValue() != 0) {
                 throw new IllegalStateException("keytool failed: " + output);
             }

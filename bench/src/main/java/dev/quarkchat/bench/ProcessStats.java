@@ -21,7 +21,7 @@ final class ProcessStats {
     private static double cpuSeconds(long pid) {
         String stat = read(Path.of("/proc", Long.toString(pid), "stat"));
         // The command name (field 2) may hold spaces: count fields after its closing parenthesis.
-        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ", -1);
         long ticks = Long.parseLong(fields[UTIME_FIELD - 2]) + Long.parseLong(fields[STIME_FIELD - 2]);
         return ticks / TICKS_PER_SECOND;
     }
@@ -44,12 +44,9 @@ final class ProcessStats {
 
     /** Resident set size in bytes. */
     static long residentBytes(long pid) {
-        for (String line : read(Path.of("/proc", Long.toString(pid), "status")).split("\n")) {
-            if (line.startsWith("VmRSS:")) {
-                return Long.parseLong(line.replaceAll("[^0-9]", "")) * KIB;
-            }
-        }
-        throw new IllegalStateException("No VmRSS for process " + pid);
+        return read(Path.of("/proc", Long.toString(pid), "status")).lines().filter(line -> line.startsWith("VmRSS:"))
+                .findFirst().map(line -> Long.parseLong(line.replaceAll("[^0-9]", "")) * KIB)
+                .orElseThrow(() -> new IllegalStateException("No VmRSS for process " + pid));
     }
 
     private static String read(Path file) {

@@ -1,11 +1,13 @@
 package dev.quarkchat.bench;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
@@ -17,20 +19,23 @@ final class Server implements AutoCloseable {
 
     /** The servers, and how the generator talks to each. */
     enum Kind {
-        QUARKCHAT("quarkchat", "/chat", true),
-        QUARKCHAT_NATIVE("quarkchat native", "/chat", true),
-        VERTX("raw Vert.x", "/", false),
-        NODE_WS("Node ws", "/", false);
+        QUARKCHAT("quarkchat", "/chat", true, 0),
+        QUARKCHAT_NATIVE("quarkchat native", "/chat", true, 1),
+        VERTX("raw Vert.x", "/", false, 2),
+        NODE_WS("Node ws", "/", false, 3);
 
         final String label;
         final String path;
         /** Speaks the chat's JSON protocol with a token; the references broadcast raw text to anyone. */
         final boolean chatProtocol;
+        /** Its port is the base port plus this: each server has its own. */
+        final int portOffset;
 
-        Kind(String label, String path, boolean chatProtocol) {
+        Kind(String label, String path, boolean chatProtocol, int portOffset) {
             this.label = label;
             this.path = path;
             this.chatProtocol = chatProtocol;
+            this.portOffset = portOffset;
         }
     }
 
@@ -51,7 +56,7 @@ final class Server implements AutoCloseable {
     }
 
     static Server start(Kind kind, Settings settings, Optional<CpuQuota> quota, Path publicKey) throws Exception {
-        int port = settings.basePort + kind.ordinal();
+        int port = settings.basePort + kind.portOffset;
         List<String> command = new ArrayList<>(List.of("taskset", "-c", SERVER_CORE));
         switch (kind) {
             case QUARKCHAT, QUARKCHAT_NATIVE -> {
@@ -89,7 +94,7 @@ final class Server implements AutoCloseable {
             }
             case NODE_WS -> command.addAll(List.of("node", settings.nodeServer.toString(), Integer.toString(port)));
         }
-        Path log = Path.of("target", "server-" + kind.name().toLowerCase() + ".log");
+        Path log = Path.of("target", "server-" + kind.name().toLowerCase(Locale.ROOT) + ".log");
         Files.createDirectories(log.getParent());
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         if (quota.isPresent()) {
@@ -110,7 +115,8 @@ final class Server implements AutoCloseable {
             if (!process.isAlive()) {
                 throw new IllegalStateException(kind.label + " exited: " + Files.readString(log));
             }
-            try (Socket probe = new Socket("127.0.0.1", port)) {
+            try {
+                new Socket(InetAddress.getLoopbackAddress(), port).close();
                 return;
             } catch (IOException notYet) {
                 Thread.sleep(POLL_MILLIS);
@@ -124,10 +130,16 @@ final class Server implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         process.destroy();
-        if (!process.waitFor(10, TimeUnit.SECONDS)) {
-            process.destroyForcibly().waitFor();
+        try {
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor();
+            }
+        } catch (InterruptedException e) {
+            // Kept for the caller: a close() that throws it would hide it in try-with-resources.
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
         }
     }
 }

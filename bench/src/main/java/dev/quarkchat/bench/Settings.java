@@ -3,6 +3,7 @@ package dev.quarkchat.bench;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /** The suite's settings: {@code --name value} arguments, each with the default bench/README.md lists. */
 final class Settings {
@@ -79,15 +80,15 @@ final class Settings {
 
     private static List<Server.Kind> parseServers(String value) {
         List<Server.Kind> kinds = new ArrayList<>();
-        for (String name : value.split(",")) {
-            kinds.add(Server.Kind.valueOf(name.trim().toUpperCase().replace('-', '_')));
+        for (String name : value.split(",", -1)) {
+            kinds.add(Server.Kind.valueOf(name.trim().toUpperCase(Locale.ROOT).replace('-', '_')));
         }
         return kinds;
     }
 
     private static List<Integer> parseInts(String value) {
         List<Integer> numbers = new ArrayList<>();
-        for (String number : value.split(",")) {
+        for (String number : value.split(",", -1)) {
             numbers.add(Integer.parseInt(number.trim()));
         }
         return numbers;

@@ -1,12 +1,12 @@
 package dev.quarkchat.bench;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.function.IntFunction;
 
 /**
  * The benchmark suite: every server in turn, on one core and the same CPU quota, driven by the generator
@@ -79,7 +79,7 @@ public final class Suite {
 
     private Broadcast broadcast(Server.Kind kind) throws Exception {
         try (Server server = start(kind); LoadGenerator generator = generator(server)) {
-            generator.connect(settings.clients, token());
+            generator.connect(settings.clients, this::token);
             System.out.printf("warm-up: %.0f s at %d deliveries/s%n", settings.warmupSeconds, settings.efficiencyRate);
             step(generator, settings.efficiencyRate, settings.warmupSeconds, false);
             LoadGenerator.Step fixed = step(generator, settings.efficiencyRate, settings.stepSeconds, true);
@@ -116,18 +116,18 @@ public final class Suite {
             double massJoinSeconds = 0;
             LoadGenerator.Step afterMassJoin = null;
             if (settings.massJoin > 0) {
-                massJoinSeconds = generator.connect(settings.massJoin, token());
+                massJoinSeconds = generator.connect(settings.massJoin, this::token);
                 afterMassJoin = generator.run(1, 1, MASS_JOIN_CHECK_SECONDS, settings.messageBytes, true);
                 System.out.printf("mass join: %d connections in %.2f s (%.0f/s); then %d deliveries to them, lost %d%n",
                         settings.massJoin, massJoinSeconds, settings.massJoin / massJoinSeconds,
                         afterMassJoin.deliveries(), afterMassJoin.lost());
             } else {
-                generator.connect(settings.idleConnections / 2, token());
+                generator.connect(settings.idleConnections / 2, this::token);
             }
             Thread.sleep(SETTLE_MILLIS);
             int some = generator.connections();
             long withSome = ProcessStats.residentBytes(server.pid());
-            generator.connect(settings.idleConnections - some, token());
+            generator.connect(settings.idleConnections - some, this::token);
             Thread.sleep(SETTLE_MILLIS);
             long withAll = ProcessStats.residentBytes(server.pid());
             double fromEmpty = (withAll - empty) / (double) settings.idleConnections;
@@ -149,6 +149,7 @@ public final class Suite {
      * handshakes, tens of seconds even on the whole core. The second timed round, in the same process, runs under
      * the quota like the rest.
      */
+    @SuppressWarnings("try") // the lifted quota is only held for the block: closing it puts the quota back
     private Handshakes handshakes(Server.Kind kind) throws Exception {
         try (Server server = start(kind)) {
             double onWholeCore;
@@ -179,7 +180,7 @@ public final class Suite {
         for (int round = 1; round <= MAX_CONNECT_WARMUP_ROUNDS && roundsWithoutGain < ROUNDS_WITHOUT_GAIN; round++) {
             double perSecond;
             try (LoadGenerator generator = generator(server)) {
-                perSecond = CONNECT_WARMUP_ROUND / generator.connect(CONNECT_WARMUP_ROUND, token());
+                perSecond = CONNECT_WARMUP_ROUND / generator.connect(CONNECT_WARMUP_ROUND, this::token);
             }
             System.out.printf("connect warm-up round %d: %.0f/s%n", round, perSecond);
             roundsWithoutGain = perSecond > best * WARMUP_GAIN ? 0 : roundsWithoutGain + 1;
@@ -190,7 +191,7 @@ public final class Suite {
     private double timeHandshakes(Server server, String label) throws Exception {
         try (LoadGenerator generator = generator(server)) {
             ProcessStats.CpuUse cpu = ProcessStats.CpuUse.from(server.pid());
-            double seconds = generator.connect(settings.connectCount, token());
+            double seconds = generator.connect(settings.connectCount, this::token);
             System.out.printf("connect (%s): %d handshakes in %.2f s, %.0f/s  server CPU %.1f%%  generator CPU %.1f%%%n",
                     label, settings.connectCount, seconds, settings.connectCount / seconds, cpu.serverPercent(seconds),
                     cpu.generatorPercent(seconds));
@@ -211,8 +212,8 @@ public final class Suite {
         return generator.run(settings.senders, perSender(deliveriesPerSecond), seconds, settings.messageBytes, record);
     }
 
-    private IntFunction<String> token() {
-        return index -> tokens[index];
+    private String token(int index) {
+        return tokens[index];
     }
 
     private double perSender(int deliveriesPerSecond) {
@@ -285,6 +286,6 @@ public final class Suite {
 
     private static String nodeVersion() throws Exception {
         Process node = new ProcessBuilder("node", "--version").redirectErrorStream(true).start();
-        return new String(node.getInputStream().readAllBytes()).trim();
+        return new String(node.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
     }
 }
