@@ -6,6 +6,8 @@ import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
+import dev.quarkchat.room.RoomRegistry;
+
 /**
  * {@code /q/health/ready} goes down as soon as the instance starts draining on SIGTERM, so that the load
  * balancer stops sending new connections while the open ones are told to go (1001), and while the Redis

@@ -14,6 +14,7 @@ import dev.quarkchat.protocol.ErrorCode;
 import dev.quarkchat.protocol.LogSafe;
 import dev.quarkchat.protocol.RejectedFrameException;
 import dev.quarkchat.protocol.ServerFrames;
+import dev.quarkchat.room.RoomRegistry;
 import io.quarkus.websockets.next.CloseReason;
 import io.quarkus.websockets.next.WebSocketConnection;
 

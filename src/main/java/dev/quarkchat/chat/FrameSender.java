@@ -37,7 +37,7 @@ public class FrameSender {
     }
 
     /** Queues one text frame; a connection that is closing simply misses it. */
-    void send(ChatSession to, OutboundFrame frame) {
+    public void send(ChatSession to, OutboundFrame frame) {
         if (to.isEnding()) {
             return;
         }
@@ -48,12 +48,12 @@ public class FrameSender {
         to.writeText(frame.content());
     }
 
-    void send(ChatSession to, String frame) {
+    public void send(ChatSession to, String frame) {
         send(to, OutboundFrame.of(frame));
     }
 
     /** Answers a client frame with a typed {@code error} frame, and counts it by its code. */
-    void refuse(ChatSession to, ErrorCode code, String message, Optional<String> ref) {
+    public void refuse(ChatSession to, ErrorCode code, String message, Optional<String> ref) {
         metrics.messageRejected(code);
         send(to, ServerFrames.error(code, message, ref));
     }

@@ -10,7 +10,7 @@ import io.netty.buffer.Unpooled;
  * member's socket writes a view of the same bytes, so a broadcast to a thousand members encodes and
  * measures its payload once, not a thousand times.
  */
-final class OutboundFrame {
+public final class OutboundFrame {
 
     /** Never released: the views written to sockets share it, and the garbage collector frees it. */
     private final ByteBuf content;
@@ -19,7 +19,7 @@ final class OutboundFrame {
         this.content = content;
     }
 
-    static OutboundFrame of(String text) {
+    public static OutboundFrame of(String text) {
         return new OutboundFrame(Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(text.getBytes(StandardCharsets.UTF_8))));
     }
 

@@ -13,6 +13,7 @@ import dev.quarkchat.protocol.ClientCommand;
 import dev.quarkchat.protocol.ErrorCode;
 import dev.quarkchat.protocol.LogSafe;
 import dev.quarkchat.protocol.ServerFrames;
+import dev.quarkchat.room.RoomRegistry;
 import io.smallrye.jwt.auth.principal.JWTParser;
 import io.smallrye.jwt.auth.principal.ParseException;
 import io.vertx.core.AsyncResult;

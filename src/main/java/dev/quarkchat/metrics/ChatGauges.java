@@ -4,8 +4,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
 import dev.quarkchat.chat.ChatSessions;
-import dev.quarkchat.chat.IdempotencyKeys;
-import dev.quarkchat.chat.RoomRegistry;
+import dev.quarkchat.engine.IdempotencyKeys;
+import dev.quarkchat.room.RoomRegistry;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.StartupEvent;
