@@ -14,9 +14,10 @@ public interface HistoryStore {
 
     /**
      * The messages after {@code since} if it is in {@code top}'s epoch and all of them are still held, else
-     * the latest {@code latest} of that epoch.
+     * the latest {@code latest} of that epoch; never any after {@code top}, which may complete later than the
+     * call with a store that reads elsewhere.
      *
-     * @param top where the room's sequence stands now
+     * @param top where the room's sequence stood when the broker asked, its answer's position
      */
     CompletionStage<HistorySnapshot> read(String room, StreamPosition top, Optional<StreamPosition> since, int latest);
 

@@ -43,7 +43,7 @@ final class Room implements RoomSeam.Connections<ChatSession, OutboundFrame> {
             "this id was already used for another text in this room: send it with a new id";
 
     private final String name;
-    private final Engines engines;
+    private final Collaborators parts;
     private final RoomSeam<ChatSession, OutboundFrame> seam;
     /** This instance's connections per user, joined or joining: its presence entry lives while one is left. */
     private final CountsByUser localConnections = new CountsByUser();
@@ -52,9 +52,9 @@ final class Room implements RoomSeam.Connections<ChatSession, OutboundFrame> {
     /** Set when the last connection left; a retired room is dropped from the registry and never reused. */
     private boolean retired;
 
-    /** What every room of the registry works with. */
-    record Engines(Broker broker, Presence presence, FrameSender sender, ChatMetrics metrics, MemberListing listing,
-            int replayedOnJoin) {
+    /** What every room of the registry works with: the engines, and the way to its connections. */
+    record Collaborators(Broker broker, Presence presence, FrameSender sender, ChatMetrics metrics,
+            MemberListing listing, int replayedOnJoin) {
     }
 
     /**
@@ -62,12 +62,12 @@ final class Room implements RoomSeam.Connections<ChatSession, OutboundFrame> {
      *
      * @param retire told once the room has no connection left here: it must be dropped and its subscription closed
      */
-    Room(String name, Engines engines, Consumer<Room> retire) {
+    Room(String name, Collaborators parts, Consumer<Room> retire) {
         this.name = name;
-        this.engines = engines;
-        this.seam = new RoomSeam<>(name, engines.listing(), this);
+        this.parts = parts;
+        this.seam = new RoomSeam<>(name, parts.listing(), this);
         this.retire = retire;
-        this.subscription = engines.broker().subscribe(name, this::on);
+        this.subscription = parts.broker().subscribe(name, this::on);
     }
 
     String name() {
@@ -94,11 +94,11 @@ final class Room implements RoomSeam.Connections<ChatSession, OutboundFrame> {
             knowsEveryone = seam.knowsEveryone();
         }
         session.rooms().add(name);
-        int names = knowsEveryone ? engines.listing().joinedMaxMembers() : Presence.ALL_NAMES;
+        int names = knowsEveryone ? parts.listing().joinedMaxMembers() : Presence.ALL_NAMES;
         Optional<StreamPosition> since = recovery.flatMap(from -> from.epoch()
                 .map(epoch -> new StreamPosition(epoch, from.since())));
-        CompletionStage<Members> members = engines.presence().join(name, session.user(), session.id(), names);
-        engines.broker().history(name, since, engines.replayedOnJoin())
+        CompletionStage<Members> members = parts.presence().join(name, session.user(), session.id(), names);
+        parts.broker().history(name, since, parts.replayedOnJoin())
                 .thenCombine(members, RoomSeam.Snapshot::new)
                 .whenComplete((snapshot, failure) -> {
                     if (failure == null) {
@@ -128,7 +128,7 @@ final class Room implements RoomSeam.Connections<ChatSession, OutboundFrame> {
         }
         if (lastOfUser) {
             // If the engine cannot be told now, a shared entry expires after chat.backplane.redis.presence-ttl.
-            engines.presence().leave(name, session.user()).whenComplete((done, failure) -> {
+            parts.presence().leave(name, session.user()).whenComplete((done, failure) -> {
                 if (failure != null) {
                     LOG.debugf("Presence of %s in %s left to expire: %s", LogSafe.escaped(session.user()),
                             LogSafe.escaped(name), failure);
@@ -150,14 +150,14 @@ final class Room implements RoomSeam.Connections<ChatSession, OutboundFrame> {
      */
     void post(ChatSession session, String text, Optional<String> id, long receivedAt) {
         Post post = Post.of(name, session.user(), text, Instant.now(), id);
-        engines.broker().publish(post)
+        parts.broker().publish(post)
                 .whenComplete((appended, failure) -> {
                     if (failure != null) {
                         unavailable(session, "message not sent to " + name, id);
                     } else if (appended instanceof Appended.AlreadyPosted earlier) {
                         answerResend(session, post, earlier);
                     } else {
-                        engines.metrics().broadcastFinished(receivedAt);
+                        parts.metrics().broadcastFinished(receivedAt);
                     }
                 });
     }
@@ -169,8 +169,8 @@ final class Room implements RoomSeam.Connections<ChatSession, OutboundFrame> {
             from = seam.startCatchUp();
         }
         from.ifPresent(position -> {
-            CompletionStage<Members> members = engines.presence().members(name, Presence.ALL_NAMES);
-            engines.broker().history(name, Optional.of(position), engines.replayedOnJoin())
+            CompletionStage<Members> members = parts.presence().members(name, Presence.ALL_NAMES);
+            parts.broker().history(name, Optional.of(position), parts.replayedOnJoin())
                     .thenCombine(members, RoomSeam.Snapshot::new)
                     .whenComplete((snapshot, failure) -> {
                         synchronized (this) {
@@ -212,10 +212,10 @@ final class Room implements RoomSeam.Connections<ChatSession, OutboundFrame> {
     /** A resend: the sender alone gets the original message, in its place in the room's stream here. */
     private void answerResend(ChatSession session, Post resent, Appended.AlreadyPosted earlier) {
         if (!earlier.text().equals(resent.digest().orElseThrow())) {
-            engines.sender().refuse(session, ErrorCode.ID_REUSED, REUSED_ID, resent.id());
+            parts.sender().refuse(session, ErrorCode.ID_REUSED, REUSED_ID, resent.id());
             return;
         }
-        engines.metrics().messageDeduplicated();
+        parts.metrics().messageDeduplicated();
         OutboundFrame original = OutboundFrame.of(ServerFrames.message(name, earlier.seq(), session.user(),
                 resent.text(), earlier.ts(), resent.id()));
         synchronized (this) {
@@ -224,7 +224,7 @@ final class Room implements RoomSeam.Connections<ChatSession, OutboundFrame> {
     }
 
     private void unavailable(ChatSession session, String what, Optional<String> id) {
-        engines.sender().refuse(session, ErrorCode.UNAVAILABLE,
+        parts.sender().refuse(session, ErrorCode.UNAVAILABLE,
                 what + ": the backplane is unreachable, try again shortly", id);
     }
 
@@ -240,11 +240,11 @@ final class Room implements RoomSeam.Connections<ChatSession, OutboundFrame> {
 
     @Override
     public void send(ChatSession connection, OutboundFrame frame) {
-        engines.sender().send(connection, frame);
+        parts.sender().send(connection, frame);
     }
 
     @Override
     public void messageDelivered(int connections) {
-        engines.metrics().messagesDelivered(connections);
+        parts.metrics().messagesDelivered(connections);
     }
 }

@@ -38,20 +38,21 @@ public class RoomRegistry {
     private static final Logger LOG = Logger.getLogger(RoomRegistry.class);
 
     private final ConcurrentMap<String, Room> rooms = new ConcurrentHashMap<>();
-    private final Room.Engines engines;
+    private final Room.Collaborators parts;
     private final PeriodicTasks tasks;
 
     RoomRegistry(Broker broker, Presence presence, FrameSender sender, ChatMetrics metrics, ChatConfig config,
             HistoryConfig history, PeriodicTasks tasks) {
-        this.engines = new Room.Engines(broker, presence, sender, metrics, MemberListing.of(config), history.onJoin());
+        this.parts = new Room.Collaborators(broker, presence, sender, metrics, MemberListing.of(config),
+                history.onJoin());
         this.tasks = tasks;
     }
 
     /** Connects the engines before the instance reports ready, and starts their periodic work if they need any. */
     void start(@Observes StartupEvent event) {
-        engines.broker().start(this::streamResumed);
-        engines.broker().catchUpInterval().ifPresent(every -> tasks.every(every, "room catch-up", this::catchUpDue));
-        engines.presence().refreshInterval().ifPresent(every -> tasks.every(every, "presence refresh",
+        parts.broker().start(this::streamResumed);
+        parts.broker().catchUpInterval().ifPresent(every -> tasks.every(every, "room catch-up", this::catchUpDue));
+        parts.presence().refreshInterval().ifPresent(every -> tasks.every(every, "presence refresh",
                 this::refreshPresence));
     }
 
@@ -59,7 +60,7 @@ public class RoomRegistry {
     public void join(ChatSession session, String roomName, Optional<ClientCommand.Recovery> recovery,
             Optional<String> id) {
         while (true) {
-            Room room = rooms.computeIfAbsent(roomName, name -> new Room(name, engines, this::retired));
+            Room room = rooms.computeIfAbsent(roomName, name -> new Room(name, parts, this::retired));
             if (room.join(session, recovery, id)) {
                 return;
             }
@@ -74,7 +75,7 @@ public class RoomRegistry {
             return false;
         }
         leaveRoom(session, roomName);
-        engines.sender().send(session, ServerFrames.left(roomName, id));
+        parts.sender().send(session, ServerFrames.left(roomName, id));
         return true;
     }
 
@@ -86,7 +87,7 @@ public class RoomRegistry {
         if (session.rooms().remove(roomName)) {
             leaveRoom(session, roomName);
             // Out of the room, nothing more of it is queued for the session: this comes after all of it.
-            engines.sender().send(session, ServerFrames.removed(roomName, reason));
+            parts.sender().send(session, ServerFrames.removed(roomName, reason));
         }
     }
 
@@ -132,7 +133,7 @@ public class RoomRegistry {
 
     /** Whether joins and sends can be served now (false while a shared engine is unreachable). */
     public boolean available() {
-        return engines.broker().available();
+        return parts.broker().available();
     }
 
     private void leaveRoom(ChatSession session, String roomName) {
@@ -165,7 +166,7 @@ public class RoomRegistry {
         for (Room room : rooms.values()) {
             List<String> users = room.localUsers();
             if (!users.isEmpty()) {
-                engines.presence().refresh(room.name(), users).whenComplete((done, failure) -> {
+                parts.presence().refresh(room.name(), users).whenComplete((done, failure) -> {
                     if (failure != null) {
                         LOG.debugf("Presence refresh of %s failed: %s", LogSafe.escaped(room.name()), failure);
                     }
