@@ -35,7 +35,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import dev.quarkchat.auth.HandshakeConfig;
-import dev.quarkchat.chat.IdempotencyConfig;
+import dev.quarkchat.engine.IdempotencyConfig;
 import dev.quarkchat.protocol.CommandDecoder;
 import dev.quarkchat.testing.Canaries;
 import dev.quarkchat.testing.ChatClient;

@@ -13,7 +13,7 @@ import dev.quarkchat.protocol.ClientCommand;
 import dev.quarkchat.protocol.ErrorCode;
 import dev.quarkchat.protocol.LogSafe;
 import dev.quarkchat.protocol.ServerFrames;
-import dev.quarkchat.chat.RoomRegistry;
+import dev.quarkchat.room.RoomRegistry;
 import dev.quarkchat.session.ChatSession;
 import dev.quarkchat.session.Credentials;
 import dev.quarkchat.session.FrameSender;

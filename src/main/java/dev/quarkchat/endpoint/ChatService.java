@@ -19,7 +19,7 @@ import dev.quarkchat.auth.RoomAccess;
 import dev.quarkchat.auth.TokenRefresh;
 import dev.quarkchat.metrics.DisconnectReason;
 import dev.quarkchat.chat.TransportErrors;
-import dev.quarkchat.chat.RoomRegistry;
+import dev.quarkchat.room.RoomRegistry;
 import dev.quarkchat.session.ChatSession;
 import dev.quarkchat.session.ChatSessions;
 import dev.quarkchat.session.FrameSender;

@@ -6,7 +6,7 @@ import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
-import dev.quarkchat.chat.RoomRegistry;
+import dev.quarkchat.room.RoomRegistry;
 import dev.quarkchat.session.ChatSessions;
 
 /**

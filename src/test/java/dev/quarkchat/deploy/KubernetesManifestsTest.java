@@ -24,6 +24,15 @@ import org.yaml.snakeyaml.Yaml;
 
 import dev.quarkchat.testing.ConfigMappings;
 import dev.quarkchat.testing.ConfigurationTable;
+import dev.quarkchat.auth.HandshakeConfig;
+import dev.quarkchat.auth.HandshakeRateLimitConfig;
+import dev.quarkchat.auth.OriginConfig;
+import dev.quarkchat.auth.UserNameConfig;
+import dev.quarkchat.config.ChatConfig;
+import dev.quarkchat.engine.HistoryConfig;
+import dev.quarkchat.engine.IdempotencyConfig;
+import dev.quarkchat.engine.redis.RedisBackplaneConfig;
+import dev.quarkchat.lifecycle.KeepaliveConfig;
 import dev.quarkchat.testing.KubernetesDeployment;
 import io.quarkus.test.junit.QuarkusTest;
 

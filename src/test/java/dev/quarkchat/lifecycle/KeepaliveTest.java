@@ -12,7 +12,7 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
 import dev.quarkchat.session.ChatSessions;
-import dev.quarkchat.chat.RoomRegistry;
+import dev.quarkchat.room.RoomRegistry;
 import dev.quarkchat.testing.ChatClient;
 import dev.quarkchat.testing.Metrics;
 import dev.quarkchat.testing.RawWebSocket;

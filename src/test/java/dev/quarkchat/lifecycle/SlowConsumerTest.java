@@ -12,7 +12,7 @@ import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
 
-import dev.quarkchat.chat.RoomRegistry;
+import dev.quarkchat.room.RoomRegistry;
 import dev.quarkchat.testing.ChatClient;
 import dev.quarkchat.testing.Flood;
 import dev.quarkchat.testing.Metrics;

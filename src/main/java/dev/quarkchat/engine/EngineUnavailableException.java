@@ -1,0 +1,9 @@
+package dev.quarkchat.engine;
+
+/** The engine's store cannot be reached, or did not answer in time: the operation was not carried out. */
+public final class EngineUnavailableException extends RuntimeException {
+
+    public EngineUnavailableException(String message) {
+        super(message, null, false, false);
+    }
+}

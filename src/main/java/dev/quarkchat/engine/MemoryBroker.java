@@ -1,0 +1,127 @@
+package dev.quarkchat.engine;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+
+/**
+ * The broker of a single instance ({@code chat.backplane=none}): a room's sequence lives here while this
+ * instance has a subscriber for it, and is forgotten when the subscription closes (its last member left), so
+ * memory follows the live rooms only and a room that comes back starts a new epoch. Everything completes before
+ * the call returns: a published message has reached the subscriber by then.
+ * <p>
+ * A room's messages are numbered, kept and handed to its subscriber under the room's lock, which makes its seq
+ * gap-free and its events come in seq order. The subscriber must not call the broker back while holding a lock
+ * of its own that it also takes for events.
+ */
+public final class MemoryBroker implements Broker {
+
+    private final Map<String, Channel> channels = new ConcurrentHashMap<>();
+    private final HistoryStore history;
+    private final IdempotencyKeys sentIds;
+
+    /** One room's sequence, in one epoch, and who hears of it. */
+    private final class Channel implements Subscription {
+        private final String room;
+        private final String epoch = Epochs.next();
+        private final Consumer<RoomEvent> subscriber;
+        private long lastSeq;
+
+        private Channel(String room, Consumer<RoomEvent> subscriber) {
+            this.room = room;
+            this.subscriber = subscriber;
+        }
+
+        @Override
+        public void close() {
+            if (channels.remove(room, this)) {
+                history.forget(room, epoch);
+            }
+        }
+    }
+
+    public MemoryBroker(HistoryStore history, IdempotencyKeys sentIds) {
+        this.history = history;
+        this.sentIds = sentIds;
+    }
+
+    @Override
+    public void start(Runnable streamResumed) {
+        // The stream never breaks: nothing to resume.
+    }
+
+    @Override
+    public Subscription subscribe(String room, Consumer<RoomEvent> events) {
+        Channel channel = new Channel(room, events);
+        Channel earlier = channels.put(room, channel);
+        if (earlier != null) {
+            history.forget(room, earlier.epoch);
+        }
+        return channel;
+    }
+
+    @Override
+    public CompletionStage<Appended> publish(Post post) {
+        Channel channel = channels.get(post.room());
+        if (channel == null) {
+            return CompletableFuture.failedFuture(notServed(post.room()));
+        }
+        synchronized (channel) {
+            if (post.id().isPresent()) {
+                Optional<IdempotencyKeys.Posted> earlier = sentIds.find(post.from(), post.room(), post.id().get(),
+                        channel.epoch);
+                if (earlier.isPresent()) {
+                    IdempotencyKeys.Posted posted = earlier.get();
+                    return CompletableFuture.completedFuture(
+                            new Appended.AlreadyPosted(posted.epoch(), posted.seq(), posted.ts(), posted.text()));
+                }
+            }
+            long seq = ++channel.lastSeq;
+            String frame = post.frame(seq);
+            history.keep(post.room(), new StreamPosition(channel.epoch, seq), frame);
+            channel.subscriber.accept(new RoomEvent.Message(post.room(), channel.epoch, seq, frame));
+            if (post.id().isPresent()) {
+                sentIds.remember(post.from(), post.room(), post.id().get(), channel.epoch, seq, post.ts(),
+                        post.digest().orElseThrow());
+            }
+            return CompletableFuture.completedFuture(new Appended.Posted(seq));
+        }
+    }
+
+    @Override
+    public CompletionStage<HistorySnapshot> history(String room, Optional<StreamPosition> since, int latest) {
+        Channel channel = channels.get(room);
+        if (channel == null) {
+            return CompletableFuture.failedFuture(notServed(room));
+        }
+        synchronized (channel) {
+            return history.read(room, new StreamPosition(channel.epoch, channel.lastSeq), since, latest);
+        }
+    }
+
+    @Override
+    public boolean available() {
+        return true;
+    }
+
+    @Override
+    public Optional<Duration> catchUpInterval() {
+        return Optional.empty();
+    }
+
+    /** Hands a presence event to the room's subscriber, if it has one. */
+    void announce(RoomEvent event) {
+        Channel channel = channels.get(event.room());
+        if (channel != null) {
+            channel.subscriber.accept(event);
+        }
+    }
+
+    private static IllegalStateException notServed(String room) {
+        return new IllegalStateException("room " + room + " has no subscriber on this instance");
+    }
+}

@@ -1,0 +1,101 @@
+package dev.quarkchat.engine;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Presence on a single instance ({@code chat.backplane=none}): each room's users in the order they arrived.
+ * Joins and leaves are announced through the {@link MemoryBroker} before the call returns.
+ */
+public final class MemoryPresence implements Presence {
+
+    private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
+
+    private final MemoryBroker broker;
+    private final Map<String, Users> rooms = new ConcurrentHashMap<>();
+
+    /** One room's users; dropped from the map, under its own lock, when the last one leaves. */
+    private static final class Users {
+        private final Set<String> names = new LinkedHashSet<>();
+        private boolean dropped;
+    }
+
+    public MemoryPresence(MemoryBroker broker) {
+        this.broker = broker;
+    }
+
+    @Override
+    public CompletionStage<Members> join(String room, String user, String connectionId, int maxNames) {
+        while (true) {
+            Users users = rooms.computeIfAbsent(room, name -> new Users());
+            synchronized (users) {
+                if (!users.dropped) {
+                    // Under the room's lock: the list and the event are one step, as the contract asks.
+                    users.names.add(user);
+                    broker.announce(new RoomEvent.Joined(room, connectionId, user));
+                    return CompletableFuture.completedFuture(list(users.names, maxNames));
+                }
+            }
+        }
+    }
+
+    @Override
+    public CompletionStage<Members> members(String room, int maxNames) {
+        Users users = rooms.get(room);
+        if (users == null) {
+            return CompletableFuture.completedFuture(new Members(List.of(), 0));
+        }
+        synchronized (users) {
+            return CompletableFuture.completedFuture(list(users.names, maxNames));
+        }
+    }
+
+    @Override
+    public CompletionStage<Void> leave(String room, String user) {
+        Users users = rooms.get(room);
+        if (users == null) {
+            return DONE;
+        }
+        synchronized (users) {
+            if (!users.dropped && users.names.remove(user)) {
+                broker.announce(new RoomEvent.Left(room, user));
+                if (users.names.isEmpty()) {
+                    users.dropped = true;
+                    rooms.remove(room, users);
+                }
+            }
+        }
+        return DONE;
+    }
+
+    @Override
+    public CompletionStage<Void> refresh(String room, Collection<String> users) {
+        return DONE; // entries live in this process until they are left
+    }
+
+    @Override
+    public Optional<Duration> refreshInterval() {
+        return Optional.empty();
+    }
+
+    private static Members list(Set<String> users, int maxNames) {
+        int most = maxNames == ALL_NAMES ? users.size() : Math.min(maxNames, users.size());
+        List<String> names = new ArrayList<>(most);
+        for (String user : users) {
+            if (names.size() == most) {
+                break;
+            }
+            names.add(user);
+        }
+        return new Members(names, users.size());
+    }
+}

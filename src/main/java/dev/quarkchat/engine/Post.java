@@ -1,0 +1,30 @@
+package dev.quarkchat.engine;
+
+import java.time.Instant;
+import java.util.Optional;
+
+import dev.quarkchat.protocol.ServerFrames;
+
+/**
+ * A message on its way to a room, before the broker gives it its {@code seq}. With an {@code id} it is also an
+ * idempotency key: the {@code digest} of its text (present exactly when the id is) tells a resend from another
+ * text under the same id.
+ */
+public record Post(String room, String from, String text, Instant ts, Optional<String> id,
+        Optional<TextDigest> digest) {
+
+    /** A post of {@code text}; its digest is made here, only when it has an id. */
+    public static Post of(String room, String from, String text, Instant ts, Optional<String> id) {
+        return new Post(room, from, text, ts, id, id.map(unused -> TextDigest.of(text)));
+    }
+
+    /** The {@code message} frame members get once the broker gave it {@code seq}. */
+    public String frame(long seq) {
+        return ServerFrames.message(room, seq, from, text, ts, id);
+    }
+
+    /** The frame around its seq, for a broker that gives the seq somewhere else (in a script). */
+    public ServerFrames.SeqSlot frameAroundSeq() {
+        return ServerFrames.messageAroundSeq(room, from, text, ts, id);
+    }
+}

@@ -1,0 +1,38 @@
+package dev.quarkchat.engine;
+
+import java.time.Duration;
+import java.util.Collection;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Who is in which room, on any instance: one entry per user and instance, so a user is counted and announced
+ * once however many connections it has. Joins and leaves are announced in the room's event stream
+ * ({@link RoomEvent.Joined}, {@link RoomEvent.Left}), which the {@link Broker} hands to the subscribers.
+ */
+public interface Presence {
+
+    /** Asks {@link #join} or {@link #members} for every member's name, not only the first ones. */
+    int ALL_NAMES = 0;
+
+    /**
+     * Puts the user in the room for this instance and lists its members. The list and the
+     * {@link RoomEvent.Joined} event with {@code connectionId} are made in one step, so the event marks exactly
+     * which presence events happened after the list.
+     *
+     * @param maxNames how many names to list at most, or {@link #ALL_NAMES}
+     */
+    CompletionStage<Members> join(String room, String user, String connectionId, int maxNames);
+
+    /** Lists the room's members without changing them. */
+    CompletionStage<Members> members(String room, int maxNames);
+
+    /** Takes this instance's entry of the user out of the room: its last connection here left. */
+    CompletionStage<Void> leave(String room, String user);
+
+    /** Keeps this instance's users present in the room, putting back entries the store lost. */
+    CompletionStage<Void> refresh(String room, Collection<String> users);
+
+    /** How often {@link #refresh} must run; empty if entries live until they are left. */
+    Optional<Duration> refreshInterval();
+}

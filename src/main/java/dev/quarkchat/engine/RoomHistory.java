@@ -1,0 +1,74 @@
+package dev.quarkchat.engine;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The last messages of one run of a room's sequence, by {@code seq}, at most {@code capacity} of them: what a
+ * returning client can recover. Not thread-safe: its store is called for one room at a time.
+ *
+ * @param <F> the frame kept for each message
+ */
+public final class RoomHistory<F> {
+
+    private final int capacity;
+    private final Deque<Entry<F>> entries = new ArrayDeque<>();
+
+    private record Entry<F>(long seq, F frame) {
+    }
+
+    public RoomHistory(int capacity) {
+        this.capacity = capacity;
+    }
+
+    /** Keeps the message of that seq, forgetting the oldest one when full. */
+    public void keep(long seq, F frame) {
+        if (capacity == 0) {
+            return;
+        }
+        if (entries.size() == capacity) {
+            entries.removeFirst();
+        }
+        entries.addLast(new Entry<>(seq, frame));
+    }
+
+    /**
+     * Everything after {@code since}, in order, if all of it is still held; empty otherwise (then the client
+     * needs a fresh view).
+     *
+     * @param lastSeq the seq of the room's latest message
+     */
+    public Optional<List<F>> after(long since, long lastSeq) {
+        if (since > lastSeq) {
+            return Optional.empty();
+        }
+        long firstHeld = entries.isEmpty() ? lastSeq + 1 : entries.peekFirst().seq();
+        if (since + 1 < firstHeld) {
+            return Optional.empty();
+        }
+        List<F> missed = new ArrayList<>();
+        for (Entry<F> entry : entries) {
+            if (entry.seq() > since) {
+                missed.add(entry.frame());
+            }
+        }
+        return Optional.of(missed);
+    }
+
+    /** The latest {@code count} messages, oldest first. */
+    public List<F> latest(int count) {
+        int skip = Math.max(0, entries.size() - count);
+        List<F> latest = new ArrayList<>(entries.size() - skip);
+        for (Entry<F> entry : entries) {
+            if (skip > 0) {
+                skip--;
+            } else {
+                latest.add(entry.frame());
+            }
+        }
+        return latest;
+    }
+}

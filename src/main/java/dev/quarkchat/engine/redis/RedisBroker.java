@@ -1,0 +1,150 @@
+package dev.quarkchat.engine.redis;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+
+import dev.quarkchat.engine.Appended;
+import dev.quarkchat.engine.Broker;
+import dev.quarkchat.engine.Epochs;
+import dev.quarkchat.engine.HistoryConfig;
+import dev.quarkchat.engine.HistorySnapshot;
+import dev.quarkchat.engine.IdempotencyConfig;
+import dev.quarkchat.engine.Post;
+import dev.quarkchat.engine.RoomEvent;
+import dev.quarkchat.engine.StreamPosition;
+import dev.quarkchat.engine.TextDigest;
+import dev.quarkchat.protocol.ServerFrames;
+import io.vertx.mutiny.redis.client.Response;
+import io.vertx.redis.client.ResponseType;
+
+/**
+ * The broker of instances that share rooms through Redis ({@code chat.backplane=redis}): a post is appended by a
+ * script that gives it the room's next seq, keeps it in the room's capped log and publishes it; every instance
+ * hears it on the event channel, in the order Redis ran the scripts, and hands it to the room's subscriber here.
+ * History is read from the log, so recovery works on any instance. While Redis is unreachable every operation
+ * fails with {@link dev.quarkchat.engine.EngineUnavailableException}; once it is back, the rooms are told to
+ * catch up.
+ */
+public final class RedisBroker implements Broker {
+
+    private final RedisLink link;
+    private final RedisBackplaneConfig config;
+    private final HistoryConfig history;
+    private final IdempotencyConfig idempotency;
+    private final Map<String, RoomSubscription> subscriptions = new ConcurrentHashMap<>();
+
+    /** A room's subscriber on this instance. */
+    private final class RoomSubscription implements Subscription {
+        private final String room;
+        private final Consumer<RoomEvent> events;
+
+        private RoomSubscription(String room, Consumer<RoomEvent> events) {
+            this.room = room;
+            this.events = events;
+        }
+
+        @Override
+        public void close() {
+            subscriptions.remove(room, this);
+        }
+    }
+
+    public RedisBroker(RedisLink link, RedisBackplaneConfig config, HistoryConfig history,
+            IdempotencyConfig idempotency) {
+        this.link = link;
+        this.config = config;
+        this.history = history;
+        this.idempotency = idempotency;
+    }
+
+    @Override
+    public void start(Runnable streamResumed) {
+        link.start(this::dispatch, streamResumed);
+    }
+
+    @Override
+    public Subscription subscribe(String room, Consumer<RoomEvent> events) {
+        RoomSubscription subscription = new RoomSubscription(room, events);
+        subscriptions.put(room, subscription);
+        return subscription;
+    }
+
+    /**
+     * Appends the post; with an id, unless the user already posted that id in the room (in its epoch, within
+     * {@code chat.idempotency.window}): then nothing is posted and that post comes back.
+     */
+    @Override
+    public CompletionStage<Appended> publish(Post post) {
+        String room = post.room();
+        List<String> keys = new ArrayList<>(List.of(link.key(room, "meta"), link.key(room, "log")));
+        if (post.id().isPresent()) {
+            keys.add(link.key(room, "ids:" + post.from()));
+            keys.add(link.key(room, "id-ages:" + post.from()));
+        }
+        ServerFrames.SeqSlot frame = post.frameAroundSeq();
+        List<String> args = List.of(link.channel(), room, seconds(config.roomTtl()), Epochs.next(),
+                String.valueOf(history.size()), frame.before(), frame.after(), post.id().orElse(""),
+                post.digest().map(TextDigest::hex).orElse(""), String.valueOf(post.ts().toEpochMilli()),
+                millis(idempotency.window()), String.valueOf(idempotency.maxKeysPerUser()));
+        return link.run(RedisScript.APPEND, keys, args).map(RedisBroker::appendedOf).subscribeAsCompletionStage();
+    }
+
+    @Override
+    public CompletionStage<HistorySnapshot> history(String room, Optional<StreamPosition> since, int latest) {
+        List<String> args = List.of(seconds(config.roomTtl()), Epochs.next(),
+                since.map(from -> String.valueOf(from.seq())).orElse(""), since.map(StreamPosition::epoch).orElse(""),
+                String.valueOf(latest));
+        return link.run(RedisScript.HISTORY, List.of(link.key(room, "meta"), link.key(room, "log")), args)
+                .map(reply -> new HistorySnapshot(reply.get(0).toString(), reply.get(1).toLong(),
+                        strings(reply.get(3)), reply.get(2).toInteger() == 1))
+                .subscribeAsCompletionStage();
+    }
+
+    @Override
+    public boolean available() {
+        return link.isUp();
+    }
+
+    @Override
+    public Optional<Duration> catchUpInterval() {
+        return Optional.of(config.checkInterval());
+    }
+
+    private void dispatch(RoomEvent event) {
+        RoomSubscription subscription = subscriptions.get(event.room());
+        if (subscription != null) {
+            subscription.events.accept(event);
+        }
+    }
+
+    private static Appended appendedOf(Response reply) {
+        if (reply.type() != ResponseType.MULTI) {
+            return new Appended.Posted(reply.toLong());
+        }
+        return new Appended.AlreadyPosted(reply.get(0).toString(), reply.get(1).toLong(),
+                Instant.ofEpochMilli(reply.get(2).toLong()), TextDigest.ofHex(reply.get(3).toString()));
+    }
+
+    static List<String> strings(Response array) {
+        List<String> strings = new ArrayList<>(array.size());
+        for (Response element : array) {
+            strings.add(element.toString());
+        }
+        return strings;
+    }
+
+    static String seconds(Duration duration) {
+        return String.valueOf(Math.max(1, duration.toSeconds()));
+    }
+
+    static String millis(Duration duration) {
+        return String.valueOf(duration.toMillis());
+    }
+}

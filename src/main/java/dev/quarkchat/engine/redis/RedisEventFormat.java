@@ -1,0 +1,59 @@
+package dev.quarkchat.engine.redis;
+
+import java.util.Optional;
+
+import dev.quarkchat.engine.RoomEvent;
+
+/**
+ * How the scripts publish {@link RoomEvent}s on the event channel: space-separated text whose last field runs
+ * to the end (user names and frames may contain spaces, room names cannot).
+ * <ul>
+ * <li>{@code M <room> <epoch> <seq> <frame>}: a {@link RoomEvent.Message}</li>
+ * <li>{@code J <room> <connection> <user>}: a {@link RoomEvent.Joined}</li>
+ * <li>{@code L <room> <user>}: a {@link RoomEvent.Left}</li>
+ * </ul>
+ */
+final class RedisEventFormat {
+
+    private RedisEventFormat() {
+    }
+
+    /** Reads one event; empty for anything this version does not understand. */
+    static Optional<RoomEvent> parse(String payload) {
+        String[] fields = payload.split(" ", 5);
+        try {
+            switch (fields[0]) {
+                case "M":
+                    if (fields.length == 5) {
+                        return Optional.of(new RoomEvent.Message(fields[1], fields[2], Long.parseLong(fields[3]),
+                                fields[4]));
+                    }
+                    break;
+                case "J":
+                    if (fields.length >= 4) {
+                        return Optional.of(new RoomEvent.Joined(fields[1], fields[2], rest(payload, 3)));
+                    }
+                    break;
+                case "L":
+                    if (fields.length >= 3) {
+                        return Optional.of(new RoomEvent.Left(fields[1], rest(payload, 2)));
+                    }
+                    break;
+                default:
+                    break;
+            }
+        } catch (NumberFormatException badSeq) {
+            return Optional.empty();
+        }
+        return Optional.empty();
+    }
+
+    /** The text after the first {@code skipped} space-separated fields. */
+    private static String rest(String payload, int skipped) {
+        int at = -1;
+        for (int field = 0; field < skipped; field++) {
+            at = payload.indexOf(' ', at + 1);
+        }
+        return payload.substring(at + 1);
+    }
+}

@@ -1,0 +1,250 @@
+package dev.quarkchat.room;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
+
+import org.jboss.logging.Logger;
+
+import dev.quarkchat.session.ChatSession;
+import dev.quarkchat.session.FrameSender;
+import dev.quarkchat.session.OutboundFrame;
+import dev.quarkchat.engine.Appended;
+import dev.quarkchat.engine.Broker;
+import dev.quarkchat.engine.Members;
+import dev.quarkchat.engine.Post;
+import dev.quarkchat.engine.Presence;
+import dev.quarkchat.engine.RoomEvent;
+import dev.quarkchat.engine.StreamPosition;
+import dev.quarkchat.metrics.ChatMetrics;
+import dev.quarkchat.protocol.ClientCommand;
+import dev.quarkchat.protocol.ErrorCode;
+import dev.quarkchat.protocol.LogSafe;
+import dev.quarkchat.protocol.ServerFrames;
+import dev.quarkchat.session.CountsByUser;
+
+/**
+ * One room as this instance sees it, the same over every engine: the connections of this instance in it, and
+ * what they are given, by its {@link RoomSeam}. The {@link Broker} orders the room's messages and hands them
+ * back as events; {@link Presence} keeps who is in it. A send is published and reaches the members when its
+ * event comes back: at once with the memory engine, through Redis with the shared one.
+ * <p>
+ * Every change happens under the room's lock, which is never held while calling an engine: the memory engine
+ * answers within the call, and hands events back under its own lock.
+ */
+final class Room implements RoomSeam.Connections<ChatSession, OutboundFrame> {
+
+    private static final Logger LOG = Logger.getLogger(Room.class);
+
+    /** The {@code message} of an {@code id_reused} error. */
+    private static final String REUSED_ID =
+            "this id was already used for another text in this room: send it with a new id";
+
+    private final String name;
+    private final Collaborators parts;
+    private final RoomSeam<ChatSession, OutboundFrame> seam;
+    /** This instance's connections per user, joined or joining: its presence entry lives while one is left. */
+    private final CountsByUser localConnections = new CountsByUser();
+    private final Broker.Subscription subscription;
+    private final Consumer<Room> retire;
+    /** Set when the last connection left; a retired room is dropped from the registry and never reused. */
+    private boolean retired;
+
+    /** What every room of the registry works with: the engines, and the way to its connections. */
+    record Collaborators(Broker broker, Presence presence, FrameSender sender, ChatMetrics metrics,
+            MemberListing listing, int replayedOnJoin) {
+    }
+
+    /**
+     * Subscribes to the room's events.
+     *
+     * @param retire told once the room has no connection left here: it must be dropped and its subscription closed
+     */
+    Room(String name, Collaborators parts, Consumer<Room> retire) {
+        this.name = name;
+        this.parts = parts;
+        this.seam = new RoomSeam<>(name, parts.listing(), this);
+        this.retire = retire;
+        this.subscription = parts.broker().subscribe(name, this::on);
+    }
+
+    String name() {
+        return name;
+    }
+
+    /**
+     * Puts the connection in the room: it is answered with {@code joined} and the messages it missed since its
+     * recovery position if all are still held, else the latest ones, then everything after; the others hear of
+     * a user who was not there yet.
+     *
+     * @return false if the room was retired meanwhile, and the caller must look the room up again
+     */
+    boolean join(ChatSession session, Optional<ClientCommand.Recovery> recovery, Optional<String> id) {
+        boolean knowsEveryone;
+        synchronized (this) {
+            if (retired) {
+                return false;
+            }
+            if (seam.startJoin(session, id) == RoomSeam.JoinStart.ANSWERED) {
+                return true;
+            }
+            localConnections.increment(session.user());
+            knowsEveryone = seam.knowsEveryone();
+        }
+        session.rooms().add(name);
+        int names = knowsEveryone ? parts.listing().joinedMaxMembers() : Presence.ALL_NAMES;
+        Optional<StreamPosition> since = recovery.flatMap(from -> from.epoch()
+                .map(epoch -> new StreamPosition(epoch, from.since())));
+        CompletionStage<Members> members = parts.presence().join(name, session.user(), session.id(), names);
+        parts.broker().history(name, since, parts.replayedOnJoin())
+                .thenCombine(members, RoomSeam.Snapshot::new)
+                .whenComplete((snapshot, failure) -> {
+                    if (failure == null) {
+                        synchronized (this) {
+                            seam.completeJoin(session, snapshot);
+                        }
+                    } else {
+                        session.rooms().remove(name);
+                        leave(session);
+                        unavailable(session, "could not join " + name, id);
+                    }
+                });
+        return true;
+    }
+
+    /**
+     * Takes the connection out of the room, member or still joining; the others hear of it when it was the
+     * user's last connection in the room.
+     */
+    void leave(ChatSession session) {
+        boolean lastOfUser;
+        boolean nowRetired;
+        synchronized (this) {
+            lastOfUser = seam.leave(session) && localConnections.decrement(session.user()) == 0;
+            nowRetired = !retired && seam.isEmpty();
+            retired |= nowRetired;
+        }
+        if (lastOfUser) {
+            // If the engine cannot be told now, a shared entry expires after chat.backplane.redis.presence-ttl.
+            parts.presence().leave(name, session.user()).whenComplete((done, failure) -> {
+                if (failure != null) {
+                    LOG.debugf("Presence of %s in %s left to expire: %s", LogSafe.escaped(session.user()),
+                            LogSafe.escaped(name), failure);
+                }
+            });
+        }
+        if (nowRetired) {
+            subscription.close();
+            retire.accept(this);
+        }
+    }
+
+    /**
+     * Publishes the message: it reaches every member, the sender included, with the room's next {@code seq}.
+     * A send whose id the user already posted here is not posted again: the sender alone gets the original
+     * {@code message} (after every message before it), or {@code id_reused} if the text differs.
+     *
+     * @param receivedAt {@link System#nanoTime()} when the frame arrived, for the broadcast timer
+     */
+    void post(ChatSession session, String text, Optional<String> id, long receivedAt) {
+        Post post = Post.of(name, session.user(), text, Instant.now(), id);
+        parts.broker().publish(post)
+                .whenComplete((appended, failure) -> {
+                    if (failure != null) {
+                        unavailable(session, "message not sent to " + name, id);
+                    } else if (appended instanceof Appended.AlreadyPosted earlier) {
+                        answerResend(session, post, earlier);
+                    } else {
+                        parts.metrics().broadcastFinished(receivedAt);
+                    }
+                });
+    }
+
+    /** Catches up with the engine's history, if the room's stream broke or must be checked. */
+    void catchUp() {
+        Optional<StreamPosition> from;
+        synchronized (this) {
+            from = seam.startCatchUp();
+        }
+        from.ifPresent(position -> {
+            CompletionStage<Members> members = parts.presence().members(name, Presence.ALL_NAMES);
+            parts.broker().history(name, Optional.of(position), parts.replayedOnJoin())
+                    .thenCombine(members, RoomSeam.Snapshot::new)
+                    .whenComplete((snapshot, failure) -> {
+                        synchronized (this) {
+                            if (failure == null) {
+                                seam.caughtUp(snapshot);
+                            } else {
+                                seam.catchUpFailed();
+                                LOG.debugf("Room %s will catch up later: %s", LogSafe.escaped(name), failure);
+                            }
+                        }
+                    });
+        });
+    }
+
+    synchronized boolean needsCatchUp() {
+        return seam.needsCatchUp();
+    }
+
+    /** The users with a connection here, whose presence entries this instance keeps alive. */
+    synchronized List<String> localUsers() {
+        return localConnections.users();
+    }
+
+    /** Everyone in the room, on any instance. */
+    synchronized List<String> memberNames() {
+        return seam.everyone();
+    }
+
+    /** How many of this instance's connections are members; a user may have several. */
+    synchronized int connectionCount() {
+        return seam.connectionCount();
+    }
+
+    /** An event of the room, from the broker. */
+    private synchronized void on(RoomEvent event) {
+        seam.on(event);
+    }
+
+    /** A resend: the sender alone gets the original message, in its place in the room's stream here. */
+    private void answerResend(ChatSession session, Post resent, Appended.AlreadyPosted earlier) {
+        if (!earlier.text().equals(resent.digest().orElseThrow())) {
+            parts.sender().refuse(session, ErrorCode.ID_REUSED, REUSED_ID, resent.id());
+            return;
+        }
+        parts.metrics().messageDeduplicated();
+        OutboundFrame original = OutboundFrame.of(ServerFrames.message(name, earlier.seq(), session.user(),
+                resent.text(), earlier.ts(), resent.id()));
+        synchronized (this) {
+            seam.acknowledge(session, earlier.epoch(), earlier.seq(), original);
+        }
+    }
+
+    private void unavailable(ChatSession session, String what, Optional<String> id) {
+        parts.sender().refuse(session, ErrorCode.UNAVAILABLE,
+                what + ": the backplane is unreachable, try again shortly", id);
+    }
+
+    @Override
+    public String idOf(ChatSession connection) {
+        return connection.id();
+    }
+
+    @Override
+    public OutboundFrame encode(String frame) {
+        return OutboundFrame.of(frame);
+    }
+
+    @Override
+    public void send(ChatSession connection, OutboundFrame frame) {
+        parts.sender().send(connection, frame);
+    }
+
+    @Override
+    public void messageDelivered(int connections) {
+        parts.metrics().messagesDelivered(connections);
+    }
+}

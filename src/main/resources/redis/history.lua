@@ -1,0 +1,35 @@
+-- Where the room's sequence stands, and the messages after the reader's position if all are held, else the
+-- latest ones. A room Redis does not hold (new, expired, or lost) starts a new epoch at seq 0.
+-- KEYS: meta, log. ARGV: room TTL (s), epoch if the room is new, since or '', reader's epoch or '', latest count.
+-- Returns {epoch, seq, recovered (1/0), {frames}}.
+if redis.call('HSETNX', KEYS[1], 'epoch', ARGV[2]) == 1 then
+  redis.call('HSET', KEYS[1], 'seq', 0)
+  redis.call('DEL', KEYS[2])
+end
+redis.call('EXPIRE', KEYS[1], ARGV[1])
+local epoch = redis.call('HGET', KEYS[1], 'epoch')
+local seq = tonumber(redis.call('HGET', KEYS[1], 'seq'))
+local entries = {}
+local recovered = 0
+if ARGV[3] ~= '' and ARGV[4] == epoch and tonumber(ARGV[3]) <= seq then
+  local since = tonumber(ARGV[3])
+  entries = redis.call('XRANGE', KEYS[2], string.format('%d', since + 1), '+')
+  if since == seq or (#entries > 0 and tonumber(string.match(entries[1][1], '^%d+')) == since + 1) then
+    recovered = 1
+  end
+end
+if recovered == 0 then
+  entries = {}
+  local count = tonumber(ARGV[5])
+  if count > 0 then
+    local latest = redis.call('XREVRANGE', KEYS[2], '+', '-', 'COUNT', count)
+    for i = #latest, 1, -1 do
+      entries[#entries + 1] = latest[i]
+    end
+  end
+end
+local frames = {}
+for i, entry in ipairs(entries) do
+  frames[i] = entry[2][2]
+end
+return {epoch, string.format('%d', seq), recovered, frames}

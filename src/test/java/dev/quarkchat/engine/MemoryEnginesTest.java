@@ -1,0 +1,156 @@
+package dev.quarkchat.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * The memory broker and presence: everything completes within the call, in order, and a room's sequence lives
+ * only while it has a subscriber.
+ */
+class MemoryEnginesTest {
+
+    private static final String ROOM = "den";
+    private static final Instant TS = Instant.parse("2024-05-01T10:00:00Z");
+
+    private final IdempotencyKeys sentIds = new IdempotencyKeys(new Settings(Duration.ofMinutes(10), 100, 1000),
+            null);
+    private final MemoryBroker broker = new MemoryBroker(new MemoryHistoryStore(3), sentIds);
+    private final MemoryPresence presence = new MemoryPresence(broker);
+    private final List<RoomEvent> events = new ArrayList<>();
+
+    @Test
+    void postsGetGapFreeSeqsAndReachTheSubscriberBeforeTheAnswer() {
+        broker.subscribe(ROOM, events::add);
+
+        assertThat(done(broker.publish(post("one", Optional.empty())))).isEqualTo(new Appended.Posted(1));
+        assertThat(events).hasSize(1);
+        assertThat(done(broker.publish(post("two", Optional.empty())))).isEqualTo(new Appended.Posted(2));
+
+        assertThat(events).extracting(event -> ((RoomEvent.Message) event).seq()).containsExactly(1L, 2L);
+        RoomEvent.Message first = (RoomEvent.Message) events.get(0);
+        assertThat(first.frame()).contains("\"seq\":1").contains("\"text\":\"one\"");
+    }
+
+    @Test
+    void historyIsReadFromAPositionInTheRoomsEpoch() {
+        broker.subscribe(ROOM, events::add);
+        for (int n = 1; n <= 5; n++) {
+            done(broker.publish(post("m" + n, Optional.empty())));
+        }
+        String epoch = ((RoomEvent.Message) events.get(0)).epoch();
+
+        HistorySnapshot recovered = done(broker.history(ROOM, Optional.of(new StreamPosition(epoch, 3)), 2));
+        assertThat(recovered.recovered()).isTrue();
+        assertThat(recovered.seq()).isEqualTo(5);
+        assertThat(recovered.frames()).hasSize(2).allMatch(frame -> frame.contains("\"seq\":4")
+                || frame.contains("\"seq\":5"));
+
+        HistorySnapshot tooOld = done(broker.history(ROOM, Optional.of(new StreamPosition(epoch, 1)), 1));
+        assertThat(tooOld.recovered()).isFalse();
+        assertThat(tooOld.frames()).singleElement().asString().contains("\"seq\":5");
+
+        HistorySnapshot otherEpoch = done(broker.history(ROOM, Optional.of(new StreamPosition("old", 5)), 9));
+        assertThat(otherEpoch.recovered()).isFalse();
+        assertThat(otherEpoch.frames()).as("the whole window").hasSize(3);
+    }
+
+    @Test
+    void aRoomWhoseSubscriptionClosedComesBackInANewEpochWithoutHistory() {
+        Broker.Subscription first = broker.subscribe(ROOM, events::add);
+        done(broker.publish(post("before", Optional.empty())));
+        String firstEpoch = done(broker.history(ROOM, Optional.empty(), 10)).epoch();
+        first.close();
+
+        broker.subscribe(ROOM, events::add);
+        HistorySnapshot again = done(broker.history(ROOM, Optional.empty(), 10));
+
+        assertThat(again.epoch()).isNotEqualTo(firstEpoch);
+        assertThat(again.seq()).isZero();
+        assertThat(again.frames()).isEmpty();
+    }
+
+    @Test
+    void aLateCloseOfAReplacedSubscriptionLeavesTheNewOneAlone() {
+        Broker.Subscription old = broker.subscribe(ROOM, event -> {
+        });
+        broker.subscribe(ROOM, events::add);
+        old.close();
+
+        done(broker.publish(post("still served", Optional.empty())));
+        assertThat(events).hasSize(1);
+        assertThat(done(broker.history(ROOM, Optional.empty(), 10)).frames()).hasSize(1);
+    }
+
+    @Test
+    void aResentIdIsAnsweredWithTheEarlierPostAndNotPublished() {
+        broker.subscribe(ROOM, events::add);
+        Post original = post("hello", Optional.of("c-1"));
+        assertThat(done(broker.publish(original))).isEqualTo(new Appended.Posted(1));
+
+        Appended again = done(broker.publish(post("hello", Optional.of("c-1"))));
+
+        assertThat(again).isInstanceOfSatisfying(Appended.AlreadyPosted.class, earlier -> {
+            assertThat(earlier.seq()).isEqualTo(1);
+            assertThat(earlier.ts()).isEqualTo(TS);
+            assertThat(earlier.text()).isEqualTo(TextDigest.of("hello"));
+        });
+        assertThat(events).hasSize(1);
+    }
+
+    @Test
+    void presenceListsUsersInArrivalOrderAndAnnouncesThroughTheBroker() {
+        broker.subscribe(ROOM, events::add);
+
+        Members first = done(presence.join(ROOM, "bob", "bob-1", Presence.ALL_NAMES));
+        done(presence.join(ROOM, "ann", "ann-1", Presence.ALL_NAMES));
+        Members listed = done(presence.join(ROOM, "bob", "bob-2", 1));
+        done(presence.leave(ROOM, "bob"));
+        done(presence.leave(ROOM, "bob"));
+
+        assertThat(first).isEqualTo(new Members(List.of("bob"), 1));
+        assertThat(listed).isEqualTo(new Members(List.of("bob"), 2));
+        assertThat(done(presence.members(ROOM, Presence.ALL_NAMES))).isEqualTo(new Members(List.of("ann"), 1));
+        assertThat(events).containsExactly(new RoomEvent.Joined(ROOM, "bob-1", "bob"),
+                new RoomEvent.Joined(ROOM, "ann-1", "ann"), new RoomEvent.Joined(ROOM, "bob-2", "bob"),
+                new RoomEvent.Left(ROOM, "bob"));
+    }
+
+    @Test
+    void aRoomThatEmptiedListsNobody() {
+        done(presence.join(ROOM, "ann", "ann-1", Presence.ALL_NAMES));
+        done(presence.leave(ROOM, "ann"));
+
+        assertThat(done(presence.members(ROOM, Presence.ALL_NAMES))).isEqualTo(new Members(List.of(), 0));
+        assertThat(presence.refreshInterval()).isEmpty();
+        assertThat(broker.catchUpInterval()).isEmpty();
+    }
+
+    @Test
+    void aTextDigestReadsBackFromItsHexForm() {
+        TextDigest digest = TextDigest.of("hello");
+
+        assertThat(digest.hex()).hasSize(32);
+        assertThat(TextDigest.ofHex(digest.hex())).isEqualTo(digest);
+    }
+
+    private static Post post(String text, Optional<String> id) {
+        return Post.of(ROOM, "ann", text, TS, id);
+    }
+
+    /** The value of a stage the memory engines completed within the call. */
+    private static <T> T done(CompletionStage<T> stage) {
+        assertThat(stage.toCompletableFuture()).isDone();
+        return stage.toCompletableFuture().join();
+    }
+
+    private record Settings(Duration window, int maxKeysPerUser, int maxKeys) implements IdempotencyConfig {
+    }
+}

@@ -1,0 +1,35 @@
+package dev.quarkchat.engine.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+import dev.quarkchat.engine.RoomEvent;
+
+/** The events the scripts publish, read back: the last field keeps its spaces, anything else is ignored. */
+class RedisEventFormatTest {
+
+    @Test
+    void aMessageKeepsItsWholeFrame() {
+        assertThat(RedisEventFormat.parse("M den e1 42 {\"text\":\"a b  c\"}"))
+                .contains(new RoomEvent.Message("den", "e1", 42, "{\"text\":\"a b  c\"}"));
+    }
+
+    @Test
+    void joinAndLeaveKeepUserNamesWithSpaces() {
+        assertThat(RedisEventFormat.parse("J den c-1 Ann Lee")).contains(new RoomEvent.Joined("den", "c-1", "Ann Lee"));
+        assertThat(RedisEventFormat.parse("J den - ann")).contains(new RoomEvent.Joined("den", RoomEvent.NO_CONNECTION,
+                "ann"));
+        assertThat(RedisEventFormat.parse("L den Ann Lee")).contains(new RoomEvent.Left("den", "Ann Lee"));
+    }
+
+    @Test
+    void whatThisVersionDoesNotUnderstandIsIgnored() {
+        assertThat(RedisEventFormat.parse("M den e1 not-a-seq {}")).isEmpty();
+        assertThat(RedisEventFormat.parse("M den e1 42")).isEmpty();
+        assertThat(RedisEventFormat.parse("J den c-1")).isEmpty();
+        assertThat(RedisEventFormat.parse("L den")).isEmpty();
+        assertThat(RedisEventFormat.parse("X den something")).isEmpty();
+        assertThat(RedisEventFormat.parse("")).isEmpty();
+    }
+}
