@@ -9,7 +9,6 @@ import jakarta.validation.constraints.Pattern;
 
 import org.hibernate.validator.constraints.time.DurationMin;
 
-import dev.quarkchat.engine.redis.Backplane;
 import dev.quarkchat.protocol.RoomName;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;

@@ -14,7 +14,7 @@ import dev.quarkchat.engine.MemoryBroker;
 import dev.quarkchat.engine.MemoryHistoryStore;
 import dev.quarkchat.engine.MemoryPresence;
 import dev.quarkchat.engine.Presence;
-import dev.quarkchat.engine.redis.Backplane;
+import dev.quarkchat.config.Backplane;
 import dev.quarkchat.engine.redis.RedisBackplaneConfig;
 import dev.quarkchat.engine.redis.RedisBroker;
 import dev.quarkchat.engine.redis.RedisLink;

@@ -1,4 +1,4 @@
-package dev.quarkchat.engine.redis;
+package dev.quarkchat.config;
 
 /**
  * Where rooms live ({@code chat.backplane}): in this process only, or shared by every instance through Redis.
