@@ -1,10 +1,10 @@
-package dev.quarkchat.backplane;
+package dev.quarkchat.engine.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
 
-import dev.quarkchat.history.RecoveryRules;
+import dev.quarkchat.room.RecoveryRules;
 import dev.quarkchat.testing.ChatClient;
 import dev.quarkchat.testing.RedisBackplane;
 import io.quarkus.test.junit.QuarkusTest;

@@ -1,4 +1,4 @@
-package dev.quarkchat.history;
+package dev.quarkchat.room;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package dev.quarkchat.chat;
+package dev.quarkchat.room;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

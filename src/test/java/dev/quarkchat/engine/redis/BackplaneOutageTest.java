@@ -1,4 +1,4 @@
-package dev.quarkchat.backplane;
+package dev.quarkchat.engine.redis;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -49,7 +49,7 @@ class BackplaneOutageTest {
             ann.sendJson(new JsonObject().put("type", "join").put("room", "elsewhere").put("id", "down-join"));
             assertThat(ann.awaitError("down-join").getString("code")).isEqualTo("unavailable");
             assertThat(metrics.value(UNAVAILABLE_SERIES)).isEqualTo(refusedBefore + 2);
-            assertThat(bob.framesOfType("message")).hasSize(1);
+            assertThat(bob.messagesIn(ROOM)).hasSize(1);
 
             RedisBackplane.Server.redis().restart();
             await().atMost(ChatClient.TIMEOUT).until(() -> metrics.value("chat_backplane_up") == 1);
@@ -62,7 +62,7 @@ class BackplaneOutageTest {
             assertThat(after.getLong("seq")).isEqualTo(freshView.getLong("seq") + 1);
             assertThat(bob.frames().indexOf(freshView)).isLessThan(bob.frames().indexOf(after));
             assertThat(ann.awaitMessage("after").getLong("seq")).isEqualTo(after.getLong("seq"));
-            assertThat(bob.framesOfType("message")).extracting(frame -> frame.getString("id"))
+            assertThat(bob.messagesIn(ROOM)).extracting(frame -> frame.getString("id"))
                     .containsExactly("before", "after");
         }
     }

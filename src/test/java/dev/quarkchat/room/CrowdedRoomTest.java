@@ -1,4 +1,4 @@
-package dev.quarkchat.chat;
+package dev.quarkchat.room;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -13,7 +13,6 @@ import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
 
-import dev.quarkchat.room.RoomRegistry;
 import dev.quarkchat.testing.ChatClient;
 import dev.quarkchat.testing.TestTokens;
 import io.quarkus.test.common.http.TestHTTPResource;

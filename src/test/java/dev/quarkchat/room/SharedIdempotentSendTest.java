@@ -1,4 +1,4 @@
-package dev.quarkchat.chat;
+package dev.quarkchat.room;
 
 import dev.quarkchat.testing.RedisBackplane;
 import io.quarkus.test.junit.QuarkusTest;
