@@ -12,11 +12,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
-import dev.quarkchat.auth.PendingConnections;
+import dev.quarkchat.transport.NettyTransport;
+import dev.quarkchat.transport.SocketLimits;
 import io.quarkus.websockets.next.WebSocketConnection;
-import io.netty.channel.ChannelHandlerContext;
 import io.vertx.core.http.HttpServerOptions;
-import io.vertx.core.net.impl.ConnectionBase;
 
 /** The chat state of every open connection, by connection id; an entry lives exactly as long as its socket. */
 @ApplicationScoped
@@ -25,15 +24,16 @@ public class ChatSessions {
     private final Map<String, ChatSession> byConnectionId = new ConcurrentHashMap<>();
     private final Map<String, Integer> connectionsByUser = new ConcurrentHashMap<>();
     private final ChatConfig.RateLimit rateLimit;
-    private final PendingConnections pendingConnections;
-    private final int maxMessageBytes;
+    private final NettyTransport transport;
+    private final SocketLimits socketLimits;
 
-    ChatSessions(ChatConfig config, PendingConnections pendingConnections,
+    ChatSessions(ChatConfig config, NettyTransport transport,
             @ConfigProperty(name = "quarkus.websockets-next.server.max-message-size") OptionalInt maxMessageBytes) {
         this.rateLimit = config.rateLimit();
-        this.pendingConnections = pendingConnections;
+        this.transport = transport;
         // Unset, websockets-next leaves Vert.x's default in place.
-        this.maxMessageBytes = maxMessageBytes.orElse(HttpServerOptions.DEFAULT_MAX_WEBSOCKET_MESSAGE_SIZE);
+        this.socketLimits = new SocketLimits(
+                maxMessageBytes.orElse(HttpServerOptions.DEFAULT_MAX_WEBSOCKET_MESSAGE_SIZE), config.maxPendingBytes());
     }
 
     /**
@@ -42,12 +42,11 @@ public class ChatSessions {
      * @param tooBig what to do, on the socket's event loop, when the client sends a message over the size limit
      */
     ChatSession open(WebSocketConnection connection, Consumer<ChatSession> tooBig) {
-        // Vert.x 4 internals: its connection handler's place in the socket's Netty pipeline (revisit on Vert.x 5).
-        ChannelHandlerContext socket = ((ConnectionBase) ConnectionHandshake.transport(connection)).channelHandlerContext();
+        // Registered below, before the socket reads another frame: both happen on its event loop.
+        NettyTransport.Socket socket = transport.adopt(ConnectionHandshake.transport(connection), socketLimits,
+                () -> find(connection).ifPresent(tooBig));
         ChatSession session = new ChatSession(connection, socket, ConnectionHandshake.credentials(connection),
                 new TokenBucket(rateLimit.messagesPerSecond(), rateLimit.burst(), System.nanoTime()));
-        ChatSocketPipeline.adapt(socket.pipeline(), maxMessageBytes, () -> tooBig.accept(session));
-        pendingConnections.upgraded(socket.channel());
         byConnectionId.put(connection.id(), session);
         connectionsByUser.merge(session.user(), 1, Integer::sum);
         return session;
