@@ -175,14 +175,14 @@ public class NettyTransport {
             throw unexpected("a WebSocket's connection is a " + connection.getClass().getName() + ", not a "
                     + ConnectionBase.class.getName());
         }
-        ChannelHandlerContext socket = vertxConnection.channelHandlerContext();
+        ChannelHandlerContext vertxHandler = vertxConnection.channelHandlerContext();
         try {
-            adapt(socket.pipeline(), idleTimeout, limits, tooBig);
+            adapt(vertxHandler.pipeline(), idleTimeout, limits, tooBig);
         } catch (RuntimeException e) {
-            socket.close();
+            vertxHandler.close();
             throw e;
         }
-        return new Socket(socket);
+        return socketAt(vertxHandler, limits.maxPendingBytes());
     }
 
     private static void adapt(ChannelPipeline pipeline, boolean idleTimeout, SocketLimits limits, Runnable tooBig) {
@@ -209,10 +209,15 @@ public class NettyTransport {
         if (pipeline.get(PENDING_CONNECTION) != null) {
             pipeline.remove(PENDING_CONNECTION);
         }
+    }
+
+    /** The socket whose frames go out at {@code vertxHandler}, with its queue limited to {@code maxPendingBytes}. */
+    static Socket socketAt(ChannelHandlerContext vertxHandler, long maxPendingBytes) {
         // Netty counts in ints; no queue gets near that before memory runs out.
-        int maxPendingBytes = (int) Math.min(limits.maxPendingBytes(), Integer.MAX_VALUE);
+        int limit = (int) Math.min(maxPendingBytes, Integer.MAX_VALUE);
         // Low as high: the channel is writable again as soon as it is back under the limit, as the limit means.
-        pipeline.channel().config().setWriteBufferWaterMark(new WriteBufferWaterMark(maxPendingBytes, maxPendingBytes));
+        vertxHandler.channel().config().setWriteBufferWaterMark(new WriteBufferWaterMark(limit, limit));
+        return new Socket(vertxHandler);
     }
 
     /** Dev mode keeps its servers across a live reload: this application's handler takes the last one's place. */
