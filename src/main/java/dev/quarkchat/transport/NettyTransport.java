@@ -1,7 +1,9 @@
 package dev.quarkchat.transport;
 
+import java.io.IOException;
 import java.lang.reflect.Field;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -43,7 +45,6 @@ import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.impl.HttpServerImpl;
 import io.vertx.core.impl.VertxInternal;
 import io.vertx.core.net.impl.ConnectionBase;
@@ -82,6 +83,10 @@ public class NettyTransport {
     /** Any idle timeout: on the throwaway server it only makes Vert.x add the handler that chat sockets lose. */
     private static final int SELF_CHECK_IDLE_TIMEOUT_SECONDS = 3600;
     private static final SocketLimits SELF_CHECK_LIMITS = new SocketLimits(1024, 65_536);
+    /** With RFC 6455's sample key: the throwaway server needs no secret. */
+    private static final String SELF_CHECK_UPGRADE = "GET / HTTP/1.1\r\nHost: " + LOOPBACK + "\r\n"
+            + "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+            + "Sec-WebSocket-Version: 13\r\n\r\n";
     private static final ChannelHandler CLOSE_ON_REGISTRATION = new CloseOnRegistration();
 
     private final Vertx vertx;
@@ -126,21 +131,21 @@ public class NettyTransport {
                         adapted.fail(e);
                     }
                 }));
-        WebSocketClient client = vertx.createWebSocketClient();
-        try {
+        // A plain socket for a client: a Vert.x one would load and keep its whole HTTP client stack for this.
+        try (java.net.Socket client = new java.net.Socket()) {
             // As the pending-connection guard reads the listening servers; this one, on port 0, is not shared.
             sharedServers();
             await(server.listen(0, LOOPBACK));
             serverChannel(server);
-            await(client.connect(server.actualPort(), LOOPBACK, "/"));
+            client.connect(new InetSocketAddress(LOOPBACK, server.actualPort()), (int) SELF_CHECK_TIMEOUT.toMillis());
+            client.getOutputStream().write(SELF_CHECK_UPGRADE.getBytes(StandardCharsets.US_ASCII));
             await(adapted.future());
             LOG.debugf("Chat sockets can be set up on Vert.x %s", vertxVersion());
         } catch (UnexpectedInternals e) {
             throw e;
-        } catch (RuntimeException | LinkageError e) {
+        } catch (IOException | RuntimeException | LinkageError e) {
             throw new UnexpectedInternals("a WebSocket could not be set up as a chat socket: " + e, e);
         } finally {
-            client.close();
             server.close();
         }
     }
