@@ -3,11 +3,11 @@ package dev.quarkchat.auth;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -17,10 +17,7 @@ import org.jboss.logging.Logger;
 
 import dev.quarkchat.metrics.ChatMetrics;
 import dev.quarkchat.metrics.HandshakeRejection;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.util.concurrent.ScheduledFuture;
+import dev.quarkchat.transport.PendingConnectionPolicy;
 import io.quarkus.runtime.StartupEvent;
 
 /**
@@ -30,22 +27,22 @@ import io.quarkus.runtime.StartupEvent;
  * that sends a request head one line at a time, or opens sockets and sends nothing, holds file descriptors and
  * memory for as long as it likes, and the per-address handshake limit never sees it: that counts complete heads.
  * <p>
- * A connection is pending from its accept until it becomes a chat socket ({@link #upgraded}) or closes. Its
- * deadline runs while it waits for a request head: from the accept, and again whenever its last request in
- * flight has been answered (an idle keep-alive connection is closed after the timeout, as Node's server does);
- * a complete head stops it until that request is answered. Trusted proxies ({@link TrustedProxies}) are not
- * counted per address, since every client behind them shares their address and they read client heads with
- * timeouts of their own; their connections still get the deadline. {@link PendingConnectionGuard} brings every
- * accepted connection and every request head here.
+ * A connection is pending from its accept until it becomes a chat socket or closes. Its deadline runs while it
+ * waits for a request head: from the accept, and again whenever its last request in flight has been answered
+ * (an idle keep-alive connection is closed after the timeout, as Node's server does); a complete head stops it
+ * until that request is answered. Trusted proxies ({@link TrustedProxies}) are not counted per address, since
+ * every client behind them shares their address and they read client heads with timeouts of their own; their
+ * connections still get the deadline. The transport enforces these rules on every accepted connection once
+ * {@link PendingConnectionGuard} has put it in place.
  */
 @ApplicationScoped
-public class PendingConnections {
+public class PendingConnections implements PendingConnectionPolicy {
 
     private static final Logger LOG = Logger.getLogger(PendingConnections.class);
-    /** The name of the per-connection handler in the socket's Netty pipeline. */
-    private static final String HANDLER = "chat-pending-connection";
+    private static final Runnable NOTHING_COUNTED = () -> {
+    };
 
-    private final long headTimeoutNanos;
+    private final Duration headTimeout;
     private final int maxPerAddress;
     private final TrustedProxies trustedProxies;
     private final ChatMetrics metrics;
@@ -55,7 +52,7 @@ public class PendingConnections {
     PendingConnections(HandshakeConfig config, ChatMetrics metrics,
             @ConfigProperty(name = "quarkus.http.proxy.proxy-address-forwarding") boolean forwarding,
             @ConfigProperty(name = "quarkus.http.proxy.trusted-proxies") Optional<List<String>> trustedProxies) {
-        this.headTimeoutNanos = config.headTimeout().toNanos();
+        this.headTimeout = config.headTimeout();
         this.maxPerAddress = config.maxPendingPerAddress();
         this.trustedProxies = TrustedProxies.from(forwarding, trustedProxies);
         this.metrics = metrics;
@@ -74,36 +71,28 @@ public class PendingConnections {
         }
     }
 
-    /**
-     * Takes in a connection just accepted, before it is registered with an event loop.
-     *
-     * @return false if its address already holds the most pending connections: close it at once
-     */
-    boolean accept(Channel connection) {
-        InetAddress counted = countedAddress(connection.remoteAddress());
-        if (counted != null && !count(counted)) {
+    @Override
+    public Duration headTimeout() {
+        return headTimeout;
+    }
+
+    /** Counts the connection under its client address, unless that address already holds the most. */
+    @Override
+    public Optional<Runnable> admit(SocketAddress remote) {
+        InetAddress counted = countedAddress(remote);
+        if (counted == null) {
+            return Optional.of(NOTHING_COUNTED);
+        }
+        if (!count(counted)) {
             metrics.handshakeRejected(HandshakeRejection.TOO_MANY_PENDING);
-            return false;
-        }
-        // Runs its handlerAdded once the connection is registered, on the connection's event loop.
-        connection.pipeline().addFirst(HANDLER, new PendingConnection(connection, counted));
-        return true;
-    }
-
-    /** The connection became a chat socket: it is no longer pending, and its liveness is the keepalive's. */
-    public void upgraded(Channel connection) {
-        if (connection.pipeline().get(HANDLER) != null) {
-            connection.pipeline().remove(HANDLER);
-        }
-    }
-
-    /** A complete request head arrived on this connection; the returned action marks its response sent. */
-    Optional<Runnable> headArrived(Channel connection) {
-        if (!(connection.pipeline().get(HANDLER) instanceof PendingConnection pending)) {
             return Optional.empty();
         }
-        pending.onEventLoop(pending::headArrived);
-        return Optional.of(() -> pending.onEventLoop(pending::responseEnded));
+        return Optional.of(() -> release(counted));
+    }
+
+    @Override
+    public void headTimedOut() {
+        metrics.handshakeRejected(HandshakeRejection.HEAD_TIMEOUT);
     }
 
     /** The address to count the connection under; null for trusted proxies and non-IP sockets. */
@@ -129,85 +118,5 @@ public class PendingConnections {
 
     private void release(InetAddress address) {
         byAddress.computeIfPresent(address, (ignored, pending) -> pending == 1 ? null : pending - 1);
-    }
-
-    /**
-     * One pending connection: its deadline and its requests in flight, touched on its event loop only. It sits
-     * first in the connection's pipeline and handles no event, so reads pass it by; leaving the pipeline (at the
-     * upgrade, or when the connection closes) ends it.
-     */
-    private final class PendingConnection extends ChannelInboundHandlerAdapter {
-
-        private final Channel connection;
-        private final InetAddress counted;
-        private ScheduledFuture<?> deadline;
-        private int requestsInFlight;
-        private boolean servedARequest;
-        private boolean ended;
-
-        PendingConnection(Channel connection, InetAddress counted) {
-            this.connection = connection;
-            this.counted = counted;
-        }
-
-        @Override
-        public void handlerAdded(ChannelHandlerContext context) {
-            startDeadline();
-        }
-
-        @Override
-        public void handlerRemoved(ChannelHandlerContext context) {
-            ended = true;
-            stopDeadline();
-            if (counted != null) {
-                release(counted);
-            }
-        }
-
-        void onEventLoop(Runnable action) {
-            if (connection.eventLoop().inEventLoop()) {
-                action.run();
-            } else {
-                connection.eventLoop().execute(action);
-            }
-        }
-
-        void headArrived() {
-            requestsInFlight++;
-            servedARequest = true;
-            stopDeadline();
-        }
-
-        void responseEnded() {
-            requestsInFlight--;
-            if (requestsInFlight == 0) {
-                startDeadline();
-            }
-        }
-
-        private void startDeadline() {
-            if (!ended && deadline == null) {
-                deadline = connection.eventLoop().schedule(this::expire, headTimeoutNanos, TimeUnit.NANOSECONDS);
-            }
-        }
-
-        private void stopDeadline() {
-            if (deadline != null) {
-                deadline.cancel(false);
-                deadline = null;
-            }
-        }
-
-        private void expire() {
-            deadline = null;
-            if (ended || requestsInFlight > 0) {
-                return;
-            }
-            // An idle keep-alive connection that was served is simply done; one that never sent a whole head is not.
-            if (!servedARequest) {
-                metrics.handshakeRejected(HandshakeRejection.HEAD_TIMEOUT);
-            }
-            connection.close();
-        }
     }
 }

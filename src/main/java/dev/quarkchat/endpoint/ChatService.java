@@ -18,12 +18,12 @@ import dev.quarkchat.config.ChatConfig;
 import dev.quarkchat.auth.RoomAccess;
 import dev.quarkchat.auth.TokenRefresh;
 import dev.quarkchat.metrics.DisconnectReason;
-import dev.quarkchat.chat.TransportErrors;
 import dev.quarkchat.room.RoomRegistry;
 import dev.quarkchat.session.ChatSession;
 import dev.quarkchat.session.ChatSessions;
 import dev.quarkchat.session.FrameSender;
 import dev.quarkchat.lifecycle.TokenExpiry;
+import dev.quarkchat.auth.ConnectionHandshake;
 import io.quarkus.websockets.next.CloseReason;
 import io.quarkus.websockets.next.WebSocketConnection;
 
@@ -69,7 +69,8 @@ public class ChatService {
 
     /** A signed-in user connected: greet it and put it in the default room. */
     public void connected(WebSocketConnection connection) {
-        ChatSession session = sessions.open(connection, this::messageTooBig);
+        ChatSession session = sessions.open(connection, ConnectionHandshake.transport(connection),
+                ConnectionHandshake.credentials(connection), this::messageTooBig);
         metrics.connectionOpened();
         LOG.debugf("Connection %s opened for %s", connection.id(), LogSafe.escaped(session.user()));
         if (sessions.connectionsOf(session.user()) > maxConnectionsPerUser) {

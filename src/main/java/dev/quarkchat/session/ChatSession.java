@@ -5,10 +5,7 @@ import java.util.Set;
 import java.util.concurrent.CopyOnWriteArraySet;
 import java.util.concurrent.atomic.AtomicReference;
 
-import io.netty.buffer.ByteBuf;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelOutboundBuffer;
-import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import dev.quarkchat.transport.NettyTransport;
 import io.quarkus.websockets.next.WebSocketConnection;
 
 import dev.quarkchat.metrics.DisconnectReason;
@@ -20,8 +17,7 @@ import dev.quarkchat.metrics.DisconnectReason;
 public final class ChatSession {
 
     private final WebSocketConnection connection;
-    /** Where Vert.x's handler sits in the socket's Netty pipeline: frames written here are encoded as Vert.x's are. */
-    private final ChannelHandlerContext socket;
+    private final NettyTransport.Socket socket;
     /** Replaced whole by a refresh, on the connection's event loop; sweeps on other threads read it. */
     private volatile Credentials credentials;
     /**
@@ -39,7 +35,7 @@ public final class ChatSession {
     /** Whether a {@code refresh} is being verified; only this connection's event loop touches it. */
     private boolean refreshPending;
 
-    ChatSession(WebSocketConnection connection, ChannelHandlerContext socket, Credentials credentials,
+    ChatSession(WebSocketConnection connection, NettyTransport.Socket socket, Credentials credentials,
             TokenBucket inboundFrames) {
         this.connection = connection;
         this.socket = socket;
@@ -121,14 +117,9 @@ public final class ChatSession {
         return nowNanos - lastSeenNanos;
     }
 
-    /**
-     * Outbound bytes (frames with their headers) in the socket's Netty buffer, not yet taken by the kernel:
-     * they pile up when the client stops reading. Netty keeps this count anyway, so a delivery costs no
-     * bookkeeping of ours.
-     */
-    long queuedBytes() {
-        ChannelOutboundBuffer buffer = socket.channel().unsafe().outboundBuffer();
-        return buffer == null ? 0 : buffer.totalPendingWriteBytes();
+    /** Whether {@code bytes} more may be queued for the socket within {@code chat.max-pending-bytes}. */
+    boolean hasRoomFor(int bytes) {
+        return socket.hasRoomFor(bytes);
     }
 
     /**
@@ -150,31 +141,18 @@ public final class ChatSession {
         return serverEndReason.get() != null;
     }
 
-    /**
-     * Writes a text frame of already-encoded bytes straight into the socket's Netty pipeline, where Vert.x
-     * writes its own frames (through the frame and compression encoders), so that a broadcast encodes once
-     * and skips websockets-next's per-message work (a Uni, context propagation).
-     * <p>
-     * The write always goes through the socket's event-loop queue, even when called on that loop: frames
-     * come from every room's senders, on every event loop, and only one queue keeps them in the order they
-     * were handed over (a direct write on the loop would overtake frames still queued from other loops).
-     */
-    void writeText(ByteBuf utf8) {
-        afterQueuedWrites(() -> socket.writeAndFlush(new TextWebSocketFrame(utf8)));
+    /** Queues a text frame of already-encoded bytes, after every frame handed over before it. */
+    void writeText(byte[] utf8) {
+        socket.write(utf8);
     }
 
     /** Runs {@code action} on the socket's event loop after every frame handed over before it. */
     public void afterQueuedWrites(Runnable action) {
-        socket.executor().execute(action);
+        socket.afterQueuedWrites(action);
     }
 
-    /**
-     * Closes the TCP connection at once, without a close handshake that a dead peer would never answer and
-     * without flushing what a stuck reader would never read. Vert.x's public {@code HttpConnection.close()}
-     * does both for a WebSocket, so this closes the channel below Vert.x's handler, as Vert.x itself does when
-     * a closing handshake times out.
-     */
+    /** Closes the TCP connection at once, without a close handshake and without flushing what is queued. */
     void closeTransport() {
-        socket.close();
+        socket.drop();
     }
 }

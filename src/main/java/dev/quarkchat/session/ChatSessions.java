@@ -13,34 +13,33 @@ import jakarta.enterprise.event.Observes;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
-import dev.quarkchat.auth.PendingConnections;
 import dev.quarkchat.config.ChatConfig;
 import dev.quarkchat.metrics.ChatMetrics;
 import dev.quarkchat.metrics.LiveGauge;
-import dev.quarkchat.auth.ConnectionHandshake;
-import dev.quarkchat.chat.ChatSocketPipeline;
 import io.quarkus.runtime.StartupEvent;
+import dev.quarkchat.transport.NettyTransport;
+import dev.quarkchat.transport.SocketLimits;
 import io.quarkus.websockets.next.WebSocketConnection;
-import io.netty.channel.ChannelHandlerContext;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerOptions;
-import io.vertx.core.net.impl.ConnectionBase;
 
 /** The chat state of every open connection, by connection id; an entry lives exactly as long as its socket. */
 @ApplicationScoped
 public class ChatSessions {
 
     private final Map<String, ChatSession> byConnectionId = new ConcurrentHashMap<>();
-    private final Map<String, Integer> connectionsByUser = new ConcurrentHashMap<>();
+    private final CountsByUser connectionsByUser = new CountsByUser();
     private final ChatConfig.RateLimit rateLimit;
-    private final PendingConnections pendingConnections;
-    private final int maxMessageBytes;
+    private final NettyTransport transport;
+    private final SocketLimits socketLimits;
 
-    ChatSessions(ChatConfig config, PendingConnections pendingConnections,
+    ChatSessions(ChatConfig config, NettyTransport transport,
             @ConfigProperty(name = "quarkus.websockets-next.server.max-message-size") OptionalInt maxMessageBytes) {
         this.rateLimit = config.rateLimit();
-        this.pendingConnections = pendingConnections;
+        this.transport = transport;
         // Unset, websockets-next leaves Vert.x's default in place.
-        this.maxMessageBytes = maxMessageBytes.orElse(HttpServerOptions.DEFAULT_MAX_WEBSOCKET_MESSAGE_SIZE);
+        this.socketLimits = new SocketLimits(
+                maxMessageBytes.orElse(HttpServerOptions.DEFAULT_MAX_WEBSOCKET_MESSAGE_SIZE), config.maxPendingBytes());
     }
 
     void observe(@Observes StartupEvent event, ChatMetrics metrics) {
@@ -50,23 +49,24 @@ public class ChatSessions {
     /**
      * Starts the chat state of a new connection.
      *
+     * @param tcp the HTTP connection the WebSocket was upgraded from
+     * @param credentials what the token said at the handshake
      * @param tooBig what to do, on the socket's event loop, when the client sends a message over the size limit
      */
-    public ChatSession open(WebSocketConnection connection, Consumer<ChatSession> tooBig) {
-        // Vert.x 4 internals: its connection handler's place in the socket's Netty pipeline (revisit on Vert.x 5).
-        ChannelHandlerContext socket = ((ConnectionBase) ConnectionHandshake.transport(connection)).channelHandlerContext();
-        ChatSession session = new ChatSession(connection, socket, ConnectionHandshake.credentials(connection),
+    public ChatSession open(WebSocketConnection connection, HttpConnection tcp, Credentials credentials,
+            Consumer<ChatSession> tooBig) {
+        // Registered below, before the socket reads another frame: both happen on its event loop.
+        NettyTransport.Socket socket = transport.adopt(tcp, socketLimits, () -> find(connection).ifPresent(tooBig));
+        ChatSession session = new ChatSession(connection, socket, credentials,
                 new TokenBucket(rateLimit.messagesPerSecond(), rateLimit.burst(), System.nanoTime()));
-        ChatSocketPipeline.adapt(socket.pipeline(), maxMessageBytes, () -> tooBig.accept(session));
-        pendingConnections.upgraded(socket.channel());
         byConnectionId.put(connection.id(), session);
-        connectionsByUser.merge(session.user(), 1, Integer::sum);
+        connectionsByUser.increment(session.user());
         return session;
     }
 
     /** How many connections the user holds now. */
     public int connectionsOf(String user) {
-        return connectionsByUser.getOrDefault(user, 0);
+        return connectionsByUser.count(user);
     }
 
     public Optional<ChatSession> find(WebSocketConnection connection) {
@@ -78,7 +78,7 @@ public class ChatSessions {
         if (session == null) {
             return Optional.empty();
         }
-        connectionsByUser.computeIfPresent(session.user(), (user, count) -> count == 1 ? null : count - 1);
+        connectionsByUser.decrement(session.user());
         return Optional.of(session);
     }
 

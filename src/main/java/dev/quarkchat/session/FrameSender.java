@@ -30,11 +30,9 @@ public class FrameSender {
 
     private static final Logger LOG = Logger.getLogger(FrameSender.class);
 
-    private final long maxPendingBytes;
     private final ChatMetrics metrics;
 
-    FrameSender(ChatConfig config, ChatMetrics metrics) {
-        this.maxPendingBytes = config.maxPendingBytes();
+    FrameSender(ChatMetrics metrics) {
         this.metrics = metrics;
     }
 
@@ -43,11 +41,11 @@ public class FrameSender {
         if (to.isEnding()) {
             return;
         }
-        if (to.queuedBytes() + frame.bytes() > maxPendingBytes) {
+        if (!to.hasRoomFor(frame.bytes())) {
             drop(to, DisconnectReason.SLOW_CONSUMER);
             return;
         }
-        to.writeText(frame.content());
+        to.writeText(frame.utf8());
     }
 
     public void send(ChatSession to, String frame) {

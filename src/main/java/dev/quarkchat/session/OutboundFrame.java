@@ -2,9 +2,6 @@ package dev.quarkchat.session;
 
 import java.nio.charset.StandardCharsets;
 
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
-
 /**
  * A frame encoded once and sent to any number of connections: its UTF-8 bytes are made one time, and every
  * member's socket writes a view of the same bytes, so a broadcast to a thousand members encodes and
@@ -12,24 +9,24 @@ import io.netty.buffer.Unpooled;
  */
 public final class OutboundFrame {
 
-    /** Never released: the views written to sockets share it, and the garbage collector frees it. */
-    private final ByteBuf content;
+    /** Shared by every socket it is written to, so never changed. */
+    private final byte[] utf8;
 
-    private OutboundFrame(ByteBuf content) {
-        this.content = content;
+    private OutboundFrame(byte[] utf8) {
+        this.utf8 = utf8;
     }
 
     public static OutboundFrame of(String text) {
-        return new OutboundFrame(Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(text.getBytes(StandardCharsets.UTF_8))));
+        return new OutboundFrame(text.getBytes(StandardCharsets.UTF_8));
     }
 
     /** Its size in bytes on the wire, without the frame header. */
     int bytes() {
-        return content.readableBytes();
+        return utf8.length;
     }
 
-    /** A view of the encoded bytes for one socket: its own reader index, the shared memory. */
-    ByteBuf content() {
-        return content.duplicate();
+    /** The encoded bytes, for every socket to write; not to be changed. */
+    byte[] utf8() {
+        return utf8;
     }
 }

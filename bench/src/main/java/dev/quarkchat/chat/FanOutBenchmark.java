@@ -24,6 +24,8 @@ import org.openjdk.jmh.annotations.Warmup;
 import dev.quarkchat.history.HistoryConfig;
 import dev.quarkchat.metrics.BenchMetrics;
 import dev.quarkchat.metrics.ChatMetrics;
+import dev.quarkchat.transport.EmbeddedSockets;
+import dev.quarkchat.transport.NettyTransport;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOutboundHandlerAdapter;
@@ -35,7 +37,7 @@ import io.quarkus.websockets.next.WebSocketConnection;
 
 /**
  * One message posted to a room of 1000 members: the seq, the history, the frame encoded once, and per member
- * the slow-consumer check (Netty's count of the socket's queued bytes) and the write into the socket's Netty
+ * the slow-consumer check (Netty's room before the socket's water mark) and the write into the socket's Netty
  * pipeline, through Netty's WebSocket frame encoder. Each member's pipeline ends in a sink instead of a socket
  * (an {@code EmbeddedChannel}), so this measures the server's own work per delivery, not the kernel's; the
  * load suite measures the sockets.
@@ -50,6 +52,9 @@ public class FanOutBenchmark {
 
     private static final String TEXT = "The quick brown fox jumps over the lazy dog; the lazy dog sleeps on, as chat-sized.";
 
+    /** The default of {@code chat.max-pending-bytes}. */
+    private static final long MAX_PENDING_BYTES = 1 << 20;
+
     @Param("1000")
     int members;
 
@@ -61,7 +66,7 @@ public class FanOutBenchmark {
     public void fillRoom() {
         sockets.clear();
         ChatMetrics metrics = BenchMetrics.inMemory();
-        FrameSender sender = new FrameSender(configWith(1 << 20), metrics);
+        FrameSender sender = new FrameSender(metrics);
         room = new Room("lobby", sender, history(100, 20), new MemberListing(0, 100),
                 new IdempotencyKeys(idempotency(), null), metrics);
         for (int member = 0; member < members; member++) {
@@ -86,7 +91,7 @@ public class FanOutBenchmark {
     }
 
     /** A pipeline like a server socket's after the upgrade: the frame encoder, and where Vert.x's handler is. */
-    private ChannelHandlerContext socket() {
+    private NettyTransport.Socket socket() {
         EmbeddedChannel channel = new EmbeddedChannel(new ChannelOutboundHandlerAdapter() {
             @Override
             public void write(ChannelHandlerContext context, Object message, ChannelPromise promise) {
@@ -95,7 +100,7 @@ public class FanOutBenchmark {
             }
         }, new WebSocket13FrameEncoder(false), new ChannelInboundHandlerAdapter());
         sockets.add(channel);
-        return channel.pipeline().lastContext();
+        return EmbeddedSockets.at(channel.pipeline().lastContext(), MAX_PENDING_BYTES);
     }
 
     private static WebSocketConnection connection(String id) {
@@ -106,16 +111,6 @@ public class FanOutBenchmark {
                     case "hashCode" -> id.hashCode();
                     case "equals" -> proxy == args[0];
                     default -> throw new UnsupportedOperationException(method.getName());
-                });
-    }
-
-    private static ChatConfig configWith(long maxPendingBytes) {
-        return (ChatConfig) Proxy.newProxyInstance(FanOutBenchmark.class.getClassLoader(), new Class<?>[] { ChatConfig.class },
-                (proxy, method, args) -> {
-                    if (method.getName().equals("maxPendingBytes")) {
-                        return maxPendingBytes;
-                    }
-                    throw new UnsupportedOperationException(method.getName());
                 });
     }
 
