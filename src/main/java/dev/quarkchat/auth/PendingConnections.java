@@ -39,8 +39,6 @@ import io.quarkus.runtime.StartupEvent;
 public class PendingConnections implements PendingConnectionPolicy {
 
     private static final Logger LOG = Logger.getLogger(PendingConnections.class);
-    private static final Runnable NOTHING_COUNTED = () -> {
-    };
 
     private final Duration headTimeout;
     private final int maxPerAddress;
@@ -81,7 +79,7 @@ public class PendingConnections implements PendingConnectionPolicy {
     public Optional<Runnable> admit(SocketAddress remote) {
         InetAddress counted = countedAddress(remote);
         if (counted == null) {
-            return Optional.of(NOTHING_COUNTED);
+            return Optional.of(PendingConnections::nothingCounted);
         }
         if (!count(counted)) {
             metrics.handshakeRejected(HandshakeRejection.TOO_MANY_PENDING);
@@ -118,5 +116,10 @@ public class PendingConnections implements PendingConnectionPolicy {
 
     private void release(InetAddress address) {
         byAddress.computeIfPresent(address, (ignored, pending) -> pending == 1 ? null : pending - 1);
+    }
+
+    /** What a connection that was not counted (see countedAddress) runs once it is no longer pending. */
+    private static void nothingCounted() {
+        // Nothing to release.
     }
 }

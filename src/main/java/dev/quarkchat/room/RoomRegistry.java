@@ -71,7 +71,7 @@ public class RoomRegistry {
         }
     }
 
-    /** @return false if the session is not a member of that room */
+    /** Takes the session out of the room, answering it with {@code left}; false if it was not a member. */
     public boolean leave(ChatSession session, String roomName, Optional<String> id) {
         if (!session.rooms().remove(roomName)) {
             return false;

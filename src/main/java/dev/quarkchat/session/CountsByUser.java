@@ -13,12 +13,12 @@ public final class CountsByUser {
 
     private final Map<String, Integer> counts = new ConcurrentHashMap<>();
 
-    /** @return the user's count, this one included */
+    /** Counts one more for the user, and returns the user's count, this one included. */
     public int increment(String user) {
         return counts.merge(user, 1, Integer::sum);
     }
 
-    /** @return what is left of the user's count; 0 once it had none left, and then the user is forgotten */
+    /** Counts one less for the user, and returns what is left: 0 once none is, and then the user is forgotten. */
     public int decrement(String user) {
         Integer left = counts.computeIfPresent(user, (name, count) -> count == 1 ? null : count - 1);
         return left == null ? 0 : left;

@@ -2,6 +2,7 @@ package dev.quarkchat.transport;
 
 import java.io.IOException;
 import java.lang.reflect.Field;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -78,7 +79,7 @@ public class NettyTransport {
     private static final String UTF8_VALIDATOR = "chat-utf8-validator";
     private static final String PENDING_CONNECTION = "chat-pending-connection";
     private static final String ACCEPTED_CONNECTIONS = "chat-pending-connections";
-    private static final String LOOPBACK = "127.0.0.1";
+    private static final String LOOPBACK = InetAddress.getLoopbackAddress().getHostAddress();
     private static final Duration SELF_CHECK_TIMEOUT = Duration.ofSeconds(10);
     /** Any idle timeout: on the throwaway server it only makes Vert.x add the handler that chat sockets lose. */
     private static final int SELF_CHECK_IDLE_TIMEOUT_SECONDS = 3600;
@@ -137,7 +138,8 @@ public class NettyTransport {
             sharedServers();
             await(server.listen(0, LOOPBACK));
             serverChannel(server);
-            client.connect(new InetSocketAddress(LOOPBACK, server.actualPort()), (int) SELF_CHECK_TIMEOUT.toMillis());
+            client.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), server.actualPort()),
+                    (int) SELF_CHECK_TIMEOUT.toMillis());
             client.getOutputStream().write(SELF_CHECK_UPGRADE.getBytes(StandardCharsets.US_ASCII));
             await(adapted.future());
             LOG.debugf("Chat sockets can be set up on Vert.x %s", vertxVersion());
@@ -173,6 +175,7 @@ public class NettyTransport {
         return adopt(connection, httpIdleTimeout, limits, tooBig);
     }
 
+    @SuppressWarnings("FutureReturnValueIgnored") // the close of a refused socket needs no answer
     private static Socket adopt(HttpConnection connection, boolean idleTimeout, SocketLimits limits,
             Runnable tooBig) {
         if (!(connection instanceof ConnectionBase vertxConnection)) {
@@ -378,6 +381,7 @@ public class NettyTransport {
          * from every room's senders, on every event loop, and only one queue keeps them in the order they were
          * handed over (a direct write on the loop would overtake frames still queued from other loops).
          */
+        @SuppressWarnings("FutureReturnValueIgnored") // a failed write fails the channel, whose close handler ends the session
         public void write(byte[] utf8) {
             afterQueuedWrites(() -> vertxHandler.writeAndFlush(new TextWebSocketFrame(Unpooled.wrappedBuffer(utf8))));
         }
@@ -403,6 +407,7 @@ public class NettyTransport {
          * does both for a WebSocket, so this closes the channel below Vert.x's handler, as Vert.x itself does when
          * a closing handshake times out.
          */
+        @SuppressWarnings("FutureReturnValueIgnored") // dropping is the last thing done with the socket
         public void drop() {
             vertxHandler.close();
         }
@@ -433,6 +438,7 @@ public class NettyTransport {
     private static final class CloseOnRegistration extends ChannelInboundHandlerAdapter {
 
         @Override
+        @SuppressWarnings("FutureReturnValueIgnored") // nothing waits for a refused connection
         public void handlerAdded(ChannelHandlerContext context) {
             context.close();
         }

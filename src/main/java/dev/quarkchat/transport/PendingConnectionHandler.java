@@ -83,6 +83,7 @@ final class PendingConnectionHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
+    @SuppressWarnings("FutureReturnValueIgnored") // a connection past its deadline is closed, nothing waits for it
     private void expire() {
         deadline = null;
         if (ended || requestsInFlight > 0) {

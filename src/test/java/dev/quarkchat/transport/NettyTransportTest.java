@@ -114,6 +114,7 @@ class NettyTransportTest {
      * them (frames with their headers and Netty's overhead per write), and none once the limit is passed.
      */
     @Test
+    @SuppressWarnings("try") // the stuck client only has to stay open, never read
     void theRoomLeftIsTheLimitLessTheBytesQueued() throws Exception {
         try (RawWebSocket stuck = RawWebSocket.connect(base, NO_TOKEN, FRAME_BYTES)) {
             Adopted server = nextAdopted();

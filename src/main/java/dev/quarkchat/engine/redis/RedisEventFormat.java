@@ -22,30 +22,21 @@ final class RedisEventFormat {
     static Optional<RoomEvent> parse(String payload) {
         String[] fields = payload.split(" ", 5);
         try {
-            switch (fields[0]) {
-                case "M":
-                    if (fields.length == 5) {
-                        return Optional.of(new RoomEvent.Message(fields[1], fields[2], Long.parseLong(fields[3]),
-                                fields[4]));
-                    }
-                    break;
-                case "J":
-                    if (fields.length >= 4) {
-                        return Optional.of(new RoomEvent.Joined(fields[1], fields[2], rest(payload, 3)));
-                    }
-                    break;
-                case "L":
-                    if (fields.length >= 3) {
-                        return Optional.of(new RoomEvent.Left(fields[1], rest(payload, 2)));
-                    }
-                    break;
-                default:
-                    break;
-            }
+            return switch (fields[0]) {
+                case "M" -> fields.length == 5
+                        ? Optional.of(new RoomEvent.Message(fields[1], fields[2], Long.parseLong(fields[3]), fields[4]))
+                        : Optional.empty();
+                case "J" -> fields.length >= 4
+                        ? Optional.of(new RoomEvent.Joined(fields[1], fields[2], rest(payload, 3)))
+                        : Optional.empty();
+                case "L" -> fields.length >= 3
+                        ? Optional.of(new RoomEvent.Left(fields[1], rest(payload, 2)))
+                        : Optional.empty();
+                default -> Optional.empty();
+            };
         } catch (NumberFormatException badSeq) {
             return Optional.empty();
         }
-        return Optional.empty();
     }
 
     /** The text after the first {@code skipped} space-separated fields. */
