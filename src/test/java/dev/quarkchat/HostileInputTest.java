@@ -1,23 +1,25 @@
 package dev.quarkchat;
 
 import static io.restassured.RestAssured.given;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.IOException;
-import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Base64;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Stream;
+import dev.quarkchat.auth.HandshakeConfig;
+import dev.quarkchat.engine.IdempotencyConfig;
+import dev.quarkchat.protocol.CommandDecoder;
+import dev.quarkchat.testing.Canaries;
+import dev.quarkchat.testing.ChatClient;
+import dev.quarkchat.testing.Metrics;
+import dev.quarkchat.testing.PendingSocket;
+import dev.quarkchat.testing.RawWebSocket;
+import dev.quarkchat.testing.TestTokens;
+
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.smallrye.jwt.algorithm.SignatureAlgorithm;
+import io.smallrye.jwt.build.Jwt;
+import io.vertx.core.json.JsonObject;
 
 import jakarta.inject.Inject;
 
@@ -34,25 +36,25 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import dev.quarkchat.auth.HandshakeConfig;
-import dev.quarkchat.engine.IdempotencyConfig;
-import dev.quarkchat.protocol.CommandDecoder;
-import dev.quarkchat.testing.Canaries;
-import dev.quarkchat.testing.ChatClient;
-import dev.quarkchat.testing.Metrics;
-import dev.quarkchat.testing.PendingSocket;
-import dev.quarkchat.testing.RawWebSocket;
-import dev.quarkchat.testing.TestTokens;
-import io.quarkus.test.common.http.TestHTTPResource;
-import io.quarkus.test.junit.QuarkusTest;
-import io.smallrye.jwt.algorithm.SignatureAlgorithm;
-import io.smallrye.jwt.build.Jwt;
-import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 
 /**
- * Hostile clients, case by case, each with the outcome docs/protocol.md documents, and after each a canary
- * pair in the lobby that must still talk. With FrameValidationTest, HandshakeAuthenticationTest,
- * OriginCheckTest and AbuseLimitsTest this is the hostile-input suite.
+ * Hostile clients, case by case, each with the outcome docs/protocol.md documents, and after each a
+ * canary pair in the lobby that must still talk. With FrameValidationTest,
+ * HandshakeAuthenticationTest, OriginCheckTest and AbuseLimitsTest this is the hostile-input suite.
  */
 @QuarkusTest
 class HostileInputTest {
@@ -60,17 +62,16 @@ class HostileInputTest {
     private static final AtomicInteger SEQUENCE = new AtomicInteger();
     private static final int RESERVED_BIT_1 = 0x40;
     private static final String ID_64 = "i".repeat(64);
+
     /** Room for a loaded machine on top of the head timeout, never part of what is checked. */
     private static final Duration SLACK = Duration.ofSeconds(8);
 
     @TestHTTPResource("/")
     URI base;
 
-    @Inject
-    HandshakeConfig handshake;
+    @Inject HandshakeConfig handshake;
 
-    @Inject
-    IdempotencyConfig idempotency;
+    @Inject IdempotencyConfig idempotency;
 
     private Canaries canaries;
 
@@ -87,10 +88,17 @@ class HostileInputTest {
     static Stream<Arguments> forgedTokens() {
         return Stream.of(
                 Arguments.of("alg none", unsigned()),
-                Arguments.of("HS256 keyed with the public key (algorithm confusion)", hmacWithPublicKey()),
+                Arguments.of(
+                        "HS256 keyed with the public key (algorithm confusion)",
+                        hmacWithPublicKey()),
                 Arguments.of("RS512, an algorithm not configured", rs512()),
-                Arguments.of("nbf in the future", Jwt.upn("early").issuer(TestTokens.issuer())
-                        .claim("nbf", Instant.now().plusSeconds(3600).getEpochSecond()).expiresIn(7200).sign()),
+                Arguments.of(
+                        "nbf in the future",
+                        Jwt.upn("early")
+                                .issuer(TestTokens.issuer())
+                                .claim("nbf", Instant.now().plusSeconds(3600).getEpochSecond())
+                                .expiresIn(7200)
+                                .sign()),
                 Arguments.of("16 KiB of garbage", "x".repeat(16 * 1024)),
                 Arguments.of("three dots", "..."),
                 Arguments.of("a valid token's header with another's payload", spliced()));
@@ -99,24 +107,40 @@ class HostileInputTest {
     @ParameterizedTest(name = "{0} -> 401")
     @MethodSource("forgedTokens")
     void aForgedTokenGets401(String description, String token) {
-        assertThat(ChatClient.rejectedStatus(ChatClient.handshake(base).header("Authorization", "Bearer " + token)))
+        assertThat(
+                        ChatClient.rejectedStatus(
+                                ChatClient.handshake(base)
+                                        .header("Authorization", "Bearer " + token)))
                 .isEqualTo(401);
     }
 
-    /** The same forged tokens in a {@code refresh}; the 16 KiB one is over the token length limit, see below. */
+    /**
+     * The same forged tokens in a {@code refresh}; the 16 KiB one is over the token length limit,
+     * see below.
+     */
     static Stream<Arguments> forgedTokensOfRefreshableLength() {
-        return forgedTokens().filter(forged -> ((String) forged.get()[1]).length() <= CommandDecoder.MAX_TOKEN_LENGTH);
+        return forgedTokens()
+                .filter(
+                        forged ->
+                                ((String) forged.get()[1]).length()
+                                        <= CommandDecoder.MAX_TOKEN_LENGTH);
     }
 
     @ParameterizedTest(name = "refresh with {0} -> invalid_token")
     @MethodSource("forgedTokensOfRefreshableLength")
     void aForgedTokenInARefreshIsRefusedByRefAndChangesNothing(String description, String token) {
         try (ChatClient forger = ChatClient.connect(base, TestTokens.valid("forger"))) {
-            forger.sendJson(new JsonObject().put("type", "refresh").put("token", token).put("id", "forged"));
+            forger.sendJson(
+                    new JsonObject()
+                            .put("type", "refresh")
+                            .put("token", token)
+                            .put("id", "forged"));
 
             JsonObject error = forger.awaitError("forged");
             assertThat(error.getString("code")).isEqualTo("invalid_token");
-            assertThat(error.getString("message")).doesNotContain("Exception").doesNotContain("mallory");
+            assertThat(error.getString("message"))
+                    .doesNotContain("Exception")
+                    .doesNotContain("mallory");
             forger.send("lobby", "still the same connection", "after-forged");
             assertThat(forger.awaitMessage("after-forged").getString("from")).isEqualTo("forger");
             assertThat(forger.framesOfType("refreshed")).isEmpty();
@@ -129,8 +153,10 @@ class HostileInputTest {
         String verified = "chat_token_refreshes_total{outcome=\"refused\"}";
         double refused = metrics.value(verified);
         try (ChatClient client = ChatClient.connect(base, TestTokens.valid("long-token"))) {
-            String huge = TestTokens.valid("long-token") + "x".repeat(CommandDecoder.MAX_TOKEN_LENGTH);
-            client.sendJson(new JsonObject().put("type", "refresh").put("token", huge).put("id", "huge"));
+            String huge =
+                    TestTokens.valid("long-token") + "x".repeat(CommandDecoder.MAX_TOKEN_LENGTH);
+            client.sendJson(
+                    new JsonObject().put("type", "refresh").put("token", huge).put("id", "huge"));
 
             assertThat(client.awaitError("huge").getString("code")).isEqualTo("invalid_token");
         }
@@ -143,16 +169,27 @@ class HostileInputTest {
         try (ChatClient flooder = ChatClient.connect(base, TestTokens.valid("refresher"))) {
             String fresh = TestTokens.valid("refresher");
             for (int i = 0; i < flood; i++) {
-                flooder.sendJson(new JsonObject().put("type", "refresh").put("token", fresh).put("id", "rf-" + i));
+                flooder.sendJson(
+                        new JsonObject()
+                                .put("type", "refresh")
+                                .put("token", fresh)
+                                .put("id", "rf-" + i));
             }
 
-            await().atMost(ChatClient.TIMEOUT).until(() -> flooder.framesOfType("refreshed").size()
-                    + flooder.framesOfType("error").size() == flood);
-            // While one is being verified, the next ones are refused: how many depends on the verifier's speed.
-            assertThat(flooder.framesOfType("error")).allSatisfy(error -> {
-                assertThat(error.getString("code")).isEqualTo("rate_limited");
-                assertThat(error.getString("ref")).startsWith("rf-");
-            });
+            await().atMost(ChatClient.TIMEOUT)
+                    .until(
+                            () ->
+                                    flooder.framesOfType("refreshed").size()
+                                                    + flooder.framesOfType("error").size()
+                                            == flood);
+            // While one is being verified, the next ones are refused: how many depends on the
+            // verifier's speed.
+            assertThat(flooder.framesOfType("error"))
+                    .allSatisfy(
+                            error -> {
+                                assertThat(error.getString("code")).isEqualTo("rate_limited");
+                                assertThat(error.getString("ref")).startsWith("rf-");
+                            });
             assertThat(flooder.framesOfType("refreshed")).isNotEmpty();
         }
     }
@@ -160,16 +197,33 @@ class HostileInputTest {
     static Stream<Arguments> refusedUpgrades() {
         return Stream.of(
                 Arguments.of("a forged token", "Bearer forged", "https://friend.example", 401),
-                Arguments.of("another site", "Bearer " + TestTokens.valid("visitor"), "https://evil.example", 403),
+                Arguments.of(
+                        "another site",
+                        "Bearer " + TestTokens.valid("visitor"),
+                        "https://evil.example",
+                        403),
                 Arguments.of("a huge token", "Bearer " + "x".repeat(64 * 1024), null, 431),
-                Arguments.of("a name with a right-to-left override", "Bearer " + TestTokens.valid("\u202Enimda"), null, 422),
-                Arguments.of("a name with a newline", "Bearer " + TestTokens.valid("eve\nINFO admin signed in"), null, 422),
-                Arguments.of("a name of 5,000 characters", "Bearer " + TestTokens.valid("e".repeat(5000)), null, 422));
+                Arguments.of(
+                        "a name with a right-to-left override",
+                        "Bearer " + TestTokens.valid("\u202Enimda"),
+                        null,
+                        422),
+                Arguments.of(
+                        "a name with a newline",
+                        "Bearer " + TestTokens.valid("eve\nINFO admin signed in"),
+                        null,
+                        422),
+                Arguments.of(
+                        "a name of 5,000 characters",
+                        "Bearer " + TestTokens.valid("e".repeat(5000)),
+                        null,
+                        422));
     }
 
     @ParameterizedTest(name = "{0} -> {3}, with a body that reveals nothing")
     @MethodSource("refusedUpgrades")
-    void aRefusedUpgradeAnswersWithoutInternals(String description, String authorization, String origin, int status)
+    void aRefusedUpgradeAnswersWithoutInternals(
+            String description, String authorization, String origin, int status)
             throws IOException {
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put("Authorization", authorization);
@@ -179,14 +233,21 @@ class HostileInputTest {
         RawWebSocket.RefusedUpgrade refused = RawWebSocket.refusedUpgrade(base, headers);
 
         assertThat(refused.status()).isEqualTo(status);
-        assertThat(refused.body()).doesNotContain("Exception").doesNotContain("\tat ").doesNotContain("io.quarkus")
-                .doesNotContain("io.vertx").doesNotContain("dev.quarkchat");
+        assertThat(refused.body())
+                .doesNotContain("Exception")
+                .doesNotContain("\tat ")
+                .doesNotContain("io.quarkus")
+                .doesNotContain("io.vertx")
+                .doesNotContain("dev.quarkchat");
     }
 
     @Test
     void aTokenLargerThanTheHeaderLimitGets431() {
         String huge = "x".repeat(64 * 1024);
-        assertThat(ChatClient.rejectedStatus(ChatClient.handshake(base).header("Authorization", "Bearer " + huge)))
+        assertThat(
+                        ChatClient.rejectedStatus(
+                                ChatClient.handshake(base)
+                                        .header("Authorization", "Bearer " + huge)))
                 .isEqualTo(431);
     }
 
@@ -195,45 +256,130 @@ class HostileInputTest {
                 Arguments.of("a JSON number", "42", "invalid_json", null),
                 Arguments.of("JSON true", "true", "invalid_json", null),
                 Arguments.of("JSON null", "null", "invalid_json", null),
-                Arguments.of("a byte order mark first", "\uFEFF{\"type\":\"join\",\"room\":\"a\"}", "invalid_json", null),
+                Arguments.of(
+                        "a byte order mark first",
+                        "\uFEFF{\"type\":\"join\",\"room\":\"a\"}",
+                        "invalid_json",
+                        null),
                 Arguments.of("white space only", " \n\t ", "invalid_json", null),
-                Arguments.of("a duplicate text", "{\"type\":\"send\",\"room\":\"lobby\",\"text\":\"a\",\"text\":\"b\"}",
-                        "invalid_json", null),
-                Arguments.of("17 levels deep", "{\"type\":\"join\",\"room\":\"a\",\"x\":" + "[".repeat(16) + "]".repeat(16) + "}",
-                        "invalid_json", null),
-                Arguments.of("an upper-case type", "{\"type\":\"JOIN\",\"room\":\"a\",\"id\":\"h-1\"}", "unknown_type", "h-1"),
-                Arguments.of("an empty type", "{\"type\":\"\",\"room\":\"a\",\"id\":\"h-2\"}", "unknown_type", "h-2"),
-                Arguments.of("a type array", "{\"type\":[\"join\"],\"room\":\"a\",\"id\":\"h-3\"}", "unknown_type", "h-3"),
-                Arguments.of("a non-ASCII room", "{\"type\":\"join\",\"room\":\"caf\u00e9\",\"id\":\"h-4\"}", "invalid_room", "h-4"),
-                Arguments.of("a path in the room", "{\"type\":\"join\",\"room\":\"../etc\",\"id\":\"h-5\"}", "invalid_room", "h-5"),
-                Arguments.of("a NUL in the room", "{\"type\":\"join\",\"room\":\"lobby\\u0000\",\"id\":\"h-6\"}", "invalid_room",
+                Arguments.of(
+                        "a duplicate text",
+                        "{\"type\":\"send\",\"room\":\"lobby\",\"text\":\"a\",\"text\":\"b\"}",
+                        "invalid_json",
+                        null),
+                Arguments.of(
+                        "17 levels deep",
+                        "{\"type\":\"join\",\"room\":\"a\",\"x\":"
+                                + "[".repeat(16)
+                                + "]".repeat(16)
+                                + "}",
+                        "invalid_json",
+                        null),
+                Arguments.of(
+                        "an upper-case type",
+                        "{\"type\":\"JOIN\",\"room\":\"a\",\"id\":\"h-1\"}",
+                        "unknown_type",
+                        "h-1"),
+                Arguments.of(
+                        "an empty type",
+                        "{\"type\":\"\",\"room\":\"a\",\"id\":\"h-2\"}",
+                        "unknown_type",
+                        "h-2"),
+                Arguments.of(
+                        "a type array",
+                        "{\"type\":[\"join\"],\"room\":\"a\",\"id\":\"h-3\"}",
+                        "unknown_type",
+                        "h-3"),
+                Arguments.of(
+                        "a non-ASCII room",
+                        "{\"type\":\"join\",\"room\":\"caf\u00e9\",\"id\":\"h-4\"}",
+                        "invalid_room",
+                        "h-4"),
+                Arguments.of(
+                        "a path in the room",
+                        "{\"type\":\"join\",\"room\":\"../etc\",\"id\":\"h-5\"}",
+                        "invalid_room",
+                        "h-5"),
+                Arguments.of(
+                        "a NUL in the room",
+                        "{\"type\":\"join\",\"room\":\"lobby\\u0000\",\"id\":\"h-6\"}",
+                        "invalid_room",
                         "h-6"),
-                Arguments.of("a newline after the room", "{\"type\":\"join\",\"room\":\"lobby\\n\",\"id\":\"h-7\"}",
-                        "invalid_room", "h-7"),
-                Arguments.of("a lone surrogate in the text", "{\"type\":\"send\",\"room\":\"lobby\",\"text\":\"\\ud800\",\"id\":\"h-8\"}",
-                        "invalid_text", "h-8"),
-                Arguments.of("a numeric text", "{\"type\":\"send\",\"room\":\"lobby\",\"text\":12,\"id\":\"h-9\"}", "invalid_text", "h-9"),
-                Arguments.of("a huge number as text", "{\"type\":\"send\",\"room\":\"lobby\",\"text\":1e999999,\"id\":\"h-10\"}",
-                        "invalid_text", "h-10"),
-                Arguments.of("a huge number as id", "{\"type\":\"join\",\"room\":\"a\",\"id\":1e400}", "invalid_id", null),
-                Arguments.of("a lone surrogate in the id", "{\"type\":\"join\",\"room\":\"a\",\"id\":\"\\udc00\"}", "invalid_id", null),
-                Arguments.of("an id array", "{\"type\":\"join\",\"room\":\"a\",\"id\":[\"x\"]}", "invalid_id", null),
-                Arguments.of("an id of 64 characters, the limit",
-                        "{\"type\":\"join\",\"room\":\"A\",\"id\":\"" + ID_64 + "\"}", "invalid_room", ID_64),
-                Arguments.of("an id of 65 characters",
-                        "{\"type\":\"join\",\"room\":\"a\",\"id\":\"" + ID_64 + "x\"}", "invalid_id", null),
-                Arguments.of("a negative since", "{\"type\":\"join\",\"room\":\"a\",\"since\":-1,\"id\":\"h-13\"}",
-                        "invalid_since", "h-13"),
-                Arguments.of("a since as text", "{\"type\":\"join\",\"room\":\"a\",\"since\":\"5\",\"id\":\"h-14\"}",
-                        "invalid_since", "h-14"),
-                Arguments.of("a since too large for a long", "{\"type\":\"join\",\"room\":\"a\",\"since\":1e30,\"id\":\"h-15\"}",
-                        "invalid_since", "h-15"),
-                Arguments.of("a numeric epoch", "{\"type\":\"join\",\"room\":\"a\",\"since\":1,\"epoch\":7,\"id\":\"h-16\"}",
-                        "invalid_since", "h-16"),
-                Arguments.of("a private room without the grant", "{\"type\":\"join\",\"room\":\"private-x\",\"id\":\"h-11\"}",
-                        "forbidden", "h-11"),
-                Arguments.of("a private room it has not joined", "{\"type\":\"send\",\"room\":\"private-x\",\"text\":\"hi\",\"id\":\"h-12\"}",
-                        "not_joined", "h-12"));
+                Arguments.of(
+                        "a newline after the room",
+                        "{\"type\":\"join\",\"room\":\"lobby\\n\",\"id\":\"h-7\"}",
+                        "invalid_room",
+                        "h-7"),
+                Arguments.of(
+                        "a lone surrogate in the text",
+                        "{\"type\":\"send\",\"room\":\"lobby\",\"text\":\"\\ud800\",\"id\":\"h-8\"}",
+                        "invalid_text",
+                        "h-8"),
+                Arguments.of(
+                        "a numeric text",
+                        "{\"type\":\"send\",\"room\":\"lobby\",\"text\":12,\"id\":\"h-9\"}",
+                        "invalid_text",
+                        "h-9"),
+                Arguments.of(
+                        "a huge number as text",
+                        "{\"type\":\"send\",\"room\":\"lobby\",\"text\":1e999999,\"id\":\"h-10\"}",
+                        "invalid_text",
+                        "h-10"),
+                Arguments.of(
+                        "a huge number as id",
+                        "{\"type\":\"join\",\"room\":\"a\",\"id\":1e400}",
+                        "invalid_id",
+                        null),
+                Arguments.of(
+                        "a lone surrogate in the id",
+                        "{\"type\":\"join\",\"room\":\"a\",\"id\":\"\\udc00\"}",
+                        "invalid_id",
+                        null),
+                Arguments.of(
+                        "an id array",
+                        "{\"type\":\"join\",\"room\":\"a\",\"id\":[\"x\"]}",
+                        "invalid_id",
+                        null),
+                Arguments.of(
+                        "an id of 64 characters, the limit",
+                        "{\"type\":\"join\",\"room\":\"A\",\"id\":\"" + ID_64 + "\"}",
+                        "invalid_room",
+                        ID_64),
+                Arguments.of(
+                        "an id of 65 characters",
+                        "{\"type\":\"join\",\"room\":\"a\",\"id\":\"" + ID_64 + "x\"}",
+                        "invalid_id",
+                        null),
+                Arguments.of(
+                        "a negative since",
+                        "{\"type\":\"join\",\"room\":\"a\",\"since\":-1,\"id\":\"h-13\"}",
+                        "invalid_since",
+                        "h-13"),
+                Arguments.of(
+                        "a since as text",
+                        "{\"type\":\"join\",\"room\":\"a\",\"since\":\"5\",\"id\":\"h-14\"}",
+                        "invalid_since",
+                        "h-14"),
+                Arguments.of(
+                        "a since too large for a long",
+                        "{\"type\":\"join\",\"room\":\"a\",\"since\":1e30,\"id\":\"h-15\"}",
+                        "invalid_since",
+                        "h-15"),
+                Arguments.of(
+                        "a numeric epoch",
+                        "{\"type\":\"join\",\"room\":\"a\",\"since\":1,\"epoch\":7,\"id\":\"h-16\"}",
+                        "invalid_since",
+                        "h-16"),
+                Arguments.of(
+                        "a private room without the grant",
+                        "{\"type\":\"join\",\"room\":\"private-x\",\"id\":\"h-11\"}",
+                        "forbidden",
+                        "h-11"),
+                Arguments.of(
+                        "a private room it has not joined",
+                        "{\"type\":\"send\",\"room\":\"private-x\",\"text\":\"hi\",\"id\":\"h-12\"}",
+                        "not_joined",
+                        "h-12"));
     }
 
     @ParameterizedTest(name = "{0} -> {2}")
@@ -253,8 +399,11 @@ class HostileInputTest {
                 Arguments.of("control characters", "\u0000\u0007\u001b[31mred\u001b[0m"),
                 Arguments.of("markup", "<img src=x onerror=alert(1)><script>alert(2)</script>"),
                 Arguments.of("right-to-left override", "\u202Egnp.exe"),
-                Arguments.of("emoji with joiners", "\uD83D\uDC69\u200D\uD83D\uDC69\u200D\uD83D\uDC67"),
-                Arguments.of("JSON inside", "{\"type\":\"send\",\"room\":\"lobby\",\"text\":\"nested\"}"));
+                Arguments.of(
+                        "emoji with joiners", "\uD83D\uDC69\u200D\uD83D\uDC69\u200D\uD83D\uDC67"),
+                Arguments.of(
+                        "JSON inside",
+                        "{\"type\":\"send\",\"room\":\"lobby\",\"text\":\"nested\"}"));
     }
 
     @ParameterizedTest(name = "{0} -> forwarded as given")
@@ -269,9 +418,15 @@ class HostileInputTest {
     @Test
     void unknownHugeAndDeepFieldsAreIgnored() {
         try (ChatClient client = ChatClient.connect(base, TestTokens.valid("odd-fields"))) {
-            client.sendText("{\"type\":\"join\",\"room\":\"odd\",\"n\":1e999999,\"deep\":" + "[".repeat(14) + "]".repeat(14)
-                    + ",\"big\":123456789012345678901234567890}");
-            client.awaitFrame(frame -> "joined".equals(frame.getString("type")) && "odd".equals(frame.getString("room")));
+            client.sendText(
+                    "{\"type\":\"join\",\"room\":\"odd\",\"n\":1e999999,\"deep\":"
+                            + "[".repeat(14)
+                            + "]".repeat(14)
+                            + ",\"big\":123456789012345678901234567890}");
+            client.awaitFrame(
+                    frame ->
+                            "joined".equals(frame.getString("type"))
+                                    && "odd".equals(frame.getString("room")));
         }
     }
 
@@ -281,7 +436,11 @@ class HostileInputTest {
             for (int i = 0; i < 100; i++) {
                 hoarder.sendJson(new JsonObject().put("type", "join").put("room", "room-" + i));
             }
-            hoarder.sendJson(new JsonObject().put("type", "join").put("room", "room-one-too-many").put("id", "j-101"));
+            hoarder.sendJson(
+                    new JsonObject()
+                            .put("type", "join")
+                            .put("room", "room-one-too-many")
+                            .put("id", "j-101"));
             assertThat(hoarder.awaitError("j-101").getString("code")).isEqualTo("too_many_rooms");
             assertThat(hoarder.framesOfType("joined")).hasSize(100);
         }
@@ -295,7 +454,8 @@ class HostileInputTest {
                 flooder.send("lobby", "drop " + i, "drop-" + i);
             }
             canaries.receiver().awaitMessage("drop-" + (flood - 1));
-            assertThat(canaries.receiver().framesOfType("message")).filteredOn(m -> "flood".equals(m.getString("from")))
+            assertThat(canaries.receiver().framesOfType("message"))
+                    .filteredOn(m -> "flood".equals(m.getString("from")))
                     .hasSize(flood);
         }
     }
@@ -306,22 +466,31 @@ class HostileInputTest {
         int flood = cap + 100;
         Metrics metrics = Metrics.ofTestedService();
         double remembered = metrics.value("chat_idempotency_keys");
-        try (ChatClient hoarder = ChatClient.connect(base, TestTokens.valid("id-hoarder")).join("ids")) {
+        try (ChatClient hoarder =
+                ChatClient.connect(base, TestTokens.valid("id-hoarder")).join("ids")) {
             for (int i = 0; i < flood; i++) {
                 hoarder.send("ids", "hoard " + i, "hoard-" + i);
             }
             hoarder.awaitMessage("hoard-" + (flood - 1));
-            assertThat(metrics.value("chat_idempotency_keys")).isLessThanOrEqualTo(remembered + cap);
+            assertThat(metrics.value("chat_idempotency_keys"))
+                    .isLessThanOrEqualTo(remembered + cap);
 
-            // The newest ids are still remembered; the oldest were forgotten, so their resends are posted anew.
+            // The newest ids are still remembered; the oldest were forgotten, so their resends are
+            // posted anew.
             hoarder.send("ids", "hoard " + (flood - 1), "hoard-" + (flood - 1));
             hoarder.send("ids", "hoard 0", "hoard-0");
-            JsonObject postedAgain = hoarder.awaitFrame(frame -> "hoard-0".equals(frame.getString("id"))
-                    && frame.getLong("seq") > flood);
+            JsonObject postedAgain =
+                    hoarder.awaitFrame(
+                            frame ->
+                                    "hoard-0".equals(frame.getString("id"))
+                                            && frame.getLong("seq") > flood);
             assertThat(postedAgain.getLong("seq")).isEqualTo(flood + 1L);
             String newest = "hoard-" + (flood - 1);
-            assertThat(hoarder.framesOfType("message")).filteredOn(message -> newest.equals(message.getString("id")))
-                    .hasSize(2).extracting(message -> message.getLong("seq")).containsOnly((long) flood);
+            assertThat(hoarder.framesOfType("message"))
+                    .filteredOn(message -> newest.equals(message.getString("id")))
+                    .hasSize(2)
+                    .extracting(message -> message.getLong("seq"))
+                    .containsOnly((long) flood);
         }
     }
 
@@ -332,8 +501,12 @@ class HostileInputTest {
             for (int i = 0; i < 20; i++) {
                 connections.add(ChatClient.connect(base, TestTokens.valid("hoarder-of-sockets")));
             }
-            ChatClient extra = ChatClient.open(ChatClient.handshake(base)
-                    .header("Authorization", "Bearer " + TestTokens.valid("hoarder-of-sockets")));
+            ChatClient extra =
+                    ChatClient.open(
+                            ChatClient.handshake(base)
+                                    .header(
+                                            "Authorization",
+                                            "Bearer " + TestTokens.valid("hoarder-of-sockets")));
             connections.add(extra);
             assertThat(extra.awaitClose()).isEqualTo(1008);
         } finally {
@@ -343,8 +516,16 @@ class HostileInputTest {
 
     static Stream<Arguments> brokenFrames() {
         return Stream.of(
-                Arguments.of("a continuation with nothing to continue", RawWebSocket.OPCODE_CONTINUATION, true, 10),
-                Arguments.of("a ping of 200 bytes (control frames carry 125 at most)", RawWebSocket.OPCODE_PING, true, 200),
+                Arguments.of(
+                        "a continuation with nothing to continue",
+                        RawWebSocket.OPCODE_CONTINUATION,
+                        true,
+                        10),
+                Arguments.of(
+                        "a ping of 200 bytes (control frames carry 125 at most)",
+                        RawWebSocket.OPCODE_PING,
+                        true,
+                        200),
                 Arguments.of("a fragmented ping", RawWebSocket.OPCODE_PING, false, 4),
                 Arguments.of("a reserved opcode", 0x3, true, 4));
     }
@@ -359,12 +540,15 @@ class HostileInputTest {
 
     @ParameterizedTest(name = "{0} -> 1009")
     @MethodSource("oversizedMessages")
-    void anOversizedMessageClosesWith1009(String description, int frames, long frameBytes) throws IOException {
+    void anOversizedMessageClosesWith1009(String description, int frames, long frameBytes)
+            throws IOException {
         try (RawWebSocket raw = RawWebSocket.connect(base, TestTokens.valid("oversized"))) {
             boolean serverReads = true;
             for (int i = 0; i < frames && serverReads; i++) {
                 int opcode = i == 0 ? RawWebSocket.OPCODE_TEXT : RawWebSocket.OPCODE_CONTINUATION;
-                serverReads = raw.streamFrame(opcode, i == frames - 1, frameBytes, (byte) 'x') == frameBytes;
+                serverReads =
+                        raw.streamFrame(opcode, i == frames - 1, frameBytes, (byte) 'x')
+                                == frameBytes;
             }
 
             assertThat(raw.readCloseCode()).isEqualTo(1009);
@@ -373,30 +557,37 @@ class HostileInputTest {
 
     @ParameterizedTest(name = "{0} -> dropped")
     @MethodSource("brokenFrames")
-    void aBrokenFrameDropsTheConnection(String description, int opcode, boolean fin, int length) throws IOException {
+    void aBrokenFrameDropsTheConnection(String description, int opcode, boolean fin, int length)
+            throws IOException {
         byte[] payload = new byte[length];
         Arrays.fill(payload, (byte) 'x');
         try (RawWebSocket raw = RawWebSocket.connect(base, TestTokens.valid("breaker"))) {
-            Optional<Integer> end = raw.tryWriteFrame(opcode, fin, payload) ? raw.readUntilEnd() : Optional.empty();
+            Optional<Integer> end =
+                    raw.tryWriteFrame(opcode, fin, payload) ? raw.readUntilEnd() : Optional.empty();
 
             assertThat(end).as("close code; empty when dropped").isEmpty();
         }
     }
 
     /**
-     * While per-message compression is offered (websockets-next's default), Netty's decoder lets reserved bits
-     * through, so such a frame is read as it is: here, text that is not JSON.
+     * While per-message compression is offered (websockets-next's default), Netty's decoder lets
+     * reserved bits through, so such a frame is read as it is: here, text that is not JSON.
      */
     @Test
     void aReservedBitIsReadAsAnOrdinaryFrame() throws IOException {
         try (RawWebSocket raw = RawWebSocket.connect(base, TestTokens.valid("reserved"))) {
-            raw.writeFrame(RawWebSocket.OPCODE_TEXT | RESERVED_BIT_1, true, "oops".getBytes(StandardCharsets.UTF_8));
+            raw.writeFrame(
+                    RawWebSocket.OPCODE_TEXT | RESERVED_BIT_1,
+                    true,
+                    "oops".getBytes(StandardCharsets.UTF_8));
 
             assertThat(raw.readTextContaining("\"error\"")).contains("invalid_json");
         }
     }
 
-    /** The production defaults: a request head must arrive within chat.handshake.head-timeout (5 s). */
+    /**
+     * The production defaults: a request head must arrive within chat.handshake.head-timeout (5 s).
+     */
     @Test
     void aRequestHeadSentOneLineAtATimeIsCutOff() throws IOException {
         awaitEveryPortGuarded();
@@ -408,7 +599,10 @@ class HostileInputTest {
         }
     }
 
-    /** The production defaults: one address holds at most chat.handshake.max-pending-per-address (64) of them. */
+    /**
+     * The production defaults: one address holds at most chat.handshake.max-pending-per-address
+     * (64) of them.
+     */
     @Test
     void idleSocketsPastThePerAddressCapAreClosedAtOnce() throws IOException {
         awaitEveryPortGuarded();
@@ -421,8 +615,12 @@ class HostileInputTest {
                 idle.add(PendingSocket.open(base, "127.0.0.3"));
             }
 
-            assertThat(idle.get(idle.size() - 1).readUntilClosed(handshake.headTimeout().plus(SLACK))).isEmpty();
-            await().atMost(ChatClient.TIMEOUT).until(() -> metrics.value(refusedSeries) == refused + 1);
+            assertThat(
+                            idle.get(idle.size() - 1)
+                                    .readUntilClosed(handshake.headTimeout().plus(SLACK)))
+                    .isEmpty();
+            await().atMost(ChatClient.TIMEOUT)
+                    .until(() -> metrics.value(refusedSeries) == refused + 1);
         } finally {
             for (PendingSocket socket : idle) {
                 socket.close();
@@ -432,7 +630,12 @@ class HostileInputTest {
 
     private static void awaitEveryPortGuarded() {
         await().atMost(ChatClient.TIMEOUT)
-                .until(() -> given().header("Connection", "close").get("/q/health/ready").statusCode() == 200);
+                .until(
+                        () ->
+                                given().header("Connection", "close")
+                                                .get("/q/health/ready")
+                                                .statusCode()
+                                        == 200);
     }
 
     private static String unsigned() {
@@ -441,21 +644,31 @@ class HostileInputTest {
 
     private static String hmacWithPublicKey() {
         JsonWebSignature jws = jws(claims("mallory"), AlgorithmIdentifiers.HMAC_SHA256);
-        String publicKeyPem = ConfigProvider.getConfig().getValue("mp.jwt.verify.publickey", String.class);
+        String publicKeyPem =
+                ConfigProvider.getConfig().getValue("mp.jwt.verify.publickey", String.class);
         jws.setKey(new HmacKey(publicKeyPem.getBytes(StandardCharsets.UTF_8)));
         jws.setDoKeyValidation(false);
         return serialize(jws);
     }
 
     private static String rs512() {
-        return Jwt.upn("mallory").issuer(TestTokens.issuer()).expiresIn(600).jws().algorithm(SignatureAlgorithm.RS512)
+        return Jwt.upn("mallory")
+                .issuer(TestTokens.issuer())
+                .expiresIn(600)
+                .jws()
+                .algorithm(SignatureAlgorithm.RS512)
                 .sign();
     }
 
     private static String spliced() {
         String[] honest = TestTokens.valid("honest").split("\\.", -1);
-        String forgedClaims = base64("{\"iss\":\"" + TestTokens.issuer() + "\",\"upn\":\"admin\",\"exp\":"
-                + Instant.now().plusSeconds(600).getEpochSecond() + "}");
+        String forgedClaims =
+                base64(
+                        "{\"iss\":\""
+                                + TestTokens.issuer()
+                                + "\",\"upn\":\"admin\",\"exp\":"
+                                + Instant.now().plusSeconds(600).getEpochSecond()
+                                + "}");
         return honest[0] + "." + forgedClaims + "." + honest[2];
     }
 
@@ -483,6 +696,8 @@ class HostileInputTest {
     }
 
     private static String base64(String json) {
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(json.getBytes(StandardCharsets.UTF_8));
+        return Base64.getUrlEncoder()
+                .withoutPadding()
+                .encodeToString(json.getBytes(StandardCharsets.UTF_8));
     }
 }

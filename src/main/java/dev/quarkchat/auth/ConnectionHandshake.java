@@ -1,27 +1,29 @@
 package dev.quarkchat.auth;
 
-import jakarta.enterprise.context.ApplicationScoped;
-
-import org.eclipse.microprofile.jwt.JsonWebToken;
-
-import dev.quarkchat.protocol.UserName;
-import dev.quarkchat.session.Credentials;
 import dev.quarkchat.lifecycle.ShutdownNotice;
 import dev.quarkchat.protocol.HttpStatus;
+import dev.quarkchat.protocol.UserName;
+import dev.quarkchat.session.Credentials;
+
 import io.quarkus.websockets.next.HttpUpgradeCheck;
 import io.quarkus.websockets.next.UserData.TypedKey;
 import io.quarkus.websockets.next.WebSocketConnection;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpConnection;
 
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.eclipse.microprofile.jwt.JsonWebToken;
+
 /**
- * The last step of an accepted upgrade: refuses it with 503 while the instance shuts down, else remembers
- * what the token says ({@link Credentials}) and the connection's TCP transport, so that the chat never needs
- * a request context per frame and can drop a dead socket without a close handshake. Authentication itself
- * happened before (the {@code chat} HTTP permission in application.properties); an anonymous identity here
- * is refused all the same, and so is a token without any of the claims of {@code chat.user-name.claims}
- * (401). A name that breaks the {@link UserName} rule is refused with 422, before any frame shows it. The
- * claims are read by {@link TokenClaims}, as for a token refreshed later on the open connection.
+ * The last step of an accepted upgrade: refuses it with 503 while the instance shuts down, else
+ * remembers what the token says ({@link Credentials}) and the connection's TCP transport, so that
+ * the chat never needs a request context per frame and can drop a dead socket without a close
+ * handshake. Authentication itself happened before (the {@code chat} HTTP permission in
+ * application.properties); an anonymous identity here is refused all the same, and so is a token
+ * without any of the claims of {@code chat.user-name.claims} (401). A name that breaks the {@link
+ * UserName} rule is refused with 422, before any frame shows it. The claims are read by {@link
+ * TokenClaims}, as for a token refreshed later on the open connection.
  */
 @ApplicationScoped
 public class ConnectionHandshake implements HttpUpgradeCheck {
@@ -42,19 +44,25 @@ public class ConnectionHandshake implements HttpUpgradeCheck {
         if (shutdown.isDraining()) {
             return CheckResult.rejectUpgrade(HttpStatus.SERVICE_UNAVAILABLE);
         }
-        return context.securityIdentity().map(identity -> {
-            if (identity == null || identity.isAnonymous() || !(identity.getPrincipal() instanceof JsonWebToken token)) {
-                return CheckResult.rejectUpgradeSync(HttpStatus.UNAUTHORIZED);
-            }
-            try {
-                context.userData().put(CREDENTIALS, claims.read(token));
-            } catch (TokenClaims.UnacceptableTokenException unacceptable) {
-                return CheckResult.rejectUpgradeSync(
-                        unacceptable.fault() == TokenClaims.Fault.INVALID_NAME ? HttpStatus.UNPROCESSABLE_CONTENT : HttpStatus.UNAUTHORIZED);
-            }
-            context.userData().put(TRANSPORT, context.httpRequest().connection());
-            return CheckResult.permitUpgradeSync();
-        });
+        return context.securityIdentity()
+                .map(
+                        identity -> {
+                            if (identity == null
+                                    || identity.isAnonymous()
+                                    || !(identity.getPrincipal() instanceof JsonWebToken token)) {
+                                return CheckResult.rejectUpgradeSync(HttpStatus.UNAUTHORIZED);
+                            }
+                            try {
+                                context.userData().put(CREDENTIALS, claims.read(token));
+                            } catch (TokenClaims.UnacceptableTokenException unacceptable) {
+                                return CheckResult.rejectUpgradeSync(
+                                        unacceptable.fault() == TokenClaims.Fault.INVALID_NAME
+                                                ? HttpStatus.UNPROCESSABLE_CONTENT
+                                                : HttpStatus.UNAUTHORIZED);
+                            }
+                            context.userData().put(TRANSPORT, context.httpRequest().connection());
+                            return CheckResult.permitUpgradeSync();
+                        });
     }
 
     public static Credentials credentials(WebSocketConnection connection) {

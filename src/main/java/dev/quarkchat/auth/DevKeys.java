@@ -10,9 +10,9 @@ import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 
 /**
- * An RSA key pair for development and tests only, as PEM text: the public key verifies tokens, the private
- * key signs the tokens that {@code /dev/token} hands out. It is generated on the machine that runs the
- * service, never committed, and never used by a production build.
+ * An RSA key pair for development and tests only, as PEM text: the public key verifies tokens, the
+ * private key signs the tokens that {@code /dev/token} hands out. It is generated on the machine
+ * that runs the service, never committed, and never used by a production build.
  */
 record DevKeys(String publicKeyPem, String privateKeyPem) {
 
@@ -28,7 +28,8 @@ record DevKeys(String publicKeyPem, String privateKeyPem) {
             KeyPairGenerator generator = KeyPairGenerator.getInstance(ALGORITHM);
             generator.initialize(KEY_SIZE_BITS);
             KeyPair pair = generator.generateKeyPair();
-            return new DevKeys(pem("PUBLIC KEY", pair.getPublic().getEncoded()),
+            return new DevKeys(
+                    pem("PUBLIC KEY", pair.getPublic().getEncoded()),
                     pem("PRIVATE KEY", pair.getPrivate().getEncoded()));
         } catch (NoSuchAlgorithmException impossible) {
             throw new IllegalStateException("Every Java runtime ships RSA", impossible);
@@ -36,8 +37,8 @@ record DevKeys(String publicKeyPem, String privateKeyPem) {
     }
 
     /**
-     * The pair kept in {@code directory}, made there on first use, so that dev tokens stay valid across live
-     * reloads and restarts of dev mode.
+     * The pair kept in {@code directory}, made there on first use, so that dev tokens stay valid
+     * across live reloads and restarts of dev mode.
      */
     static DevKeys loadOrCreate(Path directory) {
         Path publicKey = directory.resolve(PUBLIC_KEY_FILE);
@@ -52,12 +53,13 @@ record DevKeys(String publicKeyPem, String privateKeyPem) {
             Files.writeString(privateKey, keys.privateKeyPem());
             return keys;
         } catch (IOException e) {
-            throw new UncheckedIOException("Cannot keep the dev JWT keys in " + directory.toAbsolutePath(), e);
+            throw new UncheckedIOException(
+                    "Cannot keep the dev JWT keys in " + directory.toAbsolutePath(), e);
         }
     }
 
     private static String pem(String label, byte[] der) {
-        String body = Base64.getMimeEncoder(PEM_LINE_LENGTH, new byte[] { '\n' }).encodeToString(der);
+        String body = Base64.getMimeEncoder(PEM_LINE_LENGTH, new byte[] {'\n'}).encodeToString(der);
         return "-----BEGIN " + label + "-----\n" + body + "\n-----END " + label + "-----\n";
     }
 }

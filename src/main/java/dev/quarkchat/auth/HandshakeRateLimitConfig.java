@@ -1,11 +1,13 @@
 package dev.quarkchat.auth;
 
-import jakarta.validation.constraints.Min;
-
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
-/** How many WebSocket upgrades one client address may attempt ({@code chat.handshake-rate-limit.*}). */
+import jakarta.validation.constraints.Min;
+
+/**
+ * How many WebSocket upgrades one client address may attempt ({@code chat.handshake-rate-limit.*}).
+ */
 @ConfigMapping(prefix = "chat.handshake-rate-limit")
 public interface HandshakeRateLimitConfig {
 

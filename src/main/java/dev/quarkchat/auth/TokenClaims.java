@@ -1,11 +1,8 @@
 package dev.quarkchat.auth;
 
-import java.time.Instant;
-import java.util.Collection;
-import java.util.HashSet;
-import java.util.List;
-import java.util.Optional;
-import java.util.Set;
+import dev.quarkchat.protocol.LogSafe;
+import dev.quarkchat.protocol.UserName;
+import dev.quarkchat.session.Credentials;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.json.JsonArray;
@@ -15,21 +12,25 @@ import jakarta.json.JsonValue;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.jboss.logging.Logger;
 
-import dev.quarkchat.protocol.LogSafe;
-import dev.quarkchat.protocol.UserName;
-import dev.quarkchat.session.Credentials;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 
 /**
- * Turns a verified token into the {@link Credentials} of a chat user: the handshake and an in-band refresh read a
- * token by the same rules, here. The user name is the first claim of {@code chat.user-name.claims} the token
- * carries, checked by the {@link UserName} rule; the private rooms come from the {@code rooms} claim and
- * {@code room:<name>} groups.
+ * Turns a verified token into the {@link Credentials} of a chat user: the handshake and an in-band
+ * refresh read a token by the same rules, here. The user name is the first claim of {@code
+ * chat.user-name.claims} the token carries, checked by the {@link UserName} rule; the private rooms
+ * come from the {@code rooms} claim and {@code room:<name>} groups.
  */
 @ApplicationScoped
 public class TokenClaims {
 
     /** The token claim that lists the private rooms a user may join. */
     public static final String ROOMS_CLAIM = "rooms";
+
     /** A {@code groups} entry {@code room:<name>} grants that private room too. */
     public static final String ROOM_GROUP_PREFIX = "room:";
 
@@ -53,8 +54,10 @@ public class TokenClaims {
         for (String claim : nameClaims) {
             Object value = claimNames.contains(claim) ? token.getClaim(claim) : null;
             if (isSet(value)) {
-                String user = userName(claim, value)
-                        .orElseThrow(() -> new UnacceptableTokenException(Fault.INVALID_NAME));
+                String user =
+                        userName(claim, value)
+                                .orElseThrow(
+                                        () -> new UnacceptableTokenException(Fault.INVALID_NAME));
                 return credentials(user, token, claimNames);
             }
         }
@@ -62,29 +65,41 @@ public class TokenClaims {
         throw new UnacceptableTokenException(Fault.NO_NAME_CLAIM);
     }
 
-    /** The name a claim holds, in NFC; empty if it breaks the {@link UserName} rule or is not a string. */
+    /**
+     * The name a claim holds, in NFC; empty if it breaks the {@link UserName} rule or is not a
+     * string.
+     */
     private Optional<String> userName(String claim, Object value) {
-        String name = value instanceof JsonString json ? json.getString() : value instanceof String text ? text : null;
+        String name =
+                value instanceof JsonString json
+                        ? json.getString()
+                        : value instanceof String text ? text : null;
         if (name == null) {
             LOG.debugf("Token refused: its %s is not a string", claim);
             return Optional.empty();
         }
         UserName.Verdict verdict = UserName.check(name, maxNameLength);
         if (!verdict.isValid()) {
-            LOG.debugf("Token refused: its %s is not accepted as a user name, %s: %.100s", claim,
-                    verdict.fault().reason(maxNameLength), LogSafe.escaped(name));
+            LOG.debugf(
+                    "Token refused: its %s is not accepted as a user name, %s: %.100s",
+                    claim, verdict.fault().reason(maxNameLength), LogSafe.escaped(name));
         }
         return Optional.ofNullable(verdict.name());
     }
 
-    /** SmallRye lists {@code sub} among a token's claims even when it has none, with a null value. */
+    /**
+     * SmallRye lists {@code sub} among a token's claims even when it has none, with a null value.
+     */
     private static boolean isSet(Object claim) {
         return claim != null && claim != JsonValue.NULL;
     }
 
-    private static Credentials credentials(String user, JsonWebToken token, Set<String> claimNames) {
-        // SmallRye looks every claim name up among the standard ones, which throws (and fills a stack trace) for
-        // a custom one, on every handshake (see bench/README.md). So only ask when the token has it.
+    private static Credentials credentials(
+            String user, JsonWebToken token, Set<String> claimNames) {
+        // SmallRye looks every claim name up among the standard ones, which throws (and fills a
+        // stack trace) for
+        // a custom one, on every handshake (see bench/README.md). So only ask when the token has
+        // it.
         Object rooms = claimNames.contains(ROOMS_CLAIM) ? token.getClaim(ROOMS_CLAIM) : null;
         Set<String> privateRooms = new HashSet<>(strings(rooms));
         for (String group : token.getGroups()) {
@@ -92,10 +107,14 @@ public class TokenClaims {
                 privateRooms.add(group.substring(ROOM_GROUP_PREFIX.length()));
             }
         }
-        return new Credentials(user, Instant.ofEpochSecond(token.getExpirationTime()), Set.copyOf(privateRooms));
+        return new Credentials(
+                user, Instant.ofEpochSecond(token.getExpirationTime()), Set.copyOf(privateRooms));
     }
 
-    /** A claim holding a list of names, as SmallRye JWT hands it over (JSON array or Java collection). */
+    /**
+     * A claim holding a list of names, as SmallRye JWT hands it over (JSON array or Java
+     * collection).
+     */
     private static Set<String> strings(Object claim) {
         Set<String> names = new HashSet<>();
         if (claim instanceof JsonArray array) {
@@ -127,7 +146,8 @@ public class TokenClaims {
         private final Fault fault;
 
         UnacceptableTokenException(Fault fault) {
-            // No stack trace: an expected outcome of a token, logged at debug level where it is found.
+            // No stack trace: an expected outcome of a token, logged at debug level where it is
+            // found.
             super(fault.name(), null, false, false);
             this.fault = fault;
         }

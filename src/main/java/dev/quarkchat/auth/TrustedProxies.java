@@ -1,5 +1,9 @@
 package dev.quarkchat.auth;
 
+import io.quarkus.runtime.configuration.CidrAddressConverter;
+import io.quarkus.runtime.configuration.InetSocketAddressConverter;
+import io.smallrye.common.net.CidrAddress;
+
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -7,16 +11,12 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.Predicate;
 
-import io.quarkus.runtime.configuration.CidrAddressConverter;
-import io.quarkus.runtime.configuration.InetSocketAddressConverter;
-import io.smallrye.common.net.CidrAddress;
-
 /**
- * The peers Quarkus takes for proxies: with {@code quarkus.http.proxy.proxy-address-forwarding} on, those that
- * {@code quarkus.http.proxy.trusted-proxies} lists, or every peer when it lists none (Quarkus then believes
- * anyone's forwarding headers). Entries are read as Quarkus reads them: a CIDR network, or an address with an
- * optional port (the proxy's source port). A host name would need a DNS lookup per connection, so it is left
- * out here and reported by {@link #hostNames()}.
+ * The peers Quarkus takes for proxies: with {@code quarkus.http.proxy.proxy-address-forwarding} on,
+ * those that {@code quarkus.http.proxy.trusted-proxies} lists, or every peer when it lists none
+ * (Quarkus then believes anyone's forwarding headers). Entries are read as Quarkus reads them: a
+ * CIDR network, or an address with an optional port (the proxy's source port). A host name would
+ * need a DNS lookup per connection, so it is left out here and reported by {@link #hostNames()}.
  */
 final class TrustedProxies {
 
@@ -29,7 +29,8 @@ final class TrustedProxies {
     private final List<Predicate<InetSocketAddress>> entries;
     private final List<String> hostNames;
 
-    private TrustedProxies(boolean everyPeer, List<Predicate<InetSocketAddress>> entries, List<String> hostNames) {
+    private TrustedProxies(
+            boolean everyPeer, List<Predicate<InetSocketAddress>> entries, List<String> hostNames) {
         this.everyPeer = everyPeer;
         this.entries = entries;
         this.hostNames = hostNames;
@@ -58,7 +59,10 @@ final class TrustedProxies {
             }
             InetAddress host = address.getAddress();
             int port = address.getPort();
-            entries.add(peer -> host.equals(peer.getAddress()) && (port == ANY_PORT || port == peer.getPort()));
+            entries.add(
+                    peer ->
+                            host.equals(peer.getAddress())
+                                    && (port == ANY_PORT || port == peer.getPort()));
         }
         return new TrustedProxies(listed.isEmpty(), List.copyOf(entries), List.copyOf(hostNames));
     }
@@ -76,7 +80,9 @@ final class TrustedProxies {
         return false;
     }
 
-    /** Whether every peer is taken for a proxy: forwarding is on, and no trusted proxy is listed. */
+    /**
+     * Whether every peer is taken for a proxy: forwarding is on, and no trusted proxy is listed.
+     */
     boolean everyPeer() {
         return everyPeer;
     }

@@ -1,7 +1,10 @@
 package dev.quarkchat.config;
 
-import java.time.Duration;
-import java.util.Optional;
+import dev.quarkchat.protocol.RoomName;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
 
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -9,15 +12,13 @@ import jakarta.validation.constraints.Pattern;
 
 import org.hibernate.validator.constraints.time.DurationMin;
 
-import dev.quarkchat.protocol.RoomName;
-import io.smallrye.config.ConfigMapping;
-import io.smallrye.config.WithDefault;
-import io.smallrye.config.WithName;
+import java.time.Duration;
+import java.util.Optional;
 
 /**
- * Settings of the chat itself ({@code chat.*}). Every entry is listed, with its default and allowed values, in the
- * table of docs/configuration.md (ConfigurationDocsTest holds the two together); a bad value stops the service at
- * startup with the property's name.
+ * Settings of the chat itself ({@code chat.*}). Every entry is listed, with its default and allowed
+ * values, in the table of docs/configuration.md (ConfigurationDocsTest holds the two together); a
+ * bad value stops the service at startup with the property's name.
  */
 @ConfigMapping(prefix = "chat")
 public interface ChatConfig {
@@ -32,51 +33,64 @@ public interface ChatConfig {
     long MIN_PENDING_BYTES = 65_536;
 
     /**
-     * The room every new connection joins on its own, so that the classic "everyone sees everyone's messages"
-     * chat works without a single {@code join}. Set it to an empty value to disable it.
+     * The room every new connection joins on its own, so that the classic "everyone sees everyone's
+     * messages" chat works without a single {@code join}. Set it to an empty value to disable it.
      */
     @WithDefault("lobby")
-    Optional<@Pattern(regexp = RoomName.REGEX, message = "must be a valid room name: " + RoomName.REGEX) String> defaultRoom();
+    Optional<
+                    @Pattern(
+                            regexp = RoomName.REGEX,
+                            message = "must be a valid room name: " + RoomName.REGEX)
+                    String>
+            defaultRoom();
 
     /**
-     * The most outbound data, in bytes, queued for one connection and not yet written to its socket. A client
-     * that stops reading reaches it once its TCP buffers are full; its socket is then dropped (close code 1013
-     * offered) and counted in {@code chat_sockets_dropped_total{reason="slow_consumer"}}.
+     * The most outbound data, in bytes, queued for one connection and not yet written to its
+     * socket. A client that stops reading reaches it once its TCP buffers are full; its socket is
+     * then dropped (close code 1013 offered) and counted in {@code
+     * chat_sockets_dropped_total{reason="slow_consumer"}}.
      */
     @WithDefault("1048576")
     @Min(MIN_PENDING_BYTES)
     long maxPendingBytes();
 
     /**
-     * How long a shutting-down instance waits for its close frames (1001) to be written before it exits.
+     * How long a shutting-down instance waits for its close frames (1001) to be written before it
+     * exits.
      */
     @WithDefault("5s")
     Duration shutdownCloseTimeout();
 
     /**
-     * How long before its token's {@code exp} a connection is sent {@code expiring}, so that its client can send a
-     * {@code refresh} in time; at once when the token has less left as the connection opens or is refreshed.
-     * 0 sends none.
+     * How long before its token's {@code exp} a connection is sent {@code expiring}, so that its
+     * client can send a {@code refresh} in time; at once when the token has less left as the
+     * connection opens or is refreshed. 0 sends none.
      */
     @WithDefault("60s")
     @DurationMin(millis = 0)
     Duration tokenExpiryNotice();
 
     /**
-     * Rooms whose names match this regular expression are private: only tokens that grant them (in the
-     * {@code rooms} claim, or a {@code room:<name>} entry in {@code groups}) may join; others get
-     * {@code forbidden}.
+     * Rooms whose names match this regular expression are private: only tokens that grant them (in
+     * the {@code rooms} claim, or a {@code room:<name>} entry in {@code groups}) may join; others
+     * get {@code forbidden}.
      */
     @WithDefault("private-.*")
     String privateRoomPattern();
 
-    /** The deepest JSON nesting a frame may have; deeper is {@code invalid_json}. Chat frames are flat. */
+    /**
+     * The deepest JSON nesting a frame may have; deeper is {@code invalid_json}. Chat frames are
+     * flat.
+     */
     @WithDefault("16")
     @Min(1)
     @Max(MAX_JSON_DEPTH_CEILING)
     int maxJsonDepth();
 
-    /** How many rooms one connection may be in at once; one more {@code join} gets {@code too_many_rooms}. */
+    /**
+     * How many rooms one connection may be in at once; one more {@code join} gets {@code
+     * too_many_rooms}.
+     */
     @WithDefault("100")
     @Min(1)
     int maxRoomsPerConnection();
@@ -87,33 +101,34 @@ public interface ChatConfig {
     int maxConnectionsPerUser();
 
     /**
-     * Where rooms live: {@code none} keeps them in this instance; {@code redis} shares messages, sequence
-     * numbers, history and presence with every instance through Redis ({@code quarkus.redis.hosts},
-     * {@code chat.backplane.redis.*}).
+     * Where rooms live: {@code none} keeps them in this instance; {@code redis} shares messages,
+     * sequence numbers, history and presence with every instance through Redis ({@code
+     * quarkus.redis.hosts}, {@code chat.backplane.redis.*}).
      */
     @WithDefault("none")
     Backplane backplane();
 
     /**
-     * Presence events are sent only in rooms of at most this many users: above it a join or a leave would
-     * cost a frame to each of thousands of members, and a mass join would cost the square of its size. The
-     * {@code memberCount} of {@code joined} still tells how many are there. 0 turns presence events off.
+     * Presence events are sent only in rooms of at most this many users: above it a join or a leave
+     * would cost a frame to each of thousands of members, and a mass join would cost the square of
+     * its size. The {@code memberCount} of {@code joined} still tells how many are there. 0 turns
+     * presence events off.
      */
     @WithDefault("100")
     @Min(0)
     int presenceMaxRoomSize();
 
     /**
-     * The most member names a {@code joined} lists (the first to arrive; by name with Redis), so that joining
-     * a crowded room costs a bounded frame; {@code memberCount} has the full count.
+     * The most member names a {@code joined} lists (the first to arrive; by name with Redis), so
+     * that joining a crowded room costs a bounded frame; {@code memberCount} has the full count.
      */
     @WithDefault("100")
     @Min(0)
     int joinedMaxMembers();
 
     /**
-     * How many frames a connection may send ({@code chat.rate-limit.*}). Named explicitly so that a validation
-     * failure names the property as the operator writes it, not the Java method.
+     * How many frames a connection may send ({@code chat.rate-limit.*}). Named explicitly so that a
+     * validation failure names the property as the operator writes it, not the Java method.
      */
     @WithName("rate-limit")
     RateLimit rateLimit();
@@ -121,7 +136,9 @@ public interface ChatConfig {
     /** A token bucket per connection: every text frame takes a token. */
     interface RateLimit {
 
-        /** Sustained frames per second per connection; a frame over it gets {@code rate_limited}. */
+        /**
+         * Sustained frames per second per connection; a frame over it gets {@code rate_limited}.
+         */
         @WithDefault("20")
         @Min(1)
         int messagesPerSecond();
@@ -137,7 +154,10 @@ public interface ChatConfig {
         int maxViolations();
     }
 
-    /** The longest message text accepted, in Unicode code points; longer ones are refused with {@code invalid_text}. */
+    /**
+     * The longest message text accepted, in Unicode code points; longer ones are refused with
+     * {@code invalid_text}.
+     */
     @WithDefault("4000")
     @Min(1)
     @Max(MAX_TEXT_LENGTH_CEILING)

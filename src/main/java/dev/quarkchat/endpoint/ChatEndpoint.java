@@ -1,6 +1,6 @@
 package dev.quarkchat.endpoint;
 
-import jakarta.inject.Inject;
+import dev.quarkchat.protocol.ChatUpgrades;
 
 import io.quarkus.websockets.next.CloseReason;
 import io.quarkus.websockets.next.OnBinaryMessage;
@@ -14,12 +14,13 @@ import io.quarkus.websockets.next.WebSocketConnection;
 import io.smallrye.common.annotation.NonBlocking;
 import io.vertx.core.buffer.Buffer;
 
-import dev.quarkchat.protocol.ChatUpgrades;
+import jakarta.inject.Inject;
 
 /**
- * The {@code /chat} WebSocket. The HTTP upgrade is authenticated before this class sees a connection (see
- * {@code quarkus.http.auth.permission.chat} in application.properties, and {@link ConnectionHandshake});
- * every callback runs on the connection's event loop, one at a time, and hands over to {@link ChatService}.
+ * The {@code /chat} WebSocket. The HTTP upgrade is authenticated before this class sees a
+ * connection (see {@code quarkus.http.auth.permission.chat} in application.properties, and {@link
+ * ConnectionHandshake}); every callback runs on the connection's event loop, one at a time, and
+ * hands over to {@link ChatService}.
  */
 @WebSocket(path = ChatUpgrades.PATH)
 public class ChatEndpoint {

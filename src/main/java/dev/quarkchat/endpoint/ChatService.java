@@ -1,12 +1,12 @@
 package dev.quarkchat.endpoint;
 
-import java.util.Optional;
-
-import jakarta.enterprise.context.ApplicationScoped;
-
-import org.jboss.logging.Logger;
-
+import dev.quarkchat.auth.ConnectionHandshake;
+import dev.quarkchat.auth.RoomAccess;
+import dev.quarkchat.auth.TokenRefresh;
+import dev.quarkchat.config.ChatConfig;
+import dev.quarkchat.lifecycle.TokenExpiry;
 import dev.quarkchat.metrics.ChatMetrics;
+import dev.quarkchat.metrics.DisconnectReason;
 import dev.quarkchat.protocol.ClientCommand;
 import dev.quarkchat.protocol.CloseCodes;
 import dev.quarkchat.protocol.CommandDecoder;
@@ -14,22 +14,23 @@ import dev.quarkchat.protocol.ErrorCode;
 import dev.quarkchat.protocol.LogSafe;
 import dev.quarkchat.protocol.RejectedFrameException;
 import dev.quarkchat.protocol.ServerFrames;
-import dev.quarkchat.config.ChatConfig;
-import dev.quarkchat.auth.RoomAccess;
-import dev.quarkchat.auth.TokenRefresh;
-import dev.quarkchat.metrics.DisconnectReason;
 import dev.quarkchat.room.RoomRegistry;
 import dev.quarkchat.session.ChatSession;
 import dev.quarkchat.session.ChatSessions;
 import dev.quarkchat.session.FrameSender;
-import dev.quarkchat.lifecycle.TokenExpiry;
-import dev.quarkchat.auth.ConnectionHandshake;
+
 import io.quarkus.websockets.next.CloseReason;
 import io.quarkus.websockets.next.WebSocketConnection;
 
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jboss.logging.Logger;
+
+import java.util.Optional;
+
 /**
- * What happens on each connection event: the WebSocket endpoint hands every event here. Bad input is
- * answered with an {@code error} frame and never disturbs the other members.
+ * What happens on each connection event: the WebSocket endpoint hands every event here. Bad input
+ * is answered with an {@code error} frame and never disturbs the other members.
  */
 @ApplicationScoped
 public class ChatService {
@@ -50,8 +51,15 @@ public class ChatService {
     private final int maxConnectionsPerUser;
     private final int maxRateViolations;
 
-    ChatService(ChatSessions sessions, RoomRegistry rooms, FrameSender sender, ChatMetrics metrics,
-            RoomAccess access, TokenRefresh tokenRefresh, TokenExpiry tokenExpiry, ChatConfig config) {
+    ChatService(
+            ChatSessions sessions,
+            RoomRegistry rooms,
+            FrameSender sender,
+            ChatMetrics metrics,
+            RoomAccess access,
+            TokenRefresh tokenRefresh,
+            TokenExpiry tokenExpiry,
+            ChatConfig config) {
         this.sessions = sessions;
         this.rooms = rooms;
         this.sender = sender;
@@ -69,18 +77,26 @@ public class ChatService {
 
     /** A signed-in user connected: greet it and put it in the default room. */
     public void connected(WebSocketConnection connection) {
-        ChatSession session = sessions.open(connection, ConnectionHandshake.transport(connection),
-                ConnectionHandshake.credentials(connection), this::messageTooBig);
+        ChatSession session =
+                sessions.open(
+                        connection,
+                        ConnectionHandshake.transport(connection),
+                        ConnectionHandshake.credentials(connection),
+                        this::messageTooBig);
         metrics.connectionOpened();
         LOG.debugf("Connection %s opened for %s", connection.id(), LogSafe.escaped(session.user()));
         if (sessions.connectionsOf(session.user()) > maxConnectionsPerUser) {
-            sender.close(session, DisconnectReason.ABUSE, CloseCodes.POLICY_VIOLATION,
+            sender.close(
+                    session,
+                    DisconnectReason.ABUSE,
+                    CloseCodes.POLICY_VIOLATION,
                     "too many connections for this user (at most " + maxConnectionsPerUser + ")");
             return;
         }
         sender.send(session, ServerFrames.welcome(session.user(), maxTextLength));
         tokenExpiry.noticeIfDue(session);
-        defaultRoom.ifPresent(room -> rooms.join(session, room, Optional.empty(), Optional.empty()));
+        defaultRoom.ifPresent(
+                room -> rooms.join(session, room, Optional.empty(), Optional.empty()));
     }
 
     /** A complete text message arrived (continuation frames already reassembled). */
@@ -94,12 +110,19 @@ public class ChatService {
         session.get().markSeen();
         int violations = session.get().rateViolationsAfterFrame(receivedAt);
         if (violations > maxRateViolations) {
-            sender.close(session.get(), DisconnectReason.ABUSE, CloseCodes.POLICY_VIOLATION, "rate limit exceeded");
+            sender.close(
+                    session.get(),
+                    DisconnectReason.ABUSE,
+                    CloseCodes.POLICY_VIOLATION,
+                    "rate limit exceeded");
             return;
         }
         if (violations > 0) {
             // Only the id is read: decoding the rest is the work the rate limit saves.
-            sender.refuse(session.get(), ErrorCode.RATE_LIMITED, "slow down: too many frames per second",
+            sender.refuse(
+                    session.get(),
+                    ErrorCode.RATE_LIMITED,
+                    "slow down: too many frames per second",
                     decoder.idOf(frame));
             return;
         }
@@ -109,18 +132,26 @@ public class ChatService {
             sender.refuse(session.get(), rejected.code(), rejected.getMessage(), rejected.ref());
         } catch (RuntimeException unexpected) {
             LOG.errorf(unexpected, "Failed to handle a frame on connection %s", connection.id());
-            sender.refuse(session.get(), ErrorCode.INTERNAL_ERROR, "the server failed to handle this frame",
+            sender.refuse(
+                    session.get(),
+                    ErrorCode.INTERNAL_ERROR,
+                    "the server failed to handle this frame",
                     decoder.idOf(frame));
         }
     }
 
     /**
-     * The client sent a message over {@code quarkus.websockets-next.server.max-message-size}, or a frame over
-     * {@code max-frame-size}: the socket has stopped reading, so the connection ends with 1009 at once.
+     * The client sent a message over {@code quarkus.websockets-next.server.max-message-size}, or a
+     * frame over {@code max-frame-size}: the socket has stopped reading, so the connection ends
+     * with 1009 at once.
      */
     void messageTooBig(ChatSession session) {
         LOG.debugf("Connection %s sent a message over the size limit", session.id());
-        sender.closeUnread(session, DisconnectReason.PROTOCOL_VIOLATION, CloseCodes.MESSAGE_TOO_BIG, "message too big");
+        sender.closeUnread(
+                session,
+                DisconnectReason.PROTOCOL_VIOLATION,
+                CloseCodes.MESSAGE_TOO_BIG,
+                "message too big");
     }
 
     /** A pong answered the server's ping: the client is alive. */
@@ -130,8 +161,14 @@ public class ChatService {
 
     /** A binary message arrived: the protocol has none, so the connection is closed with 1003. */
     public void receivedBinary(WebSocketConnection connection) {
-        sessions.find(connection).ifPresent(session -> sender.close(session, DisconnectReason.PROTOCOL_VIOLATION,
-                CloseCodes.UNSUPPORTED_DATA, "binary frames are not supported, send JSON text"));
+        sessions.find(connection)
+                .ifPresent(
+                        session ->
+                                sender.close(
+                                        session,
+                                        DisconnectReason.PROTOCOL_VIOLATION,
+                                        CloseCodes.UNSUPPORTED_DATA,
+                                        "binary frames are not supported, send JSON text"));
     }
 
     /** The transport failed on this connection (oversized message, bad frame, reset). */
@@ -140,31 +177,54 @@ public class ChatService {
         if (decision.unexpected()) {
             LOG.warnf(failure, "Unexpected transport failure on connection %s", connection.id());
         } else {
-            LOG.debugf("Transport failure on connection %s (%s): %s", connection.id(), decision.text(), failure.toString());
+            LOG.debugf(
+                    "Transport failure on connection %s (%s): %s",
+                    connection.id(), decision.text(), failure.toString());
         }
-        decision.closeWith().ifPresent(reason -> sessions.find(connection)
-                .ifPresent(session -> sender.close(session, reason, decision.code(), decision.text())));
+        decision.closeWith()
+                .ifPresent(
+                        reason ->
+                                sessions.find(connection)
+                                        .ifPresent(
+                                                session ->
+                                                        sender.close(
+                                                                session,
+                                                                reason,
+                                                                decision.code(),
+                                                                decision.text())));
     }
 
     /** The socket is gone: the user leaves every room it was in and no state of it remains. */
     public void disconnected(WebSocketConnection connection, CloseReason closeReason) {
-        sessions.close(connection).ifPresent(session -> {
-            DisconnectReason reason = session.serverEndReason().orElseGet(() -> clientSide(closeReason));
-            LOG.debugf("Connection %s closed: %s", connection.id(), reason.label());
-            metrics.connectionClosed(reason);
-            rooms.leaveAll(session);
-        });
+        sessions.close(connection)
+                .ifPresent(
+                        session -> {
+                            DisconnectReason reason =
+                                    session.serverEndReason()
+                                            .orElseGet(() -> clientSide(closeReason));
+                            LOG.debugf("Connection %s closed: %s", connection.id(), reason.label());
+                            metrics.connectionClosed(reason);
+                            rooms.leaveAll(session);
+                        });
     }
 
-    private void execute(ChatSession session, ClientCommand command, long receivedAt) throws RejectedFrameException {
+    private void execute(ChatSession session, ClientCommand command, long receivedAt)
+            throws RejectedFrameException {
         if (command instanceof ClientCommand.Join join) {
             if (!access.mayJoin(session.credentials(), join.room())) {
-                throw new RejectedFrameException(ErrorCode.FORBIDDEN,
-                        "room " + join.room() + " is private and your token does not grant it", join.id());
+                throw new RejectedFrameException(
+                        ErrorCode.FORBIDDEN,
+                        "room " + join.room() + " is private and your token does not grant it",
+                        join.id());
             }
-            if (session.rooms().size() >= maxRoomsPerConnection && !session.rooms().contains(join.room())) {
-                throw new RejectedFrameException(ErrorCode.TOO_MANY_ROOMS,
-                        "at most " + maxRoomsPerConnection + " rooms per connection: leave one first", join.id());
+            if (session.rooms().size() >= maxRoomsPerConnection
+                    && !session.rooms().contains(join.room())) {
+                throw new RejectedFrameException(
+                        ErrorCode.TOO_MANY_ROOMS,
+                        "at most "
+                                + maxRoomsPerConnection
+                                + " rooms per connection: leave one first",
+                        join.id());
             }
             rooms.join(session, join.room(), join.recovery(), join.id());
         } else if (command instanceof ClientCommand.Leave leave) {
@@ -180,11 +240,18 @@ public class ChatService {
         }
     }
 
-    /** Why a connection the server did not end has ended: a close frame from the client, or none at all. */
+    /**
+     * Why a connection the server did not end has ended: a close frame from the client, or none at
+     * all.
+     */
     private static DisconnectReason clientSide(CloseReason closeReason) {
-        boolean withoutCloseFrame = closeReason == null || closeReason.getCode() == CloseReason.ABNORMAL.getCode()
-                || closeReason.getCode() == CloseReason.EMPTY.getCode();
-        return withoutCloseFrame ? DisconnectReason.CONNECTION_LOST : DisconnectReason.CLIENT_CLOSED;
+        boolean withoutCloseFrame =
+                closeReason == null
+                        || closeReason.getCode() == CloseReason.ABNORMAL.getCode()
+                        || closeReason.getCode() == CloseReason.EMPTY.getCode();
+        return withoutCloseFrame
+                ? DisconnectReason.CONNECTION_LOST
+                : DisconnectReason.CLIENT_CLOSED;
     }
 
     private static RejectedFrameException notJoined(String room, Optional<String> id) {

@@ -6,46 +6,50 @@ import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
 
 /**
- * The ordering and fan-out of rooms: gives each message its room's next {@code seq}, hands it to every
- * subscriber of the room (on every instance) in that order, and reads the room's recent history from a
- * position. Every operation answers without blocking; one that cannot be carried out fails with
- * {@link EngineUnavailableException}.
+ * The ordering and fan-out of rooms: gives each message its room's next {@code seq}, hands it to
+ * every subscriber of the room (on every instance) in that order, and reads the room's recent
+ * history from a position. Every operation answers without blocking; one that cannot be carried out
+ * fails with {@link EngineUnavailableException}.
  */
 public interface Broker {
 
     /**
      * Starts the broker.
      *
-     * @param streamResumed run each time this instance's stream of events comes back after a break, when any
-     *            room may have missed events and should catch up from its history
+     * @param streamResumed run each time this instance's stream of events comes back after a break,
+     *     when any room may have missed events and should catch up from its history
      */
     void start(Runnable streamResumed);
 
     /**
-     * Hands the room's events to {@code events} until the subscription is closed; one subscriber per room on
-     * an instance, a later one replacing the earlier. Events of one room come one at a time, in the room's order.
+     * Hands the room's events to {@code events} until the subscription is closed; one subscriber
+     * per room on an instance, a later one replacing the earlier. Events of one room come one at a
+     * time, in the room's order.
      */
     Subscription subscribe(String room, Consumer<RoomEvent> events);
 
     /**
-     * Gives the post the room's next seq, keeps it in the room's history and publishes it, unless its id was
-     * already posted by that user in the room's current epoch: then nothing is posted and that post is answered.
-     * The id is looked up in the same step that gives the seq, so two racing sends with one id post it once.
+     * Gives the post the room's next seq, keeps it in the room's history and publishes it, unless
+     * its id was already posted by that user in the room's current epoch: then nothing is posted
+     * and that post is answered. The id is looked up in the same step that gives the seq, so two
+     * racing sends with one id post it once.
      */
     CompletionStage<Appended> publish(Post post);
 
     /**
-     * Where the room stands, with the messages after {@code since} if all are held and in the same epoch,
-     * else the latest {@code latest}. A room unknown to the broker starts a new epoch at seq 0.
+     * Where the room stands, with the messages after {@code since} if all are held and in the same
+     * epoch, else the latest {@code latest}. A room unknown to the broker starts a new epoch at seq
+     * 0.
      */
-    CompletionStage<HistorySnapshot> history(String room, Optional<StreamPosition> since, int latest);
+    CompletionStage<HistorySnapshot> history(
+            String room, Optional<StreamPosition> since, int latest);
 
     /** Whether operations can be carried out now. */
     boolean available();
 
     /**
-     * How often rooms should check whether they have to catch up (a gap was seen in their stream, or a catch-up
-     * failed); empty for a broker whose stream cannot break.
+     * How often rooms should check whether they have to catch up (a gap was seen in their stream,
+     * or a catch-up failed); empty for a broker whose stream cannot break.
      */
     Optional<Duration> catchUpInterval();
 

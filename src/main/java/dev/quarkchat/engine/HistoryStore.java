@@ -4,8 +4,8 @@ import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 
 /**
- * Where a broker keeps a room's messages, by position, and reads them back for recovery. The broker calls it
- * for one room at a time, in seq order; nothing here may block.
+ * Where a broker keeps a room's messages, by position, and reads them back for recovery. The broker
+ * calls it for one room at a time, in seq order; nothing here may block.
  */
 public interface HistoryStore {
 
@@ -13,14 +13,18 @@ public interface HistoryStore {
     void keep(String room, StreamPosition position, String frame);
 
     /**
-     * The messages after {@code since} if it is in {@code top}'s epoch and all of them are still held, else
-     * the latest {@code latest} of that epoch; never any after {@code top}, which may complete later than the
-     * call with a store that reads elsewhere.
+     * The messages after {@code since} if it is in {@code top}'s epoch and all of them are still
+     * held, else the latest {@code latest} of that epoch; never any after {@code top}, which may
+     * complete later than the call with a store that reads elsewhere.
      *
      * @param top where the room's sequence stood when the broker asked, its answer's position
      */
-    CompletionStage<HistorySnapshot> read(String room, StreamPosition top, Optional<StreamPosition> since, int latest);
+    CompletionStage<HistorySnapshot> read(
+            String room, StreamPosition top, Optional<StreamPosition> since, int latest);
 
-    /** The broker no longer serves that epoch of the room: a store that keeps only live rooms drops it. */
+    /**
+     * The broker no longer serves that epoch of the room: a store that keeps only live rooms drops
+     * it.
+     */
     void forget(String room, String epoch);
 }

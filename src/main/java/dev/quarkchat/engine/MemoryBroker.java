@@ -9,14 +9,15 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
 /**
- * The broker of a single instance ({@code chat.backplane=none}): a room's sequence lives here while this
- * instance has a subscriber for it, and is forgotten when the subscription closes (its last member left), so
- * memory follows the live rooms only and a room that comes back starts a new epoch. Everything completes before
- * the call returns: a published message has reached the subscriber by then.
- * <p>
- * A room's messages are numbered, kept and handed to its subscriber under the room's lock, which makes its seq
- * gap-free and its events come in seq order. The subscriber must not call the broker back while holding a lock
- * of its own that it also takes for events.
+ * The broker of a single instance ({@code chat.backplane=none}): a room's sequence lives here while
+ * this instance has a subscriber for it, and is forgotten when the subscription closes (its last
+ * member left), so memory follows the live rooms only and a room that comes back starts a new
+ * epoch. Everything completes before the call returns: a published message has reached the
+ * subscriber by then.
+ *
+ * <p>A room's messages are numbered, kept and handed to its subscriber under the room's lock, which
+ * makes its seq gap-free and its events come in seq order. The subscriber must not call the broker
+ * back while holding a lock of its own that it also takes for events.
  */
 public final class MemoryBroker implements Broker {
 
@@ -72,20 +73,28 @@ public final class MemoryBroker implements Broker {
         }
         synchronized (channel) {
             if (post.id().isPresent()) {
-                Optional<IdempotencyKeys.Posted> earlier = sentIds.find(post.from(), post.room(), post.id().get(),
-                        channel.epoch);
+                Optional<IdempotencyKeys.Posted> earlier =
+                        sentIds.find(post.from(), post.room(), post.id().get(), channel.epoch);
                 if (earlier.isPresent()) {
                     IdempotencyKeys.Posted posted = earlier.get();
                     return CompletableFuture.completedFuture(
-                            new Appended.AlreadyPosted(posted.epoch(), posted.seq(), posted.ts(), posted.text()));
+                            new Appended.AlreadyPosted(
+                                    posted.epoch(), posted.seq(), posted.ts(), posted.text()));
                 }
             }
             long seq = ++channel.lastSeq;
             String frame = post.frame(seq);
             history.keep(post.room(), new StreamPosition(channel.epoch, seq), frame);
-            channel.subscriber.accept(new RoomEvent.Message(post.room(), channel.epoch, seq, frame));
+            channel.subscriber.accept(
+                    new RoomEvent.Message(post.room(), channel.epoch, seq, frame));
             if (post.id().isPresent()) {
-                sentIds.remember(post.from(), post.room(), post.id().get(), channel.epoch, seq, post.ts(),
+                sentIds.remember(
+                        post.from(),
+                        post.room(),
+                        post.id().get(),
+                        channel.epoch,
+                        seq,
+                        post.ts(),
                         post.digest().orElseThrow());
             }
             return CompletableFuture.completedFuture(new Appended.Posted(seq));
@@ -93,13 +102,15 @@ public final class MemoryBroker implements Broker {
     }
 
     @Override
-    public CompletionStage<HistorySnapshot> history(String room, Optional<StreamPosition> since, int latest) {
+    public CompletionStage<HistorySnapshot> history(
+            String room, Optional<StreamPosition> since, int latest) {
         Channel channel = channels.get(room);
         if (channel == null) {
             return CompletableFuture.failedFuture(notServed(room));
         }
         synchronized (channel) {
-            return history.read(room, new StreamPosition(channel.epoch, channel.lastSeq), since, latest);
+            return history.read(
+                    room, new StreamPosition(channel.epoch, channel.lastSeq), since, latest);
         }
     }
 

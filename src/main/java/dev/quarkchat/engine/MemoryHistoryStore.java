@@ -8,8 +8,9 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The history of the rooms this instance serves, in memory: the last {@code chat.history.size} messages of each
- * room's current epoch. A room's history is dropped with its epoch, when its last member leaves.
+ * The history of the rooms this instance serves, in memory: the last {@code chat.history.size}
+ * messages of each room's current epoch. A room's history is dropped with its epoch, when its last
+ * member leaves.
  */
 public final class MemoryHistoryStore implements HistoryStore {
 
@@ -17,8 +18,7 @@ public final class MemoryHistoryStore implements HistoryStore {
     private final Map<String, Window> rooms = new ConcurrentHashMap<>();
 
     /** The messages of one epoch of a room. */
-    private record Window(String epoch, RoomHistory<String> messages) {
-    }
+    private record Window(String epoch, RoomHistory<String> messages) {}
 
     public MemoryHistoryStore(int capacity) {
         this.capacity = capacity;
@@ -35,19 +35,27 @@ public final class MemoryHistoryStore implements HistoryStore {
     }
 
     @Override
-    public CompletionStage<HistorySnapshot> read(String room, StreamPosition top, Optional<StreamPosition> since,
-            int latest) {
+    public CompletionStage<HistorySnapshot> read(
+            String room, StreamPosition top, Optional<StreamPosition> since, int latest) {
         Window window = rooms.get(room);
-        RoomHistory<String> messages = window != null && window.epoch().equals(top.epoch()) ? window.messages()
-                : new RoomHistory<>(0);
-        Optional<List<String>> missed = since.filter(from -> from.epoch().equals(top.epoch()))
-                .flatMap(from -> messages.after(from.seq(), top.seq()));
-        return CompletableFuture.completedFuture(new HistorySnapshot(top.epoch(), top.seq(),
-                missed.orElseGet(() -> messages.latest(latest)), missed.isPresent()));
+        RoomHistory<String> messages =
+                window != null && window.epoch().equals(top.epoch())
+                        ? window.messages()
+                        : new RoomHistory<>(0);
+        Optional<List<String>> missed =
+                since.filter(from -> from.epoch().equals(top.epoch()))
+                        .flatMap(from -> messages.after(from.seq(), top.seq()));
+        return CompletableFuture.completedFuture(
+                new HistorySnapshot(
+                        top.epoch(),
+                        top.seq(),
+                        missed.orElseGet(() -> messages.latest(latest)),
+                        missed.isPresent()));
     }
 
     @Override
     public void forget(String room, String epoch) {
-        rooms.computeIfPresent(room, (name, window) -> window.epoch().equals(epoch) ? null : window);
+        rooms.computeIfPresent(
+                room, (name, window) -> window.epoch().equals(epoch) ? null : window);
     }
 }

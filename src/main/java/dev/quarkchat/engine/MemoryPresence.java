@@ -13,8 +13,8 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Presence on a single instance ({@code chat.backplane=none}): each room's users in the order they arrived.
- * Joins and leaves are announced through the {@link MemoryBroker} before the call returns.
+ * Presence on a single instance ({@code chat.backplane=none}): each room's users in the order they
+ * arrived. Joins and leaves are announced through the {@link MemoryBroker} before the call returns.
  */
 public final class MemoryPresence implements Presence {
 
@@ -34,12 +34,14 @@ public final class MemoryPresence implements Presence {
     }
 
     @Override
-    public CompletionStage<Members> join(String room, String user, String connectionId, int maxNames) {
+    public CompletionStage<Members> join(
+            String room, String user, String connectionId, int maxNames) {
         while (true) {
             Users users = rooms.computeIfAbsent(room, name -> new Users());
             synchronized (users) {
                 if (!users.dropped) {
-                    // Under the room's lock: the list and the event are one step, as the contract asks.
+                    // Under the room's lock: the list and the event are one step, as the contract
+                    // asks.
                     users.names.add(user);
                     broker.announce(new RoomEvent.Joined(room, connectionId, user));
                     return CompletableFuture.completedFuture(list(users.names, maxNames));

@@ -1,16 +1,21 @@
 package dev.quarkchat.engine;
 
+import dev.quarkchat.protocol.ServerFrames;
+
 import java.time.Instant;
 import java.util.Optional;
 
-import dev.quarkchat.protocol.ServerFrames;
-
 /**
- * A message on its way to a room, before the broker gives it its {@code seq}. With an {@code id} it is also an
- * idempotency key: the {@code digest} of its text (present exactly when the id is) tells a resend from another
- * text under the same id.
+ * A message on its way to a room, before the broker gives it its {@code seq}. With an {@code id} it
+ * is also an idempotency key: the {@code digest} of its text (present exactly when the id is) tells
+ * a resend from another text under the same id.
  */
-public record Post(String room, String from, String text, Instant ts, Optional<String> id,
+public record Post(
+        String room,
+        String from,
+        String text,
+        Instant ts,
+        Optional<String> id,
         Optional<TextDigest> digest) {
 
     /** A post of {@code text}; its digest is made here, only when it has an id. */

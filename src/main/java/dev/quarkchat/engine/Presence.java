@@ -6,9 +6,10 @@ import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 
 /**
- * Who is in which room, on any instance: one entry per user and instance, so a user is counted and announced
- * once however many connections it has. Joins and leaves are announced in the room's event stream
- * ({@link RoomEvent.Joined}, {@link RoomEvent.Left}), which the {@link Broker} hands to the subscribers.
+ * Who is in which room, on any instance: one entry per user and instance, so a user is counted and
+ * announced once however many connections it has. Joins and leaves are announced in the room's
+ * event stream ({@link RoomEvent.Joined}, {@link RoomEvent.Left}), which the {@link Broker} hands
+ * to the subscribers.
  */
 public interface Presence {
 
@@ -16,9 +17,9 @@ public interface Presence {
     int ALL_NAMES = 0;
 
     /**
-     * Puts the user in the room for this instance and lists its members. The list and the
-     * {@link RoomEvent.Joined} event with {@code connectionId} are made in one step, so the event marks exactly
-     * which presence events happened after the list.
+     * Puts the user in the room for this instance and lists its members. The list and the {@link
+     * RoomEvent.Joined} event with {@code connectionId} are made in one step, so the event marks
+     * exactly which presence events happened after the list.
      *
      * @param maxNames how many names to list at most, or {@link #ALL_NAMES}
      */

@@ -7,8 +7,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The last messages of one run of a room's sequence, by {@code seq}, at most {@code capacity} of them: what a
- * returning client can recover. Not thread-safe: its store is called for one room at a time.
+ * The last messages of one run of a room's sequence, by {@code seq}, at most {@code capacity} of
+ * them: what a returning client can recover. Not thread-safe: its store is called for one room at a
+ * time.
  *
  * @param <F> the frame kept for each message
  */
@@ -17,8 +18,7 @@ public final class RoomHistory<F> {
     private final int capacity;
     private final Deque<Entry<F>> entries = new ArrayDeque<>();
 
-    private record Entry<F>(long seq, F frame) {
-    }
+    private record Entry<F>(long seq, F frame) {}
 
     public RoomHistory(int capacity) {
         this.capacity = capacity;
@@ -36,8 +36,8 @@ public final class RoomHistory<F> {
     }
 
     /**
-     * Everything after {@code since}, in order, if all of it is still held; empty otherwise (then the client
-     * needs a fresh view).
+     * Everything after {@code since}, in order, if all of it is still held; empty otherwise (then
+     * the client needs a fresh view).
      *
      * @param lastSeq the seq of the room's latest message
      */

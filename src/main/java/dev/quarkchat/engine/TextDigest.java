@@ -6,8 +6,9 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 
 /**
- * What a remembered message id keeps of its text: enough to tell a resend of the same text from another text
- * under the same id, in 16 bytes whatever the text's length (the first half of its SHA-256).
+ * What a remembered message id keeps of its text: enough to tell a resend of the same text from
+ * another text under the same id, in 16 bytes whatever the text's length (the first half of its
+ * SHA-256).
  */
 public record TextDigest(long high, long low) {
 
@@ -15,8 +16,10 @@ public record TextDigest(long high, long low) {
 
     public static TextDigest of(String text) {
         try {
-            ByteBuffer digest = ByteBuffer.wrap(MessageDigest.getInstance("SHA-256")
-                    .digest(text.getBytes(StandardCharsets.UTF_8)));
+            ByteBuffer digest =
+                    ByteBuffer.wrap(
+                            MessageDigest.getInstance("SHA-256")
+                                    .digest(text.getBytes(StandardCharsets.UTF_8)));
             return new TextDigest(digest.getLong(), digest.getLong());
         } catch (NoSuchAlgorithmException impossible) {
             // Every Java platform has SHA-256; this only keeps the signature honest.
@@ -29,7 +32,8 @@ public record TextDigest(long high, long low) {
         if (hex.length() != 2 * HEX_DIGITS_PER_LONG) {
             throw new IllegalArgumentException("a text digest is 32 hexadecimal digits");
         }
-        return new TextDigest(Long.parseUnsignedLong(hex.substring(0, HEX_DIGITS_PER_LONG), 16),
+        return new TextDigest(
+                Long.parseUnsignedLong(hex.substring(0, HEX_DIGITS_PER_LONG), 16),
                 Long.parseUnsignedLong(hex.substring(HEX_DIGITS_PER_LONG), 16));
     }
 

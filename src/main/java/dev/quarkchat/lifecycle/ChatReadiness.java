@@ -1,18 +1,18 @@
 package dev.quarkchat.lifecycle;
 
+import dev.quarkchat.room.RoomRegistry;
+import dev.quarkchat.session.ChatSessions;
+
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
-import dev.quarkchat.room.RoomRegistry;
-import dev.quarkchat.session.ChatSessions;
-
 /**
- * {@code /q/health/ready} goes down as soon as the instance starts draining on SIGTERM, so that the load
- * balancer stops sending new connections while the open ones are told to go (1001), and while the Redis
- * backplane is unreachable, so that new clients go to instances that can serve them.
+ * {@code /q/health/ready} goes down as soon as the instance starts draining on SIGTERM, so that the
+ * load balancer stops sending new connections while the open ones are told to go (1001), and while
+ * the Redis backplane is unreachable, so that new clients go to instances that can serve them.
  */
 @Readiness
 @ApplicationScoped
@@ -32,8 +32,11 @@ class ChatReadiness implements HealthCheck {
     public HealthCheckResponse call() {
         boolean draining = shutdown.isDraining();
         boolean roomsAvailable = rooms.available();
-        return HealthCheckResponse.named("chat").status(!draining && roomsAvailable)
-                .withData("draining", draining).withData("backplane", roomsAvailable ? "up" : "unreachable")
-                .withData("connections", sessions.size()).build();
+        return HealthCheckResponse.named("chat")
+                .status(!draining && roomsAvailable)
+                .withData("draining", draining)
+                .withData("backplane", roomsAvailable ? "up" : "unreachable")
+                .withData("connections", sessions.size())
+                .build();
     }
 }

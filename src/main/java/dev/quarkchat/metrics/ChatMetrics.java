@@ -1,24 +1,26 @@
 package dev.quarkchat.metrics;
 
-import java.time.Duration;
-import java.util.EnumMap;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.function.IntSupplier;
-
-import jakarta.enterprise.context.ApplicationScoped;
-
 import dev.quarkchat.protocol.ErrorCode;
+
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.runtime.Startup;
 
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.IntSupplier;
+
 /**
- * The chat's own counters and timers, exposed at {@code /q/metrics}. Every series is created at start
- * with a zero (hence {@code @Startup}), so that {@code rate()} and alert rules see it before the first event; labels come from
- * fixed enums only (never user or room names), so cardinality stays bounded.
+ * The chat's own counters and timers, exposed at {@code /q/metrics}. Every series is created at
+ * start with a zero (hence {@code @Startup}), so that {@code rate()} and alert rules see it before
+ * the first event; labels come from fixed enums only (never user or room names), so cardinality
+ * stays bounded.
  */
 @Startup
 @ApplicationScoped
@@ -26,68 +28,113 @@ public class ChatMetrics {
 
     /** Bucket bounds of the broadcast histogram: from a fraction of a millisecond to a second. */
     private static final Duration[] BROADCAST_BUCKETS = {
-            Duration.ofNanos(100_000), Duration.ofNanos(250_000), Duration.ofNanos(500_000), Duration.ofMillis(1),
-            Duration.ofMillis(2), Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25),
-            Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500),
-            Duration.ofSeconds(1) };
+        Duration.ofNanos(100_000), Duration.ofNanos(250_000), Duration.ofNanos(500_000),
+                Duration.ofMillis(1),
+        Duration.ofMillis(2), Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25),
+        Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250),
+                Duration.ofMillis(500),
+        Duration.ofSeconds(1)
+    };
 
     private final MeterRegistry registry;
     private final Counter connectionsOpened;
-    private final Map<DisconnectReason, Counter> connectionsClosed = new EnumMap<>(DisconnectReason.class);
-    private final Map<DisconnectReason, Counter> socketsDropped = new EnumMap<>(DisconnectReason.class);
-    private final Map<HandshakeRejection, Counter> handshakesRejected = new EnumMap<>(HandshakeRejection.class);
+    private final Map<DisconnectReason, Counter> connectionsClosed =
+            new EnumMap<>(DisconnectReason.class);
+    private final Map<DisconnectReason, Counter> socketsDropped =
+            new EnumMap<>(DisconnectReason.class);
+    private final Map<HandshakeRejection, Counter> handshakesRejected =
+            new EnumMap<>(HandshakeRejection.class);
     private final Counter messagesReceived;
     private final Counter messagesDelivered;
     private final Counter messagesDeduplicated;
     private final Map<ErrorCode, Counter> messagesRejected = new EnumMap<>(ErrorCode.class);
     private final Timer broadcastDuration;
-    private final Map<TokenRefreshOutcome, Counter> tokenRefreshes = new EnumMap<>(TokenRefreshOutcome.class);
+    private final Map<TokenRefreshOutcome, Counter> tokenRefreshes =
+            new EnumMap<>(TokenRefreshOutcome.class);
 
     ChatMetrics(MeterRegistry registry) {
         this.registry = registry;
-        connectionsOpened = Counter.builder("chat.connections.opened")
-                .description("WebSocket connections accepted").register(registry);
+        connectionsOpened =
+                Counter.builder("chat.connections.opened")
+                        .description("WebSocket connections accepted")
+                        .register(registry);
         for (DisconnectReason reason : DisconnectReason.values()) {
-            connectionsClosed.put(reason, Counter.builder("chat.connections.closed")
-                    .description("WebSocket connections ended, by reason").tag("reason", reason.label()).register(registry));
+            connectionsClosed.put(
+                    reason,
+                    Counter.builder("chat.connections.closed")
+                            .description("WebSocket connections ended, by reason")
+                            .tag("reason", reason.label())
+                            .register(registry));
         }
-        for (DisconnectReason reason : new DisconnectReason[] { DisconnectReason.PONG_TIMEOUT,
-                DisconnectReason.SLOW_CONSUMER }) {
-            socketsDropped.put(reason, Counter.builder("chat.sockets.dropped")
-                    .description("Sockets the server dropped without a close handshake, by reason")
-                    .tag("reason", reason.label()).register(registry));
+        for (DisconnectReason reason :
+                new DisconnectReason[] {
+                    DisconnectReason.PONG_TIMEOUT, DisconnectReason.SLOW_CONSUMER
+                }) {
+            socketsDropped.put(
+                    reason,
+                    Counter.builder("chat.sockets.dropped")
+                            .description(
+                                    "Sockets the server dropped without a close handshake, by reason")
+                            .tag("reason", reason.label())
+                            .register(registry));
         }
         for (HandshakeRejection reason : HandshakeRejection.values()) {
-            handshakesRejected.put(reason, Counter.builder("chat.handshakes.rejected")
-                    .description("WebSocket upgrades refused before the connection opened, by reason")
-                    .tag("reason", reason.label()).register(registry));
+            handshakesRejected.put(
+                    reason,
+                    Counter.builder("chat.handshakes.rejected")
+                            .description(
+                                    "WebSocket upgrades refused before the connection opened, by reason")
+                            .tag("reason", reason.label())
+                            .register(registry));
         }
-        messagesReceived = Counter.builder("chat.messages.received")
-                .description("Text frames received from clients").register(registry);
-        messagesDelivered = Counter.builder("chat.messages.delivered")
-                .description("Chat messages queued for a room member (one per member per message)").register(registry);
-        messagesDeduplicated = Counter.builder("chat.messages.deduplicated")
-                .description("Resent messages answered with the original instead of being posted again")
-                .register(registry);
+        messagesReceived =
+                Counter.builder("chat.messages.received")
+                        .description("Text frames received from clients")
+                        .register(registry);
+        messagesDelivered =
+                Counter.builder("chat.messages.delivered")
+                        .description(
+                                "Chat messages queued for a room member (one per member per message)")
+                        .register(registry);
+        messagesDeduplicated =
+                Counter.builder("chat.messages.deduplicated")
+                        .description(
+                                "Resent messages answered with the original instead of being posted again")
+                        .register(registry);
         for (ErrorCode code : ErrorCode.values()) {
-            messagesRejected.put(code, Counter.builder("chat.messages.rejected")
-                    .description("Client frames answered with an error frame, by error code")
-                    .tag("code", code.wireName()).register(registry));
+            messagesRejected.put(
+                    code,
+                    Counter.builder("chat.messages.rejected")
+                            .description(
+                                    "Client frames answered with an error frame, by error code")
+                            .tag("code", code.wireName())
+                            .register(registry));
         }
-        broadcastDuration = Timer.builder("chat.broadcast.duration")
-                .description("From receipt of a send to its last write queued for the room's members")
-                .serviceLevelObjectives(BROADCAST_BUCKETS).register(registry);
+        broadcastDuration =
+                Timer.builder("chat.broadcast.duration")
+                        .description(
+                                "From receipt of a send to its last write queued for the room's members")
+                        .serviceLevelObjectives(BROADCAST_BUCKETS)
+                        .register(registry);
         for (TokenRefreshOutcome outcome : TokenRefreshOutcome.values()) {
-            tokenRefreshes.put(outcome, Counter.builder("chat.token.refreshes")
-                    .description("Tokens of refresh frames verified, by outcome").tag("outcome", outcome.label())
-                    .register(registry));
+            tokenRefreshes.put(
+                    outcome,
+                    Counter.builder("chat.token.refreshes")
+                            .description("Tokens of refresh frames verified, by outcome")
+                            .tag("outcome", outcome.label())
+                            .register(registry));
         }
     }
 
-    /** Reports {@code value} as the gauge, read at each scrape; called once by the owner of that state. */
+    /**
+     * Reports {@code value} as the gauge, read at each scrape; called once by the owner of that
+     * state.
+     */
     public void observe(LiveGauge gauge, IntSupplier value) {
-        Gauge.builder(gauge.meterName(), value, IntSupplier::getAsInt).description(gauge.description())
-                .strongReference(true).register(registry);
+        Gauge.builder(gauge.meterName(), value, IntSupplier::getAsInt)
+                .description(gauge.description())
+                .strongReference(true)
+                .register(registry);
     }
 
     public void connectionOpened() {
@@ -98,7 +145,10 @@ public class ChatMetrics {
         connectionsClosed.get(reason).increment();
     }
 
-    /** Counts a socket dropped for {@link DisconnectReason#PONG_TIMEOUT} or {@link DisconnectReason#SLOW_CONSUMER}. */
+    /**
+     * Counts a socket dropped for {@link DisconnectReason#PONG_TIMEOUT} or {@link
+     * DisconnectReason#SLOW_CONSUMER}.
+     */
     public void socketDropped(DisconnectReason reason) {
         Counter counter = socketsDropped.get(reason);
         if (counter == null) {
@@ -119,7 +169,10 @@ public class ChatMetrics {
         messagesDelivered.increment(members);
     }
 
-    /** Counts a {@code send} whose id its user had already posted in the room, answered without a post. */
+    /**
+     * Counts a {@code send} whose id its user had already posted in the room, answered without a
+     * post.
+     */
     public void messageDeduplicated() {
         messagesDeduplicated.increment();
     }
@@ -132,7 +185,10 @@ public class ChatMetrics {
         tokenRefreshes.get(outcome).increment();
     }
 
-    /** Records a broadcast that began at {@code receivedNanos} ({@link System#nanoTime()}) and just ended. */
+    /**
+     * Records a broadcast that began at {@code receivedNanos} ({@link System#nanoTime()}) and just
+     * ended.
+     */
     public void broadcastFinished(long receivedNanos) {
         broadcastDuration.record(System.nanoTime() - receivedNanos, TimeUnit.NANOSECONDS);
     }

@@ -1,15 +1,19 @@
 package dev.quarkchat.metrics;
 
 /**
- * The gauges read from the chat's live state at each scrape. The state's owner hands {@link ChatMetrics} a way
- * to read it, so that the metrics never import the state's classes and the hot path keeps no extra count.
+ * The gauges read from the chat's live state at each scrape. The state's owner hands {@link
+ * ChatMetrics} a way to read it, so that the metrics never import the state's classes and the hot
+ * path keeps no extra count.
  */
 public enum LiveGauge {
     CONNECTIONS_ACTIVE("chat.connections.active", "Open WebSocket connections"),
     ROOMS_ACTIVE("chat.rooms.active", "Rooms with at least one member"),
-    IDEMPOTENCY_KEYS("chat.idempotency.keys",
+    IDEMPOTENCY_KEYS(
+            "chat.idempotency.keys",
             "Message ids this instance remembers so that resends are not posted twice"),
-    BACKPLANE_UP("chat.backplane.up", "1 while this instance is connected to the Redis backplane, else 0");
+    BACKPLANE_UP(
+            "chat.backplane.up",
+            "1 while this instance is connected to the Redis backplane, else 0");
 
     private final String meterName;
     private final String description;

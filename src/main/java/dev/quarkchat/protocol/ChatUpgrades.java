@@ -11,8 +11,7 @@ public final class ChatUpgrades {
 
     private static final String WEBSOCKET = "websocket";
 
-    private ChatUpgrades() {
-    }
+    private ChatUpgrades() {}
 
     /** Whether the request asks to open a chat WebSocket (before any authentication has run). */
     public static boolean isChatUpgrade(RoutingContext context) {

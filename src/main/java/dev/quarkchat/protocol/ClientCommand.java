@@ -3,36 +3,33 @@ package dev.quarkchat.protocol;
 import java.util.Optional;
 
 /**
- * A validated frame from a client. Every command may carry an {@code id} chosen by the client, which the
- * server echoes ({@code id} on replies and messages, {@code ref} on errors) so the client can match them.
+ * A validated frame from a client. Every command may carry an {@code id} chosen by the client,
+ * which the server echoes ({@code id} on replies and messages, {@code ref} on errors) so the client
+ * can match them.
  */
 public sealed interface ClientCommand {
 
     Optional<String> id();
 
     /**
-     * {@code {"type":"join","room":"general"}}: become a member of a room; with {@code since} (and the
-     * {@code epoch} it belongs to), get every message after that seq first.
+     * {@code {"type":"join","room":"general"}}: become a member of a room; with {@code since} (and
+     * the {@code epoch} it belongs to), get every message after that seq first.
      */
-    record Join(String room, Optional<Recovery> recovery, Optional<String> id) implements ClientCommand {
-    }
+    record Join(String room, Optional<Recovery> recovery, Optional<String> id)
+            implements ClientCommand {}
 
     /** Where a returning client stopped: the last seq it saw, in which epoch of the room. */
-    record Recovery(long since, Optional<String> epoch) {
-    }
+    record Recovery(long since, Optional<String> epoch) {}
 
     /** {@code {"type":"leave","room":"general"}}: stop being a member of a room. */
-    record Leave(String room, Optional<String> id) implements ClientCommand {
-    }
+    record Leave(String room, Optional<String> id) implements ClientCommand {}
 
     /** {@code {"type":"send","room":"general","text":"hi"}}: post a message to a joined room. */
-    record Send(String room, String text, Optional<String> id) implements ClientCommand {
-    }
+    record Send(String room, String text, Optional<String> id) implements ClientCommand {}
 
     /**
-     * {@code {"type":"refresh","token":"<jwt>"}}: from now on the connection lives by this token (same user): its
-     * {@code exp} and its private-room grants.
+     * {@code {"type":"refresh","token":"<jwt>"}}: from now on the connection lives by this token
+     * (same user): its {@code exp} and its private-room grants.
      */
-    record Refresh(String token, Optional<String> id) implements ClientCommand {
-    }
+    record Refresh(String token, Optional<String> id) implements ClientCommand {}
 }

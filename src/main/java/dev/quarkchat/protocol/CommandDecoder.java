@@ -1,5 +1,12 @@
 package dev.quarkchat.protocol;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+
 import java.io.IOException;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -7,19 +14,13 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.StreamReadConstraints;
-import com.fasterxml.jackson.core.exc.StreamConstraintsException;
-import com.fasterxml.jackson.core.StreamReadFeature;
-
 /**
- * Turns a client text frame into a {@link ClientCommand}, or refuses it with a typed {@link ErrorCode}.
- * <p>
- * It reads the frame with Jackson's streaming parser (no reflection, so it works the same in a native
- * executable), ignores unknown fields, and refuses duplicate fields and deep nesting so that a hostile
- * frame cannot make the server guess or spend.
+ * Turns a client text frame into a {@link ClientCommand}, or refuses it with a typed {@link
+ * ErrorCode}.
+ *
+ * <p>It reads the frame with Jackson's streaming parser (no reflection, so it works the same in a
+ * native executable), ignores unknown fields, and refuses duplicate fields and deep nesting so that
+ * a hostile frame cannot make the server guess or spend.
  */
 public final class CommandDecoder {
 
@@ -34,13 +35,16 @@ public final class CommandDecoder {
     private static final String EPOCH = "epoch";
     private static final String TOKEN = "token";
     private static final Set<String> STRING_FIELDS = Set.of(TYPE, ROOM, TEXT, ID, EPOCH, TOKEN);
+
     /** Longest accepted {@code epoch}; the server's are 13 characters. */
     public static final int MAX_EPOCH_LENGTH = 64;
+
     /**
-     * Longest accepted {@code token} of a {@code refresh}, in characters: refused before any parsing. Identity
-     * providers' tokens are 1 to 4 KB, and a message holds 16 KiB by default.
+     * Longest accepted {@code token} of a {@code refresh}, in characters: refused before any
+     * parsing. Identity providers' tokens are 1 to 4 KB, and a message holds 16 KiB by default.
      */
     public static final int MAX_TOKEN_LENGTH = 8192;
+
     private static final String TYPES = "join, leave, send, refresh";
 
     private final JsonFactory json;
@@ -49,27 +53,41 @@ public final class CommandDecoder {
 
     /**
      * @param maxTextLength longest accepted message text, in Unicode code points
-     * @param maxNestingDepth deepest JSON nesting accepted; chat frames are flat, so anything deep is an attack
+     * @param maxNestingDepth deepest JSON nesting accepted; chat frames are flat, so anything deep
+     *     is an attack
      */
     public CommandDecoder(int maxTextLength, int maxNestingDepth) {
         this.maxTextLength = maxTextLength;
         this.maxNestingDepth = maxNestingDepth;
-        this.json = JsonFactory.builder()
-                .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-                // The WebSocket message size already bounds lengths; nesting is the one constraint left to Jackson,
-                // so a StreamConstraintsException always means "too deep".
-                .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(maxNestingDepth)
-                        .maxNumberLength(Integer.MAX_VALUE).maxStringLength(Integer.MAX_VALUE)
-                        .maxNameLength(Integer.MAX_VALUE).build())
-                .build();
+        this.json =
+                JsonFactory.builder()
+                        .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                        // The WebSocket message size already bounds lengths; nesting is the one
+                        // constraint left to Jackson,
+                        // so a StreamConstraintsException always means "too deep".
+                        .streamReadConstraints(
+                                StreamReadConstraints.builder()
+                                        .maxNestingDepth(maxNestingDepth)
+                                        .maxNumberLength(Integer.MAX_VALUE)
+                                        .maxStringLength(Integer.MAX_VALUE)
+                                        .maxNameLength(Integer.MAX_VALUE)
+                                        .build())
+                        .build();
     }
 
     public ClientCommand decode(String frame) throws RejectedFrameException {
         Fields fields = readFields(frame);
         Optional<String> id = id(fields);
-        String type = fields.string(TYPE)
-                .orElseThrow(() -> rejected(ErrorCode.UNKNOWN_TYPE, "type must be one of " + TYPES, id));
-        // Arguments are checked left to right: a bad room is reported before a bad text or recovery.
+        String type =
+                fields.string(TYPE)
+                        .orElseThrow(
+                                () ->
+                                        rejected(
+                                                ErrorCode.UNKNOWN_TYPE,
+                                                "type must be one of " + TYPES,
+                                                id));
+        // Arguments are checked left to right: a bad room is reported before a bad text or
+        // recovery.
         return switch (type) {
             case "join" -> new ClientCommand.Join(room(fields, id), recovery(fields, id), id);
             case "leave" -> new ClientCommand.Leave(room(fields, id), id);
@@ -80,18 +98,21 @@ public final class CommandDecoder {
     }
 
     /**
-     * The {@code id} of a frame that is refused without being decoded (over the rate limit), or whose handling
-     * failed, so that the {@code error} can name it. Reads the top-level fields only up to {@code id}, skipping
-     * the values before it unread, and nothing after it.
+     * The {@code id} of a frame that is refused without being decoded (over the rate limit), or
+     * whose handling failed, so that the {@code error} can name it. Reads the top-level fields only
+     * up to {@code id}, skipping the values before it unread, and nothing after it.
      *
-     * @return empty if the frame is not a JSON object as far as its {@code id}, has none, or its id is invalid
+     * @return empty if the frame is not a JSON object as far as its {@code id}, has none, or its id
+     *     is invalid
      */
     public Optional<String> idOf(String frame) {
         try (JsonParser parser = json.createParser(frame)) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
                 return Optional.empty();
             }
-            for (String name = parser.nextFieldName(); name != null; name = parser.nextFieldName()) {
+            for (String name = parser.nextFieldName();
+                    name != null;
+                    name = parser.nextFieldName()) {
                 JsonToken value = parser.nextToken();
                 if (ID.equals(name)) {
                     String id = value == JsonToken.VALUE_STRING ? parser.getText() : null;
@@ -105,7 +126,9 @@ public final class CommandDecoder {
         }
     }
 
-    /** The rule for a client's {@code id}: 1 to {@value #MAX_ID_LENGTH} characters, valid Unicode. */
+    /**
+     * The rule for a client's {@code id}: 1 to {@value #MAX_ID_LENGTH} characters, valid Unicode.
+     */
     private static boolean isValidId(String id) {
         return !id.isEmpty() && id.length() <= MAX_ID_LENGTH && !hasLoneSurrogate(id);
     }
@@ -114,11 +137,17 @@ public final class CommandDecoder {
         Fields fields = new Fields();
         try (JsonParser parser = json.createParser(frame)) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
-                throw rejected(ErrorCode.INVALID_JSON, "a frame must be one JSON object", Optional.empty());
+                throw rejected(
+                        ErrorCode.INVALID_JSON,
+                        "a frame must be one JSON object",
+                        Optional.empty());
             }
-            for (String name = parser.nextFieldName(); name != null; name = parser.nextFieldName()) {
+            for (String name = parser.nextFieldName();
+                    name != null;
+                    name = parser.nextFieldName()) {
                 JsonToken value = parser.nextToken();
-                if (SINCE.equals(name) && value == JsonToken.VALUE_NUMBER_INT
+                if (SINCE.equals(name)
+                        && value == JsonToken.VALUE_NUMBER_INT
                         && parser.getNumberType() != JsonParser.NumberType.BIG_INTEGER) {
                     fields.since = parser.getLongValue();
                 } else if (SINCE.equals(name) && value != JsonToken.VALUE_NULL) {
@@ -134,10 +163,16 @@ public final class CommandDecoder {
                 }
             }
             if (parser.currentToken() != JsonToken.END_OBJECT || parser.nextToken() != null) {
-                throw rejected(ErrorCode.INVALID_JSON, "a frame must be one JSON object", Optional.empty());
+                throw rejected(
+                        ErrorCode.INVALID_JSON,
+                        "a frame must be one JSON object",
+                        Optional.empty());
             }
         } catch (StreamConstraintsException tooDeep) {
-            throw rejected(ErrorCode.INVALID_JSON, "nested deeper than " + maxNestingDepth + " levels", Optional.empty());
+            throw rejected(
+                    ErrorCode.INVALID_JSON,
+                    "nested deeper than " + maxNestingDepth + " levels",
+                    Optional.empty());
         } catch (IOException malformed) {
             // Jackson's message quotes the input and its source position: keep it out of the reply.
             throw rejected(ErrorCode.INVALID_JSON, describe(malformed), Optional.empty());
@@ -146,7 +181,8 @@ public final class CommandDecoder {
     }
 
     private static String describe(IOException malformed) {
-        // Jackson reports a duplicate field as a plain parse error; its message is the only way to tell it.
+        // Jackson reports a duplicate field as a plain parse error; its message is the only way to
+        // tell it.
         if (String.valueOf(malformed.getMessage()).startsWith("Duplicate field")) {
             return "a field appears more than once";
         }
@@ -159,7 +195,10 @@ public final class CommandDecoder {
         }
         Optional<String> id = fields.string(ID);
         if (id.isPresent() && !isValidId(id.get())) {
-            throw rejected(ErrorCode.INVALID_ID, "id must be 1 to " + MAX_ID_LENGTH + " characters", Optional.empty());
+            throw rejected(
+                    ErrorCode.INVALID_ID,
+                    "id must be 1 to " + MAX_ID_LENGTH + " characters",
+                    Optional.empty());
         }
         return id;
     }
@@ -167,8 +206,10 @@ public final class CommandDecoder {
     private static String room(Fields fields, Optional<String> id) throws RejectedFrameException {
         Optional<String> room = fields.string(ROOM);
         if (room.isEmpty() || !RoomName.isValid(room.get())) {
-            throw rejected(ErrorCode.INVALID_ROOM,
-                    "room must match " + RoomName.REGEX + " (lower-case letters, digits, _ and -)", id);
+            throw rejected(
+                    ErrorCode.INVALID_ROOM,
+                    "room must match " + RoomName.REGEX + " (lower-case letters, digits, _ and -)",
+                    id);
         }
         return room.get();
     }
@@ -176,13 +217,21 @@ public final class CommandDecoder {
     private static Optional<ClientCommand.Recovery> recovery(Fields fields, Optional<String> id)
             throws RejectedFrameException {
         Optional<String> epoch = fields.string(EPOCH);
-        if (fields.notStrings.contains(SINCE) || (fields.since != null && fields.since < 0)
+        if (fields.notStrings.contains(SINCE)
+                || (fields.since != null && fields.since < 0)
                 || fields.notStrings.contains(EPOCH)
-                || epoch.filter(value -> value.isEmpty() || value.length() > MAX_EPOCH_LENGTH).isPresent()) {
-            throw rejected(ErrorCode.INVALID_SINCE,
-                    "since must be a non-negative integer and epoch a string of 1 to " + MAX_EPOCH_LENGTH + " characters", id);
+                || epoch.filter(value -> value.isEmpty() || value.length() > MAX_EPOCH_LENGTH)
+                        .isPresent()) {
+            throw rejected(
+                    ErrorCode.INVALID_SINCE,
+                    "since must be a non-negative integer and epoch a string of 1 to "
+                            + MAX_EPOCH_LENGTH
+                            + " characters",
+                    id);
         }
-        return fields.since == null ? Optional.empty() : Optional.of(new ClientCommand.Recovery(fields.since, epoch));
+        return fields.since == null
+                ? Optional.empty()
+                : Optional.of(new ClientCommand.Recovery(fields.since, epoch));
     }
 
     private String text(Fields fields, Optional<String> id) throws RejectedFrameException {
@@ -192,11 +241,19 @@ public final class CommandDecoder {
         }
         String value = text.get();
         if (hasLoneSurrogate(value)) {
-            // It could not be sent on as UTF-8: every member would get a different text than the one sent.
-            throw rejected(ErrorCode.INVALID_TEXT, "text must be valid Unicode (an escaped lone surrogate is not)", id);
+            // It could not be sent on as UTF-8: every member would get a different text than the
+            // one sent.
+            throw rejected(
+                    ErrorCode.INVALID_TEXT,
+                    "text must be valid Unicode (an escaped lone surrogate is not)",
+                    id);
         }
-        if (value.length() > maxTextLength && value.codePointCount(0, value.length()) > maxTextLength) {
-            throw rejected(ErrorCode.INVALID_TEXT, "text must be at most " + maxTextLength + " characters", id);
+        if (value.length() > maxTextLength
+                && value.codePointCount(0, value.length()) > maxTextLength) {
+            throw rejected(
+                    ErrorCode.INVALID_TEXT,
+                    "text must be at most " + maxTextLength + " characters",
+                    id);
         }
         return value;
     }
@@ -204,17 +261,24 @@ public final class CommandDecoder {
     private static String token(Fields fields, Optional<String> id) throws RejectedFrameException {
         Optional<String> token = fields.string(TOKEN);
         if (token.isEmpty() || token.get().isEmpty() || token.get().length() > MAX_TOKEN_LENGTH) {
-            throw rejected(ErrorCode.INVALID_TOKEN,
-                    "token must be a string of 1 to " + MAX_TOKEN_LENGTH + " characters", id);
+            throw rejected(
+                    ErrorCode.INVALID_TOKEN,
+                    "token must be a string of 1 to " + MAX_TOKEN_LENGTH + " characters",
+                    id);
         }
         return token.get();
     }
 
-    /** A JSON escape can produce half a surrogate pair (escape d800 alone), which no UTF-8 can carry. */
+    /**
+     * A JSON escape can produce half a surrogate pair (escape d800 alone), which no UTF-8 can
+     * carry.
+     */
     private static boolean hasLoneSurrogate(String value) {
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
-            if (Character.isHighSurrogate(c) && i + 1 < value.length() && Character.isLowSurrogate(value.charAt(i + 1))) {
+            if (Character.isHighSurrogate(c)
+                    && i + 1 < value.length()
+                    && Character.isLowSurrogate(value.charAt(i + 1))) {
                 i++;
             } else if (Character.isSurrogate(c)) {
                 return true;
@@ -223,11 +287,15 @@ public final class CommandDecoder {
         return false;
     }
 
-    private static RejectedFrameException rejected(ErrorCode code, String message, Optional<String> id) {
+    private static RejectedFrameException rejected(
+            ErrorCode code, String message, Optional<String> id) {
         return new RejectedFrameException(code, message, id);
     }
 
-    /** The string-valued fields the protocol knows, and those of them that came with another JSON type. */
+    /**
+     * The string-valued fields the protocol knows, and those of them that came with another JSON
+     * type.
+     */
     private static final class Fields {
         final Map<String, String> strings = new HashMap<>();
         final Set<String> notStrings = new HashSet<>();

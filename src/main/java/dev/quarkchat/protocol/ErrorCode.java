@@ -1,8 +1,8 @@
 package dev.quarkchat.protocol;
 
 /**
- * The typed reasons a client frame is refused. Each one is answered with an {@code error} frame and the
- * connection stays open; see {@code docs/protocol.md}.
+ * The typed reasons a client frame is refused. Each one is answered with an {@code error} frame and
+ * the connection stays open; see {@code docs/protocol.md}.
  */
 public enum ErrorCode {
 
@@ -22,7 +22,10 @@ public enum ErrorCode {
     FORBIDDEN("forbidden"),
     /** The connection is already in {@code chat.max-rooms-per-connection} rooms. */
     TOO_MANY_ROOMS("too_many_rooms"),
-    /** The connection sends faster than {@code chat.rate-limit.messages-per-second}: the frame was dropped. */
+    /**
+     * The connection sends faster than {@code chat.rate-limit.messages-per-second}: the frame was
+     * dropped.
+     */
     RATE_LIMITED("rate_limited"),
     /** The connection sent to, or left, a room it has not joined. */
     NOT_JOINED("not_joined"),
@@ -32,13 +35,14 @@ public enum ErrorCode {
      */
     ID_REUSED("id_reused"),
     /**
-     * The token of a {@code refresh} is missing, too long, not genuine (signature, issuer, expiry, lifetime), names
-     * no acceptable user, or another user than the connection's: nothing changed, the old token's {@code exp} holds.
+     * The token of a {@code refresh} is missing, too long, not genuine (signature, issuer, expiry,
+     * lifetime), names no acceptable user, or another user than the connection's: nothing changed,
+     * the old token's {@code exp} holds.
      */
     INVALID_TOKEN("invalid_token"),
     /**
-     * The backplane (Redis) that shares rooms between instances cannot be reached: the {@code send} or
-     * {@code join} was not carried out. The connection stays open; try again shortly.
+     * The backplane (Redis) that shares rooms between instances cannot be reached: the {@code send}
+     * or {@code join} was not carried out. The connection stays open; try again shortly.
      */
     UNAVAILABLE("unavailable"),
     /** The server failed to handle a valid frame; the details stay in the server log. */

@@ -2,7 +2,10 @@ package dev.quarkchat.protocol;
 
 import java.util.Optional;
 
-/** A client frame that breaks the protocol; it becomes an {@code error} frame, never a closed connection. */
+/**
+ * A client frame that breaks the protocol; it becomes an {@code error} frame, never a closed
+ * connection.
+ */
 public final class RejectedFrameException extends Exception {
 
     private static final long serialVersionUID = 1L;

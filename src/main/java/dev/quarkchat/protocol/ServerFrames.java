@@ -1,5 +1,8 @@
 package dev.quarkchat.protocol;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
@@ -9,138 +12,161 @@ import java.time.format.DateTimeFormatter;
 import java.util.Collection;
 import java.util.Optional;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
-
 /**
- * Encodes every frame the server sends, as compact JSON text. Each broadcast is encoded once and the same
- * string is written to every member. Field names and meaning are listed in {@code docs/protocol.md}.
+ * Encodes every frame the server sends, as compact JSON text. Each broadcast is encoded once and
+ * the same string is written to every member. Field names and meaning are listed in {@code
+ * docs/protocol.md}.
  */
 public final class ServerFrames {
 
-    /** Millisecond UTC timestamps, always with three fraction digits: {@code 2026-11-25T10:00:00.123Z}. */
-    private static final DateTimeFormatter TIMESTAMP = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'")
-            .withZone(ZoneOffset.UTC);
+    /**
+     * Millisecond UTC timestamps, always with three fraction digits: {@code
+     * 2026-11-25T10:00:00.123Z}.
+     */
+    private static final DateTimeFormatter TIMESTAMP =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
 
     private static final JsonFactory JSON = new JsonFactory();
 
-    private ServerFrames() {
-    }
+    private ServerFrames() {}
 
     /**
-     * The first frame of every connection: who the server knows the client as, and the longest text it
-     * accepts, so that a client can check before sending.
+     * The first frame of every connection: who the server knows the client as, and the longest text
+     * it accepts, so that a client can check before sending.
      */
     public static String welcome(String user, int maxTextLength) {
-        return write(json -> {
-            json.writeStringField("type", "welcome");
-            json.writeStringField("user", user);
-            json.writeNumberField("maxTextLength", maxTextLength);
-        });
+        return write(
+                json -> {
+                    json.writeStringField("type", "welcome");
+                    json.writeStringField("user", user);
+                    json.writeNumberField("maxTextLength", maxTextLength);
+                });
     }
 
     /**
-     * The answer to a join: how many users are in the room and the first of their names, where the room's
-     * sequence stands ({@code epoch}, {@code seq} of the latest message), and whether the messages the client
-     * missed follow ({@code recovered}).
+     * The answer to a join: how many users are in the room and the first of their names, where the
+     * room's sequence stands ({@code epoch}, {@code seq} of the latest message), and whether the
+     * messages the client missed follow ({@code recovered}).
      */
-    public static String joined(String room, Collection<String> members, int memberCount, String epoch, long seq,
-            boolean recovered, Optional<String> id) {
-        return write(json -> {
-            json.writeStringField("type", "joined");
-            json.writeStringField("room", room);
-            json.writeArrayFieldStart("members");
-            for (String member : members) {
-                json.writeString(member);
-            }
-            json.writeEndArray();
-            json.writeNumberField("memberCount", memberCount);
-            json.writeStringField("epoch", epoch);
-            json.writeNumberField("seq", seq);
-            json.writeBooleanField("recovered", recovered);
-            writeOptional(json, "id", id);
-        });
+    public static String joined(
+            String room,
+            Collection<String> members,
+            int memberCount,
+            String epoch,
+            long seq,
+            boolean recovered,
+            Optional<String> id) {
+        return write(
+                json -> {
+                    json.writeStringField("type", "joined");
+                    json.writeStringField("room", room);
+                    json.writeArrayFieldStart("members");
+                    for (String member : members) {
+                        json.writeString(member);
+                    }
+                    json.writeEndArray();
+                    json.writeNumberField("memberCount", memberCount);
+                    json.writeStringField("epoch", epoch);
+                    json.writeNumberField("seq", seq);
+                    json.writeBooleanField("recovered", recovered);
+                    writeOptional(json, "id", id);
+                });
     }
 
     public static String left(String room, Optional<String> id) {
-        return write(json -> {
-            json.writeStringField("type", "left");
-            json.writeStringField("room", room);
-            writeOptional(json, "id", id);
-        });
+        return write(
+                json -> {
+                    json.writeStringField("type", "left");
+                    json.writeStringField("room", room);
+                    writeOptional(json, "id", id);
+                });
     }
 
-    /** A {@code left} the connection did not ask for: the server took it out of the room, for {@code reason}. */
+    /**
+     * A {@code left} the connection did not ask for: the server took it out of the room, for {@code
+     * reason}.
+     */
     public static String removed(String room, LeaveReason reason) {
-        return write(json -> {
-            json.writeStringField("type", "left");
-            json.writeStringField("room", room);
-            json.writeStringField("reason", reason.wireName());
-        });
+        return write(
+                json -> {
+                    json.writeStringField("type", "left");
+                    json.writeStringField("room", room);
+                    json.writeStringField("reason", reason.wireName());
+                });
     }
 
-    /** The answer to an accepted {@code refresh}: the connection now lives until {@code exp} (epoch seconds). */
+    /**
+     * The answer to an accepted {@code refresh}: the connection now lives until {@code exp} (epoch
+     * seconds).
+     */
     public static String refreshed(Instant exp, Optional<String> id) {
-        return write(json -> {
-            json.writeStringField("type", "refreshed");
-            json.writeNumberField("exp", exp.getEpochSecond());
-            writeOptional(json, "id", id);
-        });
+        return write(
+                json -> {
+                    json.writeStringField("type", "refreshed");
+                    json.writeNumberField("exp", exp.getEpochSecond());
+                    writeOptional(json, "id", id);
+                });
     }
 
     /** The connection's token expires in {@code secondsLeft}: time to send a {@code refresh}. */
     public static String expiring(long secondsLeft) {
-        return write(json -> {
-            json.writeStringField("type", "expiring");
-            json.writeNumberField("in", secondsLeft);
-        });
+        return write(
+                json -> {
+                    json.writeStringField("type", "expiring");
+                    json.writeNumberField("in", secondsLeft);
+                });
     }
 
     public static String presence(String room, String user, PresenceEvent event) {
-        return write(json -> {
-            json.writeStringField("type", "presence");
-            json.writeStringField("room", room);
-            json.writeStringField("user", user);
-            json.writeStringField("event", event.wireName());
-        });
+        return write(
+                json -> {
+                    json.writeStringField("type", "presence");
+                    json.writeStringField("room", room);
+                    json.writeStringField("user", user);
+                    json.writeStringField("event", event.wireName());
+                });
     }
 
-    public static String message(String room, long seq, String from, String text, Instant ts, Optional<String> id) {
-        return write(json -> {
-            json.writeStringField("type", "message");
-            json.writeStringField("room", room);
-            json.writeNumberField("seq", seq);
-            json.writeStringField("from", from);
-            json.writeStringField("text", text);
-            json.writeStringField("ts", TIMESTAMP.format(ts));
-            writeOptional(json, "id", id);
-        });
+    public static String message(
+            String room, long seq, String from, String text, Instant ts, Optional<String> id) {
+        return write(
+                json -> {
+                    json.writeStringField("type", "message");
+                    json.writeStringField("room", room);
+                    json.writeNumberField("seq", seq);
+                    json.writeStringField("from", from);
+                    json.writeStringField("text", text);
+                    json.writeStringField("ts", TIMESTAMP.format(ts));
+                    writeOptional(json, "id", id);
+                });
     }
 
     /**
-     * A {@code message} frame cut where its {@code seq} goes, for a backplane that assigns the seq later and
-     * then only joins {@code before + seq + after}.
+     * A {@code message} frame cut where its {@code seq} goes, for a backplane that assigns the seq
+     * later and then only joins {@code before + seq + after}.
      */
-    public static SeqSlot messageAroundSeq(String room, String from, String text, Instant ts, Optional<String> id) {
+    public static SeqSlot messageAroundSeq(
+            String room, String from, String text, Instant ts, Optional<String> id) {
         String withoutSeq = message(room, 0, from, text, ts, id);
         int seqAt = ("{\"type\":\"message\",\"room\":\"" + room + "\",\"seq\":").length();
         return new SeqSlot(withoutSeq.substring(0, seqAt), withoutSeq.substring(seqAt + 1));
     }
 
     /** The parts of a frame before and after its seq. */
-    public record SeqSlot(String before, String after) {
-    }
+    public record SeqSlot(String before, String after) {}
 
     public static String error(ErrorCode code, String message, Optional<String> ref) {
-        return write(json -> {
-            json.writeStringField("type", "error");
-            json.writeStringField("code", code.wireName());
-            json.writeStringField("message", message);
-            writeOptional(json, "ref", ref);
-        });
+        return write(
+                json -> {
+                    json.writeStringField("type", "error");
+                    json.writeStringField("code", code.wireName());
+                    json.writeStringField("message", message);
+                    writeOptional(json, "ref", ref);
+                });
     }
 
-    private static void writeOptional(JsonGenerator json, String field, Optional<String> value) throws IOException {
+    private static void writeOptional(JsonGenerator json, String field, Optional<String> value)
+            throws IOException {
         if (value.isPresent()) {
             json.writeStringField(field, value.get());
         }
@@ -180,7 +206,10 @@ public final class ServerFrames {
         }
     }
 
-    /** Why the server took a connection out of a room ({@code reason} of an unrequested {@code left}). */
+    /**
+     * Why the server took a connection out of a room ({@code reason} of an unrequested {@code
+     * left}).
+     */
     public enum LeaveReason {
         /** A refreshed token no longer grants this private room. */
         ACCESS_REVOKED("access_revoked");

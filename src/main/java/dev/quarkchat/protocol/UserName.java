@@ -3,28 +3,31 @@ package dev.quarkchat.protocol;
 import java.text.Normalizer;
 
 /**
- * The rule for user names taken from tokens: every frame that names a user ({@code welcome}, {@code message},
- * {@code presence}, {@code joined}) carries one, so a name must look like what it is on every screen and in
- * every log line. The page's js/validation.js applies the same rule.
- * <p>
- * A name is valid when it is not empty, holds no control character (Cc), no invisible formatting character
- * (Cf: bidirectional overrides, isolates and marks, zero-width spaces and joiners, the byte order mark, ...,
- * and the few letters and marks that render as nothing, such as the Hangul fillers), no line or paragraph
- * separator (Zl, Zp), no code point Unicode leaves unassigned and no lone surrogate; does not start or end
- * with a space (Zs); and is at most the configured number of code points long in Unicode normalization form
- * C. A valid name is used in that form, so that {@code zoë} typed with a combining diaeresis is the same user
- * as {@code zoë} typed with the precomposed letter.
+ * The rule for user names taken from tokens: every frame that names a user ({@code welcome}, {@code
+ * message}, {@code presence}, {@code joined}) carries one, so a name must look like what it is on
+ * every screen and in every log line. The page's js/validation.js applies the same rule.
+ *
+ * <p>A name is valid when it is not empty, holds no control character (Cc), no invisible formatting
+ * character (Cf: bidirectional overrides, isolates and marks, zero-width spaces and joiners, the
+ * byte order mark, ..., and the few letters and marks that render as nothing, such as the Hangul
+ * fillers), no line or paragraph separator (Zl, Zp), no code point Unicode leaves unassigned and no
+ * lone surrogate; does not start or end with a space (Zs); and is at most the configured number of
+ * code points long in Unicode normalization form C. A valid name is used in that form, so that
+ * {@code zoë} typed with a combining diaeresis is the same user as {@code zoë} typed with the
+ * precomposed letter.
  */
 public final class UserName {
 
     /** The default longest name, in code points. */
     public static final int DEFAULT_MAX_LENGTH = 64;
 
-    /** A {@code joined} lists up to 100 names: at this length that is still a frame of tens of kilobytes. */
+    /**
+     * A {@code joined} lists up to 100 names: at this length that is still a frame of tens of
+     * kilobytes.
+     */
     public static final int MAX_LENGTH_CEILING = 256;
 
-    private UserName() {
-    }
+    private UserName() {}
 
     /** Why a name is refused; {@link #reason(int)} says it in words for people. */
     public enum Fault {
@@ -43,7 +46,9 @@ public final class UserName {
             this.reason = reason;
         }
 
-        /** The reason, as in "Your sign-in name is not accepted: it contains a control character". */
+        /**
+         * The reason, as in "Your sign-in name is not accepted: it contains a control character".
+         */
         public String reason(int maxLength) {
             return String.format(reason, maxLength);
         }
@@ -62,12 +67,14 @@ public final class UserName {
         }
     }
 
-    /** Checks a name as a token carries it; {@code maxLength} counts code points of its NFC form. */
+    /**
+     * Checks a name as a token carries it; {@code maxLength} counts code points of its NFC form.
+     */
     public static Verdict check(String name, int maxLength) {
         if (name == null || name.isEmpty()) {
             return refused(Fault.EMPTY);
         }
-        for (int i = 0; i < name.length();) {
+        for (int i = 0; i < name.length(); ) {
             int codePoint = name.codePointAt(i);
             Fault fault = faultOf(codePoint);
             if (fault != null) {
@@ -75,9 +82,12 @@ public final class UserName {
             }
             i += Character.charCount(codePoint);
         }
-        String normalized = Normalizer.isNormalized(name, Normalizer.Form.NFC) ? name
-                : Normalizer.normalize(name, Normalizer.Form.NFC);
-        if (isSpace(normalized.codePointAt(0)) || isSpace(normalized.codePointBefore(normalized.length()))) {
+        String normalized =
+                Normalizer.isNormalized(name, Normalizer.Form.NFC)
+                        ? name
+                        : Normalizer.normalize(name, Normalizer.Form.NFC);
+        if (isSpace(normalized.codePointAt(0))
+                || isSpace(normalized.codePointBefore(normalized.length()))) {
             return refused(Fault.SURROUNDING_SPACE);
         }
         if (normalized.codePointCount(0, normalized.length()) > maxLength) {
@@ -87,8 +97,8 @@ public final class UserName {
     }
 
     /**
-     * Whether a character shows as nothing, or as something other than itself, wherever it is printed: what no
-     * name may hold and what log lines write escaped ({@link LogSafe}).
+     * Whether a character shows as nothing, or as something other than itself, wherever it is
+     * printed: what no name may hold and what log lines write escaped ({@link LogSafe}).
      */
     public static boolean isHidden(int codePoint) {
         return faultOf(codePoint) != null;
@@ -106,13 +116,18 @@ public final class UserName {
     }
 
     /**
-     * Letters and marks that Unicode files as default-ignorable (drawn as nothing), outside Cf: the combining
-     * grapheme joiner, the Hangul fillers (a classic way to a name that looks empty) and two Khmer vowels.
-     * Variation selectors, also ignorable, stay allowed: emoji need them.
+     * Letters and marks that Unicode files as default-ignorable (drawn as nothing), outside Cf: the
+     * combining grapheme joiner, the Hangul fillers (a classic way to a name that looks empty) and
+     * two Khmer vowels. Variation selectors, also ignorable, stay allowed: emoji need them.
      */
     private static boolean isBlankLetterOrMark(int codePoint) {
-        return codePoint == 0x034F || codePoint == 0x115F || codePoint == 0x1160 || codePoint == 0x17B4
-                || codePoint == 0x17B5 || codePoint == 0x3164 || codePoint == 0xFFA0;
+        return codePoint == 0x034F
+                || codePoint == 0x115F
+                || codePoint == 0x1160
+                || codePoint == 0x17B4
+                || codePoint == 0x17B5
+                || codePoint == 0x3164
+                || codePoint == 0xFFA0;
     }
 
     private static boolean isSpace(int codePoint) {

@@ -1,16 +1,5 @@
 package dev.quarkchat.room;
 
-import java.time.Instant;
-import java.util.List;
-import java.util.Optional;
-import java.util.concurrent.CompletionStage;
-import java.util.function.Consumer;
-
-import org.jboss.logging.Logger;
-
-import dev.quarkchat.session.ChatSession;
-import dev.quarkchat.session.FrameSender;
-import dev.quarkchat.session.OutboundFrame;
 import dev.quarkchat.engine.Appended;
 import dev.quarkchat.engine.Broker;
 import dev.quarkchat.engine.Members;
@@ -23,16 +12,28 @@ import dev.quarkchat.protocol.ClientCommand;
 import dev.quarkchat.protocol.ErrorCode;
 import dev.quarkchat.protocol.LogSafe;
 import dev.quarkchat.protocol.ServerFrames;
+import dev.quarkchat.session.ChatSession;
 import dev.quarkchat.session.CountsByUser;
+import dev.quarkchat.session.FrameSender;
+import dev.quarkchat.session.OutboundFrame;
+
+import org.jboss.logging.Logger;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
 
 /**
- * One room as this instance sees it, the same over every engine: the connections of this instance in it, and
- * what they are given, by its {@link RoomSeam}. The {@link Broker} orders the room's messages and hands them
- * back as events; {@link Presence} keeps who is in it. A send is published and reaches the members when its
- * event comes back: at once with the memory engine, through Redis with the shared one.
- * <p>
- * Every change happens under the room's lock, which is never held while calling an engine: the memory engine
- * answers within the call, and hands events back under its own lock.
+ * One room as this instance sees it, the same over every engine: the connections of this instance
+ * in it, and what they are given, by its {@link RoomSeam}. The {@link Broker} orders the room's
+ * messages and hands them back as events; {@link Presence} keeps who is in it. A send is published
+ * and reaches the members when its event comes back: at once with the memory engine, through Redis
+ * with the shared one.
+ *
+ * <p>Every change happens under the room's lock, which is never held while calling an engine: the
+ * memory engine answers within the call, and hands events back under its own lock.
  */
 final class Room implements RoomSeam.Connections<ChatSession, OutboundFrame> {
 
@@ -45,22 +46,36 @@ final class Room implements RoomSeam.Connections<ChatSession, OutboundFrame> {
     private final String name;
     private final Collaborators parts;
     private final RoomSeam<ChatSession, OutboundFrame> seam;
-    /** This instance's connections per user, joined or joining: its presence entry lives while one is left. */
+
+    /**
+     * This instance's connections per user, joined or joining: its presence entry lives while one
+     * is left.
+     */
     private final CountsByUser localConnections = new CountsByUser();
+
     private final Broker.Subscription subscription;
     private final Consumer<Room> retire;
-    /** Set when the last connection left; a retired room is dropped from the registry and never reused. */
+
+    /**
+     * Set when the last connection left; a retired room is dropped from the registry and never
+     * reused.
+     */
     private boolean retired;
 
     /** What every room of the registry works with: the engines, and the way to its connections. */
-    record Collaborators(Broker broker, Presence presence, FrameSender sender, ChatMetrics metrics,
-            MemberListing listing, int replayedOnJoin) {
-    }
+    record Collaborators(
+            Broker broker,
+            Presence presence,
+            FrameSender sender,
+            ChatMetrics metrics,
+            MemberListing listing,
+            int replayedOnJoin) {}
 
     /**
      * Subscribes to the room's events.
      *
-     * @param retire told once the room has no connection left here: it must be dropped and its subscription closed
+     * @param retire told once the room has no connection left here: it must be dropped and its
+     *     subscription closed
      */
     Room(String name, Collaborators parts, Consumer<Room> retire) {
         this.name = name;
@@ -75,13 +90,14 @@ final class Room implements RoomSeam.Connections<ChatSession, OutboundFrame> {
     }
 
     /**
-     * Puts the connection in the room: it is answered with {@code joined} and the messages it missed since its
-     * recovery position if all are still held, else the latest ones, then everything after; the others hear of
-     * a user who was not there yet.
+     * Puts the connection in the room: it is answered with {@code joined} and the messages it
+     * missed since its recovery position if all are still held, else the latest ones, then
+     * everything after; the others hear of a user who was not there yet.
      *
      * @return false if the room was retired meanwhile, and the caller must look the room up again
      */
-    boolean join(ChatSession session, Optional<ClientCommand.Recovery> recovery, Optional<String> id) {
+    boolean join(
+            ChatSession session, Optional<ClientCommand.Recovery> recovery, Optional<String> id) {
         boolean knowsEveryone;
         synchronized (this) {
             if (retired) {
@@ -95,28 +111,32 @@ final class Room implements RoomSeam.Connections<ChatSession, OutboundFrame> {
         }
         session.rooms().add(name);
         int names = knowsEveryone ? parts.listing().joinedMaxMembers() : Presence.ALL_NAMES;
-        Optional<StreamPosition> since = recovery.flatMap(from -> from.epoch()
-                .map(epoch -> new StreamPosition(epoch, from.since())));
-        CompletionStage<Members> members = parts.presence().join(name, session.user(), session.id(), names);
-        parts.broker().history(name, since, parts.replayedOnJoin())
+        Optional<StreamPosition> since =
+                recovery.flatMap(
+                        from -> from.epoch().map(epoch -> new StreamPosition(epoch, from.since())));
+        CompletionStage<Members> members =
+                parts.presence().join(name, session.user(), session.id(), names);
+        parts.broker()
+                .history(name, since, parts.replayedOnJoin())
                 .thenCombine(members, RoomSeam.Snapshot::new)
-                .whenComplete((snapshot, failure) -> {
-                    if (failure == null) {
-                        synchronized (this) {
-                            seam.completeJoin(session, snapshot);
-                        }
-                    } else {
-                        session.rooms().remove(name);
-                        leave(session);
-                        unavailable(session, "could not join " + name, id);
-                    }
-                });
+                .whenComplete(
+                        (snapshot, failure) -> {
+                            if (failure == null) {
+                                synchronized (this) {
+                                    seam.completeJoin(session, snapshot);
+                                }
+                            } else {
+                                session.rooms().remove(name);
+                                leave(session);
+                                unavailable(session, "could not join " + name, id);
+                            }
+                        });
         return true;
     }
 
     /**
-     * Takes the connection out of the room, member or still joining; the others hear of it when it was the
-     * user's last connection in the room.
+     * Takes the connection out of the room, member or still joining; the others hear of it when it
+     * was the user's last connection in the room.
      */
     void leave(ChatSession session) {
         boolean lastOfUser;
@@ -127,13 +147,20 @@ final class Room implements RoomSeam.Connections<ChatSession, OutboundFrame> {
             retired |= nowRetired;
         }
         if (lastOfUser) {
-            // If the engine cannot be told now, a shared entry expires after chat.backplane.redis.presence-ttl.
-            parts.presence().leave(name, session.user()).whenComplete((done, failure) -> {
-                if (failure != null) {
-                    LOG.debugf("Presence of %s in %s left to expire: %s", LogSafe.escaped(session.user()),
-                            LogSafe.escaped(name), failure);
-                }
-            });
+            // If the engine cannot be told now, a shared entry expires after
+            // chat.backplane.redis.presence-ttl.
+            parts.presence()
+                    .leave(name, session.user())
+                    .whenComplete(
+                            (done, failure) -> {
+                                if (failure != null) {
+                                    LOG.debugf(
+                                            "Presence of %s in %s left to expire: %s",
+                                            LogSafe.escaped(session.user()),
+                                            LogSafe.escaped(name),
+                                            failure);
+                                }
+                            });
         }
         if (nowRetired) {
             subscription.close();
@@ -142,24 +169,27 @@ final class Room implements RoomSeam.Connections<ChatSession, OutboundFrame> {
     }
 
     /**
-     * Publishes the message: it reaches every member, the sender included, with the room's next {@code seq}.
-     * A send whose id the user already posted here is not posted again: the sender alone gets the original
-     * {@code message} (after every message before it), or {@code id_reused} if the text differs.
+     * Publishes the message: it reaches every member, the sender included, with the room's next
+     * {@code seq}. A send whose id the user already posted here is not posted again: the sender
+     * alone gets the original {@code message} (after every message before it), or {@code id_reused}
+     * if the text differs.
      *
      * @param receivedAt {@link System#nanoTime()} when the frame arrived, for the broadcast timer
      */
     void post(ChatSession session, String text, Optional<String> id, long receivedAt) {
         Post post = Post.of(name, session.user(), text, Instant.now(), id);
-        parts.broker().publish(post)
-                .whenComplete((appended, failure) -> {
-                    if (failure != null) {
-                        unavailable(session, "message not sent to " + name, id);
-                    } else if (appended instanceof Appended.AlreadyPosted earlier) {
-                        answerResend(session, post, earlier);
-                    } else {
-                        parts.metrics().broadcastFinished(receivedAt);
-                    }
-                });
+        parts.broker()
+                .publish(post)
+                .whenComplete(
+                        (appended, failure) -> {
+                            if (failure != null) {
+                                unavailable(session, "message not sent to " + name, id);
+                            } else if (appended instanceof Appended.AlreadyPosted earlier) {
+                                answerResend(session, post, earlier);
+                            } else {
+                                parts.metrics().broadcastFinished(receivedAt);
+                            }
+                        });
     }
 
     /** Catches up with the engine's history, if the room's stream broke or must be checked. */
@@ -168,21 +198,27 @@ final class Room implements RoomSeam.Connections<ChatSession, OutboundFrame> {
         synchronized (this) {
             from = seam.startCatchUp();
         }
-        from.ifPresent(position -> {
-            CompletionStage<Members> members = parts.presence().members(name, Presence.ALL_NAMES);
-            parts.broker().history(name, Optional.of(position), parts.replayedOnJoin())
-                    .thenCombine(members, RoomSeam.Snapshot::new)
-                    .whenComplete((snapshot, failure) -> {
-                        synchronized (this) {
-                            if (failure == null) {
-                                seam.caughtUp(snapshot);
-                            } else {
-                                seam.catchUpFailed();
-                                LOG.debugf("Room %s will catch up later: %s", LogSafe.escaped(name), failure);
-                            }
-                        }
-                    });
-        });
+        from.ifPresent(
+                position -> {
+                    CompletionStage<Members> members =
+                            parts.presence().members(name, Presence.ALL_NAMES);
+                    parts.broker()
+                            .history(name, Optional.of(position), parts.replayedOnJoin())
+                            .thenCombine(members, RoomSeam.Snapshot::new)
+                            .whenComplete(
+                                    (snapshot, failure) -> {
+                                        synchronized (this) {
+                                            if (failure == null) {
+                                                seam.caughtUp(snapshot);
+                                            } else {
+                                                seam.catchUpFailed();
+                                                LOG.debugf(
+                                                        "Room %s will catch up later: %s",
+                                                        LogSafe.escaped(name), failure);
+                                            }
+                                        }
+                                    });
+                });
     }
 
     synchronized boolean needsCatchUp() {
@@ -209,23 +245,36 @@ final class Room implements RoomSeam.Connections<ChatSession, OutboundFrame> {
         seam.on(event);
     }
 
-    /** A resend: the sender alone gets the original message, in its place in the room's stream here. */
+    /**
+     * A resend: the sender alone gets the original message, in its place in the room's stream here.
+     */
     private void answerResend(ChatSession session, Post resent, Appended.AlreadyPosted earlier) {
         if (!earlier.text().equals(resent.digest().orElseThrow())) {
             parts.sender().refuse(session, ErrorCode.ID_REUSED, REUSED_ID, resent.id());
             return;
         }
         parts.metrics().messageDeduplicated();
-        OutboundFrame original = OutboundFrame.of(ServerFrames.message(name, earlier.seq(), session.user(),
-                resent.text(), earlier.ts(), resent.id()));
+        OutboundFrame original =
+                OutboundFrame.of(
+                        ServerFrames.message(
+                                name,
+                                earlier.seq(),
+                                session.user(),
+                                resent.text(),
+                                earlier.ts(),
+                                resent.id()));
         synchronized (this) {
             seam.acknowledge(session, earlier.epoch(), earlier.seq(), original);
         }
     }
 
     private void unavailable(ChatSession session, String what, Optional<String> id) {
-        parts.sender().refuse(session, ErrorCode.UNAVAILABLE,
-                what + ": the backplane is unreachable, try again shortly", id);
+        parts.sender()
+                .refuse(
+                        session,
+                        ErrorCode.UNAVAILABLE,
+                        what + ": the backplane is unreachable, try again shortly",
+                        id);
     }
 
     @Override

@@ -1,10 +1,6 @@
 package dev.quarkchat.room;
 
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.inject.Instance;
-import jakarta.enterprise.inject.Produces;
-import jakarta.inject.Singleton;
-
+import dev.quarkchat.config.Backplane;
 import dev.quarkchat.config.ChatConfig;
 import dev.quarkchat.engine.Broker;
 import dev.quarkchat.engine.HistoryConfig;
@@ -14,15 +10,19 @@ import dev.quarkchat.engine.MemoryBroker;
 import dev.quarkchat.engine.MemoryHistoryStore;
 import dev.quarkchat.engine.MemoryPresence;
 import dev.quarkchat.engine.Presence;
-import dev.quarkchat.config.Backplane;
 import dev.quarkchat.engine.redis.RedisBackplaneConfig;
 import dev.quarkchat.engine.redis.RedisBroker;
 import dev.quarkchat.engine.redis.RedisLink;
 import dev.quarkchat.engine.redis.RedisPresence;
 
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+
 /**
- * Makes the engines {@code chat.backplane} asks for: in memory ({@code none}), or shared through Redis
- * ({@code redis}). Nothing else knows which ones run; a new engine is a new case here.
+ * Makes the engines {@code chat.backplane} asks for: in memory ({@code none}), or shared through
+ * Redis ({@code redis}). Nothing else knows which ones run; a new engine is a new case here.
  */
 @ApplicationScoped
 class RoomEngines {
@@ -32,8 +32,13 @@ class RoomEngines {
 
     @Produces
     @Singleton
-    Broker broker(ChatConfig config, HistoryConfig history, IdempotencyKeys sentIds, Instance<RedisLink> link,
-            Instance<RedisBackplaneConfig> redis, IdempotencyConfig idempotency) {
+    Broker broker(
+            ChatConfig config,
+            HistoryConfig history,
+            IdempotencyKeys sentIds,
+            Instance<RedisLink> link,
+            Instance<RedisBackplaneConfig> redis,
+            IdempotencyConfig idempotency) {
         if (config.backplane() == Backplane.REDIS) {
             return new RedisBroker(link.get(), redis.get(), history, idempotency);
         }
@@ -42,7 +47,11 @@ class RoomEngines {
 
     @Produces
     @Singleton
-    Presence presence(ChatConfig config, HistoryConfig history, IdempotencyKeys sentIds, Instance<RedisLink> link,
+    Presence presence(
+            ChatConfig config,
+            HistoryConfig history,
+            IdempotencyKeys sentIds,
+            Instance<RedisLink> link,
             Instance<RedisBackplaneConfig> redis) {
         if (config.backplane() == Backplane.REDIS) {
             return new RedisPresence(link.get(), redis.get());

@@ -1,37 +1,39 @@
 package dev.quarkchat.room;
 
-import java.time.Duration;
-import java.util.List;
-import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
+import dev.quarkchat.config.ChatConfig;
+import dev.quarkchat.engine.Broker;
+import dev.quarkchat.engine.HistoryConfig;
+import dev.quarkchat.engine.Presence;
+import dev.quarkchat.metrics.ChatMetrics;
+import dev.quarkchat.metrics.LiveGauge;
+import dev.quarkchat.protocol.ClientCommand;
+import dev.quarkchat.protocol.LogSafe;
+import dev.quarkchat.protocol.ServerFrames;
+import dev.quarkchat.scheduling.PeriodicTasks;
+import dev.quarkchat.session.ChatSession;
+import dev.quarkchat.session.FrameSender;
+
+import io.quarkus.runtime.StartupEvent;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
 import org.jboss.logging.Logger;
 
-import dev.quarkchat.config.ChatConfig;
-import dev.quarkchat.session.ChatSession;
-import dev.quarkchat.session.FrameSender;
-import dev.quarkchat.engine.Broker;
-import dev.quarkchat.engine.HistoryConfig;
-import dev.quarkchat.engine.Presence;
-import dev.quarkchat.metrics.ChatMetrics;
-import dev.quarkchat.protocol.ClientCommand;
-import dev.quarkchat.protocol.LogSafe;
-import dev.quarkchat.protocol.ServerFrames;
-import dev.quarkchat.scheduling.PeriodicTasks;
-import dev.quarkchat.metrics.LiveGauge;
-import io.quarkus.runtime.StartupEvent;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 
 /**
- * The rooms this instance's connections are in, by name, over whichever engines {@code chat.backplane} chose
- * ({@link RoomEngines}). A room is here while it has at least one connection of this instance; the registry
- * holds no trace of the others, so memory follows the live rooms only.
- * <p>
- * A session's room set is changed only from that connection's own callbacks, which websockets-next runs one
- * at a time, so it agrees with the rooms' member lists without a lock of its own.
+ * The rooms this instance's connections are in, by name, over whichever engines {@code
+ * chat.backplane} chose ({@link RoomEngines}). A room is here while it has at least one connection
+ * of this instance; the registry holds no trace of the others, so memory follows the live rooms
+ * only.
+ *
+ * <p>A session's room set is changed only from that connection's own callbacks, which
+ * websockets-next runs one at a time, so it agrees with the rooms' member lists without a lock of
+ * its own.
  */
 @ApplicationScoped
 public class RoomRegistry {
@@ -42,36 +44,65 @@ public class RoomRegistry {
     private final Room.Collaborators parts;
     private final PeriodicTasks tasks;
 
-    RoomRegistry(Broker broker, Presence presence, FrameSender sender, ChatMetrics metrics, ChatConfig config,
-            HistoryConfig history, PeriodicTasks tasks) {
-        this.parts = new Room.Collaborators(broker, presence, sender, metrics, MemberListing.of(config),
-                history.onJoin());
+    RoomRegistry(
+            Broker broker,
+            Presence presence,
+            FrameSender sender,
+            ChatMetrics metrics,
+            ChatConfig config,
+            HistoryConfig history,
+            PeriodicTasks tasks) {
+        this.parts =
+                new Room.Collaborators(
+                        broker,
+                        presence,
+                        sender,
+                        metrics,
+                        MemberListing.of(config),
+                        history.onJoin());
         this.tasks = tasks;
     }
 
-    /** Connects the engines before the instance reports ready, and starts their periodic work if they need any. */
+    /**
+     * Connects the engines before the instance reports ready, and starts their periodic work if
+     * they need any.
+     */
     void start(@Observes StartupEvent event) {
         parts.metrics().observe(LiveGauge.ROOMS_ACTIVE, this::size);
         parts.broker().start(this::streamResumed);
-        parts.broker().catchUpInterval().ifPresent(every -> tasks.every(every, "room catch-up", this::catchUpDue));
-        parts.presence().refreshInterval().ifPresent(every -> tasks.every(every, "presence refresh",
-                this::refreshPresence));
+        parts.broker()
+                .catchUpInterval()
+                .ifPresent(every -> tasks.every(every, "room catch-up", this::catchUpDue));
+        parts.presence()
+                .refreshInterval()
+                .ifPresent(every -> tasks.every(every, "presence refresh", this::refreshPresence));
     }
 
-    /** Puts the session in the room and answers it with {@code joined} and the messages it should see. */
-    public void join(ChatSession session, String roomName, Optional<ClientCommand.Recovery> recovery,
+    /**
+     * Puts the session in the room and answers it with {@code joined} and the messages it should
+     * see.
+     */
+    public void join(
+            ChatSession session,
+            String roomName,
+            Optional<ClientCommand.Recovery> recovery,
             Optional<String> id) {
         while (true) {
-            Room room = rooms.computeIfAbsent(roomName, name -> new Room(name, parts, this::retired));
+            Room room =
+                    rooms.computeIfAbsent(roomName, name -> new Room(name, parts, this::retired));
             if (room.join(session, recovery, id)) {
                 return;
             }
-            // The last connection left between the lookup and the join: drop the retired room, make a new one.
+            // The last connection left between the lookup and the join: drop the retired room, make
+            // a new one.
             rooms.remove(roomName, room);
         }
     }
 
-    /** Takes the session out of the room, answering it with {@code left}; false if it was not a member. */
+    /**
+     * Takes the session out of the room, answering it with {@code left}; false if it was not a
+     * member.
+     */
     public boolean leave(ChatSession session, String roomName, Optional<String> id) {
         if (!session.rooms().remove(roomName)) {
             return false;
@@ -82,13 +113,15 @@ public class RoomRegistry {
     }
 
     /**
-     * Takes a session out of a room on the server's initiative: it gets a {@code left} with the reason, the
-     * others a presence {@code leave} as for any leave. Nothing happens if it is not a member.
+     * Takes a session out of a room on the server's initiative: it gets a {@code left} with the
+     * reason, the others a presence {@code leave} as for any leave. Nothing happens if it is not a
+     * member.
      */
     public void remove(ChatSession session, String roomName, ServerFrames.LeaveReason reason) {
         if (session.rooms().remove(roomName)) {
             leaveRoom(session, roomName);
-            // Out of the room, nothing more of it is queued for the session: this comes after all of it.
+            // Out of the room, nothing more of it is queued for the session: this comes after all
+            // of it.
             parts.sender().send(session, ServerFrames.removed(roomName, reason));
         }
     }
@@ -102,12 +135,18 @@ public class RoomRegistry {
     }
 
     /**
-     * Gives the message the room's next {@code seq} and delivers it to every member, the sender included.
+     * Gives the message the room's next {@code seq} and delivers it to every member, the sender
+     * included.
      *
      * @param receivedAt {@link System#nanoTime()} when the frame arrived, for the broadcast timer
      * @return false if the session is not a member of that room
      */
-    public boolean post(ChatSession session, String roomName, String text, Optional<String> id, long receivedAt) {
+    public boolean post(
+            ChatSession session,
+            String roomName,
+            String text,
+            Optional<String> id,
+            long receivedAt) {
         Room room = session.rooms().contains(roomName) ? rooms.get(roomName) : null;
         if (room == null) {
             return false;
@@ -121,7 +160,9 @@ public class RoomRegistry {
         return rooms.size();
     }
 
-    /** The user names in a room, on any instance; empty if no connection of this instance is in it. */
+    /**
+     * The user names in a room, on any instance; empty if no connection of this instance is in it.
+     */
     public List<String> memberNames(String roomName) {
         Room room = rooms.get(roomName);
         return room == null ? List.of() : room.memberNames();
@@ -149,7 +190,10 @@ public class RoomRegistry {
         rooms.remove(room.name(), room);
     }
 
-    /** The stream is back after a break: put back presence the engine may have lost, and let every room catch up. */
+    /**
+     * The stream is back after a break: put back presence the engine may have lost, and let every
+     * room catch up.
+     */
     private void streamResumed() {
         refreshPresence();
         rooms.values().forEach(Room::catchUp);
@@ -168,11 +212,16 @@ public class RoomRegistry {
         for (Room room : rooms.values()) {
             List<String> users = room.localUsers();
             if (!users.isEmpty()) {
-                parts.presence().refresh(room.name(), users).whenComplete((done, failure) -> {
-                    if (failure != null) {
-                        LOG.debugf("Presence refresh of %s failed: %s", LogSafe.escaped(room.name()), failure);
-                    }
-                });
+                parts.presence()
+                        .refresh(room.name(), users)
+                        .whenComplete(
+                                (done, failure) -> {
+                                    if (failure != null) {
+                                        LOG.debugf(
+                                                "Presence refresh of %s failed: %s",
+                                                LogSafe.escaped(room.name()), failure);
+                                    }
+                                });
             }
         }
     }

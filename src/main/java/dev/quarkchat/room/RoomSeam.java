@@ -1,5 +1,12 @@
 package dev.quarkchat.room;
 
+import dev.quarkchat.engine.HistorySnapshot;
+import dev.quarkchat.engine.Members;
+import dev.quarkchat.engine.RoomEvent;
+import dev.quarkchat.engine.StreamPosition;
+import dev.quarkchat.protocol.ServerFrames;
+import dev.quarkchat.protocol.ServerFrames.PresenceEvent;
+
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -9,27 +16,22 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
-import dev.quarkchat.engine.HistorySnapshot;
-import dev.quarkchat.engine.Members;
-import dev.quarkchat.engine.RoomEvent;
-import dev.quarkchat.engine.StreamPosition;
-import dev.quarkchat.protocol.ServerFrames;
-import dev.quarkchat.protocol.ServerFrames.PresenceEvent;
-
 /**
- * One room's stream as this instance's connections see it: which frames each connection is given, so that
- * every member sees every {@code seq} of the room once, in order, whatever the order in which the room's
- * snapshots and events arrive. It does no I/O and takes no lock: its {@link Room} calls it under the room's
- * lock, and it answers through {@link Connections}.
- * <p>
- * A joining connection waits for its snapshot (history and members); what arrives meanwhile is held for it and
- * given after the snapshot, without the messages the snapshot already had, and with only the presence events
- * that came after its own join event. If this instance's stream breaks (a gap in {@code seq}, or a lost link
- * to the engine), new messages are held back while the room catches up from the engine's history, then given
- * in order. A stream in a new epoch (the engine lost the room) gives every member a fresh {@code joined} and the
- * latest messages. A resend's answer waits until its connection has been given the original.
- * <p>
- * An engine that answers at once and in order (in memory) simply never exercises the waiting parts.
+ * One room's stream as this instance's connections see it: which frames each connection is given,
+ * so that every member sees every {@code seq} of the room once, in order, whatever the order in
+ * which the room's snapshots and events arrive. It does no I/O and takes no lock: its {@link Room}
+ * calls it under the room's lock, and it answers through {@link Connections}.
+ *
+ * <p>A joining connection waits for its snapshot (history and members); what arrives meanwhile is
+ * held for it and given after the snapshot, without the messages the snapshot already had, and with
+ * only the presence events that came after its own join event. If this instance's stream breaks (a
+ * gap in {@code seq}, or a lost link to the engine), new messages are held back while the room
+ * catches up from the engine's history, then given in order. A stream in a new epoch (the engine
+ * lost the room) gives every member a fresh {@code joined} and the latest messages. A resend's
+ * answer waits until its connection has been given the original.
+ *
+ * <p>An engine that answers at once and in order (in memory) simply never exercises the waiting
+ * parts.
  *
  * @param <C> a connection
  * @param <F> an encoded frame, made once and given to any number of connections
@@ -60,29 +62,44 @@ public final class RoomSeam<C, F> {
         WAITING
     }
 
-    /** Where a room stood for a reader: its history from the broker and its members from presence. */
-    public record Snapshot(HistorySnapshot history, Members members) {
-    }
+    /**
+     * Where a room stood for a reader: its history from the broker and its members from presence.
+     */
+    public record Snapshot(HistorySnapshot history, Members members) {}
 
     private final String name;
     private final MemberListing listing;
     private final Connections<C, F> out;
     private final Map<String, C> members = new LinkedHashMap<>();
     private final Map<String, Joiner<C, F>> joiners = new LinkedHashMap<>();
+
     /**
-     * Members whose snapshot ran ahead of this instance's live stream (the snapshot's reply can overtake the
-     * published messages): the seq each already has, so that it does not get those messages twice.
+     * Members whose snapshot ran ahead of this instance's live stream (the snapshot's reply can
+     * overtake the published messages): the seq each already has, so that it does not get those
+     * messages twice.
      */
     private final Map<String, Long> aheadOfStream = new HashMap<>();
-    /** Everyone in the room on any instance, as the first snapshot and the presence events since tell. */
+
+    /**
+     * Everyone in the room on any instance, as the first snapshot and the presence events since
+     * tell.
+     */
     private final Set<String> everyone = new LinkedHashSet<>();
-    /** Answers to resends that wait until their connection has been given the original (see acknowledge). */
+
+    /**
+     * Answers to resends that wait until their connection has been given the original (see
+     * acknowledge).
+     */
     private final List<Acknowledgement<C, F>> acknowledgements = new ArrayList<>();
+
     /** The room's epoch here; null until the first snapshot. */
     private String epoch;
+
     private long lastSeq;
+
     /** Messages that arrived while catching up, in order; null while live. */
     private List<RoomEvent.Message> heldBack;
+
     /** A catch-up is wanted and none is under way (a gap was seen, or the last attempt failed). */
     private boolean catchUpDue;
 
@@ -90,9 +107,12 @@ public final class RoomSeam<C, F> {
     private static final class Joiner<C, F> {
         private final C connection;
         private final Optional<String> id;
+
         /** Its own join event has come by: later presence events happened after its snapshot. */
         private boolean seamPassed;
+
         private final List<Pending<F>> pending = new ArrayList<>();
+
         /** Kept when the snapshot arrives while the room is catching up. */
         private Snapshot snapshot;
 
@@ -103,12 +123,13 @@ public final class RoomSeam<C, F> {
     }
 
     /** The original message, for a connection that sent it again. */
-    private record Acknowledgement<C, F>(C connection, String epoch, long seq, F frame) {
-    }
+    private record Acknowledgement<C, F>(C connection, String epoch, long seq, F frame) {}
 
-    /** A frame held for a joiner; {@code seq} and {@code epoch} only for messages, to drop what its snapshot had. */
-    private record Pending<F>(F frame, long seq, String epoch) {
-    }
+    /**
+     * A frame held for a joiner; {@code seq} and {@code epoch} only for messages, to drop what its
+     * snapshot had.
+     */
+    private record Pending<F>(F frame, long seq, String epoch) {}
 
     public RoomSeam(String name, MemberListing listing, Connections<C, F> out) {
         this.name = name;
@@ -117,21 +138,33 @@ public final class RoomSeam<C, F> {
     }
 
     /**
-     * A connection asks to join: it waits for its snapshot, unless it is already in the room or waiting, which
-     * is answered with {@code joined} at once.
+     * A connection asks to join: it waits for its snapshot, unless it is already in the room or
+     * waiting, which is answered with {@code joined} at once.
      */
     public JoinStart startJoin(C connection, Optional<String> id) {
         String connectionId = out.idOf(connection);
         if (members.containsKey(connectionId) || joiners.containsKey(connectionId)) {
-            out.send(connection, out.encode(ServerFrames.joined(name, listing.namesToList(everyone), everyone.size(),
-                    epoch == null ? "" : epoch, lastSeq, false, id)));
+            out.send(
+                    connection,
+                    out.encode(
+                            ServerFrames.joined(
+                                    name,
+                                    listing.namesToList(everyone),
+                                    everyone.size(),
+                                    epoch == null ? "" : epoch,
+                                    lastSeq,
+                                    false,
+                                    id)));
             return JoinStart.ANSWERED;
         }
         joiners.put(connectionId, new Joiner<>(connection, id));
         return JoinStart.WAITING;
     }
 
-    /** The joiner's snapshot arrived: it gets {@code joined}, the snapshot's messages, then what came after. */
+    /**
+     * The joiner's snapshot arrived: it gets {@code joined}, the snapshot's messages, then what
+     * came after.
+     */
     public void completeJoin(C connection, Snapshot snapshot) {
         String connectionId = out.idOf(connection);
         Joiner<C, F> joiner = joiners.get(connectionId);
@@ -150,15 +183,26 @@ public final class RoomSeam<C, F> {
             lastSeq = history.seq();
             everyone.addAll(snapshot.members().names()); // complete: see knowsEveryone()
         }
-        out.send(connection, out.encode(ServerFrames.joined(name, listing.namesToList(snapshot.members().names()),
-                snapshot.members().count(), history.epoch(), history.seq(), history.recovered(), joiner.id)));
+        out.send(
+                connection,
+                out.encode(
+                        ServerFrames.joined(
+                                name,
+                                listing.namesToList(snapshot.members().names()),
+                                snapshot.members().count(),
+                                history.epoch(),
+                                history.seq(),
+                                history.recovered(),
+                                joiner.id)));
         for (String frame : history.frames()) {
             out.send(connection, out.encode(frame));
         }
         long has = history.seq();
         for (Pending<F> pending : joiner.pending) {
-            boolean inSnapshot = pending.epoch() != null
-                    && (!pending.epoch().equals(history.epoch()) || pending.seq() <= history.seq());
+            boolean inSnapshot =
+                    pending.epoch() != null
+                            && (!pending.epoch().equals(history.epoch())
+                                    || pending.seq() <= history.seq());
             if (!inSnapshot) {
                 out.send(connection, pending.frame());
                 has = Math.max(has, pending.seq());
@@ -180,7 +224,8 @@ public final class RoomSeam<C, F> {
      */
     public boolean leave(C connection) {
         String connectionId = out.idOf(connection);
-        boolean wasHere = members.remove(connectionId) != null || joiners.remove(connectionId) != null;
+        boolean wasHere =
+                members.remove(connectionId) != null || joiners.remove(connectionId) != null;
         aheadOfStream.remove(connectionId);
         acknowledgements.removeIf(waiting -> waiting.connection() == connection);
         return wasHere;
@@ -207,11 +252,12 @@ public final class RoomSeam<C, F> {
     }
 
     /**
-     * Answers a resend with the original message once its connection has been given every message up to it:
-     * the engine's answer to the resend can come before the original's event reaches this instance, and must
-     * not overtake it, nor anything before it.
+     * Answers a resend with the original message once its connection has been given every message
+     * up to it: the engine's answer to the resend can come before the original's event reaches this
+     * instance, and must not overtake it, nor anything before it.
      *
-     * @param originalEpoch the epoch the original was posted in: once the room is past it, nothing is awaited
+     * @param originalEpoch the epoch the original was posted in: once the room is past it, nothing
+     *     is awaited
      */
     public void acknowledge(C connection, String originalEpoch, long seq, F frame) {
         acknowledgements.add(new Acknowledgement<>(connection, originalEpoch, seq, frame));
@@ -259,7 +305,9 @@ public final class RoomSeam<C, F> {
         releaseAcknowledgements();
     }
 
-    /** Catching up failed (the engine went away again): it is retried, and messages stay held back. */
+    /**
+     * Catching up failed (the engine went away again): it is retried, and messages stay held back.
+     */
     public void catchUpFailed() {
         catchUpDue = true;
     }
@@ -269,7 +317,9 @@ public final class RoomSeam<C, F> {
         return catchUpDue;
     }
 
-    /** Whether this instance knows every member; until then a join's snapshot must list them all. */
+    /**
+     * Whether this instance knows every member; until then a join's snapshot must list them all.
+     */
     public boolean knowsEveryone() {
         return epoch != null;
     }
@@ -301,7 +351,8 @@ public final class RoomSeam<C, F> {
     private void deliver(RoomEvent.Message message) {
         if (epoch != null) {
             if (!epoch.equals(message.epoch())) {
-                // The engine lost the room (Redis restarted without persistence, or it expired): a new sequence.
+                // The engine lost the room (Redis restarted without persistence, or it expired): a
+                // new sequence.
                 startOver(message.epoch(), message.seq() - 1, List.of());
             }
             if (message.seq() <= lastSeq) {
@@ -316,7 +367,8 @@ public final class RoomSeam<C, F> {
         }
         F frame = out.encode(message.frame());
         for (C member : members.values()) {
-            if (aheadOfStream.isEmpty() || aheadOfStream.getOrDefault(out.idOf(member), 0L) < message.seq()) {
+            if (aheadOfStream.isEmpty()
+                    || aheadOfStream.getOrDefault(out.idOf(member), 0L) < message.seq()) {
                 out.send(member, frame);
             }
         }
@@ -335,34 +387,48 @@ public final class RoomSeam<C, F> {
     }
 
     /**
-     * Sends every waiting answer whose connection has now been given its original (or whose epoch has passed);
-     * a joiner's waits for its snapshot.
+     * Sends every waiting answer whose connection has now been given its original (or whose epoch
+     * has passed); a joiner's waits for its snapshot.
      */
     private void releaseAcknowledgements() {
         if (heldBack != null) {
             return;
         }
-        acknowledgements.removeIf(waiting -> {
-            String connectionId = out.idOf(waiting.connection());
-            boolean given = !waiting.epoch().equals(epoch) || waiting.seq() <= lastSeq
-                    || waiting.seq() <= aheadOfStream.getOrDefault(connectionId, 0L);
-            if (!members.containsKey(connectionId)) {
-                return !joiners.containsKey(connectionId); // gone: nobody to answer
-            }
-            if (given) {
-                out.send(waiting.connection(), waiting.frame());
-            }
-            return given;
-        });
+        acknowledgements.removeIf(
+                waiting -> {
+                    String connectionId = out.idOf(waiting.connection());
+                    boolean given =
+                            !waiting.epoch().equals(epoch)
+                                    || waiting.seq() <= lastSeq
+                                    || waiting.seq()
+                                            <= aheadOfStream.getOrDefault(connectionId, 0L);
+                    if (!members.containsKey(connectionId)) {
+                        return !joiners.containsKey(connectionId); // gone: nobody to answer
+                    }
+                    if (given) {
+                        out.send(waiting.connection(), waiting.frame());
+                    }
+                    return given;
+                });
     }
 
-    /** Tells every member that the room's history here cannot be continued, and gives a fresh view. */
+    /**
+     * Tells every member that the room's history here cannot be continued, and gives a fresh view.
+     */
     private void startOver(String newEpoch, long seq, List<String> latest) {
         epoch = newEpoch;
         lastSeq = seq;
         aheadOfStream.clear();
-        F joined = out.encode(ServerFrames.joined(name, listing.namesToList(everyone), everyone.size(), newEpoch,
-                seq, false, Optional.empty()));
+        F joined =
+                out.encode(
+                        ServerFrames.joined(
+                                name,
+                                listing.namesToList(everyone),
+                                everyone.size(),
+                                newEpoch,
+                                seq,
+                                false,
+                                Optional.empty()));
         List<F> history = latest.stream().map(out::encode).toList();
         for (C member : members.values()) {
             out.send(member, joined);
@@ -371,8 +437,8 @@ public final class RoomSeam<C, F> {
     }
 
     /**
-     * After catching up: the members the engine knows replace those this instance knew, and the difference is
-     * announced. Only for rooms small enough that the snapshot listed every member.
+     * After catching up: the members the engine knows replace those this instance knew, and the
+     * difference is announced. Only for rooms small enough that the snapshot listed every member.
      */
     private void replaceEveryone(Members now) {
         if (now.names().size() < now.count() || !listing.announcesPresenceAmong(now.count())) {

@@ -6,8 +6,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * How many of something each user has (connections, on the instance or in a room): a user is in the map exactly
- * while its count is above zero. Safe to use from several threads.
+ * How many of something each user has (connections, on the instance or in a room): a user is in the
+ * map exactly while its count is above zero. Safe to use from several threads.
  */
 public final class CountsByUser {
 
@@ -18,9 +18,13 @@ public final class CountsByUser {
         return counts.merge(user, 1, Integer::sum);
     }
 
-    /** Counts one less for the user, and returns what is left: 0 once none is, and then the user is forgotten. */
+    /**
+     * Counts one less for the user, and returns what is left: 0 once none is, and then the user is
+     * forgotten.
+     */
     public int decrement(String user) {
-        Integer left = counts.computeIfPresent(user, (name, count) -> count == 1 ? null : count - 1);
+        Integer left =
+                counts.computeIfPresent(user, (name, count) -> count == 1 ? null : count - 1);
         return left == null ? 0 : left;
     }
 

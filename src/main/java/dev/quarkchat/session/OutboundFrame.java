@@ -3,9 +3,9 @@ package dev.quarkchat.session;
 import java.nio.charset.StandardCharsets;
 
 /**
- * A frame encoded once and sent to any number of connections: its UTF-8 bytes are made one time, and every
- * member's socket writes a view of the same bytes, so a broadcast to a thousand members encodes and
- * measures its payload once, not a thousand times.
+ * A frame encoded once and sent to any number of connections: its UTF-8 bytes are made one time,
+ * and every member's socket writes a view of the same bytes, so a broadcast to a thousand members
+ * encodes and measures its payload once, not a thousand times.
  */
 public final class OutboundFrame {
 

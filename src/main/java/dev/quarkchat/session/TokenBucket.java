@@ -2,8 +2,8 @@ package dev.quarkchat.session;
 
 /**
  * A token bucket: {@code burst} events at once, refilled at {@code perSecond}. Not thread-safe: a
- * connection's frames use it from that connection's callbacks only, which websockets-next runs one at a
- * time; callers on several threads synchronize on it.
+ * connection's frames use it from that connection's callbacks only, which websockets-next runs one
+ * at a time; callers on several threads synchronize on it.
  */
 public final class TokenBucket {
 

@@ -11,21 +11,23 @@ import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.util.ReferenceCountUtil;
 
 /**
- * Right after a chat socket's frame decoder: measures every message as its frames come out, and takes over the
- * decoder's refusal of a frame over {@code max-frame-size} (read from its header). Past either limit it stops the
- * socket reading, drops every later frame, and tells the chat once, so that the connection ends with 1009 at any
- * size and nothing more of it is read.
- * <p>
- * Without it, Vert.x configures the decoder to raise an error instead of answering, and on that error drops the
- * TCP connection without a close frame; a message made of continuation frames is only measured by Vert.x, which
- * reads every frame the client sends until the close handshake ends.
+ * Right after a chat socket's frame decoder: measures every message as its frames come out, and
+ * takes over the decoder's refusal of a frame over {@code max-frame-size} (read from its header).
+ * Past either limit it stops the socket reading, drops every later frame, and tells the chat once,
+ * so that the connection ends with 1009 at any size and nothing more of it is read.
+ *
+ * <p>Without it, Vert.x configures the decoder to raise an error instead of answering, and on that
+ * error drops the TCP connection without a close frame; a message made of continuation frames is
+ * only measured by Vert.x, which reads every frame the client sends until the close handshake ends.
  */
 final class MessageSizeGuard extends ChannelInboundHandlerAdapter {
 
     private final int maxMessageBytes;
     private final Runnable tooBig;
+
     /** Payload bytes of the message being received so far, its earlier fragments included. */
     private long messageBytes;
+
     private boolean refused;
 
     MessageSizeGuard(int maxMessageBytes, Runnable tooBig) {
@@ -36,8 +38,9 @@ final class MessageSizeGuard extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (!refused && msg instanceof WebSocketFrame frame && isDataFrame(frame)) {
-            messageBytes = (frame instanceof ContinuationWebSocketFrame ? messageBytes : 0)
-                    + frame.content().readableBytes();
+            messageBytes =
+                    (frame instanceof ContinuationWebSocketFrame ? messageBytes : 0)
+                            + frame.content().readableBytes();
             if (messageBytes > maxMessageBytes) {
                 refuse(ctx);
             } else if (frame.isFinalFragment()) {
@@ -54,8 +57,11 @@ final class MessageSizeGuard extends ChannelInboundHandlerAdapter {
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         if (cause instanceof CorruptedWebSocketFrameException corrupted
-                && (refused || corrupted.closeStatus().code() == WebSocketCloseStatus.MESSAGE_TOO_BIG.code())) {
-            // Passed on, it would reach Vert.x's handler, which closes the channel before any close frame.
+                && (refused
+                        || corrupted.closeStatus().code()
+                                == WebSocketCloseStatus.MESSAGE_TOO_BIG.code())) {
+            // Passed on, it would reach Vert.x's handler, which closes the channel before any close
+            // frame.
             refuse(ctx);
         } else {
             ctx.fireExceptionCaught(cause);
@@ -72,7 +78,8 @@ final class MessageSizeGuard extends ChannelInboundHandlerAdapter {
     }
 
     private static boolean isDataFrame(WebSocketFrame frame) {
-        return frame instanceof TextWebSocketFrame || frame instanceof BinaryWebSocketFrame
+        return frame instanceof TextWebSocketFrame
+                || frame instanceof BinaryWebSocketFrame
                 || frame instanceof ContinuationWebSocketFrame;
     }
 }

@@ -1,17 +1,18 @@
 package dev.quarkchat.transport;
 
-import java.util.concurrent.TimeUnit;
-
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.concurrent.ScheduledFuture;
 
+import java.util.concurrent.TimeUnit;
+
 /**
- * One connection that is not a chat socket (yet), under a {@link PendingConnectionPolicy}: its deadline for a
- * request head, stopped while a request is in flight, and its requests in flight, touched on its event loop only.
- * It sits first in the connection's pipeline and handles no event, so reads pass it by; leaving the pipeline (at
- * the upgrade, or when the connection closes) ends it and runs {@code released}.
+ * One connection that is not a chat socket (yet), under a {@link PendingConnectionPolicy}: its
+ * deadline for a request head, stopped while a request is in flight, and its requests in flight,
+ * touched on its event loop only. It sits first in the connection's pipeline and handles no event,
+ * so reads pass it by; leaving the pipeline (at the upgrade, or when the connection closes) ends it
+ * and runs {@code released}.
  */
 final class PendingConnectionHandler extends ChannelInboundHandlerAdapter {
 
@@ -24,7 +25,8 @@ final class PendingConnectionHandler extends ChannelInboundHandlerAdapter {
     private boolean servedARequest;
     private boolean ended;
 
-    PendingConnectionHandler(Channel connection, long headTimeoutNanos, Runnable released, Runnable headTimedOut) {
+    PendingConnectionHandler(
+            Channel connection, long headTimeoutNanos, Runnable released, Runnable headTimedOut) {
         this.connection = connection;
         this.headTimeoutNanos = headTimeoutNanos;
         this.released = released;
@@ -45,21 +47,23 @@ final class PendingConnectionHandler extends ChannelInboundHandlerAdapter {
 
     /** A complete request head arrived. */
     void headArrived() {
-        onEventLoop(() -> {
-            requestsInFlight++;
-            servedARequest = true;
-            stopDeadline();
-        });
+        onEventLoop(
+                () -> {
+                    requestsInFlight++;
+                    servedARequest = true;
+                    stopDeadline();
+                });
     }
 
     /** The response to a request whose head arrived has been sent. */
     void responseEnded() {
-        onEventLoop(() -> {
-            requestsInFlight--;
-            if (requestsInFlight == 0) {
-                startDeadline();
-            }
-        });
+        onEventLoop(
+                () -> {
+                    requestsInFlight--;
+                    if (requestsInFlight == 0) {
+                        startDeadline();
+                    }
+                });
     }
 
     private void onEventLoop(Runnable action) {
@@ -72,7 +76,10 @@ final class PendingConnectionHandler extends ChannelInboundHandlerAdapter {
 
     private void startDeadline() {
         if (!ended && deadline == null) {
-            deadline = connection.eventLoop().schedule(this::expire, headTimeoutNanos, TimeUnit.NANOSECONDS);
+            deadline =
+                    connection
+                            .eventLoop()
+                            .schedule(this::expire, headTimeoutNanos, TimeUnit.NANOSECONDS);
         }
     }
 
@@ -83,13 +90,16 @@ final class PendingConnectionHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
-    @SuppressWarnings("FutureReturnValueIgnored") // a connection past its deadline is closed, nothing waits for it
+    @SuppressWarnings(
+            "FutureReturnValueIgnored") // a connection past its deadline is closed, nothing waits
+    // for it
     private void expire() {
         deadline = null;
         if (ended || requestsInFlight > 0) {
             return;
         }
-        // An idle keep-alive connection that was served is simply done; one that never sent a whole head is not.
+        // An idle keep-alive connection that was served is simply done; one that never sent a whole
+        // head is not.
         if (!servedARequest) {
             headTimedOut.run();
         }

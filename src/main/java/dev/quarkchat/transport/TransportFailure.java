@@ -1,18 +1,24 @@
 package dev.quarkchat.transport;
 
-import java.io.IOException;
-
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.vertx.core.http.HttpClosedException;
 
-/** What a failure reported by the WebSocket transport (to {@code @OnError}) says happened to the connection. */
+import java.io.IOException;
+
+/**
+ * What a failure reported by the WebSocket transport (to {@code @OnError}) says happened to the
+ * connection.
+ */
 public enum TransportFailure {
 
-    /** The peer closed or reset the TCP connection: routine for mobile clients and crashed browsers. */
+    /**
+     * The peer closed or reset the TCP connection: routine for mobile clients and crashed browsers.
+     */
     CONNECTION_LOST,
     /**
-     * Netty's frame decoder refused a malformed frame; Vert.x drops the TCP connection at once, without a close
-     * frame. (One over {@code max-frame-size} never gets here: {@link MessageSizeGuard} takes it.)
+     * Netty's frame decoder refused a malformed frame; Vert.x drops the TCP connection at once,
+     * without a close frame. (One over {@code max-frame-size} never gets here: {@link
+     * MessageSizeGuard} takes it.)
      */
     FRAME_REFUSED,
     /** A message (one frame or reassembled fragments) went over {@code max-message-size}. */
@@ -21,9 +27,9 @@ public enum TransportFailure {
     UNEXPECTED;
 
     /**
-     * Vert.x 4 reports a message over its size limit as a bare {@link IllegalStateException}, with no type of its
-     * own, so only its text tells it apart; it can only happen to a message begun before {@link MessageSizeGuard}
-     * was in place, which measures every later one itself.
+     * Vert.x 4 reports a message over its size limit as a bare {@link IllegalStateException}, with
+     * no type of its own, so only its text tells it apart; it can only happen to a message begun
+     * before {@link MessageSizeGuard} was in place, which measures every later one itself.
      */
     private static final String VERTX_MESSAGE_TOO_BIG = "max message size";
 

@@ -1,8 +1,22 @@
 package dev.quarkchat.auth;
 
 import static io.restassured.RestAssured.given;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+
+import dev.quarkchat.testing.ChatClient;
+import dev.quarkchat.testing.Metrics;
+import dev.quarkchat.testing.PendingSocket;
+import dev.quarkchat.testing.TestTokens;
+
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.net.URI;
@@ -11,22 +25,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
-import dev.quarkchat.testing.ChatClient;
-import dev.quarkchat.testing.Metrics;
-import dev.quarkchat.testing.PendingSocket;
-import dev.quarkchat.testing.TestTokens;
-import io.quarkus.test.common.http.TestHTTPResource;
-import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
-import io.quarkus.test.junit.TestProfile;
-
 /**
- * Connections that are not chat sockets get a deadline for each request head and a cap per client address
- * ({@code chat.handshake.*}); chat sockets and other addresses are not touched, and a trusted proxy is not capped.
- * Each attack comes from an address of its own in 127.0.0.0/8, the honest clients from 127.0.0.1.
+ * Connections that are not chat sockets get a deadline for each request head and a cap per client
+ * address ({@code chat.handshake.*}); chat sockets and other addresses are not touched, and a
+ * trusted proxy is not capped. Each attack comes from an address of its own in 127.0.0.0/8, the
+ * honest clients from 127.0.0.1.
  */
 @QuarkusTest
 @TestProfile(PendingConnectionLimitsTest.ShortLimits.class)
@@ -34,22 +37,33 @@ class PendingConnectionLimitsTest {
 
     static final Duration HEAD_TIMEOUT = Duration.ofSeconds(3);
     static final int MAX_PENDING = 5;
+
     /** Room for a loaded machine on top of the deadline, never part of what is checked. */
     private static final Duration SLACK = Duration.ofSeconds(8);
+
     private static final int EXTRA = 3;
+
     /** Behind it, as behind an ingress, every client would share its address. */
     private static final String TRUSTED_PROXY = "127.0.0.6";
-    private static final String TOO_MANY_PENDING = "chat_handshakes_rejected_total{reason=\"too_many_pending\"}";
-    private static final String HEAD_TIMED_OUT = "chat_handshakes_rejected_total{reason=\"head_timeout\"}";
+
+    private static final String TOO_MANY_PENDING =
+            "chat_handshakes_rejected_total{reason=\"too_many_pending\"}";
+    private static final String HEAD_TIMED_OUT =
+            "chat_handshakes_rejected_total{reason=\"head_timeout\"}";
 
     /** A short head timeout and a small cap, to watch both act; one trusted proxy. */
     public static class ShortLimits implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("chat.handshake.head-timeout", HEAD_TIMEOUT.toMillis() + "ms",
-                    "chat.handshake.max-pending-per-address", Integer.toString(MAX_PENDING),
-                    "quarkus.http.proxy.proxy-address-forwarding", "true",
-                    "quarkus.http.proxy.trusted-proxies", TRUSTED_PROXY);
+            return Map.of(
+                    "chat.handshake.head-timeout",
+                    HEAD_TIMEOUT.toMillis() + "ms",
+                    "chat.handshake.max-pending-per-address",
+                    Integer.toString(MAX_PENDING),
+                    "quarkus.http.proxy.proxy-address-forwarding",
+                    "true",
+                    "quarkus.http.proxy.trusted-proxies",
+                    TRUSTED_PROXY);
         }
     }
 
@@ -61,7 +75,12 @@ class PendingConnectionLimitsTest {
     @BeforeEach
     void everyPortIsGuarded() {
         await().atMost(ChatClient.TIMEOUT)
-                .until(() -> given().header("Connection", "close").get("/q/health/ready").statusCode() == 200);
+                .until(
+                        () ->
+                                given().header("Connection", "close")
+                                                .get("/q/health/ready")
+                                                .statusCode()
+                                        == 200);
     }
 
     @Test
@@ -71,10 +90,12 @@ class PendingConnectionLimitsTest {
             slow.startRequestHead();
             slow.dripHeaderLines(HEAD_TIMEOUT.dividedBy(4));
 
-            assertThat(slow.readUntilClosed(HEAD_TIMEOUT.plus(SLACK))).as("no answer, the connection just ends")
+            assertThat(slow.readUntilClosed(HEAD_TIMEOUT.plus(SLACK)))
+                    .as("no answer, the connection just ends")
                     .isEmpty();
         }
-        await().atMost(ChatClient.TIMEOUT).until(() -> metrics.value(HEAD_TIMED_OUT) == timedOut + 1);
+        await().atMost(ChatClient.TIMEOUT)
+                .until(() -> metrics.value(HEAD_TIMED_OUT) == timedOut + 1);
     }
 
     @Test
@@ -87,13 +108,17 @@ class PendingConnectionLimitsTest {
             for (PendingSocket socket : extra) {
                 assertThat(socket.readUntilClosed(HEAD_TIMEOUT.plus(SLACK))).isEmpty();
             }
-            await().atMost(ChatClient.TIMEOUT).until(() -> metrics.value(TOO_MANY_PENDING) == refused + EXTRA);
+            await().atMost(ChatClient.TIMEOUT)
+                    .until(() -> metrics.value(TOO_MANY_PENDING) == refused + EXTRA);
 
             for (PendingSocket socket : held) {
                 assertThat(socket.readUntilClosed(HEAD_TIMEOUT.plus(SLACK))).isEmpty();
             }
-            await().atMost(ChatClient.TIMEOUT).until(() -> metrics.value(HEAD_TIMED_OUT) == timedOut + MAX_PENDING);
-            assertThat(metrics.value(TOO_MANY_PENDING)).as("the held ones were not refused").isEqualTo(refused + EXTRA);
+            await().atMost(ChatClient.TIMEOUT)
+                    .until(() -> metrics.value(HEAD_TIMED_OUT) == timedOut + MAX_PENDING);
+            assertThat(metrics.value(TOO_MANY_PENDING))
+                    .as("the held ones were not refused")
+                    .isEqualTo(refused + EXTRA);
         } finally {
             closeAll(held);
             closeAll(extra);
@@ -106,7 +131,8 @@ class PendingConnectionLimitsTest {
         List<PendingSocket> attack = new ArrayList<>();
         try (ChatClient before = ChatClient.connect(base, TestTokens.valid("p-before"))) {
             attack.addAll(openIdle("127.0.0.4", MAX_PENDING + 1));
-            await().atMost(ChatClient.TIMEOUT).until(() -> metrics.value(TOO_MANY_PENDING) == refused + 1);
+            await().atMost(ChatClient.TIMEOUT)
+                    .until(() -> metrics.value(TOO_MANY_PENDING) == refused + 1);
 
             try (ChatClient during = ChatClient.connect(base, TestTokens.valid("p-during"))) {
                 during.send("lobby", "still here", "p-1");
@@ -116,8 +142,10 @@ class PendingConnectionLimitsTest {
             }
 
             attack.addAll(openIdle("127.0.0.4", 1));
-            assertThat(attack.get(attack.size() - 1).readUntilClosed(HEAD_TIMEOUT.plus(SLACK))).isEmpty();
-            await().atMost(ChatClient.TIMEOUT).until(() -> metrics.value(TOO_MANY_PENDING) == refused + 2);
+            assertThat(attack.get(attack.size() - 1).readUntilClosed(HEAD_TIMEOUT.plus(SLACK)))
+                    .isEmpty();
+            await().atMost(ChatClient.TIMEOUT)
+                    .until(() -> metrics.value(TOO_MANY_PENDING) == refused + 2);
         } finally {
             closeAll(attack);
         }
@@ -132,7 +160,8 @@ class PendingConnectionLimitsTest {
             }
             Duration twoTimeouts = HEAD_TIMEOUT.multipliedBy(2);
 
-            await().during(twoTimeouts).atMost(twoTimeouts.plus(SLACK))
+            await().during(twoTimeouts)
+                    .atMost(twoTimeouts.plus(SLACK))
                     .until(() -> quiet.stream().noneMatch(ChatClient::closed));
 
             quiet.get(0).send("lobby", "not a pending connection", "p-3");
@@ -143,7 +172,8 @@ class PendingConnectionLimitsTest {
     }
 
     @Test
-    void anIdleKeepAliveConnectionIsClosedAfterTheHeadTimeoutWithoutCountingAsRefused() throws IOException {
+    void anIdleKeepAliveConnectionIsClosedAfterTheHeadTimeoutWithoutCountingAsRefused()
+            throws IOException {
         double timedOut = metrics.value(HEAD_TIMED_OUT);
         try (PendingSocket keepAlive = PendingSocket.open(base, "127.0.0.5")) {
             for (String path : List.of("/", "/js/app.js", "/q/health/live")) {

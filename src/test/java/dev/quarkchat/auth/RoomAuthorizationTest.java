@@ -2,20 +2,23 @@ package dev.quarkchat.auth;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.URI;
-import java.util.List;
-import java.util.Set;
-
-import org.junit.jupiter.api.Test;
-
 import dev.quarkchat.testing.ChatClient;
 import dev.quarkchat.testing.TestTokens;
+
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.jwt.build.Jwt;
 import io.vertx.core.json.JsonObject;
 
-/** Private rooms ({@code private-...}) only for tokens that grant them; public rooms for everyone. */
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Private rooms ({@code private-...}) only for tokens that grant them; public rooms for everyone.
+ */
 @QuarkusTest
 class RoomAuthorizationTest {
 
@@ -24,9 +27,15 @@ class RoomAuthorizationTest {
 
     @Test
     void aTokenWithoutTheGrantIsForbiddenAPrivateRoomAndHearsNothingFromIt() {
-        try (ChatClient insider = connect(token("insider", List.of("private-ops"), Set.of())).join("private-ops");
+        try (ChatClient insider =
+                        connect(token("insider", List.of("private-ops"), Set.of()))
+                                .join("private-ops");
                 ChatClient outsider = connect(TestTokens.valid("outsider"))) {
-            outsider.sendJson(new JsonObject().put("type", "join").put("room", "private-ops").put("id", "p-1"));
+            outsider.sendJson(
+                    new JsonObject()
+                            .put("type", "join")
+                            .put("room", "private-ops")
+                            .put("id", "p-1"));
             assertThat(outsider.awaitError("p-1").getString("code")).isEqualTo("forbidden");
 
             outsider.send("private-ops", "let me in", "p-2");
@@ -42,8 +51,18 @@ class RoomAuthorizationTest {
 
     @Test
     void theRoomsClaimAndARoomGroupEachGrantAPrivateRoom() {
-        try (ChatClient byClaim = connect(token("by-claim", List.of("private-board", "private-other"), Set.of()));
-                ChatClient byGroup = connect(token("by-group", List.of(), Set.of("staff", "room:private-board")))) {
+        try (ChatClient byClaim =
+                        connect(
+                                token(
+                                        "by-claim",
+                                        List.of("private-board", "private-other"),
+                                        Set.of()));
+                ChatClient byGroup =
+                        connect(
+                                token(
+                                        "by-group",
+                                        List.of(),
+                                        Set.of("staff", "room:private-board")))) {
             byClaim.join("private-board");
             byGroup.join("private-board");
             byGroup.send("private-board", "granted by group", "g-1");
@@ -53,8 +72,10 @@ class RoomAuthorizationTest {
 
     @Test
     void aGrantForOnePrivateRoomOpensNoOther() {
-        try (ChatClient client = connect(token("narrow", List.of("private-a"), Set.of("room:private-b")))) {
-            client.sendJson(new JsonObject().put("type", "join").put("room", "private-c").put("id", "n-1"));
+        try (ChatClient client =
+                connect(token("narrow", List.of("private-a"), Set.of("room:private-b")))) {
+            client.sendJson(
+                    new JsonObject().put("type", "join").put("room", "private-c").put("id", "n-1"));
             assertThat(client.awaitError("n-1").getString("code")).isEqualTo("forbidden");
         }
     }
@@ -71,6 +92,11 @@ class RoomAuthorizationTest {
     }
 
     private static String token(String user, List<String> rooms, Set<String> groups) {
-        return Jwt.upn(user).issuer(TestTokens.issuer()).claim("rooms", rooms).groups(groups).expiresIn(600).sign();
+        return Jwt.upn(user)
+                .issuer(TestTokens.issuer())
+                .claim("rooms", rooms)
+                .groups(groups)
+                .expiresIn(600)
+                .sign();
     }
 }

@@ -1,12 +1,16 @@
 package dev.quarkchat.auth;
 
-import java.util.Map;
-
 import dev.quarkchat.testing.RedisBackplane;
+
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 
-/** {@link TokenRefreshTest}, with the rooms shared through Redis: a revoked grant leaves the shared room too. */
+import java.util.Map;
+
+/**
+ * {@link TokenRefreshTest}, with the rooms shared through Redis: a revoked grant leaves the shared
+ * room too.
+ */
 @QuarkusTest
 @TestProfile(SharedTokenRefreshTest.SharedRoomsShortNotice.class)
 class SharedTokenRefreshTest extends TokenRefreshTest {

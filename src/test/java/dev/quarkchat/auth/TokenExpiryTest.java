@@ -2,21 +2,24 @@ package dev.quarkchat.auth;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.quarkchat.testing.ChatClient;
+import dev.quarkchat.testing.Metrics;
+import dev.quarkchat.testing.TestTokens;
+
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.smallrye.jwt.build.Jwt;
+
+import org.junit.jupiter.api.Test;
+
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 
-import org.junit.jupiter.api.Test;
-
-import dev.quarkchat.testing.ChatClient;
-import dev.quarkchat.testing.Metrics;
-import dev.quarkchat.testing.TestTokens;
-import io.quarkus.test.common.http.TestHTTPResource;
-import io.quarkus.test.junit.QuarkusTest;
-import io.smallrye.jwt.build.Jwt;
-
-/** A connection lives no longer than its token: at {@code exp} it is closed with 1008, saying why. */
+/**
+ * A connection lives no longer than its token: at {@code exp} it is closed with 1008, saying why.
+ */
 @QuarkusTest
 class TokenExpiryTest {
 

@@ -2,15 +2,15 @@ package dev.quarkchat.auth;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import org.junit.jupiter.api.Test;
+
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Optional;
 
-import org.junit.jupiter.api.Test;
-
 /**
- * The peers exempt from the per-address cap on pending connections are the proxies Quarkus trusts, read from
- * {@code quarkus.http.proxy.trusted-proxies} as Quarkus reads them.
+ * The peers exempt from the per-address cap on pending connections are the proxies Quarkus trusts,
+ * read from {@code quarkus.http.proxy.trusted-proxies} as Quarkus reads them.
  */
 class TrustedProxiesTest {
 
@@ -34,8 +34,16 @@ class TrustedProxiesTest {
 
     @Test
     void networksAndAddressesMatchAndNothingElse() {
-        TrustedProxies proxies = TrustedProxies.from(true,
-                Optional.of(List.of("10.0.0.0/8", "192.168.1.5", "[::1]", "fd00::/8", "localhost")));
+        TrustedProxies proxies =
+                TrustedProxies.from(
+                        true,
+                        Optional.of(
+                                List.of(
+                                        "10.0.0.0/8",
+                                        "192.168.1.5",
+                                        "[::1]",
+                                        "fd00::/8",
+                                        "localhost")));
 
         assertThat(proxies.everyPeer()).isFalse();
         assertThat(proxies.contains(peer("10.200.3.4"))).isTrue();
@@ -51,7 +59,8 @@ class TrustedProxiesTest {
 
     @Test
     void anAddressWithAPortMatchesThatSourcePortOnly() {
-        TrustedProxies proxies = TrustedProxies.from(true, Optional.of(List.of("192.168.1.5:" + PORT)));
+        TrustedProxies proxies =
+                TrustedProxies.from(true, Optional.of(List.of("192.168.1.5:" + PORT)));
 
         assertThat(proxies.contains(peer("192.168.1.5"))).isTrue();
         assertThat(proxies.contains(new InetSocketAddress("192.168.1.5", PORT + 1))).isFalse();
@@ -59,7 +68,9 @@ class TrustedProxiesTest {
 
     @Test
     void hostNamesAreReportedNotMatched() {
-        TrustedProxies proxies = TrustedProxies.from(true, Optional.of(List.of("ingress.example.internal", "10.0.0.1")));
+        TrustedProxies proxies =
+                TrustedProxies.from(
+                        true, Optional.of(List.of("ingress.example.internal", "10.0.0.1")));
 
         assertThat(proxies.hostNames()).containsExactly("ingress.example.internal");
         assertThat(proxies.everyPeer()).isFalse();

@@ -2,6 +2,22 @@ package dev.quarkchat.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.quarkchat.testing.ChatClient;
+import dev.quarkchat.testing.ConfigurationTable;
+import dev.quarkchat.testing.Metrics;
+import dev.quarkchat.testing.OperatorKeys;
+import dev.quarkchat.testing.PackagedApp;
+import dev.quarkchat.testing.RawWebSocket;
+import dev.quarkchat.testing.TestTokens;
+
+import io.smallrye.jwt.build.Jwt;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
 import java.io.IOException;
 import java.net.http.WebSocketHandshakeException;
 import java.nio.file.Files;
@@ -20,54 +36,56 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
-
-import dev.quarkchat.testing.ChatClient;
-import dev.quarkchat.testing.ConfigurationTable;
-import dev.quarkchat.testing.Metrics;
-import dev.quarkchat.testing.OperatorKeys;
-import dev.quarkchat.testing.PackagedApp;
-import dev.quarkchat.testing.RawWebSocket;
-import dev.quarkchat.testing.TestTokens;
-import io.smallrye.jwt.build.Jwt;
-
 /**
- * Every environment variable the configuration table documents reaches the packaged service (jar, or native
- * executable with {@code -Dnative}): set through the environment, and only it, it changes what the running
- * service does or reports. A setting with a value it validates is given a bad one, and the service must refuse
- * to start naming it; a setting that takes any value is shown to change behaviour against a run without it. A
- * documented variable without a probe here, or one that resolves to nothing, fails the build.
+ * Every environment variable the configuration table documents reaches the packaged service (jar,
+ * or native executable with {@code -Dnative}): set through the environment, and only it, it changes
+ * what the running service does or reports. A setting with a value it validates is given a bad one,
+ * and the service must refuse to start naming it; a setting that takes any value is shown to change
+ * behaviour against a run without it. A documented variable without a probe here, or one that
+ * resolves to nothing, fails the build.
  */
 class ConfigurationTableIT {
 
     /** How an environment variable of a setting of ours, Quarkus' or MicroProfile JWT's looks. */
-    private static final Pattern SETTING_VARIABLE = Pattern.compile("\\b(?:CHAT|QUARKUS|MP|SMALLRYE)_[A-Z0-9_]+\\b");
+    private static final Pattern SETTING_VARIABLE =
+            Pattern.compile("\\b(?:CHAT|QUARKUS|MP|SMALLRYE)_[A-Z0-9_]+\\b");
+
     private static final String ISSUER = "https://issuer.configuration.test";
-    private static final Path KEY_FILE = Path.of("target", "configuration-table-public-key.pem").toAbsolutePath();
+    private static final Path KEY_FILE =
+            Path.of("target", "configuration-table-public-key.pem").toAbsolutePath();
     private static final int ACCEPTED = 101;
 
     private static KeyPair keys;
     private static PackagedApp baseline;
 
     /** What one variable does. */
-    private record Probe(String variable, String value, Map<String, String> context, Function<PackagedApp, Object> observe) {
+    private record Probe(
+            String variable,
+            String value,
+            Map<String, String> context,
+            Function<PackagedApp, Object> observe) {
 
         /** A value the service validates: it must refuse to start, naming the setting. */
         static Probe refused(String variable, String value) {
             return new Probe(variable, value, Map.of(), null);
         }
 
-        /** A value it accepts: {@code observe} must see something else than without the variable. */
-        static Probe observed(String variable, String value, Function<PackagedApp, Object> observe) {
+        /**
+         * A value it accepts: {@code observe} must see something else than without the variable.
+         */
+        static Probe observed(
+                String variable, String value, Function<PackagedApp, Object> observe) {
             return new Probe(variable, value, Map.of(), observe);
         }
 
-        /** The same, for a setting that acts only together with others ({@code context}, set in both runs). */
-        static Probe observedWith(Map<String, String> context, String variable, String value,
+        /**
+         * The same, for a setting that acts only together with others ({@code context}, set in both
+         * runs).
+         */
+        static Probe observedWith(
+                Map<String, String> context,
+                String variable,
+                String value,
                 Function<PackagedApp, Object> observe) {
             return new Probe(variable, value, context, observe);
         }
@@ -80,13 +98,20 @@ class ConfigurationTableIT {
 
     /** One probe per documented variable. */
     static Stream<Probe> probes() {
-        Map<String, String> strictHandshakes = Map.of("CHAT_HANDSHAKE_RATE_LIMIT_PER_SECOND", "1",
-                "CHAT_HANDSHAKE_RATE_LIMIT_BURST", "1");
+        Map<String, String> strictHandshakes =
+                Map.of(
+                        "CHAT_HANDSHAKE_RATE_LIMIT_PER_SECOND",
+                        "1",
+                        "CHAT_HANDSHAKE_RATE_LIMIT_BURST",
+                        "1");
         Map<String, String> forwarding = new HashMap<>(strictHandshakes);
         forwarding.put("QUARKUS_HTTP_PROXY_PROXY_ADDRESS_FORWARDING", "true");
         return Stream.of(
                 Probe.refused("CHAT_ALLOWED_ORIGINS", "chat.example.com"),
-                Probe.observed("CHAT_ALLOW_MISSING_ORIGIN", "true", app -> upgradeStatus(app, token(ISSUER), null)),
+                Probe.observed(
+                        "CHAT_ALLOW_MISSING_ORIGIN",
+                        "true",
+                        app -> upgradeStatus(app, token(ISSUER), null)),
                 Probe.refused("CHAT_PRIVATE_ROOM_PATTERN", "private-("),
                 Probe.refused("CHAT_RATE_LIMIT_MESSAGES_PER_SECOND", "0"),
                 Probe.refused("CHAT_RATE_LIMIT_BURST", "0"),
@@ -95,9 +120,15 @@ class ConfigurationTableIT {
                 Probe.refused("CHAT_HANDSHAKE_RATE_LIMIT_BURST", "0"),
                 Probe.refused("CHAT_HANDSHAKE_HEAD_TIMEOUT", "10ms"),
                 Probe.refused("CHAT_HANDSHAKE_MAX_PENDING_PER_ADDRESS", "0"),
-                Probe.observedWith(strictHandshakes, "QUARKUS_HTTP_PROXY_PROXY_ADDRESS_FORWARDING", "true",
+                Probe.observedWith(
+                        strictHandshakes,
+                        "QUARKUS_HTTP_PROXY_PROXY_ADDRESS_FORWARDING",
+                        "true",
                         ConfigurationTableIT::secondForwardedClientStatus),
-                Probe.observedWith(forwarding, "QUARKUS_HTTP_PROXY_ALLOW_X_FORWARDED", "false",
+                Probe.observedWith(
+                        forwarding,
+                        "QUARKUS_HTTP_PROXY_ALLOW_X_FORWARDED",
+                        "false",
                         ConfigurationTableIT::secondForwardedClientStatus),
                 Probe.refused("QUARKUS_HTTP_PROXY_TRUSTED_PROXIES", "999.1.1.1/99"),
                 Probe.refused("CHAT_MAX_JSON_DEPTH", "0"),
@@ -125,21 +156,35 @@ class ConfigurationTableIT {
                 Probe.refused("CHAT_SHUTDOWN_CLOSE_TIMEOUT", "soon"),
                 Probe.refused("QUARKUS_SHUTDOWN_TIMEOUT", "soon"),
                 Probe.refused("QUARKUS_SHUTDOWN_DELAY", "soon"),
-                Probe.observed("QUARKUS_WEBSOCKETS_NEXT_SERVER_METRICS_ENABLED", "true",
+                Probe.observed(
+                        "QUARKUS_WEBSOCKETS_NEXT_SERVER_METRICS_ENABLED",
+                        "true",
                         ConfigurationTableIT::hasWebSocketsNextMetrics),
-                Probe.observedWith(Map.of("CHAT_ALLOW_MISSING_ORIGIN", "true"),
-                        "QUARKUS_WEBSOCKETS_NEXT_SERVER_PER_MESSAGE_COMPRESSION_SUPPORTED", "true",
+                Probe.observedWith(
+                        Map.of("CHAT_ALLOW_MISSING_ORIGIN", "true"),
+                        "QUARKUS_WEBSOCKETS_NEXT_SERVER_PER_MESSAGE_COMPRESSION_SUPPORTED",
+                        "true",
                         ConfigurationTableIT::agreesToDeflate),
                 Probe.refused("MP_JWT_VERIFY_PUBLICKEY_LOCATION", "/nonexistent/public-key.pem"),
-                Probe.observed("MP_JWT_VERIFY_ISSUER", "https://another-issuer.test",
-                        app -> upgradeStatus(app, token("https://another-issuer.test"), sameOrigin(app))),
+                Probe.observed(
+                        "MP_JWT_VERIFY_ISSUER",
+                        "https://another-issuer.test",
+                        app ->
+                                upgradeStatus(
+                                        app,
+                                        token("https://another-issuer.test"),
+                                        sameOrigin(app))),
                 Probe.refused("MP_JWT_VERIFY_PUBLICKEY_ALGORITHM", "XX999"),
-                Probe.observed("SMALLRYE_JWT_TIME_TO_LIVE", "60",
+                Probe.observed(
+                        "SMALLRYE_JWT_TIME_TO_LIVE",
+                        "60",
                         app -> upgradeStatus(app, token(ISSUER), sameOrigin(app))),
                 Probe.refused("CHAT_TOKEN_EXPIRY_NOTICE", "-1s"),
                 Probe.observed("CHAT_USER_NAME_CLAIMS", "sub", ConfigurationTableIT::nameInWelcome),
                 Probe.refused("CHAT_USER_NAME_MAX_LENGTH", "0"),
-                Probe.observed("MP_JWT_VERIFY_AUDIENCES", "quarkchat",
+                Probe.observed(
+                        "MP_JWT_VERIFY_AUDIENCES",
+                        "quarkchat",
                         app -> upgradeStatus(app, token(ISSUER), sameOrigin(app))),
                 Probe.refused("QUARKUS_WEBSOCKETS_NEXT_SERVER_MAX_MESSAGE_SIZE", "many"),
                 Probe.refused("QUARKUS_WEBSOCKETS_NEXT_SERVER_MAX_FRAME_SIZE", "many"),
@@ -154,8 +199,10 @@ class ConfigurationTableIT {
     static void startTheBaseline() throws IOException {
         keys = TestTokens.newKeyPair();
         Files.writeString(KEY_FILE, OperatorKeys.pem("PUBLIC KEY", keys.getPublic().getEncoded()));
-        baseline = PackagedApp.startWithEnvironment("configuration-baseline", environment(Map.of()), List.of())
-                .awaitListening();
+        baseline =
+                PackagedApp.startWithEnvironment(
+                                "configuration-baseline", environment(Map.of()), List.of())
+                        .awaitListening();
     }
 
     @AfterAll
@@ -165,28 +212,40 @@ class ConfigurationTableIT {
 
     @Test
     void everyDocumentedVariableHasAProbeAndNoProbeIsUndocumented() {
-        Set<String> documented = ConfigurationTable.rows().stream().filter(ConfigurationTable.Row::hasVariable)
-                .map(ConfigurationTable.Row::variable).collect(Collectors.toCollection(TreeSet::new));
-        Set<String> probed = probes().map(Probe::variable).collect(Collectors.toCollection(TreeSet::new));
+        Set<String> documented =
+                ConfigurationTable.rows().stream()
+                        .filter(ConfigurationTable.Row::hasVariable)
+                        .map(ConfigurationTable.Row::variable)
+                        .collect(Collectors.toCollection(TreeSet::new));
+        Set<String> probed =
+                probes().map(Probe::variable).collect(Collectors.toCollection(TreeSet::new));
 
         assertThat(probed).isEqualTo(documented);
     }
 
     @Test
     void everyVariableTheDocumentationAndManifestsNameIsInTheTable() throws IOException {
-        Set<String> documented = ConfigurationTable.rows().stream().map(ConfigurationTable.Row::variable)
-                .collect(Collectors.toSet());
-        List<Path> sources = new ArrayList<>(List.of(Path.of("README.md"), Path.of("bench", "README.md")));
+        Set<String> documented =
+                ConfigurationTable.rows().stream()
+                        .map(ConfigurationTable.Row::variable)
+                        .collect(Collectors.toSet());
+        List<Path> sources =
+                new ArrayList<>(List.of(Path.of("README.md"), Path.of("bench", "README.md")));
         for (Path directory : List.of(Path.of("docs"), Path.of("k8s"))) {
             try (Stream<Path> files = Files.walk(directory)) {
-                files.filter(file -> file.toString().matches(".*\\.(md|ya?ml)") && !file.toString().contains("node_modules"))
+                files.filter(
+                                file ->
+                                        file.toString().matches(".*\\.(md|ya?ml)")
+                                                && !file.toString().contains("node_modules"))
                         .forEach(sources::add);
             }
         }
         for (Path source : sources) {
             Matcher variables = SETTING_VARIABLE.matcher(Files.readString(source));
             while (variables.find()) {
-                assertThat(documented).as(source + " names " + variables.group()).contains(variables.group());
+                assertThat(documented)
+                        .as(source + " names " + variables.group())
+                        .contains(variables.group());
             }
         }
     }
@@ -198,9 +257,11 @@ class ConfigurationTableIT {
         settings.put(probe.variable(), probe.value());
         String name = "configuration-" + probe.variable().toLowerCase(Locale.ROOT);
         if (probe.observe() == null) {
-            try (PackagedApp app = PackagedApp.startWithEnvironment(name, environment(settings), List.of())) {
+            try (PackagedApp app =
+                    PackagedApp.startWithEnvironment(name, environment(settings), List.of())) {
                 assertThat(app.awaitRefusalToStart()).isNotZero();
-                assertThat(app.output()).containsAnyOf(probe.variable(), property(probe.variable()));
+                assertThat(app.output())
+                        .containsAnyOf(probe.variable(), property(probe.variable()));
             }
             return;
         }
@@ -208,17 +269,26 @@ class ConfigurationTableIT {
         if (probe.context().isEmpty()) {
             without = probe.observe().apply(baseline);
         } else {
-            try (PackagedApp app = PackagedApp.startWithEnvironment(name + "-context", environment(probe.context()),
-                    List.of()).awaitListening()) {
+            try (PackagedApp app =
+                    PackagedApp.startWithEnvironment(
+                                    name + "-context", environment(probe.context()), List.of())
+                            .awaitListening()) {
                 without = probe.observe().apply(app);
             }
         }
-        try (PackagedApp app = PackagedApp.startWithEnvironment(name, environment(settings), List.of()).awaitListening()) {
-            assertThat(probe.observe().apply(app)).as("what the service does with " + probe).isNotEqualTo(without);
+        try (PackagedApp app =
+                PackagedApp.startWithEnvironment(name, environment(settings), List.of())
+                        .awaitListening()) {
+            assertThat(probe.observe().apply(app))
+                    .as("what the service does with " + probe)
+                    .isNotEqualTo(without);
         }
     }
 
-    /** What every run has: the two required settings, and plain HTTP so that the probes need no certificate. */
+    /**
+     * What every run has: the two required settings, and plain HTTP so that the probes need no
+     * certificate.
+     */
     private static Map<String, String> environment(Map<String, String> settings) {
         Map<String, String> environment = new HashMap<>();
         environment.put("MP_JWT_VERIFY_PUBLICKEY_LOCATION", KEY_FILE.toString());
@@ -228,22 +298,36 @@ class ConfigurationTableIT {
         return environment;
     }
 
-    /** The property a documented variable sets, as the table names it (for messages that name the property). */
+    /**
+     * The property a documented variable sets, as the table names it (for messages that name the
+     * property).
+     */
     private static String property(String variable) {
-        return ConfigurationTable.rows().stream().filter(row -> row.variable().equals(variable))
-                .map(ConfigurationTable.Row::property).findFirst().orElse(variable);
+        return ConfigurationTable.rows().stream()
+                .filter(row -> row.variable().equals(variable))
+                .map(ConfigurationTable.Row::property)
+                .findFirst()
+                .orElse(variable);
     }
 
     /** A token issued for ten minutes, whose {@code upn} and {@code sub} differ. */
     private static String token(String issuer) {
-        return Jwt.upn("configured-carla").subject("carla-subject").issuer(issuer).expiresIn(600).sign(keys.getPrivate());
+        return Jwt.upn("configured-carla")
+                .subject("carla-subject")
+                .issuer(issuer)
+                .expiresIn(600)
+                .sign(keys.getPrivate());
     }
 
     /** The user name the service takes from {@link #token}. */
     private static String nameInWelcome(PackagedApp app) {
-        try (ChatClient client = ChatClient.open(ChatClient.handshake(app.baseUri())
-                .header("Authorization", "Bearer " + token(ISSUER)).header("Origin", sameOrigin(app)))) {
-            return client.awaitFrame(frame -> "welcome".equals(frame.getString("type"))).getString("user");
+        try (ChatClient client =
+                ChatClient.open(
+                        ChatClient.handshake(app.baseUri())
+                                .header("Authorization", "Bearer " + token(ISSUER))
+                                .header("Origin", sameOrigin(app)))) {
+            return client.awaitFrame(frame -> "welcome".equals(frame.getString("type")))
+                    .getString("user");
         }
     }
 
@@ -253,7 +337,8 @@ class ConfigurationTableIT {
 
     /** 101 if the upgrade was accepted, else the status it was refused with. */
     private static int upgradeStatus(PackagedApp app, String token, String origin) {
-        ChatClient.Handshake handshake = ChatClient.handshake(app.baseUri()).header("Authorization", "Bearer " + token);
+        ChatClient.Handshake handshake =
+                ChatClient.handshake(app.baseUri()).header("Authorization", "Bearer " + token);
         if (origin != null) {
             handshake.header("Origin", origin);
         }
@@ -269,27 +354,38 @@ class ConfigurationTableIT {
     }
 
     /**
-     * With one upgrade a second per address allowed: the status of an upgrade (without a token) that a proxy
-     * forwards for a second client right after a first. 401 if the service tells the clients apart by
-     * {@code X-Forwarded-For}, 429 if it counts them both against the proxy's address.
+     * With one upgrade a second per address allowed: the status of an upgrade (without a token)
+     * that a proxy forwards for a second client right after a first. 401 if the service tells the
+     * clients apart by {@code X-Forwarded-For}, 429 if it counts them both against the proxy's
+     * address.
      */
     private static int secondForwardedClientStatus(PackagedApp app) {
-        ChatClient.rejectedStatus(ChatClient.handshake(app.baseUri()).header("X-Forwarded-For", "203.0.113.1"));
-        return ChatClient.rejectedStatus(ChatClient.handshake(app.baseUri()).header("X-Forwarded-For", "203.0.113.2"));
+        ChatClient.rejectedStatus(
+                ChatClient.handshake(app.baseUri()).header("X-Forwarded-For", "203.0.113.1"));
+        return ChatClient.rejectedStatus(
+                ChatClient.handshake(app.baseUri()).header("X-Forwarded-For", "203.0.113.2"));
     }
 
     private static boolean hasWebSocketsNextMetrics(PackagedApp app) {
-        try (ChatClient client = ChatClient.open(ChatClient.handshake(app.baseUri())
-                .header("Authorization", "Bearer " + token(ISSUER)).header("Origin", sameOrigin(app)))) {
+        try (ChatClient client =
+                ChatClient.open(
+                        ChatClient.handshake(app.baseUri())
+                                .header("Authorization", "Bearer " + token(ISSUER))
+                                .header("Origin", sameOrigin(app)))) {
             client.awaitFrame(frame -> "welcome".equals(frame.getString("type")));
         }
         return Metrics.at(app.baseUri().toString()).scrape().contains("quarkus_websockets_server");
     }
 
     private static boolean agreesToDeflate(PackagedApp app) {
-        try (RawWebSocket socket = RawWebSocket.connectOffering(app.baseUri(), token(ISSUER),
-                "permessage-deflate; client_max_window_bits")) {
-            return socket.handshakeResponse().toLowerCase(Locale.ROOT).contains("permessage-deflate");
+        try (RawWebSocket socket =
+                RawWebSocket.connectOffering(
+                        app.baseUri(),
+                        token(ISSUER),
+                        "permessage-deflate; client_max_window_bits")) {
+            return socket.handshakeResponse()
+                    .toLowerCase(Locale.ROOT)
+                    .contains("permessage-deflate");
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }

@@ -2,6 +2,19 @@ package dev.quarkchat.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.quarkchat.testing.ChatClient;
+import dev.quarkchat.testing.EmbeddedRedis;
+import dev.quarkchat.testing.KubernetesDeployment;
+import dev.quarkchat.testing.OperatorKeys;
+import dev.quarkchat.testing.PackagedApp;
+import dev.quarkchat.testing.TestCertificates;
+import dev.quarkchat.testing.TestTokens;
+
+import io.smallrye.jwt.build.Jwt;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -14,23 +27,12 @@ import java.security.KeyPair;
 import java.util.HashMap;
 import java.util.Map;
 
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
-import dev.quarkchat.testing.ChatClient;
-import dev.quarkchat.testing.EmbeddedRedis;
-import dev.quarkchat.testing.KubernetesDeployment;
-import dev.quarkchat.testing.OperatorKeys;
-import dev.quarkchat.testing.PackagedApp;
-import dev.quarkchat.testing.TestCertificates;
-import dev.quarkchat.testing.TestTokens;
-import io.smallrye.jwt.build.Jwt;
-
 /**
- * The packaged build (jar, or the native executable with {@code -Dnative}) started with exactly the environment
- * and arguments the Kubernetes manifests give the container, and files in place of the mounted secrets: it must
- * serve wss:// with the mounted certificate, answer its probes over HTTPS as the kubelet asks them, let in the
- * ConfigMap's allowed origin and refuse an upgrade without one.
+ * The packaged build (jar, or the native executable with {@code -Dnative}) started with exactly the
+ * environment and arguments the Kubernetes manifests give the container, and files in place of the
+ * mounted secrets: it must serve wss:// with the mounted certificate, answer its probes over HTTPS
+ * as the kubelet asks them, let in the ConfigMap's allowed origin and refuse an upgrade without
+ * one.
  */
 class DeployedEnvironmentIT {
 
@@ -49,10 +51,18 @@ class DeployedEnvironmentIT {
         issuerKeys = TestTokens.newKeyPair();
         TestCertificates.generate();
         secrets = new HashMap<>();
-        secrets.put("quarkchat-jwt", Map.of("public-key.pem", OperatorKeys.pem("PUBLIC KEY",
-                issuerKeys.getPublic().getEncoded())));
-        secrets.put("quarkchat-tls", Map.of("tls.crt", Files.readString(TestCertificates.CERTIFICATE),
-                "tls.key", Files.readString(TestCertificates.PRIVATE_KEY)));
+        secrets.put(
+                "quarkchat-jwt",
+                Map.of(
+                        "public-key.pem",
+                        OperatorKeys.pem("PUBLIC KEY", issuerKeys.getPublic().getEncoded())));
+        secrets.put(
+                "quarkchat-tls",
+                Map.of(
+                        "tls.crt",
+                        Files.readString(TestCertificates.CERTIFICATE),
+                        "tls.key",
+                        Files.readString(TestCertificates.PRIVATE_KEY)));
     }
 
     @Test
@@ -80,44 +90,69 @@ class DeployedEnvironmentIT {
             try (PackagedApp app = start("k8s-redis-overlay", deployment)) {
                 assertServesTheChatAsDeployed(app, deployment);
                 assertThat(get(app.secureBaseUri().resolve("/q/metrics")).body())
-                        .as("the backplane is connected").contains("chat_backplane_up 1.0");
+                        .as("the backplane is connected")
+                        .contains("chat_backplane_up 1.0");
             }
         }
     }
 
-    private void assertServesTheChatAsDeployed(PackagedApp app, KubernetesDeployment deployment) throws Exception {
+    private void assertServesTheChatAsDeployed(PackagedApp app, KubernetesDeployment deployment)
+            throws Exception {
         Map<String, String> environment = deployment.environment(secrets);
         URI secure = app.secureBaseUri();
         for (String probe : deployment.probePaths()) {
             assertThat(get(secure.resolve(probe)).statusCode()).as(probe).isEqualTo(OK);
         }
 
-        String token = Jwt.upn("deployed-dana").issuer(environment.get("MP_JWT_VERIFY_ISSUER")).expiresIn(600)
-                .sign(issuerKeys.getPrivate());
+        String token =
+                Jwt.upn("deployed-dana")
+                        .issuer(environment.get("MP_JWT_VERIFY_ISSUER"))
+                        .expiresIn(600)
+                        .sign(issuerKeys.getPrivate());
         String allowedOrigin = environment.get("CHAT_ALLOWED_ORIGINS").split(",", -1)[0];
-        try (ChatClient client = ChatClient.open(ChatClient.handshake(secure).secure(TestCertificates.trustingIt())
-                .header("Authorization", "Bearer " + token).header("Origin", allowedOrigin))) {
+        try (ChatClient client =
+                ChatClient.open(
+                        ChatClient.handshake(secure)
+                                .secure(TestCertificates.trustingIt())
+                                .header("Authorization", "Bearer " + token)
+                                .header("Origin", allowedOrigin))) {
             client.awaitFrame(frame -> "welcome".equals(frame.getString("type")));
             client.send("lobby", "hello from the pod", "pod-1");
             assertThat(client.awaitMessage("pod-1").getString("from")).isEqualTo("deployed-dana");
         }
-        assertThat(ChatClient.rejectedStatus(ChatClient.handshake(secure).secure(TestCertificates.trustingIt())
-                .header("Authorization", "Bearer " + token))).as("an upgrade without Origin").isEqualTo(FORBIDDEN);
-        assertThat(ChatClient.rejectedStatus(ChatClient.handshake(app.baseUri())
-                .header("Authorization", "Bearer " + token).header("Origin", allowedOrigin)))
-                .as("a plain ws:// upgrade").isEqualTo(MOVED_PERMANENTLY);
+        assertThat(
+                        ChatClient.rejectedStatus(
+                                ChatClient.handshake(secure)
+                                        .secure(TestCertificates.trustingIt())
+                                        .header("Authorization", "Bearer " + token)))
+                .as("an upgrade without Origin")
+                .isEqualTo(FORBIDDEN);
+        assertThat(
+                        ChatClient.rejectedStatus(
+                                ChatClient.handshake(app.baseUri())
+                                        .header("Authorization", "Bearer " + token)
+                                        .header("Origin", allowedOrigin)))
+                .as("a plain ws:// upgrade")
+                .isEqualTo(MOVED_PERMANENTLY);
         assertThat(app.output()).doesNotContain(token);
     }
 
-    /** Starts the packaged service with the container's environment, its secrets as files under target/. */
+    /**
+     * Starts the packaged service with the container's environment, its secrets as files under
+     * target/.
+     */
     private static PackagedApp start(String name, KubernetesDeployment deployment) {
         Path mounts = Path.of("target", "k8s-mounts", name).toAbsolutePath();
         Map<String, String> files = deployment.secretFiles(secrets);
         files.forEach((path, content) -> write(mounts.resolve(path.substring(1)), content));
         Map<String, String> environment = new HashMap<>(deployment.environment(secrets));
-        environment.replaceAll((variable, value) -> files.containsKey(value) ? mounts.resolve(value.substring(1)).toString()
-                : value);
-        return PackagedApp.startWithEnvironment(name, environment, deployment.arguments()).awaitListening();
+        environment.replaceAll(
+                (variable, value) ->
+                        files.containsKey(value)
+                                ? mounts.resolve(value.substring(1)).toString()
+                                : value);
+        return PackagedApp.startWithEnvironment(name, environment, deployment.arguments())
+                .awaitListening();
     }
 
     private static void write(Path file, String content) {
@@ -131,8 +166,10 @@ class DeployedEnvironmentIT {
 
     /** A GET as the kubelet's HTTPS probe sends it, trusting the mounted certificate. */
     private static HttpResponse<String> get(URI uri) throws IOException, InterruptedException {
-        HttpClient client = HttpClient.newBuilder().sslContext(TestCertificates.trustingIt()).build();
-        return client.send(HttpRequest.newBuilder(uri).timeout(ChatClient.TIMEOUT).build(),
+        HttpClient client =
+                HttpClient.newBuilder().sslContext(TestCertificates.trustingIt()).build();
+        return client.send(
+                HttpRequest.newBuilder(uri).timeout(ChatClient.TIMEOUT).build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 }

@@ -2,6 +2,8 @@ package dev.quarkchat.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import org.junit.jupiter.api.Test;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,16 +16,19 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
-import org.junit.jupiter.api.Test;
-
 /**
- * Every relative link of the documentation leads somewhere: the file exists, and an anchor names a heading of
- * it (as GitHub makes anchors of headings), so that moving a section breaks the build rather than the reader.
+ * Every relative link of the documentation leads somewhere: the file exists, and an anchor names a
+ * heading of it (as GitHub makes anchors of headings), so that moving a section breaks the build
+ * rather than the reader.
  */
 class DocsLinksTest {
 
-    /** {@code [text](target)} and {@code ![alt](target)}; the target up to a space or the closing parenthesis. */
+    /**
+     * {@code [text](target)} and {@code ![alt](target)}; the target up to a space or the closing
+     * parenthesis.
+     */
     private static final Pattern LINK = Pattern.compile("\\]\\(([^)\\s]+)\\)");
+
     private static final Pattern HEADING = Pattern.compile("^#{1,6} +(.+?) *$");
     private static final String FENCE = "```";
 
@@ -59,7 +64,8 @@ class DocsLinksTest {
     }
 
     private static List<Path> pages() throws IOException {
-        List<Path> pages = new ArrayList<>(List.of(Path.of("README.md"), Path.of("bench", "README.md")));
+        List<Path> pages =
+                new ArrayList<>(List.of(Path.of("README.md"), Path.of("bench", "README.md")));
         try (Stream<Path> docs = Files.list(Path.of("docs"))) {
             docs.filter(file -> file.toString().endsWith(".md")).sorted().forEach(pages::add);
         }
@@ -101,8 +107,13 @@ class DocsLinksTest {
         return anchors;
     }
 
-    /** GitHub's rule: lower case, punctuation but hyphens and underscores dropped, spaces as hyphens. */
+    /**
+     * GitHub's rule: lower case, punctuation but hyphens and underscores dropped, spaces as
+     * hyphens.
+     */
     private static String anchor(String heading) {
-        return heading.toLowerCase(Locale.ROOT).replaceAll("[^\\p{L}\\p{N} _-]", "").replace(' ', '-');
+        return heading.toLowerCase(Locale.ROOT)
+                .replaceAll("[^\\p{L}\\p{N} _-]", "")
+                .replace(' ', '-');
     }
 }

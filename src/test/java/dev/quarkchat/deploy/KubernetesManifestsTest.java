@@ -1,7 +1,17 @@
 package dev.quarkchat.deploy;
 
 import static io.restassured.RestAssured.given;
+
 import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.quarkchat.testing.ConfigMappings;
+import dev.quarkchat.testing.ConfigurationTable;
+import dev.quarkchat.testing.KubernetesDeployment;
+
+import io.quarkus.test.junit.QuarkusTest;
+
+import org.junit.jupiter.api.Test;
+import org.yaml.snakeyaml.Yaml;
 
 import java.io.IOException;
 import java.io.Reader;
@@ -19,27 +29,10 @@ import java.util.TreeSet;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
-import org.junit.jupiter.api.Test;
-import org.yaml.snakeyaml.Yaml;
-
-import dev.quarkchat.testing.ConfigMappings;
-import dev.quarkchat.testing.ConfigurationTable;
-import dev.quarkchat.auth.HandshakeConfig;
-import dev.quarkchat.auth.HandshakeRateLimitConfig;
-import dev.quarkchat.auth.OriginConfig;
-import dev.quarkchat.auth.UserNameConfig;
-import dev.quarkchat.config.ChatConfig;
-import dev.quarkchat.engine.HistoryConfig;
-import dev.quarkchat.engine.IdempotencyConfig;
-import dev.quarkchat.engine.redis.RedisBackplaneConfig;
-import dev.quarkchat.lifecycle.KeepaliveConfig;
-import dev.quarkchat.testing.KubernetesDeployment;
-import io.quarkus.test.junit.QuarkusTest;
-
 /**
- * The Kubernetes manifests agree with the application they deploy: ports, probe paths the service really
- * answers, environment variables that are real settings, a grace period longer than the drain, the alert
- * rules promtool tests, resources and a locked-down security context.
+ * The Kubernetes manifests agree with the application they deploy: ports, probe paths the service
+ * really answers, environment variables that are real settings, a grace period longer than the
+ * drain, the alert rules promtool tests, resources and a locked-down security context.
  */
 @QuarkusTest
 class KubernetesManifestsTest {
@@ -47,33 +40,48 @@ class KubernetesManifestsTest {
     private static final Path K8S = Path.of("k8s");
     private static final Path BASE = K8S.resolve("base");
     private static final Path REDIS_OVERLAY = K8S.resolve("overlays").resolve("redis-backplane");
-    private static final Path OLDER_CLUSTERS_OVERLAY = K8S.resolve("overlays").resolve("before-1.30");
-    private static final Path APPLICATION_PROPERTIES = Path.of("src", "main", "resources", "application.properties");
+    private static final Path OLDER_CLUSTERS_OVERLAY =
+            K8S.resolve("overlays").resolve("before-1.30");
+    private static final Path APPLICATION_PROPERTIES =
+            Path.of("src", "main", "resources", "application.properties");
     private static final int DEFAULT_HTTPS_PORT = 8443;
 
     @Test
     void theKustomizationsListEveryManifest() throws IOException {
-        assertThat(strings(yaml(K8S.resolve("kustomization.yaml")).get("resources"))).containsExactly("base", "monitoring");
+        assertThat(strings(yaml(K8S.resolve("kustomization.yaml")).get("resources")))
+                .containsExactly("base", "monitoring");
         for (Path directory : List.of(BASE, K8S.resolve("monitoring"))) {
-            List<String> listed = strings(yaml(directory.resolve("kustomization.yaml")).get("resources"));
+            List<String> listed =
+                    strings(yaml(directory.resolve("kustomization.yaml")).get("resources"));
             try (Stream<Path> files = Files.list(directory)) {
-                Set<String> manifests = files.map(file -> file.getFileName().toString())
-                        .filter(file -> file.endsWith(".yaml") && !file.equals("kustomization.yaml"))
-                        .collect(Collectors.toCollection(TreeSet::new));
-                assertThat(listed).as(directory.toString()).containsExactlyInAnyOrderElementsOf(manifests);
+                Set<String> manifests =
+                        files.map(file -> file.getFileName().toString())
+                                .filter(
+                                        file ->
+                                                file.endsWith(".yaml")
+                                                        && !file.equals("kustomization.yaml"))
+                                .collect(Collectors.toCollection(TreeSet::new));
+                assertThat(listed)
+                        .as(directory.toString())
+                        .containsExactlyInAnyOrderElementsOf(manifests);
             }
         }
     }
 
     @Test
-    void theRedisOverlayTurnsOnTheBackplaneWithRealSettingsAndPatchesObjectsOfTheBase() throws IOException {
+    void theRedisOverlayTurnsOnTheBackplaneWithRealSettingsAndPatchesObjectsOfTheBase()
+            throws IOException {
         Map<String, Object> overlay = yaml(REDIS_OVERLAY.resolve("kustomization.yaml"));
-        assertThat(strings(overlay.get("resources"))).containsExactly("../../base", "../../monitoring");
+        assertThat(strings(overlay.get("resources")))
+                .containsExactly("../../base", "../../monitoring");
         Map<String, String> settings = new TreeMap<>();
         for (Map<String, Object> patch : maps(overlay.get("patches"))) {
             Map<String, Object> target = map(patch.get("target"));
-            assertThat(baseObjects()).as("patch target").contains(target.get("kind") + "/" + target.get("name"));
-            for (Map<String, Object> operation : maps(new Yaml().load(String.valueOf(patch.get("patch"))))) {
+            assertThat(baseObjects())
+                    .as("patch target")
+                    .contains(target.get("kind") + "/" + target.get("name"));
+            for (Map<String, Object> operation :
+                    maps(new Yaml().load(String.valueOf(patch.get("patch"))))) {
                 String path = String.valueOf(operation.get("path"));
                 Object value = operation.get("value");
                 if (path.startsWith("/data/")) {
@@ -83,7 +91,9 @@ class KubernetesManifestsTest {
                 }
             }
         }
-        assertThat(settings).containsEntry("CHAT_BACKPLANE", "redis").containsKey("QUARKUS_REDIS_HOSTS");
+        assertThat(settings)
+                .containsEntry("CHAT_BACKPLANE", "redis")
+                .containsKey("QUARKUS_REDIS_HOSTS");
         for (String variable : settings.keySet()) {
             String property = ConfigurationTable.propertyFor(variable);
             if (property.startsWith("chat.")) {
@@ -99,7 +109,8 @@ class KubernetesManifestsTest {
 
         assertThat(base.preStopSleep()).isPresent();
         assertThat(older.preStopSleep()).as("the sleep action needs Kubernetes 1.30").isEmpty();
-        assertThat(duration(older.environment(Map.of()).get("QUARKUS_SHUTDOWN_DELAY"))).isEqualTo(base.preStopSleep().get());
+        assertThat(duration(older.environment(Map.of()).get("QUARKUS_SHUTDOWN_DELAY")))
+                .isEqualTo(base.preStopSleep().get());
     }
 
     @Test
@@ -111,10 +122,14 @@ class KubernetesManifestsTest {
         Map<String, Object> service = yaml(BASE.resolve("service.yaml"));
         Map<String, Object> servicePort = maps(map(service.get("spec")).get("ports")).get(0);
         assertThat(servicePort.get("targetPort")).isEqualTo(port.get("name"));
-        assertThat(map(service.get("metadata")).get("name")).as("the job label the alerts expect").isEqualTo("quarkchat");
+        assertThat(map(service.get("metadata")).get("name"))
+                .as("the job label the alerts expect")
+                .isEqualTo("quarkchat");
 
-        Map<String, Object> endpoint = maps(map(yaml(K8S.resolve("monitoring/servicemonitor.yaml")).get("spec"))
-                .get("endpoints")).get(0);
+        Map<String, Object> endpoint =
+                maps(map(yaml(K8S.resolve("monitoring/servicemonitor.yaml")).get("spec"))
+                                .get("endpoints"))
+                        .get(0);
         assertThat(endpoint.get("port")).isEqualTo(servicePort.get("name"));
         given().when().get(String.valueOf(endpoint.get("path"))).then().statusCode(200);
     }
@@ -124,10 +139,13 @@ class KubernetesManifestsTest {
         Map<String, Object> container = container();
         for (String probe : List.of("startupProbe", "readinessProbe", "livenessProbe")) {
             Map<String, Object> httpGet = map(map(container.get(probe)).get("httpGet"));
-            assertThat(httpGet.get("port")).isEqualTo(maps(container.get("ports")).get(0).get("name"));
+            assertThat(httpGet.get("port"))
+                    .isEqualTo(maps(container.get("ports")).get(0).get("name"));
             String path = String.valueOf(httpGet.get("path"));
             assertThat(path).startsWith("/q/health/");
-            assertThat(httpGet.get("scheme")).as("probes speak TLS, as the port does").isEqualTo("HTTPS");
+            assertThat(httpGet.get("scheme"))
+                    .as("probes speak TLS, as the port does")
+                    .isEqualTo("HTTPS");
             given().when().get(path).then().statusCode(200);
         }
     }
@@ -137,7 +155,8 @@ class KubernetesManifestsTest {
         Set<String> chatProperties = chatProperties();
         for (String variable : environmentVariables()) {
             String property = ConfigurationTable.propertyFor(variable);
-            assertThat(ConfigurationTable.row(property)).as(ConfigurationTable.FILE + " lists " + property)
+            assertThat(ConfigurationTable.row(property))
+                    .as(ConfigurationTable.FILE + " lists " + property)
                     .hasValueSatisfying(row -> assertThat(row.variable()).isEqualTo(variable));
             if (property.startsWith("chat.")) {
                 assertThat(chatProperties).as(variable).contains(property);
@@ -149,18 +168,27 @@ class KubernetesManifestsTest {
     void theGracePeriodOutlastsTheWholeDrain() throws IOException {
         Map<String, Object> pod = podSpec();
         Map<String, String> settings = configMap();
-        Duration preStop = Duration.ofSeconds(((Number) map(map(map(container().get("lifecycle")).get("preStop"))
-                .get("sleep")).get("seconds")).longValue());
-        Duration drain = preStop.plus(duration(settings.get("CHAT_SHUTDOWN_CLOSE_TIMEOUT")))
-                .plus(duration(settings.get("QUARKUS_SHUTDOWN_TIMEOUT")));
+        Duration preStop =
+                Duration.ofSeconds(
+                        ((Number)
+                                        map(map(map(container().get("lifecycle")).get("preStop"))
+                                                        .get("sleep"))
+                                                .get("seconds"))
+                                .longValue());
+        Duration drain =
+                preStop.plus(duration(settings.get("CHAT_SHUTDOWN_CLOSE_TIMEOUT")))
+                        .plus(duration(settings.get("QUARKUS_SHUTDOWN_TIMEOUT")));
 
-        assertThat(Duration.ofSeconds(((Number) pod.get("terminationGracePeriodSeconds")).longValue()))
+        assertThat(
+                        Duration.ofSeconds(
+                                ((Number) pod.get("terminationGracePeriodSeconds")).longValue()))
                 .isGreaterThan(drain);
     }
 
     @Test
     void thePrometheusRuleHoldsTheRulesPromtoolTests() throws IOException {
-        Object operatorRules = map(yaml(K8S.resolve("monitoring/prometheusrule.yaml")).get("spec")).get("groups");
+        Object operatorRules =
+                map(yaml(K8S.resolve("monitoring/prometheusrule.yaml")).get("spec")).get("groups");
         Object testedRules = yaml(K8S.resolve("monitoring/chat-rules.yml")).get("groups");
 
         assertThat(operatorRules).isEqualTo(testedRules);
@@ -174,12 +202,17 @@ class KubernetesManifestsTest {
             assertThat(map(resources.get(kind))).containsKeys("cpu", "memory");
         }
         Map<String, Object> security = map(container.get("securityContext"));
-        assertThat(security).containsEntry("allowPrivilegeEscalation", false).containsEntry("readOnlyRootFilesystem", true);
+        assertThat(security)
+                .containsEntry("allowPrivilegeEscalation", false)
+                .containsEntry("readOnlyRootFilesystem", true);
         assertThat(strings(map(security.get("capabilities")).get("drop"))).containsExactly("ALL");
         assertThat(map(podSpec().get("securityContext"))).containsEntry("runAsNonRoot", true);
     }
 
-    /** The TLS port of the production profile: the deployed settings, else application.properties, else Quarkus' 8443. */
+    /**
+     * The TLS port of the production profile: the deployed settings, else application.properties,
+     * else Quarkus' 8443.
+     */
     private static int productionHttpsPort() throws IOException {
         String deployed = configMap().get("QUARKUS_HTTP_SSL_PORT");
         if (deployed != null) {
@@ -189,8 +222,11 @@ class KubernetesManifestsTest {
         try (Reader reader = Files.newBufferedReader(APPLICATION_PROPERTIES)) {
             application.load(reader);
         }
-        return Integer.parseInt(application.getProperty("%prod.quarkus.http.ssl-port",
-                application.getProperty("quarkus.http.ssl-port", Integer.toString(DEFAULT_HTTPS_PORT))));
+        return Integer.parseInt(
+                application.getProperty(
+                        "%prod.quarkus.http.ssl-port",
+                        application.getProperty(
+                                "quarkus.http.ssl-port", Integer.toString(DEFAULT_HTTPS_PORT))));
     }
 
     /** Every property of the chat's {@code @ConfigMapping} interfaces, as SmallRye names them. */
@@ -202,7 +238,8 @@ class KubernetesManifestsTest {
     private static Set<String> baseObjects() throws IOException {
         Set<String> objects = new TreeSet<>();
         for (Path directory : List.of(BASE, K8S.resolve("monitoring"))) {
-            for (String resource : strings(yaml(directory.resolve("kustomization.yaml")).get("resources"))) {
+            for (String resource :
+                    strings(yaml(directory.resolve("kustomization.yaml")).get("resources"))) {
                 Map<String, Object> object = yaml(directory.resolve(resource));
                 objects.add(object.get("kind") + "/" + map(object.get("metadata")).get("name"));
             }
@@ -224,11 +261,15 @@ class KubernetesManifestsTest {
 
     private static Map<String, String> configMap() throws IOException {
         return map(yaml(BASE.resolve("configmap.yaml")).get("data")).entrySet().stream()
-                .collect(Collectors.toMap(Map.Entry::getKey, entry -> String.valueOf(entry.getValue())));
+                .collect(
+                        Collectors.toMap(
+                                Map.Entry::getKey, entry -> String.valueOf(entry.getValue())));
     }
 
     private static Map<String, Object> podSpec() throws IOException {
-        return map(map(map(yaml(BASE.resolve("deployment.yaml")).get("spec")).get("template")).get("spec"));
+        return map(
+                map(map(yaml(BASE.resolve("deployment.yaml")).get("spec")).get("template"))
+                        .get("spec"));
     }
 
     private static Map<String, Object> container() throws IOException {

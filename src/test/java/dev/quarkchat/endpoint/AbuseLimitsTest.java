@@ -2,21 +2,25 @@ package dev.quarkchat.endpoint;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.URI;
-import java.util.Map;
-
-import org.junit.jupiter.api.Test;
-
 import dev.quarkchat.testing.ChatClient;
 import dev.quarkchat.testing.Metrics;
 import dev.quarkchat.testing.TestTokens;
+
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.vertx.core.json.JsonObject;
 
-/** Flooding, hoarding rooms and hoarding connections each meet a limit, and the others are not disturbed. */
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.util.Map;
+
+/**
+ * Flooding, hoarding rooms and hoarding connections each meet a limit, and the others are not
+ * disturbed.
+ */
 @QuarkusTest
 @TestProfile(AbuseLimitsTest.TightLimits.class)
 class AbuseLimitsTest {
@@ -52,8 +56,11 @@ class AbuseLimitsTest {
             }
             flooder.send("lobby", "one too many", "f-over");
 
-            assertThat(flooder.awaitFrame(frame -> "rate_limited".equals(frame.getString("code")))
-                    .getString("type")).isEqualTo("error");
+            assertThat(
+                            flooder.awaitFrame(
+                                            frame -> "rate_limited".equals(frame.getString("code")))
+                                    .getString("type"))
+                    .isEqualTo("error");
             neighbour.awaitMessage("f-" + (BURST - 1));
             for (int i = 0; i < MAX_VIOLATIONS; i++) {
                 flooder.sendText("{\"type\":\"send\",\"room\":\"lobby\",\"text\":\"flood\"}");
@@ -63,15 +70,21 @@ class AbuseLimitsTest {
 
             neighbour.send("lobby", "still fine here", "n-1");
             neighbour.awaitMessage("n-1");
-            assertThat(neighbour.frames()).noneMatch(frame -> "f-over".equals(frame.getString("id")));
+            assertThat(neighbour.frames())
+                    .noneMatch(frame -> "f-over".equals(frame.getString("id")));
         }
-        assertThat(metrics.value("chat_connections_closed_total{reason=\"abuse\"}")).isEqualTo(abuse + 1);
+        assertThat(metrics.value("chat_connections_closed_total{reason=\"abuse\"}"))
+                .isEqualTo(abuse + 1);
     }
 
     @Test
     void oneRoomMoreThanTheLimitIsRefused() {
-        try (ChatClient hoarder = ChatClient.connect(base, TestTokens.valid("hoarder")).join("room-a").join("room-b")) {
-            hoarder.sendJson(new JsonObject().put("type", "join").put("room", "room-c").put("id", "r-1"));
+        try (ChatClient hoarder =
+                ChatClient.connect(base, TestTokens.valid("hoarder"))
+                        .join("room-a")
+                        .join("room-b")) {
+            hoarder.sendJson(
+                    new JsonObject().put("type", "join").put("room", "room-c").put("id", "r-1"));
 
             assertThat(hoarder.awaitError("r-1").getString("code")).isEqualTo("too_many_rooms");
             hoarder.join("room-b");
@@ -82,8 +95,12 @@ class AbuseLimitsTest {
     void aUsersConnectionOverTheLimitIsClosedWith1008() {
         try (ChatClient first = ChatClient.connect(base, TestTokens.valid("many"));
                 ChatClient second = ChatClient.connect(base, TestTokens.valid("many"));
-                ChatClient third = ChatClient.open(ChatClient.handshake(base)
-                        .header("Authorization", "Bearer " + TestTokens.valid("many")))) {
+                ChatClient third =
+                        ChatClient.open(
+                                ChatClient.handshake(base)
+                                        .header(
+                                                "Authorization",
+                                                "Bearer " + TestTokens.valid("many")))) {
             assertThat(third.awaitClose()).isEqualTo(1008);
             assertThat(third.closeReason()).contains("too many connections");
 

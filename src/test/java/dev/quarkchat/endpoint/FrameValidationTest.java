@@ -2,12 +2,13 @@ package dev.quarkchat.endpoint;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Stream;
+import dev.quarkchat.testing.ChatClient;
+import dev.quarkchat.testing.RawWebSocket;
+import dev.quarkchat.testing.TestTokens;
+
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.vertx.core.json.JsonObject;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -16,16 +17,17 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import dev.quarkchat.testing.ChatClient;
-import dev.quarkchat.testing.RawWebSocket;
-import dev.quarkchat.testing.TestTokens;
-import io.quarkus.test.common.http.TestHTTPResource;
-import io.quarkus.test.junit.QuarkusTest;
-import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 
 /**
- * Bad input gets the documented answer (docs/protocol.md, "Errors" and "Close codes"), and the other
- * members of the room never notice: after each case a watcher in the lobby still gets the next message.
+ * Bad input gets the documented answer (docs/protocol.md, "Errors" and "Close codes"), and the
+ * other members of the room never notice: after each case a watcher in the lobby still gets the
+ * next message.
  */
 @QuarkusTest
 class FrameValidationTest {
@@ -35,8 +37,10 @@ class FrameValidationTest {
     private static final String LONG_ROOM = "r".repeat(65);
     private static final String LONG_ID = "i".repeat(65);
     private static final String TEXT_4001 = "x".repeat(4001);
+
     /** 4000 code points, but 8000 UTF-16 chars: the limit counts what people see as characters. */
     private static final String EMOJI_4000 = "\uD83D\uDE00".repeat(4000);
+
     private static final AtomicInteger CANARIES = new AtomicInteger();
 
     @TestHTTPResource("/")
@@ -57,56 +61,147 @@ class FrameValidationTest {
     static Stream<Arguments> refusedFrames() {
         return Stream.of(
                 Arguments.of("not JSON", "hello", "invalid_json", null),
-                Arguments.of("truncated JSON", "{\"type\":\"send\",\"room\":\"lobby\"", "invalid_json", null),
+                Arguments.of(
+                        "truncated JSON",
+                        "{\"type\":\"send\",\"room\":\"lobby\"",
+                        "invalid_json",
+                        null),
                 Arguments.of("a JSON array", "[\"send\",\"lobby\",\"hi\"]", "invalid_json", null),
                 Arguments.of("a JSON string", "\"send\"", "invalid_json", null),
-                Arguments.of("two objects", "{\"type\":\"join\",\"room\":\"a\"}{}", "invalid_json", null),
-                Arguments.of("a duplicate field", "{\"type\":\"join\",\"room\":\"a\",\"room\":\"b\"}", "invalid_json", null),
-                Arguments.of("deep nesting", "{\"x\":" + "[".repeat(40) + "]".repeat(40) + ",\"type\":\"join\",\"room\":\"a\"}",
-                        "invalid_json", null),
-                Arguments.of("an empty frame", "", "invalid_json", null),
-                Arguments.of("no type", "{\"room\":\"lobby\",\"id\":\"t-1\"}", "unknown_type", "t-1"),
-                Arguments.of("an unknown type", "{\"type\":\"shout\",\"room\":\"lobby\",\"id\":\"t-2\"}", "unknown_type", "t-2"),
-                Arguments.of("a numeric type", "{\"type\":7,\"room\":\"lobby\",\"id\":\"t-3\"}", "unknown_type", "t-3"),
-                Arguments.of("join without room", "{\"type\":\"join\",\"id\":\"r-1\"}", "invalid_room", "r-1"),
-                Arguments.of("upper-case room", "{\"type\":\"join\",\"room\":\"Lobby\",\"id\":\"r-2\"}", "invalid_room", "r-2"),
-                Arguments.of("room with a space", "{\"type\":\"join\",\"room\":\"my room\",\"id\":\"r-3\"}", "invalid_room",
-                        "r-3"),
-                Arguments.of("room starting with -", "{\"type\":\"join\",\"room\":\"-x\",\"id\":\"r-4\"}", "invalid_room", "r-4"),
-                Arguments.of("65-character room", "{\"type\":\"join\",\"room\":\"" + LONG_ROOM + "\",\"id\":\"r-5\"}",
-                        "invalid_room", "r-5"),
-                Arguments.of("numeric room", "{\"type\":\"join\",\"room\":5,\"id\":\"r-6\"}", "invalid_room", "r-6"),
-                Arguments.of("send with a bad room", "{\"type\":\"send\",\"room\":\"\",\"text\":\"hi\",\"id\":\"r-7\"}",
-                        "invalid_room", "r-7"),
-                Arguments.of("send without text", "{\"type\":\"send\",\"room\":\"lobby\",\"id\":\"x-1\"}", "invalid_text", "x-1"),
-                Arguments.of("empty text", "{\"type\":\"send\",\"room\":\"lobby\",\"text\":\"\",\"id\":\"x-2\"}", "invalid_text",
-                        "x-2"),
-                Arguments.of("blank text", "{\"type\":\"send\",\"room\":\"lobby\",\"text\":\" \\t\\n \",\"id\":\"x-3\"}",
-                        "invalid_text", "x-3"),
-                Arguments.of("4001 characters", "{\"type\":\"send\",\"room\":\"lobby\",\"text\":\"" + TEXT_4001 + "\",\"id\":\"x-4\"}",
-                        "invalid_text", "x-4"),
-                Arguments.of("text that is an object", "{\"type\":\"send\",\"room\":\"lobby\",\"text\":{\"a\":1},\"id\":\"x-5\"}",
-                        "invalid_text", "x-5"),
-                Arguments.of("numeric id", "{\"type\":\"send\",\"room\":\"lobby\",\"text\":\"hi\",\"id\":17}", "invalid_id", null),
-                Arguments.of("65-character id", "{\"type\":\"join\",\"room\":\"lobby\",\"id\":\"" + LONG_ID + "\"}", "invalid_id",
+                Arguments.of(
+                        "two objects",
+                        "{\"type\":\"join\",\"room\":\"a\"}{}",
+                        "invalid_json",
                         null),
-                Arguments.of("empty id", "{\"type\":\"join\",\"room\":\"lobby\",\"id\":\"\"}", "invalid_id", null),
-                Arguments.of("send to a room not joined", "{\"type\":\"send\",\"room\":\"elsewhere\",\"text\":\"hi\",\"id\":\"n-1\"}",
-                        "not_joined", "n-1"),
-                Arguments.of("leave a room not joined", "{\"type\":\"leave\",\"room\":\"elsewhere\",\"id\":\"n-2\"}", "not_joined",
+                Arguments.of(
+                        "a duplicate field",
+                        "{\"type\":\"join\",\"room\":\"a\",\"room\":\"b\"}",
+                        "invalid_json",
+                        null),
+                Arguments.of(
+                        "deep nesting",
+                        "{\"x\":"
+                                + "[".repeat(40)
+                                + "]".repeat(40)
+                                + ",\"type\":\"join\",\"room\":\"a\"}",
+                        "invalid_json",
+                        null),
+                Arguments.of("an empty frame", "", "invalid_json", null),
+                Arguments.of(
+                        "no type", "{\"room\":\"lobby\",\"id\":\"t-1\"}", "unknown_type", "t-1"),
+                Arguments.of(
+                        "an unknown type",
+                        "{\"type\":\"shout\",\"room\":\"lobby\",\"id\":\"t-2\"}",
+                        "unknown_type",
+                        "t-2"),
+                Arguments.of(
+                        "a numeric type",
+                        "{\"type\":7,\"room\":\"lobby\",\"id\":\"t-3\"}",
+                        "unknown_type",
+                        "t-3"),
+                Arguments.of(
+                        "join without room",
+                        "{\"type\":\"join\",\"id\":\"r-1\"}",
+                        "invalid_room",
+                        "r-1"),
+                Arguments.of(
+                        "upper-case room",
+                        "{\"type\":\"join\",\"room\":\"Lobby\",\"id\":\"r-2\"}",
+                        "invalid_room",
+                        "r-2"),
+                Arguments.of(
+                        "room with a space",
+                        "{\"type\":\"join\",\"room\":\"my room\",\"id\":\"r-3\"}",
+                        "invalid_room",
+                        "r-3"),
+                Arguments.of(
+                        "room starting with -",
+                        "{\"type\":\"join\",\"room\":\"-x\",\"id\":\"r-4\"}",
+                        "invalid_room",
+                        "r-4"),
+                Arguments.of(
+                        "65-character room",
+                        "{\"type\":\"join\",\"room\":\"" + LONG_ROOM + "\",\"id\":\"r-5\"}",
+                        "invalid_room",
+                        "r-5"),
+                Arguments.of(
+                        "numeric room",
+                        "{\"type\":\"join\",\"room\":5,\"id\":\"r-6\"}",
+                        "invalid_room",
+                        "r-6"),
+                Arguments.of(
+                        "send with a bad room",
+                        "{\"type\":\"send\",\"room\":\"\",\"text\":\"hi\",\"id\":\"r-7\"}",
+                        "invalid_room",
+                        "r-7"),
+                Arguments.of(
+                        "send without text",
+                        "{\"type\":\"send\",\"room\":\"lobby\",\"id\":\"x-1\"}",
+                        "invalid_text",
+                        "x-1"),
+                Arguments.of(
+                        "empty text",
+                        "{\"type\":\"send\",\"room\":\"lobby\",\"text\":\"\",\"id\":\"x-2\"}",
+                        "invalid_text",
+                        "x-2"),
+                Arguments.of(
+                        "blank text",
+                        "{\"type\":\"send\",\"room\":\"lobby\",\"text\":\" \\t\\n \",\"id\":\"x-3\"}",
+                        "invalid_text",
+                        "x-3"),
+                Arguments.of(
+                        "4001 characters",
+                        "{\"type\":\"send\",\"room\":\"lobby\",\"text\":\""
+                                + TEXT_4001
+                                + "\",\"id\":\"x-4\"}",
+                        "invalid_text",
+                        "x-4"),
+                Arguments.of(
+                        "text that is an object",
+                        "{\"type\":\"send\",\"room\":\"lobby\",\"text\":{\"a\":1},\"id\":\"x-5\"}",
+                        "invalid_text",
+                        "x-5"),
+                Arguments.of(
+                        "numeric id",
+                        "{\"type\":\"send\",\"room\":\"lobby\",\"text\":\"hi\",\"id\":17}",
+                        "invalid_id",
+                        null),
+                Arguments.of(
+                        "65-character id",
+                        "{\"type\":\"join\",\"room\":\"lobby\",\"id\":\"" + LONG_ID + "\"}",
+                        "invalid_id",
+                        null),
+                Arguments.of(
+                        "empty id",
+                        "{\"type\":\"join\",\"room\":\"lobby\",\"id\":\"\"}",
+                        "invalid_id",
+                        null),
+                Arguments.of(
+                        "send to a room not joined",
+                        "{\"type\":\"send\",\"room\":\"elsewhere\",\"text\":\"hi\",\"id\":\"n-1\"}",
+                        "not_joined",
+                        "n-1"),
+                Arguments.of(
+                        "leave a room not joined",
+                        "{\"type\":\"leave\",\"room\":\"elsewhere\",\"id\":\"n-2\"}",
+                        "not_joined",
                         "n-2"));
     }
 
     @ParameterizedTest(name = "{0} -> {2}")
     @MethodSource("refusedFrames")
-    void aBadFrameGetsATypedErrorAndTheConnectionStaysUsable(String description, String frame, String code, String ref) {
+    void aBadFrameGetsATypedErrorAndTheConnectionStaysUsable(
+            String description, String frame, String code, String ref) {
         try (ChatClient client = connect("sender")) {
             client.sendText(frame);
 
             JsonObject error = client.awaitAnyError();
             assertThat(error.getString("code")).isEqualTo(code);
             assertThat(error.getString("ref")).isEqualTo(ref);
-            assertThat(error.getString("message")).isNotBlank().doesNotContain("Exception").doesNotContain("at com.");
+            assertThat(error.getString("message"))
+                    .isNotBlank()
+                    .doesNotContain("Exception")
+                    .doesNotContain("at com.");
 
             assertCanaryGetsThrough(client);
         }
@@ -115,8 +210,14 @@ class FrameValidationTest {
     @Test
     void unknownFieldsAreIgnored() {
         try (ChatClient client = connect("sender")) {
-            client.sendJson(new JsonObject().put("type", "send").put("room", "lobby").put("text", "hi").put("id", "u-1")
-                    .put("colour", "red").put("nested", new JsonObject().put("deep", true)));
+            client.sendJson(
+                    new JsonObject()
+                            .put("type", "send")
+                            .put("room", "lobby")
+                            .put("text", "hi")
+                            .put("id", "u-1")
+                            .put("colour", "red")
+                            .put("nested", new JsonObject().put("deep", true)));
 
             assertThat(watcher.awaitMessage("u-1").getString("text")).isEqualTo("hi");
         }
@@ -134,7 +235,7 @@ class FrameValidationTest {
     @Test
     void aBinaryFrameClosesWith1003() {
         try (ChatClient client = connect("sender")) {
-            client.sendBinary(new byte[] { 1, 2, 3 });
+            client.sendBinary(new byte[] {1, 2, 3});
 
             assertThat(client.awaitClose()).isEqualTo(1003);
             assertCanaryGetsThrough(watcher);
@@ -171,8 +272,14 @@ class FrameValidationTest {
         int third = whole.length / 3;
         try (RawWebSocket raw = RawWebSocket.connect(base, TestTokens.valid("sender"))) {
             raw.writeFrame(RawWebSocket.OPCODE_TEXT, false, Arrays.copyOfRange(whole, 0, third));
-            raw.writeFrame(RawWebSocket.OPCODE_CONTINUATION, false, Arrays.copyOfRange(whole, third, 2 * third));
-            raw.writeFrame(RawWebSocket.OPCODE_CONTINUATION, true, Arrays.copyOfRange(whole, 2 * third, whole.length));
+            raw.writeFrame(
+                    RawWebSocket.OPCODE_CONTINUATION,
+                    false,
+                    Arrays.copyOfRange(whole, third, 2 * third));
+            raw.writeFrame(
+                    RawWebSocket.OPCODE_CONTINUATION,
+                    true,
+                    Arrays.copyOfRange(whole, 2 * third, whole.length));
 
             String ownCopy = raw.readTextContaining("frag-1");
             assertThat(new JsonObject(ownCopy).getString("text")).isEqualTo("sent in three pieces");
@@ -192,7 +299,7 @@ class FrameValidationTest {
 
     @Test
     void invalidUtf8ClosesWith1007() throws IOException {
-        byte[] invalid = { '{', '"', 't', (byte) 0xC3, (byte) 0x28, '"', ':', '1', '}' };
+        byte[] invalid = {'{', '"', 't', (byte) 0xC3, (byte) 0x28, '"', ':', '1', '}'};
         try (RawWebSocket raw = RawWebSocket.connect(base, TestTokens.valid("sender"))) {
             raw.writeFrame(RawWebSocket.OPCODE_TEXT, true, invalid);
 
@@ -210,7 +317,12 @@ class FrameValidationTest {
     }
 
     private static String sendFrame(String text, String id) {
-        return new JsonObject().put("type", "send").put("room", "lobby").put("text", text).put("id", id).encode();
+        return new JsonObject()
+                .put("type", "send")
+                .put("room", "lobby")
+                .put("text", text)
+                .put("id", id)
+                .encode();
     }
 
     private ChatClient connect(String user) {

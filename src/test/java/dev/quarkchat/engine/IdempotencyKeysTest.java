@@ -3,10 +3,10 @@ package dev.quarkchat.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import org.junit.jupiter.api.Test;
+
 import java.time.Duration;
 import java.time.Instant;
-
-import org.junit.jupiter.api.Test;
 
 /** The single instance's store of message ids alone: its caps, its window and its epochs. */
 class IdempotencyKeysTest {
@@ -24,10 +24,14 @@ class IdempotencyKeysTest {
         IdempotencyKeys.Posted posted = keys.find("ann", "lobby", "c-1", EPOCH).orElseThrow();
         assertThat(posted.seq()).isEqualTo(7);
         assertThat(posted.ts()).isEqualTo(ts);
-        assertThat(posted.text()).isEqualTo(TextDigest.of("hello")).isNotEqualTo(TextDigest.of("hello!"));
+        assertThat(posted.text())
+                .isEqualTo(TextDigest.of("hello"))
+                .isNotEqualTo(TextDigest.of("hello!"));
         assertThat(keys.find("bob", "lobby", "c-1", EPOCH)).as("another user").isEmpty();
         assertThat(keys.find("ann", "garden", "c-1", EPOCH)).as("another room").isEmpty();
-        assertThat(keys.find("ann", "lobby", "c-1", "e2")).as("another epoch of the room").isEmpty();
+        assertThat(keys.find("ann", "lobby", "c-1", "e2"))
+                .as("another epoch of the room")
+                .isEmpty();
     }
 
     @Test
@@ -49,7 +53,7 @@ class IdempotencyKeysTest {
     void theInstanceKeepsItsNewestIdsUpToItsCap() {
         IdempotencyKeys keys = keys(Duration.ofMinutes(10), 5, 12);
 
-        for (String user : new String[] { "ann", "bob", "cat", "dan" }) {
+        for (String user : new String[] {"ann", "bob", "cat", "dan"}) {
             for (int n = 1; n <= 5; n++) {
                 keys.remember(user, "lobby", "c-" + n, EPOCH, n, Instant.now(), TEXT);
             }
@@ -79,7 +83,8 @@ class IdempotencyKeysTest {
         keys.remember("ann", "lobby", "c-1", EPOCH, 1, Instant.now(), TEXT);
         keys.remember("bob", "lobby", "c-1", EPOCH, 2, Instant.now(), TEXT);
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> keys.find("ann", "lobby", "c-1", EPOCH).isEmpty());
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> keys.find("ann", "lobby", "c-1", EPOCH).isEmpty());
 
         assertThat(keys.size()).as("the lookup forgot every expired id on its way").isZero();
     }
@@ -88,6 +93,6 @@ class IdempotencyKeysTest {
         return new IdempotencyKeys(new Settings(window, maxKeysPerUser, maxKeys), null);
     }
 
-    private record Settings(Duration window, int maxKeysPerUser, int maxKeys) implements IdempotencyConfig {
-    }
+    private record Settings(Duration window, int maxKeysPerUser, int maxKeys)
+            implements IdempotencyConfig {}
 }

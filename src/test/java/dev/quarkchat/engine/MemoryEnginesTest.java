@@ -2,6 +2,8 @@ package dev.quarkchat.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import org.junit.jupiter.api.Test;
+
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -9,19 +11,17 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 
-import org.junit.jupiter.api.Test;
-
 /**
- * The memory broker and presence: everything completes within the call, in order, and a room's sequence lives
- * only while it has a subscriber.
+ * The memory broker and presence: everything completes within the call, in order, and a room's
+ * sequence lives only while it has a subscriber.
  */
 class MemoryEnginesTest {
 
     private static final String ROOM = "den";
     private static final Instant TS = Instant.parse("2024-05-01T10:00:00Z");
 
-    private final IdempotencyKeys sentIds = new IdempotencyKeys(new Settings(Duration.ofMinutes(10), 100, 1000),
-            null);
+    private final IdempotencyKeys sentIds =
+            new IdempotencyKeys(new Settings(Duration.ofMinutes(10), 100, 1000), null);
     private final MemoryBroker broker = new MemoryBroker(new MemoryHistoryStore(3), sentIds);
     private final MemoryPresence presence = new MemoryPresence(broker);
     private final List<RoomEvent> events = new ArrayList<>();
@@ -30,11 +30,15 @@ class MemoryEnginesTest {
     void postsGetGapFreeSeqsAndReachTheSubscriberBeforeTheAnswer() {
         broker.subscribe(ROOM, events::add);
 
-        assertThat(done(broker.publish(post("one", Optional.empty())))).isEqualTo(new Appended.Posted(1));
+        assertThat(done(broker.publish(post("one", Optional.empty()))))
+                .isEqualTo(new Appended.Posted(1));
         assertThat(events).hasSize(1);
-        assertThat(done(broker.publish(post("two", Optional.empty())))).isEqualTo(new Appended.Posted(2));
+        assertThat(done(broker.publish(post("two", Optional.empty()))))
+                .isEqualTo(new Appended.Posted(2));
 
-        assertThat(events).extracting(event -> ((RoomEvent.Message) event).seq()).containsExactly(1L, 2L);
+        assertThat(events)
+                .extracting(event -> ((RoomEvent.Message) event).seq())
+                .containsExactly(1L, 2L);
         RoomEvent.Message first = (RoomEvent.Message) events.get(0);
         assertThat(first.frame()).contains("\"seq\":1").contains("\"text\":\"one\"");
     }
@@ -47,17 +51,21 @@ class MemoryEnginesTest {
         }
         String epoch = ((RoomEvent.Message) events.get(0)).epoch();
 
-        HistorySnapshot recovered = done(broker.history(ROOM, Optional.of(new StreamPosition(epoch, 3)), 2));
+        HistorySnapshot recovered =
+                done(broker.history(ROOM, Optional.of(new StreamPosition(epoch, 3)), 2));
         assertThat(recovered.recovered()).isTrue();
         assertThat(recovered.seq()).isEqualTo(5);
-        assertThat(recovered.frames()).hasSize(2).allMatch(frame -> frame.contains("\"seq\":4")
-                || frame.contains("\"seq\":5"));
+        assertThat(recovered.frames())
+                .hasSize(2)
+                .allMatch(frame -> frame.contains("\"seq\":4") || frame.contains("\"seq\":5"));
 
-        HistorySnapshot tooOld = done(broker.history(ROOM, Optional.of(new StreamPosition(epoch, 1)), 1));
+        HistorySnapshot tooOld =
+                done(broker.history(ROOM, Optional.of(new StreamPosition(epoch, 1)), 1));
         assertThat(tooOld.recovered()).isFalse();
         assertThat(tooOld.frames()).singleElement().asString().contains("\"seq\":5");
 
-        HistorySnapshot otherEpoch = done(broker.history(ROOM, Optional.of(new StreamPosition("old", 5)), 9));
+        HistorySnapshot otherEpoch =
+                done(broker.history(ROOM, Optional.of(new StreamPosition("old", 5)), 9));
         assertThat(otherEpoch.recovered()).isFalse();
         assertThat(otherEpoch.frames()).as("the whole window").hasSize(3);
     }
@@ -79,8 +87,7 @@ class MemoryEnginesTest {
 
     @Test
     void aLateCloseOfAReplacedSubscriptionLeavesTheNewOneAlone() {
-        Broker.Subscription old = broker.subscribe(ROOM, event -> {
-        });
+        Broker.Subscription old = broker.subscribe(ROOM, event -> {});
         broker.subscribe(ROOM, events::add);
         old.close();
 
@@ -97,11 +104,14 @@ class MemoryEnginesTest {
 
         Appended again = done(broker.publish(post("hello", Optional.of("c-1"))));
 
-        assertThat(again).isInstanceOfSatisfying(Appended.AlreadyPosted.class, earlier -> {
-            assertThat(earlier.seq()).isEqualTo(1);
-            assertThat(earlier.ts()).isEqualTo(TS);
-            assertThat(earlier.text()).isEqualTo(TextDigest.of("hello"));
-        });
+        assertThat(again)
+                .isInstanceOfSatisfying(
+                        Appended.AlreadyPosted.class,
+                        earlier -> {
+                            assertThat(earlier.seq()).isEqualTo(1);
+                            assertThat(earlier.ts()).isEqualTo(TS);
+                            assertThat(earlier.text()).isEqualTo(TextDigest.of("hello"));
+                        });
         assertThat(events).hasSize(1);
     }
 
@@ -117,10 +127,14 @@ class MemoryEnginesTest {
 
         assertThat(first).isEqualTo(new Members(List.of("bob"), 1));
         assertThat(listed).isEqualTo(new Members(List.of("bob"), 2));
-        assertThat(done(presence.members(ROOM, Presence.ALL_NAMES))).isEqualTo(new Members(List.of("ann"), 1));
-        assertThat(events).containsExactly(new RoomEvent.Joined(ROOM, "bob-1", "bob"),
-                new RoomEvent.Joined(ROOM, "ann-1", "ann"), new RoomEvent.Joined(ROOM, "bob-2", "bob"),
-                new RoomEvent.Left(ROOM, "bob"));
+        assertThat(done(presence.members(ROOM, Presence.ALL_NAMES)))
+                .isEqualTo(new Members(List.of("ann"), 1));
+        assertThat(events)
+                .containsExactly(
+                        new RoomEvent.Joined(ROOM, "bob-1", "bob"),
+                        new RoomEvent.Joined(ROOM, "ann-1", "ann"),
+                        new RoomEvent.Joined(ROOM, "bob-2", "bob"),
+                        new RoomEvent.Left(ROOM, "bob"));
     }
 
     @Test
@@ -128,7 +142,8 @@ class MemoryEnginesTest {
         done(presence.join(ROOM, "ann", "ann-1", Presence.ALL_NAMES));
         done(presence.leave(ROOM, "ann"));
 
-        assertThat(done(presence.members(ROOM, Presence.ALL_NAMES))).isEqualTo(new Members(List.of(), 0));
+        assertThat(done(presence.members(ROOM, Presence.ALL_NAMES)))
+                .isEqualTo(new Members(List.of(), 0));
         assertThat(presence.refreshInterval()).isEmpty();
         assertThat(broker.catchUpInterval()).isEmpty();
     }
@@ -151,6 +166,6 @@ class MemoryEnginesTest {
         return stage.toCompletableFuture().join();
     }
 
-    private record Settings(Duration window, int maxKeysPerUser, int maxKeys) implements IdempotencyConfig {
-    }
+    private record Settings(Duration window, int maxKeysPerUser, int maxKeys)
+            implements IdempotencyConfig {}
 }

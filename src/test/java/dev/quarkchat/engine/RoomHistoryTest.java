@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
 
-/** The window of a room's last messages: what a returning client can recover, and what a newcomer sees. */
+/**
+ * The window of a room's last messages: what a returning client can recover, and what a newcomer
+ * sees.
+ */
 class RoomHistoryTest {
 
     @Test
@@ -12,17 +15,19 @@ class RoomHistoryTest {
         RoomHistory<String> history = filled(5, 3);
 
         assertThat(history.after(3, 3)).hasValueSatisfying(missed -> assertThat(missed).isEmpty());
-        assertThat(history.after(1, 3)).hasValueSatisfying(missed -> assertThat(missed).containsExactly("m2", "m3"));
-        assertThat(history.after(0, 3)).hasValueSatisfying(missed -> assertThat(missed).containsExactly("m1", "m2",
-                "m3"));
+        assertThat(history.after(1, 3))
+                .hasValueSatisfying(missed -> assertThat(missed).containsExactly("m2", "m3"));
+        assertThat(history.after(0, 3))
+                .hasValueSatisfying(missed -> assertThat(missed).containsExactly("m1", "m2", "m3"));
     }
 
     @Test
     void aPositionWhoseNextMessageWasForgottenOrThatIsAheadCannotBeRecovered() {
         RoomHistory<String> history = filled(3, 10);
 
-        assertThat(history.after(7, 10)).hasValueSatisfying(missed -> assertThat(missed).containsExactly("m8", "m9",
-                "m10"));
+        assertThat(history.after(7, 10))
+                .hasValueSatisfying(
+                        missed -> assertThat(missed).containsExactly("m8", "m9", "m10"));
         assertThat(history.after(6, 10)).as("m7 was forgotten").isEmpty();
         assertThat(history.after(11, 10)).as("ahead of the room").isEmpty();
     }

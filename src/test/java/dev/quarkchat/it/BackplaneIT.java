@@ -1,8 +1,23 @@
 package dev.quarkchat.it;
 
 import static io.restassured.RestAssured.given;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+
+import dev.quarkchat.testing.ChatClient;
+import dev.quarkchat.testing.EmbeddedRedis;
+import dev.quarkchat.testing.OperatorKeys;
+import dev.quarkchat.testing.PackagedApp;
+
+import io.vertx.core.json.JsonObject;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -15,30 +30,19 @@ import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import java.util.stream.LongStream;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
-
-import dev.quarkchat.testing.ChatClient;
-import dev.quarkchat.testing.EmbeddedRedis;
-import dev.quarkchat.testing.OperatorKeys;
-import dev.quarkchat.testing.PackagedApp;
-import io.vertx.core.json.JsonObject;
-
 /**
- * Several instances of the packaged service (jar, or native executable with {@code -Dnative}) sharing their
- * rooms through a real Redis: one sequence per room across instances, recovery on another instance,
- * cluster-wide presence that outlives no crashed instance, a drain on SIGTERM that loses nobody's messages,
- * resends answered on another instance and posted once, and a Redis restart the instances get over by themselves.
+ * Several instances of the packaged service (jar, or native executable with {@code -Dnative})
+ * sharing their rooms through a real Redis: one sequence per room across instances, recovery on
+ * another instance, cluster-wide presence that outlives no crashed instance, a drain on SIGTERM
+ * that loses nobody's messages, resends answered on another instance and posted once, and a Redis
+ * restart the instances get over by themselves.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class BackplaneIT {
 
     /** Short, so that a crashed instance's users are gone within seconds. */
     private static final Duration PRESENCE_TTL = Duration.ofSeconds(3);
+
     private static final Duration CRASH_NOTICED = PRESENCE_TTL.multipliedBy(3);
 
     private static Map<String, String> operatorSettings;
@@ -66,16 +70,23 @@ class BackplaneIT {
     void clientsOnDifferentInstancesShareOneSequence() throws Exception {
         String room = "bridge";
         int perSender = 50;
-        try (ChatClient ann = connect(first, "bp-ann").join(room); ChatClient bob = connect(second, "bp-bob").join(room)) {
+        try (ChatClient ann = connect(first, "bp-ann").join(room);
+                ChatClient bob = connect(second, "bp-bob").join(room)) {
             ann.awaitFrame(presence(room, "bp-bob", "join"));
 
-            CompletableFuture<Void> annSends = CompletableFuture.runAsync(() -> sendNumbered(ann, room, "ann", perSender));
-            CompletableFuture<Void> bobSends = CompletableFuture.runAsync(() -> sendNumbered(bob, room, "bob", perSender));
-            CompletableFuture.allOf(annSends, bobSends).get(ChatClient.TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            CompletableFuture<Void> annSends =
+                    CompletableFuture.runAsync(() -> sendNumbered(ann, room, "ann", perSender));
+            CompletableFuture<Void> bobSends =
+                    CompletableFuture.runAsync(() -> sendNumbered(bob, room, "bob", perSender));
+            CompletableFuture.allOf(annSends, bobSends)
+                    .get(ChatClient.TIMEOUT.toSeconds(), TimeUnit.SECONDS);
             ann.awaitMessage("bob-" + perSender);
             bob.awaitMessage("ann-" + perSender);
-            await().atMost(ChatClient.TIMEOUT).until(() -> ann.messagesIn(room).size() == 2 * perSender
-                    && bob.messagesIn(room).size() == 2 * perSender);
+            await().atMost(ChatClient.TIMEOUT)
+                    .until(
+                            () ->
+                                    ann.messagesIn(room).size() == 2 * perSender
+                                            && bob.messagesIn(room).size() == 2 * perSender);
 
             assertThat(ann.seqsIn(room)).containsExactlyElementsOf(range(1, 2L * perSender));
             assertThat(ids(bob, room)).containsExactlyElementsOf(ids(ann, room));
@@ -99,7 +110,12 @@ class BackplaneIT {
             sendNumbered(dan, room, "missed", 7);
 
             try (ChatClient cat = connect(second, "bp-cat")) {
-                cat.sendJson(new JsonObject().put("type", "join").put("room", room).put("since", since).put("epoch", epoch));
+                cat.sendJson(
+                        new JsonObject()
+                                .put("type", "join")
+                                .put("room", room)
+                                .put("since", since)
+                                .put("epoch", epoch));
                 cat.awaitMessage("missed-7");
                 dan.send(room, "live", "live-1");
                 cat.awaitMessage("live-1");
@@ -138,20 +154,26 @@ class BackplaneIT {
             sendNumbered(sender, room, "h", 1, messages / 2);
             reader.awaitMessage("h-" + messages / 2);
 
-            // More goes out while the instance drains (some reaches the reader before its 1001), and the rest
+            // More goes out while the instance drains (some reaches the reader before its 1001),
+            // and the rest
             // once the reader is gone, so that it surely misses some, however fast the build.
             int lastInFlight = messages * 3 / 4;
             leaving.terminate();
-            CompletableFuture<Void> sending = CompletableFuture.runAsync(
-                    () -> sendNumbered(sender, room, "h", messages / 2 + 1, lastInFlight));
+            CompletableFuture<Void> sending =
+                    CompletableFuture.runAsync(
+                            () -> sendNumbered(sender, room, "h", messages / 2 + 1, lastInFlight));
             assertThat(reader.awaitClose()).isEqualTo(1001);
             sending.get(ChatClient.TIMEOUT.toSeconds(), TimeUnit.SECONDS);
             sendNumbered(sender, room, "h", lastInFlight + 1, messages);
             List<Long> beforeDrain = reader.seqsIn(room);
 
             try (ChatClient back = connect(second, "bp-reader")) {
-                back.sendJson(new JsonObject().put("type", "join").put("room", room).put("since", last(beforeDrain))
-                        .put("epoch", epoch));
+                back.sendJson(
+                        new JsonObject()
+                                .put("type", "join")
+                                .put("room", room)
+                                .put("since", last(beforeDrain))
+                                .put("epoch", epoch));
                 back.awaitMessage("h-" + messages);
                 assertThat(joined(back, room).getBoolean("recovered")).isTrue();
 
@@ -165,7 +187,8 @@ class BackplaneIT {
 
     @Test
     @Order(5)
-    void aResendOnTheOtherInstanceIsAnsweredWithTheOriginalAndRacingResendsPostOnce() throws Exception {
+    void aResendOnTheOtherInstanceIsAnsweredWithTheOriginalAndRacingResendsPostOnce()
+            throws Exception {
         String room = "resend";
         int racing = 30;
         try (ChatClient lee = connect(first, "bp-lee").join(room)) {
@@ -175,22 +198,35 @@ class BackplaneIT {
             JsonObject original = lee.awaitMessage("resend-1");
             kim.abort();
 
-            try (ChatClient back = connect(second, "bp-kim"); ChatClient phone = connect(first, "bp-kim").join(room)) {
-                back.sendJson(new JsonObject().put("type", "join").put("room", room).put("since", 0)
-                        .put("epoch", epoch));
+            try (ChatClient back = connect(second, "bp-kim");
+                    ChatClient phone = connect(first, "bp-kim").join(room)) {
+                back.sendJson(
+                        new JsonObject()
+                                .put("type", "join")
+                                .put("room", room)
+                                .put("since", 0)
+                                .put("epoch", epoch));
                 back.awaitMessage("resend-1");
                 back.send(room, "did this go through?", "resend-1");
-                await().atMost(ChatClient.TIMEOUT).until(() -> back.messagesWithId("resend-1").size() == 2);
+                await().atMost(ChatClient.TIMEOUT)
+                        .until(() -> back.messagesWithId("resend-1").size() == 2);
                 assertThat(back.messagesWithId("resend-1")).containsOnly(original);
 
                 // The same user on both instances sends the same ids at once: each is posted once.
-                CompletableFuture<Void> here = CompletableFuture.runAsync(() -> sendNumbered(phone, room, "r", racing));
-                CompletableFuture<Void> there = CompletableFuture.runAsync(() -> sendNumbered(back, room, "r", racing));
-                CompletableFuture.allOf(here, there).get(ChatClient.TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+                CompletableFuture<Void> here =
+                        CompletableFuture.runAsync(() -> sendNumbered(phone, room, "r", racing));
+                CompletableFuture<Void> there =
+                        CompletableFuture.runAsync(() -> sendNumbered(back, room, "r", racing));
+                CompletableFuture.allOf(here, there)
+                        .get(ChatClient.TIMEOUT.toSeconds(), TimeUnit.SECONDS);
                 for (int n = 1; n <= racing; n++) {
                     String id = "r-" + n;
                     await().atMost(ChatClient.TIMEOUT)
-                            .until(() -> phone.messagesWithId(id).size() + back.messagesWithId(id).size() == 3);
+                            .until(
+                                    () ->
+                                            phone.messagesWithId(id).size()
+                                                            + back.messagesWithId(id).size()
+                                                    == 3);
                 }
                 sendNumbered(lee, room, "after", 1);
                 lee.awaitMessage("after-1");
@@ -205,7 +241,8 @@ class BackplaneIT {
     @Order(6)
     void afterARedisRestartBothInstancesCarryOnByThemselves() {
         String room = "restart";
-        try (ChatClient gus = connect(first, "bp-gus").join(room); ChatClient hal = connect(second, "bp-hal").join(room)) {
+        try (ChatClient gus = connect(first, "bp-gus").join(room);
+                ChatClient hal = connect(second, "bp-hal").join(room)) {
             gus.awaitFrame(presence(room, "bp-hal", "join"));
             sendNumbered(gus, room, "before", 1);
             hal.awaitMessage("before-1");
@@ -243,7 +280,12 @@ class BackplaneIT {
 
     private static void awaitReadiness(PackagedApp app, int status) {
         await().atMost(ChatClient.TIMEOUT)
-                .until(() -> given().baseUri(app.baseUri().toString()).get("/q/health/ready").statusCode() == status);
+                .until(
+                        () ->
+                                given().baseUri(app.baseUri().toString())
+                                                .get("/q/health/ready")
+                                                .statusCode()
+                                        == status);
     }
 
     private static ChatClient connect(PackagedApp app, String user) {
@@ -254,23 +296,32 @@ class BackplaneIT {
         sendNumbered(client, room, prefix, 1, count);
     }
 
-    private static void sendNumbered(ChatClient client, String room, String prefix, int first, int last) {
+    private static void sendNumbered(
+            ChatClient client, String room, String prefix, int first, int last) {
         for (int n = first; n <= last; n++) {
             client.send(room, prefix + " " + n, prefix + "-" + n);
         }
     }
 
     private static Predicate<JsonObject> presence(String room, String user, String event) {
-        return frame -> "presence".equals(frame.getString("type")) && room.equals(frame.getString("room"))
-                && user.equals(frame.getString("user")) && event.equals(frame.getString("event"));
+        return frame ->
+                "presence".equals(frame.getString("type"))
+                        && room.equals(frame.getString("room"))
+                        && user.equals(frame.getString("user"))
+                        && event.equals(frame.getString("event"));
     }
 
     private static JsonObject joined(ChatClient client, String room) {
-        return client.awaitFrame(frame -> "joined".equals(frame.getString("type")) && room.equals(frame.getString("room")));
+        return client.awaitFrame(
+                frame ->
+                        "joined".equals(frame.getString("type"))
+                                && room.equals(frame.getString("room")));
     }
 
     private static List<String> ids(ChatClient client, String room) {
-        return client.messagesIn(room).stream().map(frame -> frame.getString("id")).collect(Collectors.toList());
+        return client.messagesIn(room).stream()
+                .map(frame -> frame.getString("id"))
+                .collect(Collectors.toList());
     }
 
     private static long last(List<Long> seqs) {

@@ -1,9 +1,9 @@
 package dev.quarkchat.lifecycle;
 
+import io.quarkus.test.junit.QuarkusTestProfile;
+
 import java.time.Duration;
 import java.util.Map;
-
-import io.quarkus.test.junit.QuarkusTestProfile;
 
 /** Keepalive settings short enough to watch them act within a test. */
 public class ShortTimeouts implements QuarkusTestProfile {
@@ -14,7 +14,8 @@ public class ShortTimeouts implements QuarkusTestProfile {
     @Override
     public Map<String, String> getConfigOverrides() {
         return Map.of(
-                "quarkus.websockets-next.server.auto-ping-interval", PING_INTERVAL.toMillis() + "ms",
+                "quarkus.websockets-next.server.auto-ping-interval",
+                        PING_INTERVAL.toMillis() + "ms",
                 "chat.keepalive.pong-timeout", PONG_TIMEOUT.toMillis() + "ms");
     }
 }

@@ -1,12 +1,12 @@
 package dev.quarkchat.lifecycle;
 
-import java.util.Map;
-
 import io.quarkus.test.junit.QuarkusTestProfile;
 
+import java.util.Map;
+
 /**
- * The smallest allowed outbound queue per connection (a dozen or so large messages), so that a reader
- * that stops reading is caught after little data, long before the keepalive would notice it.
+ * The smallest allowed outbound queue per connection (a dozen or so large messages), so that a
+ * reader that stops reading is caught after little data, long before the keepalive would notice it.
  */
 public class SmallSendQueue implements QuarkusTestProfile {
 

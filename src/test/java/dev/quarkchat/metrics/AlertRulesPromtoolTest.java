@@ -2,19 +2,20 @@ package dev.quarkchat.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.quarkchat.testing.PrometheusServer;
+
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.Test;
-
-import dev.quarkchat.testing.PrometheusServer;
-
 /**
- * The alert rules pass Prometheus' own checker and their unit tests (k8s/monitoring/chat-rules.test.yml,
- * one firing and one quiet case per alert). Runs with {@code ./mvnw verify -Pe2e}.
+ * The alert rules pass Prometheus' own checker and their unit tests
+ * (k8s/monitoring/chat-rules.test.yml, one firing and one quiet case per alert). Runs with {@code
+ * ./mvnw verify -Pe2e}.
  */
 @Tag("e2e")
 class AlertRulesPromtoolTest {
@@ -36,8 +37,14 @@ class AlertRulesPromtoolTest {
         String[] command = new String[arguments.length + 1];
         command[0] = PrometheusServer.tool("promtool").toString();
         System.arraycopy(arguments, 0, command, 1, arguments.length);
-        Process process = new ProcessBuilder(command).directory(MONITORING.toFile()).redirectErrorStream(true).start();
-        assertThat(process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)).as("promtool finished").isTrue();
+        Process process =
+                new ProcessBuilder(command)
+                        .directory(MONITORING.toFile())
+                        .redirectErrorStream(true)
+                        .start();
+        assertThat(process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS))
+                .as("promtool finished")
+                .isTrue();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(process.exitValue()).as(output).isZero();
         return output;

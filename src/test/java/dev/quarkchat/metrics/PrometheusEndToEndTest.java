@@ -2,6 +2,25 @@ package dev.quarkchat.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.quarkchat.testing.ChatClient;
+import dev.quarkchat.testing.Flood;
+import dev.quarkchat.testing.Metrics;
+import dev.quarkchat.testing.PrometheusServer;
+import dev.quarkchat.testing.RawWebSocket;
+import dev.quarkchat.testing.TestTokens;
+
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.vertx.core.json.JsonObject;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.yaml.snakeyaml.Yaml;
+
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -14,28 +33,11 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.Test;
-import org.yaml.snakeyaml.Yaml;
-
-import dev.quarkchat.testing.ChatClient;
-import dev.quarkchat.testing.Flood;
-import dev.quarkchat.testing.Metrics;
-import dev.quarkchat.testing.PrometheusServer;
-import dev.quarkchat.testing.RawWebSocket;
-import dev.quarkchat.testing.TestTokens;
-import io.quarkus.test.common.http.TestHTTPResource;
-import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
-import io.quarkus.test.junit.TestProfile;
-import io.vertx.core.json.JsonObject;
-
 /**
- * The dashboard and the alert rules against a real Prometheus scraping the service: a silent client, a
- * stuck reader and a flood of refused handshakes each show up, correctly labelled, and every query of the
- * dashboard and every series the alerts use returns data. Runs with {@code ./mvnw verify -Pe2e}.
+ * The dashboard and the alert rules against a real Prometheus scraping the service: a silent
+ * client, a stuck reader and a flood of refused handshakes each show up, correctly labelled, and
+ * every query of the dashboard and every series the alerts use returns data. Runs with {@code
+ * ./mvnw verify -Pe2e}.
  */
 @Tag("e2e")
 @QuarkusTest
@@ -80,30 +82,49 @@ class PrometheusEndToEndTest {
     }
 
     @Test
-    @SuppressWarnings("try") // the silent client is connected and deliberately never used: that is what it shows
-    void silentClientsStuckReadersAndRefusedHandshakesShowUpInPrometheusAndEveryPanelAndAlertHasData()
-            throws IOException {
-        try (ChatClient talker = ChatClient.connect(base, TestTokens.valid("e2e-talker")).join(ROOM);
-                ChatClient listener = ChatClient.connect(base, TestTokens.valid("e2e-listener")).join(ROOM);
+    @SuppressWarnings(
+            "try") // the silent client is connected and deliberately never used: that is what it
+    // shows
+    void
+            silentClientsStuckReadersAndRefusedHandshakesShowUpInPrometheusAndEveryPanelAndAlertHasData()
+                    throws IOException {
+        try (ChatClient talker =
+                        ChatClient.connect(base, TestTokens.valid("e2e-talker")).join(ROOM);
+                ChatClient listener =
+                        ChatClient.connect(base, TestTokens.valid("e2e-listener")).join(ROOM);
                 RawWebSocket silent = RawWebSocket.connect(base, TestTokens.valid("e2e-silent"));
-                RawWebSocket stuck = RawWebSocket.connect(base, TestTokens.valid("e2e-stuck"), 4096)) {
+                RawWebSocket stuck =
+                        RawWebSocket.connect(base, TestTokens.valid("e2e-stuck"), 4096)) {
             stuck.writeText("{\"type\":\"join\",\"room\":\"" + ROOM + "\"}");
             stuck.readTextContaining("\"room\":\"" + ROOM + "\"");
             talker.sendText("not json");
             talker.awaitAnyError();
             for (int i = 0; i < REFUSED_HANDSHAKES; i++) {
-                ChatClient.rejectedStatus(ChatClient.handshake(base).header("Authorization", "Bearer forged-" + i));
+                ChatClient.rejectedStatus(
+                        ChatClient.handshake(base).header("Authorization", "Bearer forged-" + i));
             }
-            double stuckDrops = metrics.value("chat_sockets_dropped_total{reason=\"slow_consumer\"}");
-            // The stuck reader sends unsolicited pongs meanwhile, so that the short keepalive of this profile
+            double stuckDrops =
+                    metrics.value("chat_sockets_dropped_total{reason=\"slow_consumer\"}");
+            // The stuck reader sends unsolicited pongs meanwhile, so that the short keepalive of
+            // this profile
             // does not drop it first.
-            Flood.until(() -> metrics.value("chat_sockets_dropped_total{reason=\"slow_consumer\"}") > stuckDrops
-                    || !heartbeat(stuck), ROOM, talker, listener);
+            Flood.until(
+                    () ->
+                            metrics.value("chat_sockets_dropped_total{reason=\"slow_consumer\"}")
+                                            > stuckDrops
+                                    || !heartbeat(stuck),
+                    ROOM,
+                    talker,
+                    listener);
 
-            prometheus.awaitAtLeast("chat_sockets_dropped_total{job=\"quarkchat\",reason=\"slow_consumer\"}", 1);
-            prometheus.awaitAtLeast("chat_sockets_dropped_total{job=\"quarkchat\",reason=\"pong_timeout\"}", 1);
-            prometheus.awaitAtLeast("chat_connections_closed_total{job=\"quarkchat\",reason=\"pong_timeout\"}", 1);
-            prometheus.awaitAtLeast("chat_handshakes_rejected_total{job=\"quarkchat\",reason=\"unauthenticated\"}",
+            prometheus.awaitAtLeast(
+                    "chat_sockets_dropped_total{job=\"quarkchat\",reason=\"slow_consumer\"}", 1);
+            prometheus.awaitAtLeast(
+                    "chat_sockets_dropped_total{job=\"quarkchat\",reason=\"pong_timeout\"}", 1);
+            prometheus.awaitAtLeast(
+                    "chat_connections_closed_total{job=\"quarkchat\",reason=\"pong_timeout\"}", 1);
+            prometheus.awaitAtLeast(
+                    "chat_handshakes_rejected_total{job=\"quarkchat\",reason=\"unauthenticated\"}",
                     REFUSED_HANDSHAKES);
 
             for (String query : dashboardQueries()) {
@@ -115,7 +136,9 @@ class PrometheusEndToEndTest {
         }
     }
 
-    /** @return false once the socket is gone */
+    /**
+     * @return false once the socket is gone
+     */
     private static boolean heartbeat(RawWebSocket socket) {
         try {
             socket.writeFrame(RawWebSocket.OPCODE_PONG, true, new byte[0]);
@@ -129,19 +152,34 @@ class PrometheusEndToEndTest {
     void prometheusLoadedEveryAlertRuleHealthy() throws IOException {
         Set<String> alerts = alertNames();
 
-        assertThat(alerts).contains("ChatNoInstanceUp", "ChatDroppedSocketsSpike", "ChatHandshakeRejectionSpike",
-                "ChatBroadcastLatencyHigh");
+        assertThat(alerts)
+                .contains(
+                        "ChatNoInstanceUp",
+                        "ChatDroppedSocketsSpike",
+                        "ChatHandshakeRejectionSpike",
+                        "ChatBroadcastLatencyHigh");
         List<JsonObject> loaded = prometheus.loadedRules();
-        assertThat(loaded.stream().filter(rule -> "alerting".equals(rule.getString("type")))
-                .map(rule -> rule.getString("name"))).containsExactlyInAnyOrderElementsOf(alerts);
-        assertThat(loaded).allSatisfy(rule -> assertThat(rule.getString("health")).as(rule.getString("name")).isNotEqualTo("err"));
+        assertThat(
+                        loaded.stream()
+                                .filter(rule -> "alerting".equals(rule.getString("type")))
+                                .map(rule -> rule.getString("name")))
+                .containsExactlyInAnyOrderElementsOf(alerts);
+        assertThat(loaded)
+                .allSatisfy(
+                        rule ->
+                                assertThat(rule.getString("health"))
+                                        .as(rule.getString("name"))
+                                        .isNotEqualTo("err"));
     }
 
     private static List<String> dashboardQueries() throws IOException {
         JsonObject dashboard = new JsonObject(Files.readString(DASHBOARD));
-        return dashboard.getJsonArray("panels").stream().map(JsonObject.class::cast)
-                .flatMap(panel -> panel.getJsonArray("targets").stream().map(JsonObject.class::cast))
-                .map(target -> target.getString("expr")).collect(Collectors.toList());
+        return dashboard.getJsonArray("panels").stream()
+                .map(JsonObject.class::cast)
+                .flatMap(
+                        panel -> panel.getJsonArray("targets").stream().map(JsonObject.class::cast))
+                .map(target -> target.getString("expr"))
+                .collect(Collectors.toList());
     }
 
     /** Every recorded series ({@code chat:...}) an alert compares with its threshold. */
@@ -159,15 +197,18 @@ class PrometheusEndToEndTest {
     }
 
     private static Set<String> alertNames() throws IOException {
-        return rules().stream().filter(rule -> rule.containsKey("alert")).map(rule -> String.valueOf(rule.get("alert")))
+        return rules().stream()
+                .filter(rule -> rule.containsKey("alert"))
+                .map(rule -> String.valueOf(rule.get("alert")))
                 .collect(Collectors.toCollection(TreeSet::new));
     }
 
     @SuppressWarnings("unchecked")
     private static List<Map<String, Object>> rules() throws IOException {
         Map<String, Object> file = new Yaml().load(Files.readString(RULES));
-        return ((List<Map<String, Object>>) file.get("groups")).stream()
-                .flatMap(group -> ((List<Map<String, Object>>) group.get("rules")).stream())
-                .collect(Collectors.toList());
+        return ((List<Map<String, Object>>) file.get("groups"))
+                .stream()
+                        .flatMap(group -> ((List<Map<String, Object>>) group.get("rules")).stream())
+                        .collect(Collectors.toList());
     }
 }

@@ -9,7 +9,8 @@ class LogSafeTest {
 
     @Test
     void plainTextIsLeftAlone() {
-        assertThat(LogSafe.escape("Ana Mar\u00EDa \u6E21\u8FBA <b>")).isEqualTo("Ana Mar\u00EDa \u6E21\u8FBA <b>");
+        assertThat(LogSafe.escape("Ana Mar\u00EDa \u6E21\u8FBA <b>"))
+                .isEqualTo("Ana Mar\u00EDa \u6E21\u8FBA <b>");
     }
 
     @Test

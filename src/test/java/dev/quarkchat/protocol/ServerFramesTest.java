@@ -2,21 +2,24 @@ package dev.quarkchat.protocol;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Instant;
-import java.util.List;
-import java.util.Optional;
+import io.vertx.core.json.JsonObject;
 
 import org.junit.jupiter.api.Test;
 
-import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
 
 class ServerFramesTest {
 
     @Test
     void textIsForwardedExactlyAsGivenWhateverItContains() {
-        String text = "quote \" backslash \\ newline \n tab \t nul \u0000 emoji \uD83D\uDE00 <b>html</b>";
+        String text =
+                "quote \" backslash \\ newline \n tab \t nul \u0000 emoji \uD83D\uDE00 <b>html</b>";
 
-        JsonObject message = new JsonObject(ServerFrames.message("r", 7, "ann", text, Instant.EPOCH, Optional.of("i")));
+        JsonObject message =
+                new JsonObject(
+                        ServerFrames.message("r", 7, "ann", text, Instant.EPOCH, Optional.of("i")));
 
         assertThat(message.getString("text")).isEqualTo(text);
         assertThat(message.getLong("seq")).isEqualTo(7L);
@@ -25,8 +28,15 @@ class ServerFramesTest {
 
     @Test
     void timestampsAlwaysCarryMilliseconds() {
-        JsonObject message = new JsonObject(
-                ServerFrames.message("r", 1, "ann", "x", Instant.parse("2026-11-25T10:00:00Z"), Optional.empty()));
+        JsonObject message =
+                new JsonObject(
+                        ServerFrames.message(
+                                "r",
+                                1,
+                                "ann",
+                                "x",
+                                Instant.parse("2026-11-25T10:00:00Z"),
+                                Optional.empty()));
 
         assertThat(message.getString("ts")).isEqualTo("2026-11-25T10:00:00.000Z");
         assertThat(message.containsKey("id")).isFalse();
@@ -34,21 +44,28 @@ class ServerFramesTest {
 
     @Test
     void joinedListsMembersAndErrorsCarryTheirRef() {
-        JsonObject joined = new JsonObject(ServerFrames.joined("r", List.of("a", "b"), 5, "e1", 7, true, Optional.empty()));
+        JsonObject joined =
+                new JsonObject(
+                        ServerFrames.joined(
+                                "r", List.of("a", "b"), 5, "e1", 7, true, Optional.empty()));
         assertThat(joined.getJsonArray("members")).containsExactly("a", "b");
         assertThat(joined.getInteger("memberCount")).isEqualTo(5);
         assertThat(joined.getString("epoch")).isEqualTo("e1");
         assertThat(joined.getLong("seq")).isEqualTo(7L);
         assertThat(joined.getBoolean("recovered")).isTrue();
-        JsonObject error = new JsonObject(ServerFrames.error(ErrorCode.NOT_JOINED, "join first", Optional.of("x-1")));
+        JsonObject error =
+                new JsonObject(
+                        ServerFrames.error(ErrorCode.NOT_JOINED, "join first", Optional.of("x-1")));
         assertThat(error.getString("code")).isEqualTo("not_joined");
         assertThat(error.getString("ref")).isEqualTo("x-1");
     }
 
     @Test
     void theTokenFramesCarryTheirExpiryInEpochSecondsAndARemovalItsReason() {
-        JsonObject refreshed = new JsonObject(
-                ServerFrames.refreshed(Instant.ofEpochSecond(1_900_000_000L), Optional.of("r-1")));
+        JsonObject refreshed =
+                new JsonObject(
+                        ServerFrames.refreshed(
+                                Instant.ofEpochSecond(1_900_000_000L), Optional.of("r-1")));
         assertThat(refreshed.getString("type")).isEqualTo("refreshed");
         assertThat(refreshed.getLong("exp")).isEqualTo(1_900_000_000L);
         assertThat(refreshed.getString("id")).isEqualTo("r-1");
@@ -57,8 +74,10 @@ class ServerFramesTest {
         assertThat(expiring.getString("type")).isEqualTo("expiring");
         assertThat(expiring.getLong("in")).isEqualTo(42L);
 
-        JsonObject removed = new JsonObject(
-                ServerFrames.removed("private-ops", ServerFrames.LeaveReason.ACCESS_REVOKED));
+        JsonObject removed =
+                new JsonObject(
+                        ServerFrames.removed(
+                                "private-ops", ServerFrames.LeaveReason.ACCESS_REVOKED));
         assertThat(removed.getString("type")).isEqualTo("left");
         assertThat(removed.getString("room")).isEqualTo("private-ops");
         assertThat(removed.getString("reason")).isEqualTo("access_revoked");

@@ -2,14 +2,14 @@ package dev.quarkchat.protocol;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.stream.Stream;
+import dev.quarkchat.protocol.UserName.Fault;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import dev.quarkchat.protocol.UserName.Fault;
+import java.util.stream.Stream;
 
 /** The user name rule alone; UserNameValidationTest checks it at the handshake, over a socket. */
 class UserNameTest {
@@ -28,10 +28,14 @@ class UserNameTest {
                 Arguments.of("Ana Mar\u00EDa", "Ana Mar\u00EDa"),
                 Arguments.of("a", "a"),
                 Arguments.of("<script>", "<script>"),
-                Arguments.of("emoji \u2764\uFE0F with a variation selector", "emoji \u2764\uFE0F with a variation selector"),
+                Arguments.of(
+                        "emoji \u2764\uFE0F with a variation selector",
+                        "emoji \u2764\uFE0F with a variation selector"),
                 Arguments.of("x".repeat(MAX_LENGTH), "x".repeat(MAX_LENGTH)),
                 Arguments.of("\uD83D\uDE00".repeat(MAX_LENGTH), "\uD83D\uDE00".repeat(MAX_LENGTH)),
-                Arguments.of(ZOE_DECOMPOSED.repeat(MAX_LENGTH / 3), ZOE_PRECOMPOSED.repeat(MAX_LENGTH / 3)));
+                Arguments.of(
+                        ZOE_DECOMPOSED.repeat(MAX_LENGTH / 3),
+                        ZOE_PRECOMPOSED.repeat(MAX_LENGTH / 3)));
     }
 
     @ParameterizedTest(name = "{0} -> {1}")
@@ -52,7 +56,8 @@ class UserNameTest {
                 Arguments.of("newline", "alice\nbob", Fault.CONTROL_CHARACTER),
                 Arguments.of("carriage return", "alice\r", Fault.CONTROL_CHARACTER),
                 Arguments.of("tab", "\talice", Fault.CONTROL_CHARACTER),
-                Arguments.of("escape (terminal colours)", "\u001B[31malice", Fault.CONTROL_CHARACTER),
+                Arguments.of(
+                        "escape (terminal colours)", "\u001B[31malice", Fault.CONTROL_CHARACTER),
                 Arguments.of("DEL", "alice\u007F", Fault.CONTROL_CHARACTER),
                 Arguments.of("next line (C1)", "alice\u0085", Fault.CONTROL_CHARACTER),
                 Arguments.of("right-to-left override", "\u202Eecila", Fault.INVISIBLE_CHARACTER),
@@ -67,7 +72,10 @@ class UserNameTest {
                 Arguments.of("word joiner", "ali\u2060ce", Fault.INVISIBLE_CHARACTER),
                 Arguments.of("byte order mark", "\uFEFFalice", Fault.INVISIBLE_CHARACTER),
                 Arguments.of("soft hyphen", "ali\u00ADce", Fault.INVISIBLE_CHARACTER),
-                Arguments.of("tag letter (outside the BMP)", "alice\uDB40\uDC41", Fault.INVISIBLE_CHARACTER),
+                Arguments.of(
+                        "tag letter (outside the BMP)",
+                        "alice\uDB40\uDC41",
+                        Fault.INVISIBLE_CHARACTER),
                 Arguments.of("Hangul filler only", "\u3164", Fault.INVISIBLE_CHARACTER),
                 Arguments.of("halfwidth Hangul filler", "alice\uFFA0", Fault.INVISIBLE_CHARACTER),
                 Arguments.of("combining grapheme joiner", "alice\u034F", Fault.INVISIBLE_CHARACTER),
@@ -83,7 +91,10 @@ class UserNameTest {
                 Arguments.of("leading no-break space", "\u00A0alice", Fault.SURROUNDING_SPACE),
                 Arguments.of("trailing ideographic space", "alice\u3000", Fault.SURROUNDING_SPACE),
                 Arguments.of("one code point too many", "x".repeat(MAX_LENGTH + 1), Fault.TOO_LONG),
-                Arguments.of("one emoji too many", "\uD83D\uDE00".repeat(MAX_LENGTH + 1), Fault.TOO_LONG),
+                Arguments.of(
+                        "one emoji too many",
+                        "\uD83D\uDE00".repeat(MAX_LENGTH + 1),
+                        Fault.TOO_LONG),
                 Arguments.of("5,000 characters", "x".repeat(5000), Fault.TOO_LONG));
     }
 
@@ -115,7 +126,8 @@ class UserNameTest {
 
     @Test
     void theReasonSaysItInWords() {
-        assertThat(Fault.INVISIBLE_CHARACTER.reason(MAX_LENGTH)).isEqualTo("it contains an invisible formatting character");
+        assertThat(Fault.INVISIBLE_CHARACTER.reason(MAX_LENGTH))
+                .isEqualTo("it contains an invisible formatting character");
         assertThat(Fault.TOO_LONG.reason(MAX_LENGTH)).isEqualTo("it is longer than 64 characters");
     }
 

@@ -2,6 +2,15 @@ package dev.quarkchat.room;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.quarkchat.testing.ChatClient;
+import dev.quarkchat.testing.TestTokens;
+
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.vertx.core.json.JsonObject;
+
+import org.junit.jupiter.api.Test;
+
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,15 +20,10 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.stream.LongStream;
 
-import org.junit.jupiter.api.Test;
-
-import dev.quarkchat.testing.ChatClient;
-import dev.quarkchat.testing.TestTokens;
-import io.quarkus.test.common.http.TestHTTPResource;
-import io.quarkus.test.junit.QuarkusTest;
-import io.vertx.core.json.JsonObject;
-
-/** Many people talking at once: every member gets every message exactly once, all in the same seq order. */
+/**
+ * Many people talking at once: every member gets every message exactly once, all in the same seq
+ * order.
+ */
 @QuarkusTest
 class BroadcastOrderingTest {
 
@@ -38,15 +42,29 @@ class BroadcastOrderingTest {
                 clients.add(ChatClient.connect(base, TestTokens.valid("talker-" + i)).join(ROOM));
             }
 
-            CompletableFuture<?>[] senders = IntStream.range(0, CLIENTS)
-                    .mapToObj(i -> CompletableFuture.runAsync(() -> {
-                        for (int n = 0; n < MESSAGES_PER_CLIENT; n++) {
-                            clients.get(i).send(ROOM, "message " + n + " from " + i, id(i, n));
-                        }
-                    }))
-                    .toArray(CompletableFuture[]::new);
+            CompletableFuture<?>[] senders =
+                    IntStream.range(0, CLIENTS)
+                            .mapToObj(
+                                    i ->
+                                            CompletableFuture.runAsync(
+                                                    () -> {
+                                                        for (int n = 0;
+                                                                n < MESSAGES_PER_CLIENT;
+                                                                n++) {
+                                                            clients.get(i)
+                                                                    .send(
+                                                                            ROOM,
+                                                                            "message "
+                                                                                    + n
+                                                                                    + " from "
+                                                                                    + i,
+                                                                            id(i, n));
+                                                        }
+                                                    }))
+                            .toArray(CompletableFuture[]::new);
             CompletableFuture.allOf(senders).get(ChatClient.TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-            // Everyone's last message; once a member has all of them, any earlier message is in as well.
+            // Everyone's last message; once a member has all of them, any earlier message is in as
+            // well.
             for (int i = 0; i < CLIENTS; i++) {
                 for (ChatClient member : clients) {
                     member.awaitMessage(id(i, MESSAGES_PER_CLIENT - 1));
@@ -54,23 +72,36 @@ class BroadcastOrderingTest {
             }
 
             int total = CLIENTS * MESSAGES_PER_CLIENT;
-            List<String> expectedIds = IntStream.range(0, CLIENTS).boxed()
-                    .flatMap(i -> IntStream.range(0, MESSAGES_PER_CLIENT).mapToObj(n -> id(i, n)))
-                    .collect(Collectors.toList());
+            List<String> expectedIds =
+                    IntStream.range(0, CLIENTS)
+                            .boxed()
+                            .flatMap(
+                                    i ->
+                                            IntStream.range(0, MESSAGES_PER_CLIENT)
+                                                    .mapToObj(n -> id(i, n)))
+                            .collect(Collectors.toList());
             List<String> referenceOrder = idsInArrivalOrder(clients.get(0));
             for (ChatClient member : clients) {
                 List<JsonObject> messages = roomMessages(member);
-                assertThat(messages).extracting(message -> message.getLong("seq"))
-                        .containsExactlyElementsOf(LongStream.rangeClosed(1, total).boxed().collect(Collectors.toList()));
-                assertThat(idsInArrivalOrder(member)).containsExactlyInAnyOrderElementsOf(expectedIds)
+                assertThat(messages)
+                        .extracting(message -> message.getLong("seq"))
+                        .containsExactlyElementsOf(
+                                LongStream.rangeClosed(1, total)
+                                        .boxed()
+                                        .collect(Collectors.toList()));
+                assertThat(idsInArrivalOrder(member))
+                        .containsExactlyInAnyOrderElementsOf(expectedIds)
                         .containsExactlyElementsOf(referenceOrder);
                 for (int i = 0; i < CLIENTS; i++) {
                     String sender = "talker-" + i;
-                    assertThat(messages).filteredOn(message -> sender.equals(message.getString("from")))
+                    assertThat(messages)
+                            .filteredOn(message -> sender.equals(message.getString("from")))
                             .extracting(message -> message.getString("id"))
                             .as("one sender's messages keep the order they were sent in")
-                            .containsExactlyElementsOf(IntStream.range(0, MESSAGES_PER_CLIENT).mapToObj(n -> id(sender, n))
-                                    .collect(Collectors.toList()));
+                            .containsExactlyElementsOf(
+                                    IntStream.range(0, MESSAGES_PER_CLIENT)
+                                            .mapToObj(n -> id(sender, n))
+                                            .collect(Collectors.toList()));
                 }
             }
         } finally {
@@ -79,12 +110,15 @@ class BroadcastOrderingTest {
     }
 
     private static List<JsonObject> roomMessages(ChatClient member) {
-        return member.framesOfType("message").stream().filter(message -> ROOM.equals(message.getString("room")))
+        return member.framesOfType("message").stream()
+                .filter(message -> ROOM.equals(message.getString("room")))
                 .collect(Collectors.toList());
     }
 
     private static List<String> idsInArrivalOrder(ChatClient member) {
-        return roomMessages(member).stream().map(message -> message.getString("id")).collect(Collectors.toList());
+        return roomMessages(member).stream()
+                .map(message -> message.getString("id"))
+                .collect(Collectors.toList());
     }
 
     private static String id(int client, int n) {

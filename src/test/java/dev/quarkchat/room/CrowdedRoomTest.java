@@ -3,28 +3,29 @@ package dev.quarkchat.room;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.net.URI;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.function.Predicate;
-
-import jakarta.inject.Inject;
-
-import org.junit.jupiter.api.Test;
-
 import dev.quarkchat.testing.ChatClient;
 import dev.quarkchat.testing.TestTokens;
+
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.vertx.core.json.JsonObject;
 
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+
 /**
- * In a crowded room a join costs no frame to every member and no full member list: presence events stop
- * above {@code chat.presence-max-room-size} users, and {@code joined} names at most
- * {@code chat.joined-max-members} of them beside the full {@code memberCount}.
+ * In a crowded room a join costs no frame to every member and no full member list: presence events
+ * stop above {@code chat.presence-max-room-size} users, and {@code joined} names at most {@code
+ * chat.joined-max-members} of them beside the full {@code memberCount}.
  */
 @QuarkusTest
 @TestProfile(CrowdedRoomTest.SmallLimits.class)
@@ -41,16 +42,18 @@ class CrowdedRoomTest {
         }
 
         static Map<String, String> limits() {
-            return Map.of("chat.presence-max-room-size", Integer.toString(PRESENCE_MAX_ROOM_SIZE),
-                    "chat.joined-max-members", Integer.toString(JOINED_MAX_MEMBERS));
+            return Map.of(
+                    "chat.presence-max-room-size",
+                    Integer.toString(PRESENCE_MAX_ROOM_SIZE),
+                    "chat.joined-max-members",
+                    Integer.toString(JOINED_MAX_MEMBERS));
         }
     }
 
     @TestHTTPResource("/")
     URI base;
 
-    @Inject
-    RoomRegistry rooms;
+    @Inject RoomRegistry rooms;
 
     @Test
     void aboveTheLimitsJoinsAndLeavesAreSilentAndJoinedIsBounded() {
@@ -58,7 +61,8 @@ class CrowdedRoomTest {
         List<ChatClient> clients = new ArrayList<>();
         try {
             for (int n = 1; n <= PRESENCE_MAX_ROOM_SIZE + 1; n++) {
-                ChatClient client = ChatClient.connect(base, TestTokens.valid("crowd-" + n)).join(room);
+                ChatClient client =
+                        ChatClient.connect(base, TestTokens.valid("crowd-" + n)).join(room);
                 clients.add(client);
                 JsonObject joined = joined(client, room);
                 assertThat(joined.getInteger("memberCount")).isEqualTo(n);
@@ -68,12 +72,14 @@ class CrowdedRoomTest {
             first.awaitFrame(presence(room, "crowd-" + PRESENCE_MAX_ROOM_SIZE, "join"));
 
             clients.remove(clients.size() - 1).close();
-            await().atMost(ChatClient.TIMEOUT).until(() -> rooms.connectionCount(room) == PRESENCE_MAX_ROOM_SIZE);
+            await().atMost(ChatClient.TIMEOUT)
+                    .until(() -> rooms.connectionCount(room) == PRESENCE_MAX_ROOM_SIZE);
             clients.remove(clients.size() - 1).close();
             first.awaitFrame(presence(room, "crowd-" + PRESENCE_MAX_ROOM_SIZE, "leave"));
 
             // Presence frames come in order: once that leave is there, every earlier one is too.
-            assertThat(first.framesOfType("presence")).filteredOn(frame -> room.equals(frame.getString("room")))
+            assertThat(first.framesOfType("presence"))
+                    .filteredOn(frame -> room.equals(frame.getString("room")))
                     .extracting(frame -> frame.getString("user") + " " + frame.getString("event"))
                     .containsExactly("crowd-2 join", "crowd-3 join", "crowd-3 leave");
         } finally {
@@ -82,11 +88,17 @@ class CrowdedRoomTest {
     }
 
     private static JsonObject joined(ChatClient client, String room) {
-        return client.awaitFrame(frame -> "joined".equals(frame.getString("type")) && room.equals(frame.getString("room")));
+        return client.awaitFrame(
+                frame ->
+                        "joined".equals(frame.getString("type"))
+                                && room.equals(frame.getString("room")));
     }
 
     private static Predicate<JsonObject> presence(String room, String user, String event) {
-        return frame -> "presence".equals(frame.getString("type")) && room.equals(frame.getString("room"))
-                && user.equals(frame.getString("user")) && event.equals(frame.getString("event"));
+        return frame ->
+                "presence".equals(frame.getString("type"))
+                        && room.equals(frame.getString("room"))
+                        && user.equals(frame.getString("user"))
+                        && event.equals(frame.getString("event"));
     }
 }

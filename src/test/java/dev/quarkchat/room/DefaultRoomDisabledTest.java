@@ -2,19 +2,20 @@ package dev.quarkchat.room;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.URI;
-import java.util.Map;
+import dev.quarkchat.testing.ChatClient;
+import dev.quarkchat.testing.TestTokens;
+
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
 
 import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
 
-import dev.quarkchat.testing.ChatClient;
-import dev.quarkchat.testing.TestTokens;
-import io.quarkus.test.common.http.TestHTTPResource;
-import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
-import io.quarkus.test.junit.TestProfile;
+import java.net.URI;
+import java.util.Map;
 
 /** {@code chat.default-room} set to an empty value: connections start in no room at all. */
 @QuarkusTest
@@ -31,9 +32,7 @@ class DefaultRoomDisabledTest {
     @TestHTTPResource("/")
     URI base;
 
-
-    @Inject
-    RoomRegistry rooms;
+    @Inject RoomRegistry rooms;
 
     @Test
     void aNewConnectionJoinsNoRoom() {

@@ -2,15 +2,16 @@ package dev.quarkchat.room;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import org.junit.jupiter.api.Test;
-
 import dev.quarkchat.testing.ChatClient;
+
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.core.json.JsonObject;
 
+import org.junit.jupiter.api.Test;
+
 /**
- * The recovery rules on a single instance, where a room lives while it has members: one that comes back is
- * a new sequence.
+ * The recovery rules on a single instance, where a room lives while it has members: one that comes
+ * back is a new sequence.
  */
 @QuarkusTest
 class HistoryRecoveryTest extends RecoveryRules {
@@ -23,8 +24,13 @@ class HistoryRecoveryTest extends RecoveryRules {
             ann.sendJson(new JsonObject().put("type", "leave").put("room", "history-d"));
             ann.awaitFrame(frame -> "left".equals(frame.getString("type")));
 
-            ann.sendJson(new JsonObject().put("type", "join").put("room", "history-d").put("since", 3).put("epoch", first)
-                    .put("id", "rejoin"));
+            ann.sendJson(
+                    new JsonObject()
+                            .put("type", "join")
+                            .put("room", "history-d")
+                            .put("since", 3)
+                            .put("epoch", first)
+                            .put("id", "rejoin"));
             JsonObject joined = ann.awaitFrame(frame -> "rejoin".equals(frame.getString("id")));
             assertThat(joined.getString("epoch")).isNotEqualTo(first);
             assertThat(joined.getLong("seq")).isZero();

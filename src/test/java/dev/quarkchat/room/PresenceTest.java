@@ -3,33 +3,36 @@ package dev.quarkchat.room;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.net.URI;
-import java.util.function.Predicate;
+import dev.quarkchat.testing.ChatClient;
+import dev.quarkchat.testing.TestTokens;
+
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.vertx.core.json.JsonObject;
 
 import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
 
-import dev.quarkchat.testing.ChatClient;
-import dev.quarkchat.testing.TestTokens;
-import io.quarkus.test.common.http.TestHTTPResource;
-import io.quarkus.test.junit.QuarkusTest;
-import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.util.function.Predicate;
 
-/** Who is in a room: presence events on join, leave and disconnect, per user rather than per connection. */
+/**
+ * Who is in a room: presence events on join, leave and disconnect, per user rather than per
+ * connection.
+ */
 @QuarkusTest
 class PresenceTest {
 
     @TestHTTPResource("/")
     URI base;
 
-
-    @Inject
-    RoomRegistry rooms;
+    @Inject RoomRegistry rooms;
 
     @Test
     void othersHearOfAJoinAndALeave() {
-        try (ChatClient ann = connect("p-ann").join("den"); ChatClient ben = connect("p-ben")) {
+        try (ChatClient ann = connect("p-ann").join("den");
+                ChatClient ben = connect("p-ben")) {
             ben.join("den");
             ann.awaitFrame(presence("den", "p-ben", "join"));
 
@@ -57,19 +60,25 @@ class PresenceTest {
 
     @Test
     void aUserWithTwoConnectionsIsPresentUntilTheLastOneLeaves() {
-        try (ChatClient eve = connect("p-eve").join("hall"); ChatClient fin = connect("p-fin").join("hall")) {
+        try (ChatClient eve = connect("p-eve").join("hall");
+                ChatClient fin = connect("p-fin").join("hall")) {
             ChatClient finsPhone = connect("p-fin").join("hall");
             finsPhone.send("hall", "from my phone", "phone-1");
             eve.awaitMessage("phone-1");
 
             finsPhone.close();
-            // Once the server has let the phone go, a (wrong) leave event would already be queued for eve.
+            // Once the server has let the phone go, a (wrong) leave event would already be queued
+            // for eve.
             await().atMost(ChatClient.TIMEOUT).until(() -> rooms.connectionCount("hall") == 2);
             fin.send("hall", "still here", "laptop-1");
             eve.awaitMessage("laptop-1");
             assertThat(eve.framesOfType("presence"))
-                    .filteredOn(frame -> "hall".equals(frame.getString("room")) && "p-fin".equals(frame.getString("user")))
-                    .extracting(frame -> frame.getString("event")).containsExactly("join");
+                    .filteredOn(
+                            frame ->
+                                    "hall".equals(frame.getString("room"))
+                                            && "p-fin".equals(frame.getString("user")))
+                    .extracting(frame -> frame.getString("event"))
+                    .containsExactly("join");
 
             fin.sendJson(new JsonObject().put("type", "leave").put("room", "hall"));
             eve.awaitFrame(presence("hall", "p-fin", "leave"));
@@ -77,8 +86,11 @@ class PresenceTest {
     }
 
     private static Predicate<JsonObject> presence(String room, String user, String event) {
-        return frame -> "presence".equals(frame.getString("type")) && room.equals(frame.getString("room"))
-                && user.equals(frame.getString("user")) && event.equals(frame.getString("event"));
+        return frame ->
+                "presence".equals(frame.getString("type"))
+                        && room.equals(frame.getString("room"))
+                        && user.equals(frame.getString("user"))
+                        && event.equals(frame.getString("event"));
     }
 
     private ChatClient connect(String user) {

@@ -2,21 +2,23 @@ package dev.quarkchat.room;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.quarkchat.testing.ChatClient;
+import dev.quarkchat.testing.TestTokens;
+
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.vertx.core.json.JsonObject;
+
+import org.junit.jupiter.api.Test;
+
 import java.net.URI;
 import java.util.List;
 import java.util.stream.Collectors;
 import java.util.stream.LongStream;
 
-import org.junit.jupiter.api.Test;
-
-import dev.quarkchat.testing.ChatClient;
-import dev.quarkchat.testing.TestTokens;
-import io.quarkus.test.common.http.TestHTTPResource;
-import io.vertx.core.json.JsonObject;
-
 /**
- * A returning client gets exactly what it missed, or a fresh view when that is no longer held: the rules
- * every backplane keeps, run by {@link HistoryRecoveryTest} (one instance) and the shared rooms' test.
+ * A returning client gets exactly what it missed, or a fresh view when that is no longer held: the
+ * rules every backplane keeps, run by {@link HistoryRecoveryTest} (one instance) and the shared
+ * rooms' test.
  */
 public abstract class RecoveryRules {
 
@@ -37,8 +39,10 @@ public abstract class RecoveryRules {
                 JsonObject joined = joinedFrame(bob, "history-a");
                 assertThat(joined.getLong("seq")).isEqualTo(25L);
                 assertThat(joined.getBoolean("recovered")).isFalse();
-                assertThat(seqs(bob, "history-a")).containsExactlyElementsOf(range(25 - ON_JOIN + 1, 25));
-                assertThat(bob.frames().indexOf(joined)).isLessThan(bob.frames().indexOf(bob.awaitMessage("a-6")));
+                assertThat(seqs(bob, "history-a"))
+                        .containsExactlyElementsOf(range(25 - ON_JOIN + 1, 25));
+                assertThat(bob.frames().indexOf(joined))
+                        .isLessThan(bob.frames().indexOf(bob.awaitMessage("a-6")));
             }
         }
     }
@@ -58,7 +62,12 @@ public abstract class RecoveryRules {
             ann.awaitMessage("b-10");
 
             try (ChatClient bob = connect("r-bob")) {
-                bob.sendJson(new JsonObject().put("type", "join").put("room", "history-b").put("since", 5).put("epoch", epoch));
+                bob.sendJson(
+                        new JsonObject()
+                                .put("type", "join")
+                                .put("room", "history-b")
+                                .put("since", 5)
+                                .put("epoch", epoch));
                 bob.awaitMessage("b-10");
                 ann.send("history-b", "live again", "b-11");
                 bob.awaitMessage("b-11");
@@ -78,19 +87,30 @@ public abstract class RecoveryRules {
             String epoch = joinedFrame(ann, "history-c").getString("epoch");
 
             try (ChatClient wrongEpoch = connect("f-bob")) {
-                wrongEpoch.sendJson(new JsonObject().put("type", "join").put("room", "history-c").put("since", 105)
-                        .put("epoch", "not-" + epoch));
+                wrongEpoch.sendJson(
+                        new JsonObject()
+                                .put("type", "join")
+                                .put("room", "history-c")
+                                .put("since", 105)
+                                .put("epoch", "not-" + epoch));
                 wrongEpoch.awaitMessage("c-" + (HISTORY_SIZE + 10));
                 assertThat(joinedFrame(wrongEpoch, "history-c").getBoolean("recovered")).isFalse();
-                assertThat(joinedFrame(wrongEpoch, "history-c").getString("epoch")).isEqualTo(epoch);
+                assertThat(joinedFrame(wrongEpoch, "history-c").getString("epoch"))
+                        .isEqualTo(epoch);
                 assertThat(seqs(wrongEpoch, "history-c")).hasSize(ON_JOIN);
             }
             try (ChatClient tooOld = connect("f-cat")) {
-                tooOld.sendJson(new JsonObject().put("type", "join").put("room", "history-c").put("since", 2)
-                        .put("epoch", epoch));
+                tooOld.sendJson(
+                        new JsonObject()
+                                .put("type", "join")
+                                .put("room", "history-c")
+                                .put("since", 2)
+                                .put("epoch", epoch));
                 tooOld.awaitMessage("c-" + (HISTORY_SIZE + 10));
                 assertThat(joinedFrame(tooOld, "history-c").getBoolean("recovered")).isFalse();
-                assertThat(seqs(tooOld, "history-c")).containsExactlyElementsOf(range(HISTORY_SIZE + 10 - ON_JOIN + 1, HISTORY_SIZE + 10));
+                assertThat(seqs(tooOld, "history-c"))
+                        .containsExactlyElementsOf(
+                                range(HISTORY_SIZE + 10 - ON_JOIN + 1, HISTORY_SIZE + 10));
             }
         }
     }
@@ -107,12 +127,17 @@ public abstract class RecoveryRules {
     }
 
     protected static JsonObject joinedFrame(ChatClient client, String room) {
-        return client.awaitFrame(frame -> "joined".equals(frame.getString("type")) && room.equals(frame.getString("room")));
+        return client.awaitFrame(
+                frame ->
+                        "joined".equals(frame.getString("type"))
+                                && room.equals(frame.getString("room")));
     }
 
     protected static List<Long> seqs(ChatClient client, String room) {
-        return client.framesOfType("message").stream().filter(frame -> room.equals(frame.getString("room")))
-                .map(frame -> frame.getLong("seq")).collect(Collectors.toList());
+        return client.framesOfType("message").stream()
+                .filter(frame -> room.equals(frame.getString("room")))
+                .map(frame -> frame.getLong("seq"))
+                .collect(Collectors.toList());
     }
 
     protected static List<Long> range(long first, long last) {

@@ -2,24 +2,26 @@ package dev.quarkchat.room;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.quarkchat.engine.HistorySnapshot;
+import dev.quarkchat.engine.Members;
+import dev.quarkchat.engine.RoomEvent;
+import dev.quarkchat.engine.StreamPosition;
+
+import io.vertx.core.json.JsonObject;
+
+import org.junit.jupiter.api.Test;
+
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-import org.junit.jupiter.api.Test;
-
-import dev.quarkchat.engine.HistorySnapshot;
-import dev.quarkchat.engine.Members;
-import dev.quarkchat.engine.RoomEvent;
-import dev.quarkchat.engine.StreamPosition;
-import io.vertx.core.json.JsonObject;
-
 /**
- * The seam alone, without sockets or engines: connections are their ids, frames their text, and each test plays
- * one order in which snapshots and events can reach an instance. Messages are {@code m<seq>} (in another
- * epoch, {@code <epoch>:m<seq>}); {@code joined} and {@code presence} frames are shown as short descriptions.
+ * The seam alone, without sockets or engines: connections are their ids, frames their text, and
+ * each test plays one order in which snapshots and events can reach an instance. Messages are
+ * {@code m<seq>} (in another epoch, {@code <epoch>:m<seq>}); {@code joined} and {@code presence}
+ * frames are shown as short descriptions.
  */
 class RoomSeamTest {
 
@@ -45,10 +47,12 @@ class RoomSeamTest {
         live(1);
         live(2);
         live(3);
-        seam.completeJoin("ann", new RoomSeam.Snapshot(history(E1, 2, false, "m1", "m2"), members("ann")));
+        seam.completeJoin(
+                "ann", new RoomSeam.Snapshot(history(E1, 2, false, "m1", "m2"), members("ann")));
         live(4);
 
-        assertThat(frames("ann")).containsExactly("joined e1 2 fresh [ann]", "m1", "m2", "m3", "m4");
+        assertThat(frames("ann"))
+                .containsExactly("joined e1 2 fresh [ann]", "m1", "m2", "m3", "m4");
     }
 
     @Test
@@ -60,7 +64,8 @@ class RoomSeamTest {
         live(5);
 
         assertThat(frames("ann")).containsExactly("joined e1 4 fresh [ann, bob]", "m3", "m4", "m5");
-        assertThat(frames("bob")).containsExactly("joined e1 2 fresh [bob]", "presence join ann", "m3", "m4", "m5");
+        assertThat(frames("bob"))
+                .containsExactly("joined e1 2 fresh [bob]", "presence join ann", "m3", "m4", "m5");
     }
 
     @Test
@@ -73,10 +78,12 @@ class RoomSeamTest {
 
         assertThat(seam.startCatchUp()).contains(new StreamPosition(E1, 2));
         live(6);
-        seam.caughtUp(new RoomSeam.Snapshot(history(E1, 5, true, "m3", "m4", "m5"), members("bob")));
+        seam.caughtUp(
+                new RoomSeam.Snapshot(history(E1, 5, true, "m3", "m4", "m5"), members("bob")));
         live(7);
 
-        assertThat(frames("bob")).containsExactly("joined e1 2 fresh [bob]", "m3", "m4", "m5", "m6", "m7");
+        assertThat(frames("bob"))
+                .containsExactly("joined e1 2 fresh [bob]", "m3", "m4", "m5", "m6", "m7");
         assertThat(seam.needsCatchUp()).isFalse();
     }
 
@@ -114,8 +121,9 @@ class RoomSeamTest {
         seam.caughtUp(new RoomSeam.Snapshot(history("e2", 1, false, "e2:m1"), members("bob")));
         seam.on(new RoomEvent.Message(ROOM, "e2", 2, "e2:m2"));
 
-        assertThat(frames("bob")).containsExactly("joined e1 5 fresh [bob]", "joined e2 1 fresh [bob]", "e2:m1",
-                "e2:m2");
+        assertThat(frames("bob"))
+                .containsExactly(
+                        "joined e1 5 fresh [bob]", "joined e2 1 fresh [bob]", "e2:m1", "e2:m2");
     }
 
     @Test
@@ -123,7 +131,8 @@ class RoomSeamTest {
         join("bob", history(E1, 5, false), members("bob"));
         seam.on(new RoomEvent.Message(ROOM, "e2", 1, "e2:m1"));
 
-        assertThat(frames("bob")).containsExactly("joined e1 5 fresh [bob]", "joined e2 0 fresh [bob]", "e2:m1");
+        assertThat(frames("bob"))
+                .containsExactly("joined e1 5 fresh [bob]", "joined e2 0 fresh [bob]", "e2:m1");
         assertThat(seam.needsCatchUp()).isFalse();
     }
 
@@ -137,8 +146,9 @@ class RoomSeamTest {
         seam.acknowledge("ann", E1, 2, "again m2");
         seam.acknowledge("ann", "e0", 9, "again e0:m9");
 
-        assertThat(frames("ann")).containsExactly("joined e1 2 fresh [ann]", "m3", "again m3", "again m2",
-                "again e0:m9");
+        assertThat(frames("ann"))
+                .containsExactly(
+                        "joined e1 2 fresh [ann]", "m3", "again m3", "again m2", "again e0:m9");
     }
 
     @Test
@@ -160,15 +170,21 @@ class RoomSeamTest {
         seam.startJoin("ann", Optional.of("j1"));
         seam.on(new RoomEvent.Joined(ROOM, "ann", "ann"));
         live(5);
-        seam.completeJoin("ann", new RoomSeam.Snapshot(history(E1, 5, false, "m4", "m5"), members("ann", "bob")));
+        seam.completeJoin(
+                "ann",
+                new RoomSeam.Snapshot(history(E1, 5, false, "m4", "m5"), members("ann", "bob")));
         assertThat(frames("ann")).as("it waits for the room to catch up").isEmpty();
 
-        seam.caughtUp(new RoomSeam.Snapshot(history(E1, 5, true, "m3", "m4", "m5"), members("ann", "bob")));
+        seam.caughtUp(
+                new RoomSeam.Snapshot(
+                        history(E1, 5, true, "m3", "m4", "m5"), members("ann", "bob")));
         live(6);
 
-        assertThat(frames("bob")).containsExactly("joined e1 2 fresh [bob]", "presence join ann", "m3", "m4", "m5",
-                "m6");
-        assertThat(frames("ann")).containsExactly("joined e1 5 fresh [ann, bob] j1", "m4", "m5", "m6");
+        assertThat(frames("bob"))
+                .containsExactly(
+                        "joined e1 2 fresh [bob]", "presence join ann", "m3", "m4", "m5", "m6");
+        assertThat(frames("ann"))
+                .containsExactly("joined e1 5 fresh [ann, bob] j1", "m4", "m5", "m6");
     }
 
     @Test
@@ -179,12 +195,21 @@ class RoomSeamTest {
         seam.on(new RoomEvent.Joined(ROOM, "ann", "ann"));
         seam.on(new RoomEvent.Joined(ROOM, "dan-1", "dan"));
         seam.on(new RoomEvent.Left(ROOM, "cat"));
-        seam.completeJoin("ann", new RoomSeam.Snapshot(history(E1, 0, false), members("ann", "bob", "cat")));
+        seam.completeJoin(
+                "ann", new RoomSeam.Snapshot(history(E1, 0, false), members("ann", "bob", "cat")));
 
-        assertThat(frames("ann")).containsExactly("joined e1 0 fresh [ann, bob, cat]", "presence join dan",
-                "presence leave cat");
-        assertThat(frames("bob")).containsExactly("joined e1 0 fresh [bob]", "presence join cat", "presence join ann",
-                "presence join dan", "presence leave cat");
+        assertThat(frames("ann"))
+                .containsExactly(
+                        "joined e1 0 fresh [ann, bob, cat]",
+                        "presence join dan",
+                        "presence leave cat");
+        assertThat(frames("bob"))
+                .containsExactly(
+                        "joined e1 0 fresh [bob]",
+                        "presence join cat",
+                        "presence join ann",
+                        "presence join dan",
+                        "presence leave cat");
         assertThat(seam.everyone()).containsExactly("bob", "ann", "dan");
     }
 
@@ -203,8 +228,10 @@ class RoomSeamTest {
     void joiningAgainIsAnsweredAtOnceAndChangesNothing() {
         join("ann", history(E1, 3, false), members("ann"));
 
-        assertThat(seam.startJoin("ann", Optional.of("again"))).isEqualTo(RoomSeam.JoinStart.ANSWERED);
-        assertThat(frames("ann")).containsExactly("joined e1 3 fresh [ann]", "joined e1 3 fresh [ann] again");
+        assertThat(seam.startJoin("ann", Optional.of("again")))
+                .isEqualTo(RoomSeam.JoinStart.ANSWERED);
+        assertThat(frames("ann"))
+                .containsExactly("joined e1 3 fresh [ann]", "joined e1 3 fresh [ann] again");
         assertThat(seam.connectionCount()).isEqualTo(1);
     }
 
@@ -228,7 +255,9 @@ class RoomSeamTest {
         seam.on(new RoomEvent.Left(ROOM, "cat"));
         seam.on(new RoomEvent.Left(ROOM, "bob"));
 
-        assertThat(frames("ann")).containsExactly("joined e1 0 fresh [ann]", "presence join bob", "presence leave bob");
+        assertThat(frames("ann"))
+                .containsExactly(
+                        "joined e1 0 fresh [ann]", "presence join bob", "presence leave bob");
         assertThat(seam.startJoin("ann", Optional.empty())).isEqualTo(RoomSeam.JoinStart.ANSWERED);
         assertThat(frames("ann")).last().isEqualTo("joined e1 0 fresh [ann]");
     }
@@ -239,21 +268,26 @@ class RoomSeamTest {
         seam.startCatchUp();
         seam.caughtUp(new RoomSeam.Snapshot(history(E1, 0, true), members("ann", "cat")));
 
-        assertThat(frames("ann")).containsExactly("joined e1 0 fresh [ann, bob]", "presence leave bob",
-                "presence join cat");
+        assertThat(frames("ann"))
+                .containsExactly(
+                        "joined e1 0 fresh [ann, bob]", "presence leave bob", "presence join cat");
         assertThat(seam.everyone()).containsExactly("ann", "cat");
     }
 
     @Test
     void eachMessageIsEncodedOnceAndCountedForEveryMember() {
         List<String> encoded = new ArrayList<>();
-        RoomSeam<String, String> counting = new RoomSeam<>(ROOM, new MemberListing(10, 10), new Recorder() {
-            @Override
-            public String encode(String frame) {
-                encoded.add(frame);
-                return frame;
-            }
-        });
+        RoomSeam<String, String> counting =
+                new RoomSeam<>(
+                        ROOM,
+                        new MemberListing(10, 10),
+                        new Recorder() {
+                            @Override
+                            public String encode(String frame) {
+                                encoded.add(frame);
+                                return frame;
+                            }
+                        });
         seam = counting;
         join("ann", history(E1, 0, false), members("ann"));
         join("bob", history(E1, 0, false), members("ann", "bob"));
@@ -292,9 +326,13 @@ class RoomSeamTest {
         }
     }
 
-    /** A whole join: its own join event comes by, then its snapshot. The connection id is the user name. */
+    /**
+     * A whole join: its own join event comes by, then its snapshot. The connection id is the user
+     * name.
+     */
     private void join(String connection, HistorySnapshot history, Members members) {
-        assertThat(seam.startJoin(connection, Optional.empty())).isEqualTo(RoomSeam.JoinStart.WAITING);
+        assertThat(seam.startJoin(connection, Optional.empty()))
+                .isEqualTo(RoomSeam.JoinStart.WAITING);
         seam.on(new RoomEvent.Joined(ROOM, connection, connection));
         seam.completeJoin(connection, new RoomSeam.Snapshot(history, members));
     }
@@ -303,7 +341,8 @@ class RoomSeamTest {
         seam.on(new RoomEvent.Message(ROOM, E1, seq, "m" + seq));
     }
 
-    private static HistorySnapshot history(String epoch, long seq, boolean recovered, String... frames) {
+    private static HistorySnapshot history(
+            String epoch, long seq, boolean recovered, String... frames) {
         return new HistorySnapshot(epoch, seq, List.of(frames), recovered);
     }
 
@@ -311,9 +350,14 @@ class RoomSeamTest {
         return new Members(List.of(names), names.length);
     }
 
-    /** What the connection was given, each {@code joined} and {@code presence} frame described briefly. */
+    /**
+     * What the connection was given, each {@code joined} and {@code presence} frame described
+     * briefly.
+     */
     private List<String> frames(String connection) {
-        return given.getOrDefault(connection, List.of()).stream().map(RoomSeamTest::describe).toList();
+        return given.getOrDefault(connection, List.of()).stream()
+                .map(RoomSeamTest::describe)
+                .toList();
     }
 
     private static String describe(String frame) {
@@ -324,8 +368,15 @@ class RoomSeamTest {
         if ("presence".equals(json.getString("type"))) {
             return "presence " + json.getString("event") + " " + json.getString("user");
         }
-        String described = "joined " + json.getString("epoch") + " " + json.getLong("seq") + " "
-                + (json.getBoolean("recovered") ? "recovered" : "fresh") + " " + json.getJsonArray("members").getList();
+        String described =
+                "joined "
+                        + json.getString("epoch")
+                        + " "
+                        + json.getLong("seq")
+                        + " "
+                        + (json.getBoolean("recovered") ? "recovered" : "fresh")
+                        + " "
+                        + json.getJsonArray("members").getList();
         return json.containsKey("id") ? described + " " + json.getString("id") : described;
     }
 }

@@ -1,12 +1,16 @@
 package dev.quarkchat.room;
 
-import java.util.Map;
-
 import dev.quarkchat.testing.RedisBackplane;
+
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 
-/** {@link CrowdedRoomTest} with the rooms shared through Redis: the same bounds, counted over all instances. */
+import java.util.Map;
+
+/**
+ * {@link CrowdedRoomTest} with the rooms shared through Redis: the same bounds, counted over all
+ * instances.
+ */
 @QuarkusTest
 @TestProfile(SharedCrowdedRoomTest.SharedSmallLimits.class)
 class SharedCrowdedRoomTest extends CrowdedRoomTest {

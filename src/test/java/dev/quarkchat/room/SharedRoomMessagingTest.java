@@ -1,11 +1,11 @@
 package dev.quarkchat.room;
 
 import dev.quarkchat.testing.RedisBackplane;
+
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 
 /** {@link RoomMessagingTest}, with the rooms shared through Redis. */
 @QuarkusTest
 @TestProfile(RedisBackplane.class)
-class SharedRoomMessagingTest extends RoomMessagingTest {
-}
+class SharedRoomMessagingTest extends RoomMessagingTest {}

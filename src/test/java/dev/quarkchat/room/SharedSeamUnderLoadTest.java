@@ -1,12 +1,16 @@
 package dev.quarkchat.room;
 
-import java.util.Map;
-
 import dev.quarkchat.testing.RedisBackplane;
+
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 
-/** {@link SeamUnderLoadTest} with the history in Redis: the seam between Redis' snapshot and the live events. */
+import java.util.Map;
+
+/**
+ * {@link SeamUnderLoadTest} with the history in Redis: the seam between Redis' snapshot and the
+ * live events.
+ */
 @QuarkusTest
 @TestProfile(SharedSeamUnderLoadTest.DeepSharedHistory.class)
 class SharedSeamUnderLoadTest extends SeamUnderLoadTest {

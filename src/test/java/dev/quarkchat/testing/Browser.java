@@ -1,14 +1,5 @@
 package dev.quarkchat.testing;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.URI;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.Comparator;
-import java.util.function.Function;
-
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
@@ -20,17 +11,29 @@ import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.function.Function;
+
 /**
- * A real headless Chromium (Debian's {@code chromium} and {@code chromium-driver}; nothing is downloaded),
- * each instance with a profile of its own, as a separate person's browser.
+ * A real headless Chromium (Debian's {@code chromium} and {@code chromium-driver}; nothing is
+ * downloaded), each instance with a profile of its own, as a separate person's browser.
  */
 public final class Browser implements AutoCloseable {
 
-    private static final Path CHROMIUM = Path.of(System.getProperty("chromium.binary", "/usr/bin/chromium"));
-    private static final Path CHROMEDRIVER = Path.of(System.getProperty("chromedriver.binary", "/usr/bin/chromedriver"));
-    private static final String INSTALL_HINT = "Chromium is not installed; on Debian: sudo apt-get install chromium "
-            + "chromium-driver (or pass -Dchromium.binary=... -Dchromedriver.binary=...). The e2e profile needs it; "
-            + ".ci/run installs it.";
+    private static final Path CHROMIUM =
+            Path.of(System.getProperty("chromium.binary", "/usr/bin/chromium"));
+    private static final Path CHROMEDRIVER =
+            Path.of(System.getProperty("chromedriver.binary", "/usr/bin/chromedriver"));
+    private static final String INSTALL_HINT =
+            "Chromium is not installed; on Debian: sudo apt-get install chromium "
+                    + "chromium-driver (or pass -Dchromium.binary=... -Dchromedriver.binary=...). The e2e profile needs it; "
+                    + ".ci/run installs it.";
     private static final Duration WAIT = Duration.ofSeconds(15);
 
     private final ChromeDriver driver;
@@ -48,14 +51,29 @@ public final class Browser implements AutoCloseable {
         }
         try {
             Path profile = Files.createTempDirectory("chromium-profile-");
-            ChromeOptions options = new ChromeOptions().setBinary(CHROMIUM.toFile()).addArguments("--headless",
-                    "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-                    "--disable-component-update", "--disable-sync", "--disable-quic", "--no-first-run",
-                    "--user-data-dir=" + profile);
-            ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
-                    .usingAnyFreePort().build();
+            ChromeOptions options =
+                    new ChromeOptions()
+                            .setBinary(CHROMIUM.toFile())
+                            .addArguments(
+                                    "--headless",
+                                    "--no-sandbox",
+                                    "--disable-gpu",
+                                    "--disable-dev-shm-usage",
+                                    "--disable-background-networking",
+                                    "--disable-component-update",
+                                    "--disable-sync",
+                                    "--disable-quic",
+                                    "--no-first-run",
+                                    "--user-data-dir=" + profile);
+            ChromeDriverService service =
+                    new ChromeDriverService.Builder()
+                            .usingDriverExecutable(CHROMEDRIVER.toFile())
+                            .usingAnyFreePort()
+                            .build();
             ChromeDriver driver = new ChromeDriver(service, options);
-            driver.manage().window().setSize(phone ? new Dimension(390, 844) : new Dimension(1280, 800));
+            driver.manage()
+                    .window()
+                    .setSize(phone ? new Dimension(390, 844) : new Dimension(1280, 800));
             return new Browser(driver, profile);
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -4,8 +4,8 @@ import java.net.URI;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Two members of the lobby who keep talking while a test abuses the service: once the abuse is over, a message
- * of one must still reach the other. Hostile input must cost its sender alone.
+ * Two members of the lobby who keep talking while a test abuses the service: once the abuse is
+ * over, a message of one must still reach the other. Hostile input must cost its sender alone.
  */
 public final class Canaries {
 
@@ -23,7 +23,9 @@ public final class Canaries {
 
     /** Connects the two, as users {@code <name>-a} and {@code <name>-b}. */
     public static Canaries connect(URI base, String name) {
-        return new Canaries(name, ChatClient.connect(base, TestTokens.valid(name + "-a")),
+        return new Canaries(
+                name,
+                ChatClient.connect(base, TestTokens.valid(name + "-a")),
                 ChatClient.connect(base, TestTokens.valid(name + "-b")));
     }
 

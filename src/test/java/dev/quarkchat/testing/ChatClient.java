@@ -2,6 +2,10 @@ package dev.quarkchat.testing;
 
 import static org.awaitility.Awaitility.await;
 
+import io.vertx.core.json.JsonObject;
+
+import org.awaitility.core.ConditionTimeoutException;
+
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
@@ -23,22 +27,24 @@ import java.util.stream.Collectors;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLHandshakeException;
 
-import org.awaitility.core.ConditionTimeoutException;
-
-import io.vertx.core.json.JsonObject;
-
 /**
- * A real WebSocket client over a real socket (the JDK's {@code java.net.http} client), with everything the
- * server sent kept in order for tests to wait on.
- * <p>
- * Not the Vert.x client: in Vert.x 4.5 a frame that arrives in the same TCP read as the handshake answer is
- * sometimes lost (about 1 connect in 30 here), and the server sends {@code welcome} at once.
+ * A real WebSocket client over a real socket (the JDK's {@code java.net.http} client), with
+ * everything the server sent kept in order for tests to wait on.
+ *
+ * <p>Not the Vert.x client: in Vert.x 4.5 a frame that arrives in the same TCP read as the
+ * handshake answer is sometimes lost (about 1 connect in 30 here), and the server sends {@code
+ * welcome} at once.
  */
 public final class ChatClient implements AutoCloseable {
 
     public static final Duration TIMEOUT = Duration.ofSeconds(10);
-    /** Frames arrive within milliseconds on loopback: look often, so that a suite of hundreds stays quick. */
+
+    /**
+     * Frames arrive within milliseconds on loopback: look often, so that a suite of hundreds stays
+     * quick.
+     */
     private static final Duration POLL_INTERVAL = Duration.ofMillis(5);
+
     /** What browsers report when the connection ends without a close frame. */
     public static final int ABNORMAL_CLOSURE = 1006;
 
@@ -50,21 +56,31 @@ public final class ChatClient implements AutoCloseable {
     private final WebSocket socket;
 
     private ChatClient(Handshake handshake) throws WebSocketHandshakeException {
-        HttpClient http = handshake.tls == null ? HTTP : HttpClient.newBuilder().sslContext(handshake.tls).build();
+        HttpClient http =
+                handshake.tls == null
+                        ? HTTP
+                        : HttpClient.newBuilder().sslContext(handshake.tls).build();
         WebSocket.Builder builder = http.newWebSocketBuilder().connectTimeout(TIMEOUT);
         handshake.headers.forEach(header -> builder.header(header[0], header[1]));
         if (!handshake.subprotocols.isEmpty()) {
-            builder.subprotocols(handshake.subprotocols.get(0),
-                    handshake.subprotocols.subList(1, handshake.subprotocols.size()).toArray(String[]::new));
+            builder.subprotocols(
+                    handshake.subprotocols.get(0),
+                    handshake
+                            .subprotocols
+                            .subList(1, handshake.subprotocols.size())
+                            .toArray(String[]::new));
         }
         try {
-            socket = builder.buildAsync(handshake.uri(), new Collector()).get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            socket =
+                    builder.buildAsync(handshake.uri(), new Collector())
+                            .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof WebSocketHandshakeException refused) {
                 throw refused;
             }
             if (e.getCause() instanceof SSLHandshakeException untrusted) {
-                throw new IllegalStateException("TLS handshake refused: " + untrusted.getMessage(), untrusted);
+                throw new IllegalStateException(
+                        "TLS handshake refused: " + untrusted.getMessage(), untrusted);
             }
             throw new IllegalStateException("Cannot connect to " + handshake.uri(), e.getCause());
         } catch (InterruptedException | TimeoutException e) {
@@ -72,19 +88,25 @@ public final class ChatClient implements AutoCloseable {
         }
     }
 
-    /** Connects with {@code Authorization: Bearer <token>} and waits for the server's {@code welcome}. */
+    /**
+     * Connects with {@code Authorization: Bearer <token>} and waits for the server's {@code
+     * welcome}.
+     */
     public static ChatClient connect(URI base, String token) {
         ChatClient client = open(handshake(base).header("Authorization", "Bearer " + token));
         client.awaitFrame(frame -> "welcome".equals(frame.getString("type")));
         return client;
     }
 
-    /** Opens a connection as described; fails with {@link WebSocketHandshakeException} when refused. */
+    /**
+     * Opens a connection as described; fails with {@link WebSocketHandshakeException} when refused.
+     */
     public static ChatClient open(Handshake handshake) {
         try {
             return new ChatClient(handshake);
         } catch (WebSocketHandshakeException refused) {
-            throw new IllegalStateException("Upgrade refused with HTTP " + refused.getResponse().statusCode(), refused);
+            throw new IllegalStateException(
+                    "Upgrade refused with HTTP " + refused.getResponse().statusCode(), refused);
         }
     }
 
@@ -105,19 +127,30 @@ public final class ChatClient implements AutoCloseable {
 
     public ChatClient join(String room) {
         sendJson(new JsonObject().put("type", "join").put("room", room));
-        awaitFrame(frame -> "joined".equals(frame.getString("type")) && room.equals(frame.getString("room")));
+        awaitFrame(
+                frame ->
+                        "joined".equals(frame.getString("type"))
+                                && room.equals(frame.getString("room")));
         return this;
     }
 
     public void send(String room, String text, String id) {
-        sendJson(new JsonObject().put("type", "send").put("room", room).put("text", text).put("id", id));
+        sendJson(
+                new JsonObject()
+                        .put("type", "send")
+                        .put("room", room)
+                        .put("text", text)
+                        .put("id", id));
     }
 
     public void sendJson(JsonObject frame) {
         sendText(frame.encode());
     }
 
-    /** Sends one text message and waits until it is handed to the socket (the JDK client allows one send at a time). */
+    /**
+     * Sends one text message and waits until it is handed to the socket (the JDK client allows one
+     * send at a time).
+     */
     public synchronized void sendText(String text) {
         complete(socket.sendText(text, true));
     }
@@ -134,17 +167,30 @@ public final class ChatClient implements AutoCloseable {
     /** {@link #awaitFrame(Predicate)} for something that may take longer than {@link #TIMEOUT}. */
     public JsonObject awaitFrame(Duration timeout, Predicate<JsonObject> matches) {
         try {
-            return await().atMost(timeout).pollDelay(Duration.ZERO).pollInterval(POLL_INTERVAL)
-                    .until(() -> frames.stream().filter(matches).findFirst().orElse(null), Objects::nonNull);
+            return await().atMost(timeout)
+                    .pollDelay(Duration.ZERO)
+                    .pollInterval(POLL_INTERVAL)
+                    .until(
+                            () -> frames.stream().filter(matches).findFirst().orElse(null),
+                            Objects::nonNull);
         } catch (ConditionTimeoutException expired) {
-            throw new AssertionError("No matching frame within " + timeout + "; closed: " + closeStatus.getNow(null)
-                    + "; received: " + frames, expired);
+            throw new AssertionError(
+                    "No matching frame within "
+                            + timeout
+                            + "; closed: "
+                            + closeStatus.getNow(null)
+                            + "; received: "
+                            + frames,
+                    expired);
         }
     }
 
     /** Waits for the {@code message} frame that a {@code send} with that id produced. */
     public JsonObject awaitMessage(String id) {
-        return awaitFrame(frame -> "message".equals(frame.getString("type")) && id.equals(frame.getString("id")));
+        return awaitFrame(
+                frame ->
+                        "message".equals(frame.getString("type"))
+                                && id.equals(frame.getString("id")));
     }
 
     /** Waits for the first {@code error} frame, whatever it refers to. */
@@ -154,41 +200,57 @@ public final class ChatClient implements AutoCloseable {
 
     /** Waits for the {@code error} frame that refers to the given id. */
     public JsonObject awaitError(String ref) {
-        return awaitFrame(frame -> "error".equals(frame.getString("type")) && ref.equals(frame.getString("ref")));
+        return awaitFrame(
+                frame ->
+                        "error".equals(frame.getString("type"))
+                                && ref.equals(frame.getString("ref")));
     }
 
     /** Every frame received so far, of the given type. */
     public List<JsonObject> framesOfType(String type) {
-        return frames.stream().filter(frame -> type.equals(frame.getString("type"))).collect(Collectors.toList());
+        return frames.stream()
+                .filter(frame -> type.equals(frame.getString("type")))
+                .collect(Collectors.toList());
     }
 
     /** The {@code message} frames received so far from that room, in order. */
     public List<JsonObject> messagesIn(String room) {
-        return framesOfType("message").stream().filter(frame -> room.equals(frame.getString("room")))
+        return framesOfType("message").stream()
+                .filter(frame -> room.equals(frame.getString("room")))
                 .collect(Collectors.toList());
     }
 
-    /** The {@code message} frames received so far that carry this {@code id}: a sender's own, or a resend's answer. */
+    /**
+     * The {@code message} frames received so far that carry this {@code id}: a sender's own, or a
+     * resend's answer.
+     */
     public List<JsonObject> messagesWithId(String id) {
-        return framesOfType("message").stream().filter(frame -> id.equals(frame.getString("id")))
+        return framesOfType("message").stream()
+                .filter(frame -> id.equals(frame.getString("id")))
                 .collect(Collectors.toList());
     }
 
     /** The {@code seq} of every message received so far from that room, in order. */
     public List<Long> seqsIn(String room) {
-        return messagesIn(room).stream().map(frame -> frame.getLong("seq")).collect(Collectors.toList());
+        return messagesIn(room).stream()
+                .map(frame -> frame.getLong("seq"))
+                .collect(Collectors.toList());
     }
 
     public List<JsonObject> frames() {
         return List.copyOf(frames);
     }
 
-    /** Waits for the server to end the connection and returns its close code ({@value #ABNORMAL_CLOSURE} if none). */
+    /**
+     * Waits for the server to end the connection and returns its close code ({@value
+     * #ABNORMAL_CLOSURE} if none).
+     */
     public int awaitClose() {
         try {
             return closeStatus.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException | ExecutionException | TimeoutException e) {
-            throw new AssertionError("The server did not close the connection within " + TIMEOUT, e);
+            throw new AssertionError(
+                    "The server did not close the connection within " + TIMEOUT, e);
         }
     }
 
@@ -206,13 +268,17 @@ public final class ChatClient implements AutoCloseable {
         return socket.getSubprotocol();
     }
 
-    /** Drops the TCP connection without a close frame, as a crashed client or a lost network does. */
+    /**
+     * Drops the TCP connection without a close frame, as a crashed client or a lost network does.
+     */
     public void abort() {
         socket.abort();
     }
 
     @Override
-    @SuppressWarnings("FutureReturnValueIgnored") // the close frame is best effort: abort() ends it either way
+    @SuppressWarnings(
+            "FutureReturnValueIgnored") // the close frame is best effort: abort() ends it either
+    // way
     public void close() {
         if (!socket.isOutputClosed()) {
             socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye");
@@ -268,14 +334,17 @@ public final class ChatClient implements AutoCloseable {
             this.base = base;
         }
 
-        /** Connects with wss:// to the base URI's host and port, trusting what {@code context} trusts. */
+        /**
+         * Connects with wss:// to the base URI's host and port, trusting what {@code context}
+         * trusts.
+         */
         public Handshake secure(SSLContext context) {
             tls = context;
             return this;
         }
 
         public Handshake header(String name, String value) {
-            headers.add(new String[] { name, value });
+            headers.add(new String[] {name, value});
             return this;
         }
 
@@ -290,7 +359,12 @@ public final class ChatClient implements AutoCloseable {
         }
 
         URI uri() {
-            return URI.create((tls == null ? "ws://" : "wss://") + base.getHost() + ":" + base.getPort() + pathAndQuery);
+            return URI.create(
+                    (tls == null ? "ws://" : "wss://")
+                            + base.getHost()
+                            + ":"
+                            + base.getPort()
+                            + pathAndQuery);
         }
     }
 }

@@ -1,5 +1,9 @@
 package dev.quarkchat.testing;
 
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithName;
+import io.smallrye.config.WithParentName;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.reflect.Method;
@@ -13,31 +17,32 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 
-import io.smallrye.config.ConfigMapping;
-import io.smallrye.config.WithName;
-import io.smallrye.config.WithParentName;
-
 /**
- * The service's own settings as SmallRye Config names them: every {@code @ConfigMapping} interface among the
- * compiled main classes, its prefix, and each method as a kebab-case property ({@code @WithName} and
- * {@code @WithParentName} honoured, nested groups followed).
+ * The service's own settings as SmallRye Config names them: every {@code @ConfigMapping} interface
+ * among the compiled main classes, its prefix, and each method as a kebab-case property
+ * ({@code @WithName} and {@code @WithParentName} honoured, nested groups followed).
  */
 public final class ConfigMappings {
 
     private static final Path MAIN_CLASSES = Path.of("target", "classes");
 
-    private ConfigMappings() {
-    }
+    private ConfigMappings() {}
 
     /** Every {@code @ConfigMapping} interface compiled into {@code target/classes}. */
     public static List<Class<?>> mappings() {
         try (Stream<Path> files = Files.walk(MAIN_CLASSES)) {
             return files.filter(file -> file.toString().endsWith(".class"))
-                    .map(file -> MAIN_CLASSES.relativize(file).toString().replace(".class", "")
-                            .replace(file.getFileSystem().getSeparator(), "."))
+                    .map(
+                            file ->
+                                    MAIN_CLASSES
+                                            .relativize(file)
+                                            .toString()
+                                            .replace(".class", "")
+                                            .replace(file.getFileSystem().getSeparator(), "."))
                     .<Class<?>>map(ConfigMappings::load)
                     .filter(type -> type.isAnnotationPresent(ConfigMapping.class))
-                    .sorted((a, b) -> a.getName().compareTo(b.getName())).toList();
+                    .sorted((a, b) -> a.getName().compareTo(b.getName()))
+                    .toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -54,7 +59,9 @@ public final class ConfigMappings {
 
     private static void collect(String prefix, Class<?> group, Map<String, Method> properties) {
         for (Method method : group.getMethods()) {
-            if (method.getParameterCount() != 0 || method.isDefault() || Modifier.isStatic(method.getModifiers())) {
+            if (method.getParameterCount() != 0
+                    || method.isDefault()
+                    || Modifier.isStatic(method.getModifiers())) {
                 continue;
             }
             String name = prefix + "." + kebabCase(method.getName());
@@ -84,7 +91,8 @@ public final class ConfigMappings {
         try {
             return Class.forName(className, false, ConfigMappings.class.getClassLoader());
         } catch (ClassNotFoundException e) {
-            throw new IllegalStateException(className + " is in " + MAIN_CLASSES + " but cannot be loaded", e);
+            throw new IllegalStateException(
+                    className + " is in " + MAIN_CLASSES + " but cannot be loaded", e);
         }
     }
 }

@@ -10,26 +10,32 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * The configuration table of {@code docs/configuration.md}, the one place that lists every setting: one row per
- * property, {@code | `property` | `ENV_NAME` | default | allowed | meaning |}.
+ * The configuration table of {@code docs/configuration.md}, the one place that lists every setting:
+ * one row per property, {@code | `property` | `ENV_NAME` | default | allowed | meaning |}.
  */
 public final class ConfigurationTable {
 
     public static final Path FILE = Path.of("docs", "configuration.md");
-    private static final String HEADER = "| Property | Environment variable | Default | Allowed | Meaning |";
+    private static final String HEADER =
+            "| Property | Environment variable | Default | Allowed | Meaning |";
     private static final int CELLS = 5;
 
-    /** One row; the property and the variable without their backquotes, the other cells as written. */
-    public record Row(String property, String variable, String defaultValue, String allowed, String meaning) {
+    /**
+     * One row; the property and the variable without their backquotes, the other cells as written.
+     */
+    public record Row(
+            String property, String variable, String defaultValue, String allowed, String meaning) {
 
-        /** Whether the variable cell names a variable (a setting that only a profile sets has a dash). */
+        /**
+         * Whether the variable cell names a variable (a setting that only a profile sets has a
+         * dash).
+         */
         public boolean hasVariable() {
             return variable.matches("[A-Z][A-Z0-9_]*");
         }
     }
 
-    private ConfigurationTable() {
-    }
+    private ConfigurationTable() {}
 
     public static List<Row> rows() {
         List<String> lines;
@@ -51,7 +57,13 @@ public final class ConfigurationTable {
             if (cells.size() != CELLS) {
                 throw new AssertionError(FILE + ": not " + CELLS + " cells: " + line);
             }
-            rows.add(new Row(unquoted(cells.get(0)), unquoted(cells.get(1)), cells.get(2), cells.get(3), cells.get(4)));
+            rows.add(
+                    new Row(
+                            unquoted(cells.get(0)),
+                            unquoted(cells.get(1)),
+                            cells.get(2),
+                            cells.get(3),
+                            cells.get(4)));
         }
         return rows;
     }
@@ -62,11 +74,17 @@ public final class ConfigurationTable {
 
     /** The property an environment variable sets: the row whose SmallRye environment name it is. */
     public static String propertyFor(String variable) {
-        return rows().stream().map(Row::property).filter(property -> environmentName(property).equals(variable))
-                .findFirst().orElseThrow(() -> new AssertionError(variable + " sets no property of " + FILE));
+        return rows().stream()
+                .map(Row::property)
+                .filter(property -> environmentName(property).equals(variable))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError(variable + " sets no property of " + FILE));
     }
 
-    /** SmallRye Config's rule: upper case, every character but letters and digits becomes an underscore. */
+    /**
+     * SmallRye Config's rule: upper case, every character but letters and digits becomes an
+     * underscore.
+     */
     public static String environmentName(String property) {
         return property.replaceAll("[^A-Za-z0-9]", "_").toUpperCase(Locale.ROOT);
     }
@@ -93,6 +111,8 @@ public final class ConfigurationTable {
     }
 
     private static String unquoted(String cell) {
-        return cell.startsWith("`") && cell.endsWith("`") ? cell.substring(1, cell.length() - 1) : cell;
+        return cell.startsWith("`") && cell.endsWith("`")
+                ? cell.substring(1, cell.length() - 1)
+                : cell;
     }
 }

@@ -2,6 +2,8 @@ package dev.quarkchat.testing;
 
 import static org.awaitility.Awaitility.await;
 
+import redis.embedded.RedisServer;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -9,11 +11,10 @@ import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-import redis.embedded.RedisServer;
-
 /**
- * A real {@code redis-server} (the binary shipped in the {@code embedded-redis} artifact) on a free loopback
- * port. It keeps nothing on disk, so a restart loses every key, as a Redis without persistence does.
+ * A real {@code redis-server} (the binary shipped in the {@code embedded-redis} artifact) on a free
+ * loopback port. It keeps nothing on disk, so a restart loses every key, as a Redis without
+ * persistence does.
  */
 public final class EmbeddedRedis implements AutoCloseable {
 
@@ -41,16 +42,25 @@ public final class EmbeddedRedis implements AutoCloseable {
     /** Starts it again on the same port, empty, after {@link #stop()}. */
     public void restart() {
         try {
-            server = RedisServer.newRedisServer().port(port).bind("127.0.0.1").setting("save \"\"")
-                    .setting("appendonly no").setting("dir " + directory.toAbsolutePath()).build();
+            server =
+                    RedisServer.newRedisServer()
+                            .port(port)
+                            .bind("127.0.0.1")
+                            .setting("save \"\"")
+                            .setting("appendonly no")
+                            .setting("dir " + directory.toAbsolutePath())
+                            .build();
             server.start();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        await().atMost(ChatClient.TIMEOUT).ignoreExceptions().until(() -> {
-            new Socket(InetAddress.getLoopbackAddress(), port).close();
-            return true;
-        });
+        await().atMost(ChatClient.TIMEOUT)
+                .ignoreExceptions()
+                .until(
+                        () -> {
+                            new Socket(InetAddress.getLoopbackAddress(), port).close();
+                            return true;
+                        });
     }
 
     /** Stops the server; clients lose their connections. */

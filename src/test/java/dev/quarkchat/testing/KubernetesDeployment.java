@@ -1,5 +1,13 @@
 package dev.quarkchat.testing;
 
+import jakarta.json.Json;
+import jakarta.json.JsonArray;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
+
+import org.yaml.snakeyaml.Yaml;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -13,19 +21,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 
-import jakarta.json.Json;
-import jakarta.json.JsonArray;
-import jakarta.json.JsonObject;
-import jakarta.json.JsonString;
-import jakarta.json.JsonValue;
-
-import org.yaml.snakeyaml.Yaml;
-
 /**
- * What the quarkchat container gets from a kustomization under {@code k8s/} (the base or an overlay), built the
- * way kustomize builds it (resources, then JSON patches): its environment from the ConfigMap and its {@code env}
- * entries, its arguments, and the files of the secrets mounted into it. The packaged-build tests start the
- * service with exactly that, so that what the manifests say is what the service is tested with.
+ * What the quarkchat container gets from a kustomization under {@code k8s/} (the base or an
+ * overlay), built the way kustomize builds it (resources, then JSON patches): its environment from
+ * the ConfigMap and its {@code env} entries, its arguments, and the files of the secrets mounted
+ * into it. The packaged-build tests start the service with exactly that, so that what the manifests
+ * say is what the service is tested with.
  */
 public final class KubernetesDeployment {
 
@@ -35,26 +36,36 @@ public final class KubernetesDeployment {
 
     private KubernetesDeployment(List<JsonObject> objects) {
         this.objects = objects;
-        this.podSpec = object("Deployment", "quarkchat").getJsonObject("spec").getJsonObject("template")
-                .getJsonObject("spec");
+        this.podSpec =
+                object("Deployment", "quarkchat")
+                        .getJsonObject("spec")
+                        .getJsonObject("template")
+                        .getJsonObject("spec");
         this.container = podSpec.getJsonArray("containers").getJsonObject(0);
     }
 
-    /** Builds the kustomization in that directory ({@code k8s/base}, {@code k8s/overlays/redis-backplane}). */
+    /**
+     * Builds the kustomization in that directory ({@code k8s/base}, {@code
+     * k8s/overlays/redis-backplane}).
+     */
     public static KubernetesDeployment build(Path kustomization) {
         return new KubernetesDeployment(objects(kustomization));
     }
 
     /**
-     * The container's environment: the ConfigMaps of {@code envFrom}, then {@code env} (literal values, and
-     * values from secrets, taken from {@code secrets}: secret name → key → value).
+     * The container's environment: the ConfigMaps of {@code envFrom}, then {@code env} (literal
+     * values, and values from secrets, taken from {@code secrets}: secret name → key → value).
      */
     public Map<String, String> environment(Map<String, Map<String, String>> secrets) {
         Map<String, String> environment = new TreeMap<>();
         for (JsonValue source : container.getJsonArray("envFrom")) {
-            String configMap = source.asJsonObject().getJsonObject("configMapRef").getString("name");
-            object("ConfigMap", configMap).getJsonObject("data")
-                    .forEach((name, value) -> environment.put(name, ((JsonString) value).getString()));
+            String configMap =
+                    source.asJsonObject().getJsonObject("configMapRef").getString("name");
+            object("ConfigMap", configMap)
+                    .getJsonObject("data")
+                    .forEach(
+                            (name, value) ->
+                                    environment.put(name, ((JsonString) value).getString()));
         }
         for (JsonValue entry : container.getJsonArray("env")) {
             JsonObject variable = entry.asJsonObject();
@@ -62,8 +73,12 @@ public final class KubernetesDeployment {
             if (variable.containsKey("value")) {
                 environment.put(name, variable.getString("value"));
             } else {
-                JsonObject reference = variable.getJsonObject("valueFrom").getJsonObject("secretKeyRef");
-                environment.put(name, secret(secrets, reference.getString("name")).get(reference.getString("key")));
+                JsonObject reference =
+                        variable.getJsonObject("valueFrom").getJsonObject("secretKeyRef");
+                environment.put(
+                        name,
+                        secret(secrets, reference.getString("name"))
+                                .get(reference.getString("key")));
             }
         }
         return environment;
@@ -74,14 +89,15 @@ public final class KubernetesDeployment {
         List<String> arguments = new ArrayList<>();
         JsonArray args = container.getJsonArray("args");
         if (args != null) {
-            args.getValuesAs(JsonString.class).forEach(argument -> arguments.add(argument.getString()));
+            args.getValuesAs(JsonString.class)
+                    .forEach(argument -> arguments.add(argument.getString()));
         }
         return arguments;
     }
 
     /**
-     * The files the container sees from its secret volumes, by the path it sees them at, with the content
-     * {@code secrets} gives each key.
+     * The files the container sees from its secret volumes, by the path it sees them at, with the
+     * content {@code secrets} gives each key.
      */
     public Map<String, String> secretFiles(Map<String, Map<String, String>> secrets) {
         Map<String, String> files = new LinkedHashMap<>();
@@ -96,12 +112,16 @@ public final class KubernetesDeployment {
             Map<String, String> pathByKey = new LinkedHashMap<>();
             if (secret.containsKey("items")) {
                 for (JsonValue item : secret.getJsonArray("items")) {
-                    pathByKey.put(item.asJsonObject().getString("key"), item.asJsonObject().getString("path"));
+                    pathByKey.put(
+                            item.asJsonObject().getString("key"),
+                            item.asJsonObject().getString("path"));
                 }
             } else {
                 data.keySet().forEach(key -> pathByKey.put(key, key));
             }
-            pathByKey.forEach((key, path) -> files.put(mount.getString("mountPath") + "/" + path, data.get(key)));
+            pathByKey.forEach(
+                    (key, path) ->
+                            files.put(mount.getString("mountPath") + "/" + path, data.get(key)));
         }
         return files;
     }
@@ -112,7 +132,12 @@ public final class KubernetesDeployment {
         if (lifecycle == null) {
             return Optional.empty();
         }
-        return Optional.of(Duration.ofSeconds(lifecycle.getJsonObject("preStop").getJsonObject("sleep").getInt("seconds")));
+        return Optional.of(
+                Duration.ofSeconds(
+                        lifecycle
+                                .getJsonObject("preStop")
+                                .getJsonObject("sleep")
+                                .getInt("seconds")));
     }
 
     /** The paths of the container's startup, readiness and liveness probes. */
@@ -126,25 +151,36 @@ public final class KubernetesDeployment {
 
     private JsonObject volume(String name) {
         return podSpec.getJsonArray("volumes").getValuesAs(JsonObject.class).stream()
-                .filter(volume -> volume.getString("name").equals(name)).findFirst()
+                .filter(volume -> volume.getString("name").equals(name))
+                .findFirst()
                 .orElseThrow(() -> new AssertionError("no volume " + name));
     }
 
     private JsonObject object(String kind, String name) {
-        return objects.stream().filter(object -> kind.equals(object.getString("kind"))
-                && name.equals(object.getJsonObject("metadata").getString("name"))).findFirst()
+        return objects.stream()
+                .filter(
+                        object ->
+                                kind.equals(object.getString("kind"))
+                                        && name.equals(
+                                                object.getJsonObject("metadata").getString("name")))
+                .findFirst()
                 .orElseThrow(() -> new AssertionError("no " + kind + " " + name));
     }
 
-    private static Map<String, String> secret(Map<String, Map<String, String>> secrets, String name) {
+    private static Map<String, String> secret(
+            Map<String, Map<String, String>> secrets, String name) {
         Map<String, String> secret = secrets.get(name);
         if (secret == null) {
-            throw new AssertionError("the manifests use the secret " + name + ", which the test does not provide");
+            throw new AssertionError(
+                    "the manifests use the secret " + name + ", which the test does not provide");
         }
         return secret;
     }
 
-    /** A kustomization's objects: its resources (files, or directories with a kustomization), patched. */
+    /**
+     * A kustomization's objects: its resources (files, or directories with a kustomization),
+     * patched.
+     */
     private static List<JsonObject> objects(Path directory) {
         Map<String, Object> kustomization = yaml(directory.resolve("kustomization.yaml"));
         List<JsonObject> objects = new ArrayList<>();
@@ -160,9 +196,16 @@ public final class KubernetesDeployment {
         for (Object patchValue : patches == null ? List.of() : (List<?>) patches) {
             Map<?, ?> patch = (Map<?, ?>) patchValue;
             Map<?, ?> target = (Map<?, ?>) patch.get("target");
-            int index = indexOf(objects, String.valueOf(target.get("kind")), String.valueOf(target.get("name")));
+            int index =
+                    indexOf(
+                            objects,
+                            String.valueOf(target.get("kind")),
+                            String.valueOf(target.get("name")));
             List<?> operations = new Yaml().load(String.valueOf(patch.get("patch")));
-            objects.set(index, Json.createPatch(Json.createArrayBuilder(operations).build()).apply(objects.get(index)));
+            objects.set(
+                    index,
+                    Json.createPatch(Json.createArrayBuilder(operations).build())
+                            .apply(objects.get(index)));
         }
         return objects;
     }
@@ -170,11 +213,13 @@ public final class KubernetesDeployment {
     private static int indexOf(List<JsonObject> objects, String kind, String name) {
         for (int i = 0; i < objects.size(); i++) {
             JsonObject object = objects.get(i);
-            if (kind.equals(object.getString("kind")) && name.equals(object.getJsonObject("metadata").getString("name"))) {
+            if (kind.equals(object.getString("kind"))
+                    && name.equals(object.getJsonObject("metadata").getString("name"))) {
                 return i;
             }
         }
-        throw new AssertionError("a patch targets " + kind + " " + name + ", which no resource defines");
+        throw new AssertionError(
+                "a patch targets " + kind + " " + name + ", which no resource defines");
     }
 
     private static Map<String, Object> yaml(Path file) {
@@ -185,7 +230,9 @@ public final class KubernetesDeployment {
         }
     }
 
-    /** YAML's maps, lists and scalars as JSON, through JSON-P's own conversion of Java collections. */
+    /**
+     * YAML's maps, lists and scalars as JSON, through JSON-P's own conversion of Java collections.
+     */
     private static JsonObject json(Map<String, Object> yaml) {
         return Json.createObjectBuilder(yaml).build();
     }

@@ -6,11 +6,13 @@ import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
-/** What tests that start servers as separate processes share: a free port, and a stop that always ends. */
+/**
+ * What tests that start servers as separate processes share: a free port, and a stop that always
+ * ends.
+ */
 public final class LocalProcess {
 
-    private LocalProcess() {
-    }
+    private LocalProcess() {}
 
     /** A TCP port nothing listens on now. */
     public static int freePort() {
@@ -22,8 +24,9 @@ public final class LocalProcess {
     }
 
     /**
-     * Asks the process to stop (SIGTERM) and kills it if it has not within {@code grace}. Interrupted, it kills the
-     * process at once and keeps the interrupt for the caller: a close() that throws it would hide it in try blocks.
+     * Asks the process to stop (SIGTERM) and kills it if it has not within {@code grace}.
+     * Interrupted, it kills the process at once and keeps the interrupt for the caller: a close()
+     * that throws it would hide it in try blocks.
      */
     static void stop(Process process, Duration grace) {
         process.destroy();

@@ -24,9 +24,10 @@ public final class Metrics {
     }
 
     /**
-     * The whole scrape, as Prometheus would get it. Each on a connection of its own that the server closes after
-     * the answer: tests poll metrics in tight loops, and idle keep-alive connections left behind would count
-     * against {@code chat.handshake.max-pending-per-address} of the tests' address.
+     * The whole scrape, as Prometheus would get it. Each on a connection of its own that the server
+     * closes after the answer: tests poll metrics in tight loops, and idle keep-alive connections
+     * left behind would count against {@code chat.handshake.max-pending-per-address} of the tests'
+     * address.
      */
     public String scrape() {
         var request = given().header("Connection", "close");
@@ -38,16 +39,20 @@ public final class Metrics {
 
     /**
      * The value of one series, written as in the scrape: {@code chat_connections_opened_total} or
-     * {@code chat_sockets_dropped_total{reason="pong_timeout"}}; empty if the scrape has no such series.
+     * {@code chat_sockets_dropped_total{reason="pong_timeout"}}; empty if the scrape has no such
+     * series.
      */
     public Optional<Double> find(String series) {
         String prefix = series + " ";
-        return scrape().lines().filter(line -> line.startsWith(prefix))
-                .map(line -> Double.parseDouble(line.substring(prefix.length()).trim())).findFirst();
+        return scrape().lines()
+                .filter(line -> line.startsWith(prefix))
+                .map(line -> Double.parseDouble(line.substring(prefix.length()).trim()))
+                .findFirst();
     }
 
     /** The value of one series; fails if the scrape has no such series. */
     public double value(String series) {
-        return find(series).orElseThrow(() -> new AssertionError("No series " + series + " in /q/metrics"));
+        return find(series)
+                .orElseThrow(() -> new AssertionError("No series " + series + " in /q/metrics"));
     }
 }

@@ -1,5 +1,9 @@
 package dev.quarkchat.testing;
 
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import io.smallrye.jwt.build.Jwt;
+import io.smallrye.jwt.util.KeyUtils;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -10,14 +14,11 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
 
-import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
-import io.smallrye.jwt.build.Jwt;
-import io.smallrye.jwt.util.KeyUtils;
-
 /**
- * For tests of the packaged application (jar or native executable), which runs the production profile: a
- * key pair generated at test time, its public key handed to the service as an operator would, and tokens
- * signed with its private key. Also short keepalive settings, so a dead socket is dropped within seconds.
+ * For tests of the packaged application (jar or native executable), which runs the production
+ * profile: a key pair generated at test time, its public key handed to the service as an operator
+ * would, and tokens signed with its private key. Also short keepalive settings, so a dead socket is
+ * dropped within seconds.
  */
 public class OperatorKeys implements QuarkusTestResourceLifecycleManager {
 
@@ -40,14 +41,21 @@ public class OperatorKeys implements QuarkusTestResourceLifecycleManager {
             throw new UncheckedIOException(e);
         }
         return Map.of(
-                "mp.jwt.verify.publickey.location", PUBLIC_KEY.toAbsolutePath().toString(),
-                "mp.jwt.verify.issuer", ISSUER,
-                "quarkus.websockets-next.server.auto-ping-interval", PING_INTERVAL.toMillis() + "ms",
-                "chat.keepalive.pong-timeout", PONG_TIMEOUT.toMillis() + "ms",
+                "mp.jwt.verify.publickey.location",
+                PUBLIC_KEY.toAbsolutePath().toString(),
+                "mp.jwt.verify.issuer",
+                ISSUER,
+                "quarkus.websockets-next.server.auto-ping-interval",
+                PING_INTERVAL.toMillis() + "ms",
+                "chat.keepalive.pong-timeout",
+                PONG_TIMEOUT.toMillis() + "ms",
                 // The test clients, like most non-browser clients, send no Origin.
-                "chat.allow-missing-origin", "true",
-                // Plain HTTP, as behind a TLS-terminating ingress (TlsTest and ProductionBuildIT cover wss://).
-                "quarkus.http.insecure-requests", "enabled");
+                "chat.allow-missing-origin",
+                "true",
+                // Plain HTTP, as behind a TLS-terminating ingress (TlsTest and ProductionBuildIT
+                // cover wss://).
+                "quarkus.http.insecure-requests",
+                "enabled");
     }
 
     @Override
@@ -64,13 +72,19 @@ public class OperatorKeys implements QuarkusTestResourceLifecycleManager {
         try {
             return KeyUtils.decodePrivateKey(Files.readString(PRIVATE_KEY));
         } catch (Exception e) {
-            throw new IllegalStateException("No operator key under " + DIRECTORY + ": is the test resource active?", e);
+            throw new IllegalStateException(
+                    "No operator key under " + DIRECTORY + ": is the test resource active?", e);
         }
     }
 
     /** PEM text of a DER-encoded key. */
     public static String pem(String label, byte[] der) {
-        return "-----BEGIN " + label + "-----\n" + Base64.getMimeEncoder().encodeToString(der) + "\n-----END " + label
+        return "-----BEGIN "
+                + label
+                + "-----\n"
+                + Base64.getMimeEncoder().encodeToString(der)
+                + "\n-----END "
+                + label
                 + "-----\n";
     }
 }

@@ -18,10 +18,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A TCP connection to the service that has not made its request, or not all of it: the slow and idle clients
- * that hold sockets without ever showing a token. It can come from another loopback address than the tests'
- * own (Linux routes all of 127.0.0.0/8 to the loopback interface), so that per-address limits can be tried on
- * it without touching the other clients of the test.
+ * A TCP connection to the service that has not made its request, or not all of it: the slow and
+ * idle clients that hold sockets without ever showing a token. It can come from another loopback
+ * address than the tests' own (Linux routes all of 127.0.0.0/8 to the loopback interface), so that
+ * per-address limits can be tried on it without touching the other clients of the test.
  */
 public final class PendingSocket implements AutoCloseable {
 
@@ -37,13 +37,15 @@ public final class PendingSocket implements AutoCloseable {
     }
 
     /**
-     * Connects from {@code localAddress} (such as {@code 127.0.0.2}) to the service at {@code base}; sends nothing.
-     * The tests' own clients come from 127.0.0.1; attackers from elsewhere in 127.0.0.0/8.
+     * Connects from {@code localAddress} (such as {@code 127.0.0.2}) to the service at {@code
+     * base}; sends nothing. The tests' own clients come from 127.0.0.1; attackers from elsewhere in
+     * 127.0.0.0/8.
      */
     public static PendingSocket open(URI base, String localAddress) throws IOException {
         Socket socket = new Socket();
         socket.bind(new InetSocketAddress(localAddress, ANY_PORT));
-        socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), base.getPort()),
+        socket.connect(
+                new InetSocketAddress(InetAddress.getLoopbackAddress(), base.getPort()),
                 (int) ChatClient.TIMEOUT.toMillis());
         return new PendingSocket(socket, base);
     }
@@ -61,27 +63,33 @@ public final class PendingSocket implements AutoCloseable {
     }
 
     /**
-     * From now on writes one more header line every {@code interval}, so that the connection is never idle for
-     * long while its head never ends; stops once the server has hung up.
+     * From now on writes one more header line every {@code interval}, so that the connection is
+     * never idle for long while its head never ends; stops once the server has hung up.
      */
-    @SuppressWarnings("FutureReturnValueIgnored") // the repetition ends itself on hang-up, or with close()
+    @SuppressWarnings(
+            "FutureReturnValueIgnored") // the repetition ends itself on hang-up, or with close()
     public void dripHeaderLines(Duration interval) {
         AtomicInteger line = new AtomicInteger();
-        dripper.scheduleAtFixedRate(() -> {
-            try {
-                write("X-Drip-" + line.incrementAndGet() + ": still typing\r\n");
-            } catch (IOException hungUp) {
-                // Thrown out of the task, it ends the repetition.
-                throw new IllegalStateException(hungUp);
-            }
-        }, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+        dripper.scheduleAtFixedRate(
+                () -> {
+                    try {
+                        write("X-Drip-" + line.incrementAndGet() + ": still typing\r\n");
+                    } catch (IOException hungUp) {
+                        // Thrown out of the task, it ends the repetition.
+                        throw new IllegalStateException(hungUp);
+                    }
+                },
+                interval.toMillis(),
+                interval.toMillis(),
+                TimeUnit.MILLISECONDS);
     }
 
     /**
      * Reads until the server ends the connection, waiting at most {@code within} for each read.
      *
      * @return what the server sent before it ended the connection
-     * @throws SocketTimeoutException if the connection is still open after {@code within} of silence
+     * @throws SocketTimeoutException if the connection is still open after {@code within} of
+     *     silence
      */
     public String readUntilClosed(Duration within) throws IOException {
         socket.setSoTimeout(Math.toIntExact(within.toMillis()));
@@ -100,7 +108,9 @@ public final class PendingSocket implements AutoCloseable {
         return received.toString();
     }
 
-    /** Reads one HTTP response head and its body (by Content-Length), leaving the connection open. */
+    /**
+     * Reads one HTTP response head and its body (by Content-Length), leaving the connection open.
+     */
     public String readResponse() throws IOException {
         socket.setSoTimeout(Math.toIntExact(ChatClient.TIMEOUT.toMillis()));
         InputStream in = socket.getInputStream();
@@ -112,9 +122,13 @@ public final class PendingSocket implements AutoCloseable {
             }
             head.append((char) next);
         }
-        int length = head.toString().lines()
-                .filter(line -> line.toLowerCase(Locale.ROOT).startsWith("content-length:"))
-                .map(line -> Integer.parseInt(line.substring(line.indexOf(':') + 1).trim())).findFirst().orElse(0);
+        int length =
+                head.toString()
+                        .lines()
+                        .filter(line -> line.toLowerCase(Locale.ROOT).startsWith("content-length:"))
+                        .map(line -> Integer.parseInt(line.substring(line.indexOf(':') + 1).trim()))
+                        .findFirst()
+                        .orElse(0);
         byte[] body = in.readNBytes(length);
         return head + new String(body, StandardCharsets.UTF_8);
     }

@@ -21,9 +21,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * A WebSocket client written by hand on a plain TCP socket, for what well-behaved clients never do: write
- * continuation frames, invalid UTF-8, oversized frames; or stop reading and answering pings. Every read
- * waits at most {@link #TIMEOUT}.
+ * A WebSocket client written by hand on a plain TCP socket, for what well-behaved clients never do:
+ * write continuation frames, invalid UTF-8, oversized frames; or stop reading and answering pings.
+ * Every read waits at most {@link #TIMEOUT}.
  */
 public final class RawWebSocket implements AutoCloseable {
 
@@ -36,9 +36,12 @@ public final class RawWebSocket implements AutoCloseable {
     public static final Duration TIMEOUT = ChatClient.TIMEOUT;
 
     private static final int SWITCHING_PROTOCOLS = 101;
+
     /** Leave the operating system's default receive buffer. */
     private static final int DEFAULT_RECEIVE_BUFFER = 0;
+
     private static final SecureRandom RANDOM = new SecureRandom();
+
     /** How much of a streamed payload goes to the socket in one write. */
     private static final int STREAM_PIECE_BYTES = 64 * 1024;
 
@@ -66,81 +69,121 @@ public final class RawWebSocket implements AutoCloseable {
         this.out = socket.getOutputStream();
     }
 
-    /** Performs the opening handshake on {@code /chat} with {@code Authorization: Bearer <token>}. */
+    /**
+     * Performs the opening handshake on {@code /chat} with {@code Authorization: Bearer <token>}.
+     */
     public static RawWebSocket connect(URI base, String token) throws IOException {
         return connect(base, token, DEFAULT_RECEIVE_BUFFER);
     }
 
     /**
-     * Like {@link #connect(URI, String)}, with a TCP receive buffer of the given size: a small one makes a
-     * client that stops reading push back on the server after little data.
+     * Like {@link #connect(URI, String)}, with a TCP receive buffer of the given size: a small one
+     * makes a client that stops reading push back on the server after little data.
      */
-    public static RawWebSocket connect(URI base, String token, int receiveBufferBytes) throws IOException {
+    public static RawWebSocket connect(URI base, String token, int receiveBufferBytes)
+            throws IOException {
         return connect(base, token, receiveBufferBytes, "");
     }
 
     /**
-     * Like {@link #connect(URI, String)}, offering WebSocket extensions as a browser does (for example
-     * {@code permessage-deflate; client_max_window_bits}); {@link #handshakeResponse()} tells what was agreed.
+     * Like {@link #connect(URI, String)}, offering WebSocket extensions as a browser does (for
+     * example {@code permessage-deflate; client_max_window_bits}); {@link #handshakeResponse()}
+     * tells what was agreed.
      */
-    public static RawWebSocket connectOffering(URI base, String token, String extensions) throws IOException {
-        return connect(base, token, DEFAULT_RECEIVE_BUFFER, "Sec-WebSocket-Extensions: " + extensions + "\r\n");
+    public static RawWebSocket connectOffering(URI base, String token, String extensions)
+            throws IOException {
+        return connect(
+                base,
+                token,
+                DEFAULT_RECEIVE_BUFFER,
+                "Sec-WebSocket-Extensions: " + extensions + "\r\n");
     }
 
-    private static RawWebSocket connect(URI base, String token, int receiveBufferBytes, String extraHeaders)
+    private static RawWebSocket connect(
+            URI base, String token, int receiveBufferBytes, String extraHeaders)
             throws IOException {
         Socket socket = new Socket();
         if (receiveBufferBytes != DEFAULT_RECEIVE_BUFFER) {
             socket.setReceiveBufferSize(receiveBufferBytes);
         }
-        socket.connect(new InetSocketAddress(base.getHost(), base.getPort()), (int) TIMEOUT.toMillis());
+        socket.connect(
+                new InetSocketAddress(base.getHost(), base.getPort()), (int) TIMEOUT.toMillis());
         RawWebSocket raw = new RawWebSocket(socket);
         byte[] key = new byte[16];
         RANDOM.nextBytes(key);
-        String request = "GET /chat HTTP/1.1\r\n"
-                + "Host: " + base.getHost() + ":" + base.getPort() + "\r\n"
-                + "Upgrade: websocket\r\n"
-                + "Connection: Upgrade\r\n"
-                + "Sec-WebSocket-Key: " + Base64.getEncoder().encodeToString(key) + "\r\n"
-                + "Sec-WebSocket-Version: 13\r\n"
-                + extraHeaders
-                + "Authorization: Bearer " + token + "\r\n\r\n";
+        String request =
+                "GET /chat HTTP/1.1\r\n"
+                        + "Host: "
+                        + base.getHost()
+                        + ":"
+                        + base.getPort()
+                        + "\r\n"
+                        + "Upgrade: websocket\r\n"
+                        + "Connection: Upgrade\r\n"
+                        + "Sec-WebSocket-Key: "
+                        + Base64.getEncoder().encodeToString(key)
+                        + "\r\n"
+                        + "Sec-WebSocket-Version: 13\r\n"
+                        + extraHeaders
+                        + "Authorization: Bearer "
+                        + token
+                        + "\r\n\r\n";
         raw.out.write(request.getBytes(StandardCharsets.US_ASCII));
         raw.out.flush();
         raw.handshakeResponse = raw.readHttpHead();
         if (!raw.handshakeResponse.startsWith("HTTP/1.1 " + SWITCHING_PROTOCOLS)) {
             raw.close();
-            throw new IOException("Upgrade refused: " + raw.handshakeResponse.lines().findFirst().orElse(""));
+            throw new IOException(
+                    "Upgrade refused: " + raw.handshakeResponse.lines().findFirst().orElse(""));
         }
         return raw;
     }
 
     /** An HTTP answer to an upgrade the server refused. */
-    public record RefusedUpgrade(int status, String body) {
-    }
+    public record RefusedUpgrade(int status, String body) {}
 
     /**
-     * Sends an upgrade request on {@code /chat} with the given headers, which the server is expected to refuse,
-     * and reads its answer. The request goes out in one write into a send buffer that holds all of it, so a
-     * server that answers and closes before reading the whole request (431) cannot break the write half-way.
+     * Sends an upgrade request on {@code /chat} with the given headers, which the server is
+     * expected to refuse, and reads its answer. The request goes out in one write into a send
+     * buffer that holds all of it, so a server that answers and closes before reading the whole
+     * request (431) cannot break the write half-way.
      */
-    public static RefusedUpgrade refusedUpgrade(URI base, Map<String, String> headers) throws IOException {
-        StringBuilder request = new StringBuilder("GET /chat HTTP/1.1\r\n")
-                .append("Host: ").append(base.getHost()).append(':').append(base.getPort()).append("\r\n")
-                .append("Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n")
-                .append("Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n");
-        headers.forEach((name, value) -> request.append(name).append(": ").append(value).append("\r\n"));
+    public static RefusedUpgrade refusedUpgrade(URI base, Map<String, String> headers)
+            throws IOException {
+        StringBuilder request =
+                new StringBuilder("GET /chat HTTP/1.1\r\n")
+                        .append("Host: ")
+                        .append(base.getHost())
+                        .append(':')
+                        .append(base.getPort())
+                        .append("\r\n")
+                        .append(
+                                "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n")
+                        .append("Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n");
+        headers.forEach(
+                (name, value) -> request.append(name).append(": ").append(value).append("\r\n"));
         byte[] bytes = request.append("\r\n").toString().getBytes(StandardCharsets.US_ASCII);
         Socket socket = new Socket();
         socket.setSendBufferSize(bytes.length * 2);
-        socket.connect(new InetSocketAddress(base.getHost(), base.getPort()), (int) TIMEOUT.toMillis());
+        socket.connect(
+                new InetSocketAddress(base.getHost(), base.getPort()), (int) TIMEOUT.toMillis());
         try (RawWebSocket raw = new RawWebSocket(socket)) {
             raw.out.write(bytes);
             raw.out.flush();
             String head = raw.readHttpHead();
             int status = Integer.parseInt(head.split(" ", 3)[1]);
-            int length = head.lines().filter(line -> line.toLowerCase(Locale.ROOT).startsWith("content-length:"))
-                    .map(line -> Integer.parseInt(line.substring(line.indexOf(':') + 1).trim())).findFirst().orElse(0);
+            int length =
+                    head.lines()
+                            .filter(
+                                    line ->
+                                            line.toLowerCase(Locale.ROOT)
+                                                    .startsWith("content-length:"))
+                            .map(
+                                    line ->
+                                            Integer.parseInt(
+                                                    line.substring(line.indexOf(':') + 1).trim()))
+                            .findFirst()
+                            .orElse(0);
             byte[] body = new byte[length];
             raw.in.readFully(body);
             return new RefusedUpgrade(status, new String(body, StandardCharsets.UTF_8));
@@ -164,12 +207,15 @@ public final class RawWebSocket implements AutoCloseable {
     }
 
     /**
-     * Writes one frame of {@code payloadLength} bytes of {@code fill}, the payload in pieces, and stops when the
-     * server hangs up (broken pipe, reset): a server may refuse a frame from its header and read no more.
+     * Writes one frame of {@code payloadLength} bytes of {@code fill}, the payload in pieces, and
+     * stops when the server hangs up (broken pipe, reset): a server may refuse a frame from its
+     * header and read no more.
      *
-     * @return how many payload bytes went to the socket; fewer than {@code payloadLength} if the server hung up
+     * @return how many payload bytes went to the socket; fewer than {@code payloadLength} if the
+     *     server hung up
      */
-    public long streamFrame(int opcode, boolean fin, long payloadLength, byte fill) throws IOException {
+    public long streamFrame(int opcode, boolean fin, long payloadLength, byte fill)
+            throws IOException {
         byte[] mask = new byte[4];
         RANDOM.nextBytes(mask);
         byte[] piece = new byte[STREAM_PIECE_BYTES];
@@ -208,7 +254,10 @@ public final class RawWebSocket implements AutoCloseable {
         return header.toByteArray();
     }
 
-    /** A masked copy of {@code payload}, the piece of a frame's payload that starts at {@code offset}. */
+    /**
+     * A masked copy of {@code payload}, the piece of a frame's payload that starts at {@code
+     * offset}.
+     */
     private static byte[] masked(byte[] payload, long offset, byte[] mask) {
         byte[] masked = new byte[payload.length];
         for (int i = 0; i < payload.length; i++) {
@@ -247,7 +296,8 @@ public final class RawWebSocket implements AutoCloseable {
         }
         byte[] payload = new byte[Math.toIntExact(length)];
         in.readFully(payload);
-        return new Frame(first & 0x0F, (first & 0x80) != 0, ByteBuffer.wrap(payload).asReadOnlyBuffer());
+        return new Frame(
+                first & 0x0F, (first & 0x80) != 0, ByteBuffer.wrap(payload).asReadOnlyBuffer());
     }
 
     /** Reads frames until a text frame that contains {@code fragment}, and returns it. */
@@ -258,7 +308,8 @@ public final class RawWebSocket implements AutoCloseable {
                 return frame.text();
             }
             if (frame.opcode() == OPCODE_CLOSE) {
-                throw new EOFException("Closed with " + frame.closeCode() + " while waiting for " + fragment);
+                throw new EOFException(
+                        "Closed with " + frame.closeCode() + " while waiting for " + fragment);
             }
         }
     }
@@ -274,8 +325,9 @@ public final class RawWebSocket implements AutoCloseable {
     }
 
     /**
-     * Reads frames until the server ends the connection: returns the close frame's code, or empty when the
-     * server dropped the TCP connection without a close frame. Fails if nothing ends within {@link #TIMEOUT}.
+     * Reads frames until the server ends the connection: returns the close frame's code, or empty
+     * when the server dropped the TCP connection without a close frame. Fails if nothing ends
+     * within {@link #TIMEOUT}.
      */
     public Optional<Integer> readUntilEnd() throws IOException {
         try {
@@ -288,8 +340,9 @@ public final class RawWebSocket implements AutoCloseable {
     }
 
     /**
-     * Whether the server ends the TCP connection within {@code wait} (end of stream, or a reset), without waiting
-     * for the client to answer its close frame. Call it after {@link #readCloseCode()}.
+     * Whether the server ends the TCP connection within {@code wait} (end of stream, or a reset),
+     * without waiting for the client to answer its close frame. Call it after {@link
+     * #readCloseCode()}.
      */
     public boolean transportEndsWithin(Duration wait) throws IOException {
         socket.setSoTimeout((int) wait.toMillis());
@@ -308,7 +361,7 @@ public final class RawWebSocket implements AutoCloseable {
     private String readHttpHead() throws IOException {
         ByteArrayOutputStream head = new ByteArrayOutputStream();
         int matched = 0;
-        byte[] end = { '\r', '\n', '\r', '\n' };
+        byte[] end = {'\r', '\n', '\r', '\n'};
         while (matched < end.length) {
             int next = in.readUnsignedByte();
             head.write(next);

@@ -1,13 +1,13 @@
 package dev.quarkchat.testing;
 
+import io.quarkus.test.junit.QuarkusTestProfile;
+
 import java.util.List;
 import java.util.Map;
 
-import io.quarkus.test.junit.QuarkusTestProfile;
-
 /**
- * The test profile of the shared rooms: {@code chat.backplane=redis} against a real Redis started for the
- * tests of this profile, which they reach through {@link Server#redis()}.
+ * The test profile of the shared rooms: {@code chat.backplane=redis} against a real Redis started
+ * for the tests of this profile, which they reach through {@link Server#redis()}.
  */
 public class RedisBackplane implements QuarkusTestProfile {
 
@@ -17,7 +17,8 @@ public class RedisBackplane implements QuarkusTestProfile {
     }
 
     /** Starts Redis before the application and hands its address over. */
-    public static class Server implements io.quarkus.test.common.QuarkusTestResourceLifecycleManager {
+    public static class Server
+            implements io.quarkus.test.common.QuarkusTestResourceLifecycleManager {
 
         private static volatile EmbeddedRedis redis;
 
@@ -29,8 +30,13 @@ public class RedisBackplane implements QuarkusTestProfile {
         @Override
         public Map<String, String> start() {
             redis = EmbeddedRedis.start();
-            return Map.of("chat.backplane", "redis", "quarkus.redis.hosts", redis.uri(),
-                    "chat.backplane.redis.check-interval", "200ms");
+            return Map.of(
+                    "chat.backplane",
+                    "redis",
+                    "quarkus.redis.hosts",
+                    redis.uri(),
+                    "chat.backplane.redis.check-interval",
+                    "200ms");
         }
 
         @Override

@@ -1,5 +1,7 @@
 package dev.quarkchat.testing;
 
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -14,12 +16,10 @@ import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
-import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
-
 /**
- * A TLS certificate for localhost, made at test time with the JDK's keytool (none is committed), written
- * as PEM files the way Kubernetes mounts a TLS secret, and handed to the service as an operator would.
- * Clients trust exactly this certificate.
+ * A TLS certificate for localhost, made at test time with the JDK's keytool (none is committed),
+ * written as PEM files the way Kubernetes mounts a TLS secret, and handed to the service as an
+ * operator would. Clients trust exactly this certificate.
  */
 public class TestCertificates implements QuarkusTestResourceLifecycleManager {
 
@@ -27,8 +27,10 @@ public class TestCertificates implements QuarkusTestResourceLifecycleManager {
     private static final Path KEY_STORE = DIRECTORY.resolve("server.p12");
     public static final Path CERTIFICATE = DIRECTORY.resolve("tls.crt");
     public static final Path PRIVATE_KEY = DIRECTORY.resolve("tls.key");
+
     /** Only guards the throw-away keystore keytool insists on; the service reads the PEM files. */
     private static final char[] STORE_PASSWORD = "test-only".toCharArray();
+
     private static final String ALIAS = "server";
     private static final long KEYTOOL_TIMEOUT_SECONDS = 60;
 
@@ -54,19 +56,47 @@ public class TestCertificates implements QuarkusTestResourceLifecycleManager {
         try {
             Files.createDirectories(DIRECTORY);
             Files.deleteIfExists(KEY_STORE);
-            Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
-                    "-genkeypair", "-alias", ALIAS, "-keyalg", "RSA", "-keysize", "2048", "-validity", "2",
-                    "-dname", "CN=localhost", "-ext", "SAN=dns:localhost,ip:127.0.0.1",
-                    "-storetype", "PKCS12", "-keystore", KEY_STORE.toString(),
-                    "-storepass", new String(STORE_PASSWORD), "-keypass", new String(STORE_PASSWORD))
-                    .redirectErrorStream(true).start();
-            String output = new String(keytool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!keytool.waitFor(KEYTOOL_TIMEOUT_SECONDS, TimeUnit.SECONDS) || keytool.exitValue() != 0) {
+            Process keytool =
+                    new ProcessBuilder(
+                                    Path.of(System.getProperty("java.home"), "bin", "keytool")
+                                            .toString(),
+                                    "-genkeypair",
+                                    "-alias",
+                                    ALIAS,
+                                    "-keyalg",
+                                    "RSA",
+                                    "-keysize",
+                                    "2048",
+                                    "-validity",
+                                    "2",
+                                    "-dname",
+                                    "CN=localhost",
+                                    "-ext",
+                                    "SAN=dns:localhost,ip:127.0.0.1",
+                                    "-storetype",
+                                    "PKCS12",
+                                    "-keystore",
+                                    KEY_STORE.toString(),
+                                    "-storepass",
+                                    new String(STORE_PASSWORD),
+                                    "-keypass",
+                                    new String(STORE_PASSWORD))
+                            .redirectErrorStream(true)
+                            .start();
+            String output =
+                    new String(keytool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!keytool.waitFor(KEYTOOL_TIMEOUT_SECONDS, TimeUnit.SECONDS)
+                    || keytool.exitValue() != 0) {
                 throw new IllegalStateException("keytool failed: " + output);
             }
             KeyStore store = keyStore();
-            Files.writeString(PRIVATE_KEY, OperatorKeys.pem("PRIVATE KEY", store.getKey(ALIAS, STORE_PASSWORD).getEncoded()));
-            Files.writeString(CERTIFICATE, OperatorKeys.pem("CERTIFICATE", store.getCertificate(ALIAS).getEncoded()));
+            Files.writeString(
+                    PRIVATE_KEY,
+                    OperatorKeys.pem(
+                            "PRIVATE KEY", store.getKey(ALIAS, STORE_PASSWORD).getEncoded()));
+            Files.writeString(
+                    CERTIFICATE,
+                    OperatorKeys.pem("CERTIFICATE", store.getCertificate(ALIAS).getEncoded()));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (GeneralSecurityException | InterruptedException e) {
@@ -78,7 +108,8 @@ public class TestCertificates implements QuarkusTestResourceLifecycleManager {
     public static SSLContext trustingIt() {
         generate();
         try {
-            TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            TrustManagerFactory trust =
+                    TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
             trust.init(keyStore());
             SSLContext context = SSLContext.getInstance("TLS");
             context.init(null, trust.getTrustManagers(), null);

@@ -1,5 +1,14 @@
 package dev.quarkchat.testing;
 
+import io.smallrye.jwt.build.Jwt;
+import io.smallrye.jwt.util.KeyUtils;
+
+import org.eclipse.microprofile.config.ConfigProvider;
+import org.jose4j.jws.AlgorithmIdentifiers;
+import org.jose4j.jws.JsonWebSignature;
+import org.jose4j.jwt.JwtClaims;
+import org.jose4j.lang.JoseException;
+
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -9,15 +18,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 
-import org.eclipse.microprofile.config.ConfigProvider;
-import org.jose4j.jws.AlgorithmIdentifiers;
-import org.jose4j.jws.JsonWebSignature;
-import org.jose4j.jwt.JwtClaims;
-import org.jose4j.lang.JoseException;
-
-import io.smallrye.jwt.build.Jwt;
-import io.smallrye.jwt.util.KeyUtils;
-
 /**
  * Real RS256 tokens for tests, signed with the key pair generated for this test run (and, for the
  * rejection cases, with keys and claims the server must refuse).
@@ -25,11 +25,11 @@ import io.smallrye.jwt.util.KeyUtils;
 public final class TestTokens {
 
     private static final Duration LIFETIME = Duration.ofMinutes(10);
+
     /** Well past the verifier's default 60 s clock skew allowance. */
     private static final Duration LONG_AGO = Duration.ofHours(1);
 
-    private TestTokens() {
-    }
+    private TestTokens() {}
 
     public static String issuer() {
         return ConfigProvider.getConfig().getValue("mp.jwt.verify.issuer", String.class);
@@ -45,7 +45,10 @@ public final class TestTokens {
 
     public static String expired(String user) {
         Instant now = Instant.now();
-        return Jwt.upn(user).issuer(issuer()).issuedAt(now.minus(LONG_AGO.multipliedBy(2))).expiresAt(now.minus(LONG_AGO))
+        return Jwt.upn(user)
+                .issuer(issuer())
+                .issuedAt(now.minus(LONG_AGO.multipliedBy(2)))
+                .expiresAt(now.minus(LONG_AGO))
                 .sign();
     }
 
@@ -56,12 +59,22 @@ public final class TestTokens {
     /** {@code alg: none}: the right issuer and claims, and no signature at all. */
     public static String unsigned(String user) {
         String header = base64("{\"alg\":\"none\",\"typ\":\"JWT\"}");
-        String claims = base64("{\"iss\":\"" + issuer() + "\",\"upn\":\"" + user + "\",\"exp\":"
-                + Instant.now().plus(LIFETIME).getEpochSecond() + "}");
+        String claims =
+                base64(
+                        "{\"iss\":\""
+                                + issuer()
+                                + "\",\"upn\":\""
+                                + user
+                                + "\",\"exp\":"
+                                + Instant.now().plus(LIFETIME).getEpochSecond()
+                                + "}");
         return header + "." + claims + ".";
     }
 
-    /** Signed with the right key by the right issuer, but with no {@code exp}: a token that never expires. */
+    /**
+     * Signed with the right key by the right issuer, but with no {@code exp}: a token that never
+     * expires.
+     */
     public static String withoutExpiry(String user) {
         JwtClaims claims = new JwtClaims();
         claims.setIssuer(issuer());
@@ -70,7 +83,10 @@ public final class TestTokens {
         return signed(claims);
     }
 
-    /** Exactly these claims, signed with the test key: for tokens SmallRye's builder refuses to make. */
+    /**
+     * Exactly these claims, signed with the test key: for tokens SmallRye's builder refuses to
+     * make.
+     */
     public static String signed(JwtClaims claims) {
         JsonWebSignature jws = new JsonWebSignature();
         jws.setPayload(claims.toJson());
@@ -93,7 +109,9 @@ public final class TestTokens {
     }
 
     private static String base64(String json) {
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(json.getBytes(StandardCharsets.UTF_8));
+        return Base64.getUrlEncoder()
+                .withoutPadding()
+                .encodeToString(json.getBytes(StandardCharsets.UTF_8));
     }
 
     public static KeyPair newKeyPair() {

@@ -1,10 +1,19 @@
 package dev.quarkchat.web;
 
 import static io.restassured.RestAssured.given;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.URI;
-import java.nio.file.Path;
+import dev.quarkchat.session.ChatSessions;
+import dev.quarkchat.testing.Browser;
+import dev.quarkchat.testing.ChatClient;
+import dev.quarkchat.testing.Metrics;
+import dev.quarkchat.testing.TestTokens;
+
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.websockets.next.CloseReason;
+import io.smallrye.jwt.build.Jwt;
 
 import jakarta.inject.Inject;
 
@@ -12,20 +21,13 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.Keys;
 
-import dev.quarkchat.session.ChatSessions;
-import dev.quarkchat.testing.Browser;
-import dev.quarkchat.testing.ChatClient;
-import dev.quarkchat.testing.Metrics;
-import dev.quarkchat.testing.TestTokens;
-import io.quarkus.test.common.http.TestHTTPResource;
-import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.websockets.next.CloseReason;
-import io.smallrye.jwt.build.Jwt;
+import java.net.URI;
+import java.nio.file.Path;
 
 /**
- * The chat page in a real headless Chromium: two people chat, markup shows as text, a dropped connection
- * comes back by itself, and bad input is stopped in the page or shown from the server. Runs with
- * {@code ./mvnw verify -Pe2e}; the screenshot lands in target/screenshots/.
+ * The chat page in a real headless Chromium: two people chat, markup shows as text, a dropped
+ * connection comes back by itself, and bad input is stopped in the page or shown from the server.
+ * Runs with {@code ./mvnw verify -Pe2e}; the screenshot lands in target/screenshots/.
  */
 @Tag("e2e")
 @QuarkusTest
@@ -39,14 +41,14 @@ class ChatPageTest {
     @TestHTTPResource("/")
     URI page;
 
-    @Inject
-    ChatSessions sessions;
+    @Inject ChatSessions sessions;
 
     private final Metrics metrics = Metrics.ofTestedService();
 
     @Test
     void twoPeopleChatAndSeeEachOthersPresence() {
-        try (Browser alice = signedIn("alice", false); Browser bob = signedIn("bob", true)) {
+        try (Browser alice = signedIn("alice", false);
+                Browser bob = signedIn("bob", true)) {
             alice.awaitText("#members", "bob");
 
             say(bob, "hi alice, from my phone");
@@ -64,13 +66,16 @@ class ChatPageTest {
     void markupInMessagesShowsAsTextAndRunsNothing() {
         String image = "<img src=x onerror=\"window.hacked='img'\">";
         String script = "<script>window.hacked='script'</script>";
-        try (Browser mallory = signedIn("mallory", false); Browser victim = signedIn("victim", false)) {
+        try (Browser mallory = signedIn("mallory", false);
+                Browser victim = signedIn("victim", false)) {
             say(mallory, image);
             say(mallory, script);
             victim.awaitText("#messages", script);
 
             assertThat(victim.find("#messages").getText()).contains(image).contains(script);
-            assertThat(victim.script("return window.hacked === undefined && document.querySelectorAll('#messages img, #messages script').length === 0"))
+            assertThat(
+                            victim.script(
+                                    "return window.hacked === undefined && document.querySelectorAll('#messages img, #messages script').length === 0"))
                     .isEqualTo(true);
         }
     }
@@ -78,50 +83,77 @@ class ChatPageTest {
     @Test
     void aConnectionTheServerClosesComesBackByItselfAndRejoins() {
         try (Browser carol = signedIn("carol", false);
-                ChatClient friend = ChatClient.connect(page, TestTokens.valid("carols-friend")).join("comeback")) {
+                ChatClient friend =
+                        ChatClient.connect(page, TestTokens.valid("carols-friend"))
+                                .join("comeback")) {
             join(carol, "comeback");
             carol.awaitText("#room-title", "comeback");
 
-            sessions.all().stream().filter(session -> "carol".equals(session.user()))
-                    .forEach(session -> session.connection().close(new CloseReason(1001, "test restart")).await().indefinitely());
+            sessions.all().stream()
+                    .filter(session -> "carol".equals(session.user()))
+                    .forEach(
+                            session ->
+                                    session.connection()
+                                            .close(new CloseReason(1001, "test restart"))
+                                            .await()
+                                            .indefinitely());
             friend.send("comeback", "while you were away", "away-1");
 
             carol.await(browser -> carol.find("#status").getText().startsWith("reconnecting"));
             carol.awaitText("#status", "connected as carol");
-            carol.await(browser -> sessions.all().stream().anyMatch(session -> "carol".equals(session.user())
-                    && session.rooms().contains("comeback")));
+            carol.await(
+                    browser ->
+                            sessions.all().stream()
+                                    .anyMatch(
+                                            session ->
+                                                    "carol".equals(session.user())
+                                                            && session.rooms()
+                                                                    .contains("comeback")));
             say(carol, "back again");
             carol.awaitText("#messages", "back again");
             assertThat(carol.find("#messages").getText()).contains("while you were away");
-            assertThat(carol.script("return [...document.querySelectorAll('#messages .text')]"
-                    + ".filter(e => e.textContent === 'while you were away').length")).isEqualTo(1L);
+            assertThat(
+                            carol.script(
+                                    "return [...document.querySelectorAll('#messages .text')]"
+                                            + ".filter(e => e.textContent === 'while you were away').length"))
+                    .isEqualTo(1L);
         }
     }
 
     @Test
     void aMessageInFlightWhenTheConnectionDropsIsSentAgainAndShownOnce() {
         try (Browser erin = signedIn("erin", false);
-                ChatClient friend = ChatClient.connect(page, TestTokens.valid("erins-friend")).join("in-flight")) {
+                ChatClient friend =
+                        ChatClient.connect(page, TestTokens.valid("erins-friend"))
+                                .join("in-flight")) {
             join(erin, "in-flight");
             erin.awaitText("#room-title", "in-flight");
             double deduplicated = metrics.value("chat_messages_deduplicated_total");
-            // The socket goes down right behind the send: the server posts it, the page never sees the echo.
-            erin.script("const send = WebSocket.prototype.send;"
-                    + "WebSocket.prototype.send = function (data) {"
-                    + "  send.call(this, data);"
-                    + "  if (data.includes('\"type\":\"send\"')) { WebSocket.prototype.send = send; this.close(); }"
-                    + "};");
+            // The socket goes down right behind the send: the server posts it, the page never sees
+            // the echo.
+            erin.script(
+                    "const send = WebSocket.prototype.send;"
+                            + "WebSocket.prototype.send = function (data) {"
+                            + "  send.call(this, data);"
+                            + "  if (data.includes('\"type\":\"send\"')) { WebSocket.prototype.send = send; this.close(); }"
+                            + "};");
 
             say(erin, "did you get this?");
 
             erin.awaitText("#status", "connected as erin");
-            erin.await(browser -> metrics.value("chat_messages_deduplicated_total") == deduplicated + 1);
+            erin.await(
+                    browser ->
+                            metrics.value("chat_messages_deduplicated_total") == deduplicated + 1);
             erin.awaitText("#messages", "did you get this?");
-            assertThat(erin.script("return [...document.querySelectorAll('#messages .text')]"
-                    + ".filter(e => e.textContent === 'did you get this?').length")).isEqualTo(1L);
+            assertThat(
+                            erin.script(
+                                    "return [...document.querySelectorAll('#messages .text')]"
+                                            + ".filter(e => e.textContent === 'did you get this?').length"))
+                    .isEqualTo(1L);
             friend.send("in-flight", "yes, once", "once-1");
             erin.awaitText("#messages", "yes, once");
-            assertThat(friend.framesOfType("message")).filteredOn(m -> "did you get this?".equals(m.getString("text")))
+            assertThat(friend.framesOfType("message"))
+                    .filteredOn(m -> "did you get this?".equals(m.getString("text")))
                     .hasSize(1);
         }
     }
@@ -146,7 +178,8 @@ class ChatPageTest {
 
     @Test
     void peopleSignInUnderNamesInAnyScriptAndTheirMessagesShowThem() {
-        try (Browser zoe = signedIn(ZOE, false); Browser watanabe = signedIn(WATANABE, false)) {
+        try (Browser zoe = signedIn(ZOE, false);
+                Browser watanabe = signedIn(WATANABE, false)) {
             zoe.awaitText("#members", WATANABE);
 
             say(watanabe, "\u3053\u3093\u306B\u3061\u306F");
@@ -154,25 +187,30 @@ class ChatPageTest {
             say(zoe, "bonjour");
             watanabe.awaitText("#messages", "bonjour");
 
-            assertThat(zoe.find("#messages li.message:not(.own) .from").getText()).isEqualTo(WATANABE);
-            assertThat(watanabe.find("#messages li.message:not(.own) .from").getText()).isEqualTo(ZOE);
+            assertThat(zoe.find("#messages li.message:not(.own) .from").getText())
+                    .isEqualTo(WATANABE);
+            assertThat(watanabe.find("#messages li.message:not(.own) .from").getText())
+                    .isEqualTo(ZOE);
             assertThat(zoe.find("#messages li.own .from").getText()).isEqualTo(ZOE + " (you)");
         }
     }
 
     @Test
     void aTokenWithABadNameShowsWhyAndDoesNotConnect() {
-        double refused = metrics.value("chat_handshakes_rejected_total{reason=\"invalid_user_name\"}");
+        double refused =
+                metrics.value("chat_handshakes_rejected_total{reason=\"invalid_user_name\"}");
         try (Browser mallory = Browser.open(false).go(page)) {
             mallory.type("#token", TestTokens.valid("\u202Enimda"));
             mallory.find("#sign-in-form button[type=submit]").click();
 
-            mallory.awaitText("#sign-in-error",
+            mallory.awaitText(
+                    "#sign-in-error",
                     "Your sign-in name is not accepted: it contains an invisible formatting character.");
             assertThat(mallory.find("#status").getText()).isEqualTo("signed out");
             assertThat(mallory.find("#sign-in").isDisplayed()).isTrue();
         }
-        assertThat(metrics.value("chat_handshakes_rejected_total{reason=\"invalid_user_name\"}")).isEqualTo(refused);
+        assertThat(metrics.value("chat_handshakes_rejected_total{reason=\"invalid_user_name\"}"))
+                .isEqualTo(refused);
     }
 
     @Test
@@ -188,7 +226,11 @@ class ChatPageTest {
     void anExpiredTokenAsksToSignInAgainInsteadOfReconnecting() {
         // Time enough for the browser to start and connect, short enough to watch it run out.
         try (Browser frank = Browser.open(false)) {
-            String token = Jwt.upn("frank").issuer(TestTokens.issuer()).expiresIn(SHORT_TOKEN_SECONDS).sign();
+            String token =
+                    Jwt.upn("frank")
+                            .issuer(TestTokens.issuer())
+                            .expiresIn(SHORT_TOKEN_SECONDS)
+                            .sign();
             frank.go(page.resolve("/#token=" + token));
             frank.awaitText("#status", "connected as frank");
 
@@ -201,7 +243,8 @@ class ChatPageTest {
 
     @Test
     void unreadMessagesAreCountedBesideTheirRoom() {
-        try (Browser gina = signedIn("gina", false); Browser hank = signedIn("hank", false)) {
+        try (Browser gina = signedIn("gina", false);
+                Browser hank = signedIn("hank", false)) {
             join(hank, "side-room");
             hank.awaitText("#room-title", "side-room");
             join(gina, "side-room");
@@ -212,15 +255,25 @@ class ChatPageTest {
             say(hank, "psst");
             say(hank, "over here");
             gina.awaitText("#rooms", "2");
-            assertThat(gina.find("#rooms .unread").getAttribute("aria-label")).isEqualTo("2 unread");
+            assertThat(gina.find("#rooms .unread").getAttribute("aria-label"))
+                    .isEqualTo("2 unread");
         }
     }
 
     @Test
     void thePageComesWithAStrictContentSecurityPolicy() {
-        String policy = given().when().get("/").then().statusCode(200).extract().header("Content-Security-Policy");
+        String policy =
+                given().when()
+                        .get("/")
+                        .then()
+                        .statusCode(200)
+                        .extract()
+                        .header("Content-Security-Policy");
 
-        assertThat(policy).contains("script-src 'self'").contains("object-src 'none'").doesNotContain("unsafe-inline");
+        assertThat(policy)
+                .contains("script-src 'self'")
+                .contains("object-src 'none'")
+                .doesNotContain("unsafe-inline");
     }
 
     private Browser signedIn(String user, boolean phone) {

@@ -6,8 +6,9 @@ import java.nio.file.Path;
 import java.util.Optional;
 
 /**
- * Holds a server to a fixed share of one core with the cgroup-v1 {@code cpu} controller (writable as root
- * here), so that its capacity shows instead of the generator's. The same quota for every server of a run.
+ * Holds a server to a fixed share of one core with the cgroup-v1 {@code cpu} controller (writable
+ * as root here), so that its capacity shows instead of the generator's. The same quota for every
+ * server of a run.
  */
 final class CpuQuota {
 
@@ -32,8 +33,8 @@ final class CpuQuota {
     }
 
     /**
-     * A cgroup limited to {@code percentOfOneCore}; empty (with a message) where the controller cannot be
-     * written, and the run goes on without a quota.
+     * A cgroup limited to {@code percentOfOneCore}; empty (with a message) where the controller
+     * cannot be written, and the run goes on without a quota.
      */
     static Optional<CpuQuota> create(String name, int percentOfOneCore) {
         Path group = CPU_CONTROLLER.resolve(name);
@@ -57,6 +58,7 @@ final class CpuQuota {
     /** Lets the group's processes use their whole core until the returned handle is closed. */
     Lifted lift() throws IOException {
         Files.writeString(group.resolve("cpu.cfs_quota_us"), UNLIMITED);
-        return () -> Files.writeString(group.resolve("cpu.cfs_quota_us"), Long.toString(quotaMicros));
+        return () ->
+                Files.writeString(group.resolve("cpu.cfs_quota_us"), Long.toString(quotaMicros));
     }
 }

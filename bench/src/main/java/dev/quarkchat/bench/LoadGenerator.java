@@ -1,15 +1,5 @@
 package dev.quarkchat.bench;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.function.IntFunction;
-
-import org.HdrHistogram.Histogram;
-
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -20,21 +10,34 @@ import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
 
+import org.HdrHistogram.Histogram;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.IntFunction;
+
 /**
- * Opens connections to one server and drives them, all on one Vert.x event loop (the generator gets one
- * core). Every delivery is checked: each connection expects each sender's messages in order, exactly
- * once, so a gap is a loss and a repeat a duplicate; the send time travels in the text and gives the
- * latency, measured within this process.
+ * Opens connections to one server and drives them, all on one Vert.x event loop (the generator gets
+ * one core). Every delivery is checked: each connection expects each sender's messages in order,
+ * exactly once, so a gap is a loss and a repeat a duplicate; the send time travels in the text and
+ * gives the latency, measured within this process.
  */
 final class LoadGenerator implements AutoCloseable {
 
     /** Highest latency recorded, in microseconds (a minute). */
     private static final long MAX_LATENCY_MICROS = TimeUnit.MINUTES.toMicros(1);
+
     private static final int LATENCY_DIGITS = 3;
     private static final long TICK_MILLIS = 2;
     private static final int CONNECT_CONCURRENCY = 64;
+
     /** How long a step's last messages may take to arrive before what is missing counts as lost. */
     private static final long DRAIN_MILLIS = 30_000;
+
     private static final long NANOS_PER_SECOND = 1_000_000_000L;
     private static final String MESSAGE_PREFIX = "{\"type\":\"message\"";
     private static final String TEXT_FIELD = "\"text\":\"";
@@ -45,8 +48,10 @@ final class LoadGenerator implements AutoCloseable {
     private final Server server;
     private final List<Peer> peers = new ArrayList<>();
     private final Histogram latency = new Histogram(MAX_LATENCY_MICROS, LATENCY_DIGITS);
+
     /** Per sender: the seq of its last message. */
     private long[] sent = new long[0];
+
     private boolean recording;
     private long recordFromNanos;
     private long deliveries;
@@ -64,65 +69,83 @@ final class LoadGenerator implements AutoCloseable {
     }
 
     /** What one measured step saw. */
-    record Step(double offeredPerSecond, double deliveredPerSecond, long deliveries, long lost, long duplicated,
-            double p50Millis, double p99Millis, double p999Millis, double maxMillis, double serverCpuPercent,
-            double generatorCpuPercent, long serverRssBytes) {
-    }
+    record Step(
+            double offeredPerSecond,
+            double deliveredPerSecond,
+            long deliveries,
+            long lost,
+            long duplicated,
+            double p50Millis,
+            double p99Millis,
+            double p999Millis,
+            double maxMillis,
+            double serverCpuPercent,
+            double generatorCpuPercent,
+            long serverRssBytes) {}
 
-    /** @param offerCompression whether connections offer permessage-deflate, as browsers do */
+    /**
+     * @param offerCompression whether connections offer permessage-deflate, as browsers do
+     */
     LoadGenerator(Server server, boolean offerCompression) {
         this.server = server;
         this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1));
         this.loop = vertx.getOrCreateContext();
-        this.client = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(Integer.MAX_VALUE)
-                .setTcpNoDelay(true).setConnectTimeout((int) TimeUnit.SECONDS.toMillis(30))
-                .setTryUsePerMessageCompression(offerCompression));
+        this.client =
+                vertx.createWebSocketClient(
+                        new WebSocketClientOptions()
+                                .setMaxConnections(Integer.MAX_VALUE)
+                                .setTcpNoDelay(true)
+                                .setConnectTimeout((int) TimeUnit.SECONDS.toMillis(30))
+                                .setTryUsePerMessageCompression(offerCompression));
     }
 
     /**
      * Opens {@code count} more connections, {@link #CONNECT_CONCURRENCY} at a time.
      *
-     * @param tokenOf the token of the generator's connection i, counted over all it has opened (ignored by servers
-     *        that do not check tokens)
+     * @param tokenOf the token of the generator's connection i, counted over all it has opened
+     *     (ignored by servers that do not check tokens)
      * @return how long it took, in seconds
      */
     double connect(int count, IntFunction<String> tokenOf) throws Exception {
         long started = System.nanoTime();
         CompletableFuture<Void> done = new CompletableFuture<>();
-        loop.runOnContext(ignored -> {
-            int first = peers.size();
-            int[] next = { first };
-            int[] open = { 0 };
-            Runnable[] more = new Runnable[1];
-            more[0] = () -> {
-                while (open[0] < CONNECT_CONCURRENCY && next[0] < first + count) {
-                    int index = next[0]++;
-                    open[0]++;
-                    Future<WebSocket> opening;
-                    try {
-                        opening = openOne(tokenOf.apply(index));
-                    } catch (RuntimeException failure) {
-                        done.completeExceptionally(failure);
-                        return;
-                    }
-                    opening.onComplete(result -> {
-                        open[0]--;
-                        if (result.failed()) {
-                            done.completeExceptionally(result.cause());
-                            return;
-                        }
-                        peers.add(new Peer(result.result()));
-                        watch(peers.get(peers.size() - 1));
-                        if (peers.size() == first + count) {
-                            done.complete(null);
-                        } else {
-                            more[0].run();
-                        }
-                    });
-                }
-            };
-            more[0].run();
-        });
+        loop.runOnContext(
+                ignored -> {
+                    int first = peers.size();
+                    int[] next = {first};
+                    int[] open = {0};
+                    Runnable[] more = new Runnable[1];
+                    more[0] =
+                            () -> {
+                                while (open[0] < CONNECT_CONCURRENCY && next[0] < first + count) {
+                                    int index = next[0]++;
+                                    open[0]++;
+                                    Future<WebSocket> opening;
+                                    try {
+                                        opening = openOne(tokenOf.apply(index));
+                                    } catch (RuntimeException failure) {
+                                        done.completeExceptionally(failure);
+                                        return;
+                                    }
+                                    opening.onComplete(
+                                            result -> {
+                                                open[0]--;
+                                                if (result.failed()) {
+                                                    done.completeExceptionally(result.cause());
+                                                    return;
+                                                }
+                                                peers.add(new Peer(result.result()));
+                                                watch(peers.get(peers.size() - 1));
+                                                if (peers.size() == first + count) {
+                                                    done.complete(null);
+                                                } else {
+                                                    more[0].run();
+                                                }
+                                            });
+                                }
+                            };
+                    more[0].run();
+                });
         done.get(10, TimeUnit.MINUTES);
         return (System.nanoTime() - started) / (double) NANOS_PER_SECOND;
     }
@@ -133,34 +156,49 @@ final class LoadGenerator implements AutoCloseable {
 
     /**
      * The first {@code senders} connections send at {@code perSender} messages per second each for
-     * {@code seconds}; recorded only if {@code record}. Afterwards every connection must have every message.
+     * {@code seconds}; recorded only if {@code record}. Afterwards every connection must have every
+     * message.
      */
-    Step run(int senders, double perSender, double seconds, int messageBytes, boolean record) throws Exception {
+    Step run(int senders, double perSender, double seconds, int messageBytes, boolean record)
+            throws Exception {
         ProcessStats.CpuUse cpu = ProcessStats.CpuUse.from(server.pid());
         long[] lossBefore = onLoop(this::lossTotals);
-        onLoop(() -> {
-            if (sent.length < senders) {
-                sent = java.util.Arrays.copyOf(sent, senders);
-            }
-            latency.reset();
-            deliveries = 0;
-            recording = record;
-            recordFromNanos = System.nanoTime();
-            return null;
-        });
+        onLoop(
+                () -> {
+                    if (sent.length < senders) {
+                        sent = java.util.Arrays.copyOf(sent, senders);
+                    }
+                    latency.reset();
+                    deliveries = 0;
+                    recording = record;
+                    recordFromNanos = System.nanoTime();
+                    return null;
+                });
         long start = System.nanoTime();
         long[] sentAtStart = onLoop(() -> sent.clone());
-        // Sender s sends its k-th message at (k + s / senders) / perSender seconds: evenly spread, not in bursts.
-        long timer = vertx.setPeriodic(TICK_MILLIS, id -> {
-            double elapsed = (System.nanoTime() - start) / (double) NANOS_PER_SECOND;
-            for (int sender = 0; sender < senders; sender++) {
-                long dueByNow = (long) Math.floor(elapsed * perSender - sender / (double) senders) + 1;
-                long due = Math.max(0, dueByNow) - (sent[sender] - sentAtStart[sender]);
-                for (long n = 0; n < due; n++) {
-                    send(sender, messageBytes);
-                }
-            }
-        });
+        // Sender s sends its k-th message at (k + s / senders) / perSender seconds: evenly spread,
+        // not in bursts.
+        long timer =
+                vertx.setPeriodic(
+                        TICK_MILLIS,
+                        id -> {
+                            double elapsed =
+                                    (System.nanoTime() - start) / (double) NANOS_PER_SECOND;
+                            for (int sender = 0; sender < senders; sender++) {
+                                long dueByNow =
+                                        (long)
+                                                        Math.floor(
+                                                                elapsed * perSender
+                                                                        - sender / (double) senders)
+                                                + 1;
+                                long due =
+                                        Math.max(0, dueByNow)
+                                                - (sent[sender] - sentAtStart[sender]);
+                                for (long n = 0; n < due; n++) {
+                                    send(sender, messageBytes);
+                                }
+                            }
+                        });
         Thread.sleep((long) (seconds * 1000));
         vertx.cancelTimer(timer);
         double measuredSeconds = (System.nanoTime() - start) / (double) NANOS_PER_SECOND;
@@ -168,16 +206,29 @@ final class LoadGenerator implements AutoCloseable {
         double generatorCpuPercent = cpu.generatorPercent(measuredSeconds);
         awaitDrained();
         long[] lossAfter = onLoop(this::lossTotals);
-        return onLoop(() -> new Step(senders * perSender * peers.size(), deliveries / measuredSeconds, deliveries,
-                lossAfter[0] - lossBefore[0], lossAfter[1] - lossBefore[1], millis(latency.getValueAtPercentile(50)),
-                millis(latency.getValueAtPercentile(99)), millis(latency.getValueAtPercentile(99.9)),
-                millis(latency.getMaxValue()), serverCpuPercent, generatorCpuPercent,
-                ProcessStats.residentBytes(server.pid())));
+        return onLoop(
+                () ->
+                        new Step(
+                                senders * perSender * peers.size(),
+                                deliveries / measuredSeconds,
+                                deliveries,
+                                lossAfter[0] - lossBefore[0],
+                                lossAfter[1] - lossBefore[1],
+                                millis(latency.getValueAtPercentile(50)),
+                                millis(latency.getValueAtPercentile(99)),
+                                millis(latency.getValueAtPercentile(99.9)),
+                                millis(latency.getMaxValue()),
+                                serverCpuPercent,
+                                generatorCpuPercent,
+                                ProcessStats.residentBytes(server.pid())));
     }
 
     private Future<WebSocket> openOne(String token) {
-        WebSocketConnectOptions options = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(server.port)
-                .setURI(server.kind.path);
+        WebSocketConnectOptions options =
+                new WebSocketConnectOptions()
+                        .setHost("127.0.0.1")
+                        .setPort(server.port)
+                        .setURI(server.kind.path);
         if (server.kind.chatProtocol) {
             options.addHeader("Authorization", "Bearer " + token);
         }
@@ -186,8 +237,7 @@ final class LoadGenerator implements AutoCloseable {
 
     private void watch(Peer peer) {
         peer.socket.textMessageHandler(text -> received(peer, text));
-        peer.socket.exceptionHandler(failure -> {
-        });
+        peer.socket.exceptionHandler(failure -> {});
     }
 
     private void send(int sender, int messageBytes) {
@@ -197,7 +247,12 @@ final class LoadGenerator implements AutoCloseable {
             text.append("{\"type\":\"send\",\"room\":\"lobby\",\"text\":\"");
         }
         int payloadStart = text.length();
-        text.append(sender).append(' ').append(seq).append(' ').append(System.nanoTime()).append(' ');
+        text.append(sender)
+                .append(' ')
+                .append(seq)
+                .append(' ')
+                .append(System.nanoTime())
+                .append(' ');
         while (text.length() - payloadStart < messageBytes) {
             text.append('x');
         }
@@ -236,7 +291,9 @@ final class LoadGenerator implements AutoCloseable {
         }
     }
 
-    /** Waits until every connection has the last message of every sender, or the drain time is over. */
+    /**
+     * Waits until every connection has the last message of every sender, or the drain time is over.
+     */
     private void awaitDrained() throws Exception {
         long deadline = System.currentTimeMillis() + DRAIN_MILLIS;
         while (System.currentTimeMillis() < deadline && !onLoop(this::drained)) {
@@ -247,7 +304,8 @@ final class LoadGenerator implements AutoCloseable {
     private boolean drained() {
         for (Peer peer : peers) {
             for (int sender = 0; sender < sent.length; sender++) {
-                if (sent[sender] > 0 && (peer.lastSeq.length <= sender || peer.lastSeq[sender] < sent[sender])) {
+                if (sent[sender] > 0
+                        && (peer.lastSeq.length <= sender || peer.lastSeq[sender] < sent[sender])) {
                     return false;
                 }
             }
@@ -255,7 +313,9 @@ final class LoadGenerator implements AutoCloseable {
         return true;
     }
 
-    /** {lost, duplicated} over all connections: gaps seen, plus what has not arrived of each sender. */
+    /**
+     * {lost, duplicated} over all connections: gaps seen, plus what has not arrived of each sender.
+     */
     private long[] lossTotals() {
         long lost = 0;
         long duplicated = 0;
@@ -266,18 +326,19 @@ final class LoadGenerator implements AutoCloseable {
                 lost += sent[sender] - (peer.lastSeq.length > sender ? peer.lastSeq[sender] : 0);
             }
         }
-        return new long[] { lost, duplicated };
+        return new long[] {lost, duplicated};
     }
 
     private <T> T onLoop(java.util.concurrent.Callable<T> work) throws Exception {
         Promise<T> result = Promise.promise();
-        loop.runOnContext(ignored -> {
-            try {
-                result.complete(work.call());
-            } catch (Exception e) {
-                result.fail(e);
-            }
-        });
+        loop.runOnContext(
+                ignored -> {
+                    try {
+                        result.complete(work.call());
+                    } catch (Exception e) {
+                        result.fail(e);
+                    }
+                });
         return result.future().toCompletionStage().toCompletableFuture().get(1, TimeUnit.MINUTES);
     }
 

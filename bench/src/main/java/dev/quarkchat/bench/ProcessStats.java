@@ -10,19 +10,20 @@ final class ProcessStats {
 
     /** Linux' USER_HZ: /proc/PID/stat counts CPU time in these ticks. */
     private static final double TICKS_PER_SECOND = 100.0;
+
     private static final int UTIME_FIELD = 13;
     private static final int STIME_FIELD = 14;
     private static final int KIB = 1024;
 
-    private ProcessStats() {
-    }
+    private ProcessStats() {}
 
     /** User plus system CPU seconds the process has used (all its threads). */
     private static double cpuSeconds(long pid) {
         String stat = read(Path.of("/proc", Long.toString(pid), "stat"));
         // The command name (field 2) may hold spaces: count fields after its closing parenthesis.
         String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ", -1);
-        long ticks = Long.parseLong(fields[UTIME_FIELD - 2]) + Long.parseLong(fields[STIME_FIELD - 2]);
+        long ticks =
+                Long.parseLong(fields[UTIME_FIELD - 2]) + Long.parseLong(fields[STIME_FIELD - 2]);
         return ticks / TICKS_PER_SECOND;
     }
 
@@ -30,7 +31,8 @@ final class ProcessStats {
     record CpuUse(long serverPid, double serverSecondsAtStart, double generatorSecondsAtStart) {
 
         static CpuUse from(long serverPid) {
-            return new CpuUse(serverPid, cpuSeconds(serverPid), cpuSeconds(ProcessHandle.current().pid()));
+            return new CpuUse(
+                    serverPid, cpuSeconds(serverPid), cpuSeconds(ProcessHandle.current().pid()));
         }
 
         double serverPercent(double overSeconds) {
@@ -38,14 +40,19 @@ final class ProcessStats {
         }
 
         double generatorPercent(double overSeconds) {
-            return 100 * (cpuSeconds(ProcessHandle.current().pid()) - generatorSecondsAtStart) / overSeconds;
+            return 100
+                    * (cpuSeconds(ProcessHandle.current().pid()) - generatorSecondsAtStart)
+                    / overSeconds;
         }
     }
 
     /** Resident set size in bytes. */
     static long residentBytes(long pid) {
-        return read(Path.of("/proc", Long.toString(pid), "status")).lines().filter(line -> line.startsWith("VmRSS:"))
-                .findFirst().map(line -> Long.parseLong(line.replaceAll("[^0-9]", "")) * KIB)
+        return read(Path.of("/proc", Long.toString(pid), "status"))
+                .lines()
+                .filter(line -> line.startsWith("VmRSS:"))
+                .findFirst()
+                .map(line -> Long.parseLong(line.replaceAll("[^0-9]", "")) * KIB)
                 .orElseThrow(() -> new IllegalStateException("No VmRSS for process " + pid));
     }
 

@@ -12,8 +12,8 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A server under test, run as its own process pinned to one core (and held to the run's CPU quota): the
- * packaged quarkchat jar, the raw Vert.x broadcast server, or the Node {@code ws} server.
+ * A server under test, run as its own process pinned to one core (and held to the run's CPU quota):
+ * the packaged quarkchat jar, the raw Vert.x broadcast server, or the Node {@code ws} server.
  */
 final class Server implements AutoCloseable {
 
@@ -26,8 +26,13 @@ final class Server implements AutoCloseable {
 
         final String label;
         final String path;
-        /** Speaks the chat's JSON protocol with a token; the references broadcast raw text to anyone. */
+
+        /**
+         * Speaks the chat's JSON protocol with a token; the references broadcast raw text to
+         * anyone.
+         */
         final boolean chatProtocol;
+
         /** Its port is the base port plus this: each server has its own. */
         final int portOffset;
 
@@ -55,7 +60,8 @@ final class Server implements AutoCloseable {
         this.log = log;
     }
 
-    static Server start(Kind kind, Settings settings, Optional<CpuQuota> quota, Path publicKey) throws Exception {
+    static Server start(Kind kind, Settings settings, Optional<CpuQuota> quota, Path publicKey)
+            throws Exception {
         int port = settings.basePort + kind.portOffset;
         List<String> command = new ArrayList<>(List.of("taskset", "-c", SERVER_CORE));
         switch (kind) {
@@ -64,23 +70,28 @@ final class Server implements AutoCloseable {
                     command.addAll(List.of(java(), "-Xmx" + settings.serverHeap));
                     command.addAll(settings.jvmOptions);
                 } else {
-                    command.addAll(List.of(settings.quarkchatNative.toString(), "-Xmx" + settings.serverHeap));
+                    command.addAll(
+                            List.of(
+                                    settings.quarkchatNative.toString(),
+                                    "-Xmx" + settings.serverHeap));
                 }
-                command.addAll(List.of(
-                        "-Dquarkus.http.port=" + port,
-                        "-Dmp.jwt.verify.publickey.location=" + publicKey.toAbsolutePath(),
-                        "-Dmp.jwt.verify.issuer=" + Tokens.ISSUER,
-                        "-Dquarkus.http.insecure-requests=enabled",
-                        "-Dchat.allow-missing-origin=true",
-                        // The generator's senders are machines: no per-person limits.
-                        "-Dchat.rate-limit.messages-per-second=1000000",
-                        "-Dchat.rate-limit.burst=1000000",
-                        "-Dchat.handshake-rate-limit.per-second=1000000",
-                        "-Dchat.handshake-rate-limit.burst=1000000",
-                        // One address opens thousands of connections at once on a server held to its quota.
-                        "-Dchat.handshake.max-pending-per-address=1000000",
-                        "-Dchat.handshake.head-timeout=10m",
-                        "-Dquarkus.log.level=WARN"));
+                command.addAll(
+                        List.of(
+                                "-Dquarkus.http.port=" + port,
+                                "-Dmp.jwt.verify.publickey.location=" + publicKey.toAbsolutePath(),
+                                "-Dmp.jwt.verify.issuer=" + Tokens.ISSUER,
+                                "-Dquarkus.http.insecure-requests=enabled",
+                                "-Dchat.allow-missing-origin=true",
+                                // The generator's senders are machines: no per-person limits.
+                                "-Dchat.rate-limit.messages-per-second=1000000",
+                                "-Dchat.rate-limit.burst=1000000",
+                                "-Dchat.handshake-rate-limit.per-second=1000000",
+                                "-Dchat.handshake-rate-limit.burst=1000000",
+                                // One address opens thousands of connections at once on a server
+                                // held to its quota.
+                                "-Dchat.handshake.max-pending-per-address=1000000",
+                                "-Dchat.handshake.head-timeout=10m",
+                                "-Dquarkus.log.level=WARN"));
                 settings.serverProperties.forEach(property -> command.add("-D" + property));
                 if (kind == Kind.QUARKCHAT) {
                     command.addAll(List.of("-jar", settings.quarkchatJar.toString()));
@@ -89,14 +100,27 @@ final class Server implements AutoCloseable {
             case VERTX -> {
                 command.addAll(List.of(java(), "-Xmx" + settings.serverHeap));
                 command.addAll(settings.jvmOptions);
-                command.addAll(List.of("-cp", System.getProperty("java.class.path"), VertxBroadcastServer.class.getName(),
-                        Integer.toString(port)));
+                command.addAll(
+                        List.of(
+                                "-cp",
+                                System.getProperty("java.class.path"),
+                                VertxBroadcastServer.class.getName(),
+                                Integer.toString(port)));
             }
-            case NODE_WS -> command.addAll(List.of("node", settings.nodeServer.toString(), Integer.toString(port)));
+            case NODE_WS ->
+                    command.addAll(
+                            List.of(
+                                    "node",
+                                    settings.nodeServer.toString(),
+                                    Integer.toString(port)));
         }
         Path log = Path.of("target", "server-" + kind.name().toLowerCase(Locale.ROOT) + ".log");
         Files.createDirectories(log.getParent());
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process process =
+                new ProcessBuilder(command)
+                        .redirectErrorStream(true)
+                        .redirectOutput(log.toFile())
+                        .start();
         if (quota.isPresent()) {
             quota.get().add(process.pid());
         }

@@ -12,8 +12,8 @@ import java.time.Instant;
 import java.util.Base64;
 
 /**
- * A key pair made for one benchmark run: the server gets its public key as an operator would give it, and
- * the generator signs one RS256 token per user with the private key.
+ * A key pair made for one benchmark run: the server gets its public key as an operator would give
+ * it, and the generator signs one RS256 token per user with the private key.
  */
 final class Tokens {
 
@@ -36,8 +36,10 @@ final class Tokens {
 
     /** Writes the public key as PEM, for {@code mp.jwt.verify.publickey.location}. */
     Path writePublicKey(Path file) throws IOException {
-        String pem = "-----BEGIN PUBLIC KEY-----\n" + Base64.getMimeEncoder().encodeToString(keys.getPublic().getEncoded())
-                + "\n-----END PUBLIC KEY-----\n";
+        String pem =
+                "-----BEGIN PUBLIC KEY-----\n"
+                        + Base64.getMimeEncoder().encodeToString(keys.getPublic().getEncoded())
+                        + "\n-----END PUBLIC KEY-----\n";
         Files.createDirectories(file.getParent());
         return Files.writeString(file, pem);
     }
@@ -45,8 +47,17 @@ final class Tokens {
     String sign(String user) {
         long now = Instant.now().getEpochSecond();
         String header = encode("{\"alg\":\"RS256\",\"typ\":\"JWT\"}");
-        String claims = encode("{\"iss\":\"" + ISSUER + "\",\"upn\":\"" + user + "\",\"iat\":" + now + ",\"exp\":"
-                + (now + LIFETIME_SECONDS) + "}");
+        String claims =
+                encode(
+                        "{\"iss\":\""
+                                + ISSUER
+                                + "\",\"upn\":\""
+                                + user
+                                + "\",\"iat\":"
+                                + now
+                                + ",\"exp\":"
+                                + (now + LIFETIME_SECONDS)
+                                + "}");
         try {
             Signature rsa = Signature.getInstance("SHA256withRSA");
             rsa.initSign(keys.getPrivate());

@@ -1,9 +1,5 @@
 package dev.quarkchat.protocol;
 
-import java.time.Instant;
-import java.util.Optional;
-import java.util.concurrent.TimeUnit;
-
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -14,7 +10,14 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
-/** The two ends of the hot path: a client's {@code send} decoded and validated, a {@code message} encoded. */
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The two ends of the hot path: a client's {@code send} decoded and validated, a {@code message}
+ * encoded.
+ */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -23,8 +26,10 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(1)
 public class CodecBenchmark {
 
-    private static final String TEXT = "The quick brown fox jumps over the lazy dog; the lazy dog sleeps on, as chat-sized.";
-    private static final String SEND = "{\"type\":\"send\",\"room\":\"lobby\",\"text\":\"" + TEXT + "\",\"id\":\"c-42\"}";
+    private static final String TEXT =
+            "The quick brown fox jumps over the lazy dog; the lazy dog sleeps on, as chat-sized.";
+    private static final String SEND =
+            "{\"type\":\"send\",\"room\":\"lobby\",\"text\":\"" + TEXT + "\",\"id\":\"c-42\"}";
     private static final Instant NOW = Instant.parse("2026-11-25T10:00:00.123Z");
 
     private final CommandDecoder decoder = new CommandDecoder(4000, 16);

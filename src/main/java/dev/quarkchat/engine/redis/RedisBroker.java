@@ -1,15 +1,5 @@
 package dev.quarkchat.engine.redis;
 
-import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Consumer;
-
 import dev.quarkchat.engine.Appended;
 import dev.quarkchat.engine.Broker;
 import dev.quarkchat.engine.Epochs;
@@ -21,16 +11,28 @@ import dev.quarkchat.engine.RoomEvent;
 import dev.quarkchat.engine.StreamPosition;
 import dev.quarkchat.engine.TextDigest;
 import dev.quarkchat.protocol.ServerFrames;
+
 import io.vertx.mutiny.redis.client.Response;
 import io.vertx.redis.client.ResponseType;
 
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+
 /**
- * The broker of instances that share rooms through Redis ({@code chat.backplane=redis}): a post is appended by a
- * script that gives it the room's next seq, keeps it in the room's capped log and publishes it; every instance
- * hears it on the event channel, in the order Redis ran the scripts, and hands it to the room's subscriber here.
- * History is read from the log, so recovery works on any instance. While Redis is unreachable every operation
- * fails with {@link dev.quarkchat.engine.EngineUnavailableException}; once it is back, the rooms are told to
- * catch up.
+ * The broker of instances that share rooms through Redis ({@code chat.backplane=redis}): a post is
+ * appended by a script that gives it the room's next seq, keeps it in the room's capped log and
+ * publishes it; every instance hears it on the event channel, in the order Redis ran the scripts,
+ * and hands it to the room's subscriber here. History is read from the log, so recovery works on
+ * any instance. While Redis is unreachable every operation fails with {@link
+ * dev.quarkchat.engine.EngineUnavailableException}; once it is back, the rooms are told to catch
+ * up.
  */
 public final class RedisBroker implements Broker {
 
@@ -56,7 +58,10 @@ public final class RedisBroker implements Broker {
         }
     }
 
-    public RedisBroker(RedisLink link, RedisBackplaneConfig config, HistoryConfig history,
+    public RedisBroker(
+            RedisLink link,
+            RedisBackplaneConfig config,
+            HistoryConfig history,
             IdempotencyConfig idempotency) {
         this.link = link;
         this.config = config;
@@ -77,8 +82,9 @@ public final class RedisBroker implements Broker {
     }
 
     /**
-     * Appends the post; with an id, unless the user already posted that id in the room (in its epoch, within
-     * {@code chat.idempotency.window}): then nothing is posted and that post comes back.
+     * Appends the post; with an id, unless the user already posted that id in the room (in its
+     * epoch, within {@code chat.idempotency.window}): then nothing is posted and that post comes
+     * back.
      */
     @Override
     public CompletionStage<Appended> publish(Post post) {
@@ -89,21 +95,46 @@ public final class RedisBroker implements Broker {
             keys.add(link.key(room, "id-ages:" + post.from()));
         }
         ServerFrames.SeqSlot frame = post.frameAroundSeq();
-        List<String> args = List.of(link.channel(), room, seconds(config.roomTtl()), Epochs.next(),
-                String.valueOf(history.size()), frame.before(), frame.after(), post.id().orElse(""),
-                post.digest().map(TextDigest::hex).orElse(""), String.valueOf(post.ts().toEpochMilli()),
-                millis(idempotency.window()), String.valueOf(idempotency.maxKeysPerUser()));
-        return link.run(RedisScript.APPEND, keys, args).map(RedisBroker::appendedOf).subscribeAsCompletionStage();
+        List<String> args =
+                List.of(
+                        link.channel(),
+                        room,
+                        seconds(config.roomTtl()),
+                        Epochs.next(),
+                        String.valueOf(history.size()),
+                        frame.before(),
+                        frame.after(),
+                        post.id().orElse(""),
+                        post.digest().map(TextDigest::hex).orElse(""),
+                        String.valueOf(post.ts().toEpochMilli()),
+                        millis(idempotency.window()),
+                        String.valueOf(idempotency.maxKeysPerUser()));
+        return link.run(RedisScript.APPEND, keys, args)
+                .map(RedisBroker::appendedOf)
+                .subscribeAsCompletionStage();
     }
 
     @Override
-    public CompletionStage<HistorySnapshot> history(String room, Optional<StreamPosition> since, int latest) {
-        List<String> args = List.of(seconds(config.roomTtl()), Epochs.next(),
-                since.map(from -> String.valueOf(from.seq())).orElse(""), since.map(StreamPosition::epoch).orElse(""),
-                String.valueOf(latest));
-        return link.run(RedisScript.HISTORY, List.of(link.key(room, "meta"), link.key(room, "log")), args)
-                .map(reply -> new HistorySnapshot(reply.get(0).toString(), reply.get(1).toLong(),
-                        strings(reply.get(3)), reply.get(2).toInteger() == 1))
+    public CompletionStage<HistorySnapshot> history(
+            String room, Optional<StreamPosition> since, int latest) {
+        List<String> args =
+                List.of(
+                        seconds(config.roomTtl()),
+                        Epochs.next(),
+                        since.map(from -> String.valueOf(from.seq())).orElse(""),
+                        since.map(StreamPosition::epoch).orElse(""),
+                        String.valueOf(latest));
+        return link.run(
+                        RedisScript.HISTORY,
+                        List.of(link.key(room, "meta"), link.key(room, "log")),
+                        args)
+                .map(
+                        reply ->
+                                new HistorySnapshot(
+                                        reply.get(0).toString(),
+                                        reply.get(1).toLong(),
+                                        strings(reply.get(3)),
+                                        reply.get(2).toInteger() == 1))
                 .subscribeAsCompletionStage();
     }
 
@@ -128,8 +159,11 @@ public final class RedisBroker implements Broker {
         if (reply.type() != ResponseType.MULTI) {
             return new Appended.Posted(reply.toLong());
         }
-        return new Appended.AlreadyPosted(reply.get(0).toString(), reply.get(1).toLong(),
-                Instant.ofEpochMilli(reply.get(2).toLong()), TextDigest.ofHex(reply.get(3).toString()));
+        return new Appended.AlreadyPosted(
+                reply.get(0).toString(),
+                reply.get(1).toLong(),
+                Instant.ofEpochMilli(reply.get(2).toLong()),
+                TextDigest.ofHex(reply.get(3).toString()));
     }
 
     static List<String> strings(Response array) {

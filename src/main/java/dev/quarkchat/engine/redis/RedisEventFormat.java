@@ -1,37 +1,47 @@
 package dev.quarkchat.engine.redis;
 
-import java.util.Optional;
-
 import dev.quarkchat.engine.RoomEvent;
 
+import java.util.Optional;
+
 /**
- * How the scripts publish {@link RoomEvent}s on the event channel: space-separated text whose last field runs
- * to the end (user names and frames may contain spaces, room names cannot).
+ * How the scripts publish {@link RoomEvent}s on the event channel: space-separated text whose last
+ * field runs to the end (user names and frames may contain spaces, room names cannot).
+ *
  * <ul>
- * <li>{@code M <room> <epoch> <seq> <frame>}: a {@link RoomEvent.Message}</li>
- * <li>{@code J <room> <connection> <user>}: a {@link RoomEvent.Joined}</li>
- * <li>{@code L <room> <user>}: a {@link RoomEvent.Left}</li>
+ *   <li>{@code M <room> <epoch> <seq> <frame>}: a {@link RoomEvent.Message}
+ *   <li>{@code J <room> <connection> <user>}: a {@link RoomEvent.Joined}
+ *   <li>{@code L <room> <user>}: a {@link RoomEvent.Left}
  * </ul>
  */
 final class RedisEventFormat {
 
-    private RedisEventFormat() {
-    }
+    private RedisEventFormat() {}
 
     /** Reads one event; empty for anything this version does not understand. */
     static Optional<RoomEvent> parse(String payload) {
         String[] fields = payload.split(" ", 5);
         try {
             return switch (fields[0]) {
-                case "M" -> fields.length == 5
-                        ? Optional.of(new RoomEvent.Message(fields[1], fields[2], Long.parseLong(fields[3]), fields[4]))
-                        : Optional.empty();
-                case "J" -> fields.length >= 4
-                        ? Optional.of(new RoomEvent.Joined(fields[1], fields[2], rest(payload, 3)))
-                        : Optional.empty();
-                case "L" -> fields.length >= 3
-                        ? Optional.of(new RoomEvent.Left(fields[1], rest(payload, 2)))
-                        : Optional.empty();
+                case "M" ->
+                        fields.length == 5
+                                ? Optional.of(
+                                        new RoomEvent.Message(
+                                                fields[1],
+                                                fields[2],
+                                                Long.parseLong(fields[3]),
+                                                fields[4]))
+                                : Optional.empty();
+                case "J" ->
+                        fields.length >= 4
+                                ? Optional.of(
+                                        new RoomEvent.Joined(
+                                                fields[1], fields[2], rest(payload, 3)))
+                                : Optional.empty();
+                case "L" ->
+                        fields.length >= 3
+                                ? Optional.of(new RoomEvent.Left(fields[1], rest(payload, 2)))
+                                : Optional.empty();
                 default -> Optional.empty();
             };
         } catch (NumberFormatException badSeq) {

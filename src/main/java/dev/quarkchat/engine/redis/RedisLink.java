@@ -1,22 +1,12 @@
 package dev.quarkchat.engine.redis;
 
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Consumer;
-
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
-import jakarta.enterprise.inject.Instance;
-
-import org.jboss.logging.Logger;
-
 import dev.quarkchat.engine.EngineUnavailableException;
 import dev.quarkchat.engine.RoomEvent;
-import dev.quarkchat.protocol.LogSafe;
-import dev.quarkchat.scheduling.PeriodicTasks;
 import dev.quarkchat.metrics.ChatMetrics;
 import dev.quarkchat.metrics.LiveGauge;
+import dev.quarkchat.protocol.LogSafe;
+import dev.quarkchat.scheduling.PeriodicTasks;
+
 import io.quarkus.runtime.ShutdownEvent;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.redis.client.Command;
@@ -25,12 +15,24 @@ import io.vertx.mutiny.redis.client.RedisConnection;
 import io.vertx.mutiny.redis.client.Request;
 import io.vertx.mutiny.redis.client.Response;
 
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Instance;
+
+import org.jboss.logging.Logger;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+
 /**
- * This instance's two connections to Redis: one that runs the room scripts, in the order they are issued
- * (so that one client's messages keep their order), and one subscribed to the event channel. Either one
- * failing takes the link down: operations fail at once with {@link EngineUnavailableException}, and the
- * link is retried every {@code chat.backplane.redis.check-interval} until both are back; a working link is
- * checked with PING at the same pace, so that a Redis that hangs is noticed too.
+ * This instance's two connections to Redis: one that runs the room scripts, in the order they are
+ * issued (so that one client's messages keep their order), and one subscribed to the event channel.
+ * Either one failing takes the link down: operations fail at once with {@link
+ * EngineUnavailableException}, and the link is retried every {@code
+ * chat.backplane.redis.check-interval} until both are back; a working link is checked with PING at
+ * the same pace, so that a Redis that hangs is noticed too.
  */
 @ApplicationScoped
 public class RedisLink {
@@ -42,6 +44,7 @@ public class RedisLink {
     private final ChatMetrics metrics;
     private final RedisBackplaneConfig config;
     private final String channel;
+
     /** SHA-1 of each script, as Redis answered SCRIPT LOAD on the current command connection. */
     private final Map<RedisScript, String> loadedScripts = new ConcurrentHashMap<>();
 
@@ -53,7 +56,11 @@ public class RedisLink {
     private Consumer<RoomEvent> eventHandler;
     private Runnable restoredHandler;
 
-    RedisLink(Instance<Redis> client, PeriodicTasks tasks, ChatMetrics metrics, RedisBackplaneConfig config) {
+    RedisLink(
+            Instance<Redis> client,
+            PeriodicTasks tasks,
+            ChatMetrics metrics,
+            RedisBackplaneConfig config) {
         this.client = client;
         this.tasks = tasks;
         this.metrics = metrics;
@@ -62,8 +69,9 @@ public class RedisLink {
     }
 
     /**
-     * Connects, and keeps connecting. Each event is handed to {@code eventHandler}; {@code restoredHandler}
-     * runs every time the link comes up, for the rooms to catch up with what they may have missed.
+     * Connects, and keeps connecting. Each event is handed to {@code eventHandler}; {@code
+     * restoredHandler} runs every time the link comes up, for the rooms to catch up with what they
+     * may have missed.
      */
     public synchronized void start(Consumer<RoomEvent> eventHandler, Runnable restoredHandler) {
         this.eventHandler = eventHandler;
@@ -73,7 +81,9 @@ public class RedisLink {
         tasks.every(config.checkInterval(), "Redis link check", this::check);
     }
 
-    /** Whether both connections are open and subscribed: the rooms of every instance are reachable. */
+    /**
+     * Whether both connections are open and subscribed: the rooms of every instance are reachable.
+     */
     public boolean isUp() {
         return up;
     }
@@ -88,12 +98,17 @@ public class RedisLink {
         return config.keyPrefix() + "{" + room + "}:" + part;
     }
 
-    /** Runs a script on the command connection; fails with {@link EngineUnavailableException} when the link is down. */
+    /**
+     * Runs a script on the command connection; fails with {@link EngineUnavailableException} when
+     * the link is down.
+     */
     Uni<Response> run(RedisScript script, List<String> keys, List<String> args) {
         RedisConnection connection = commands;
         String sha = loadedScripts.get(script);
         if (!up || connection == null || sha == null) {
-            return Uni.createFrom().failure(new EngineUnavailableException("the Redis backplane is not connected"));
+            return Uni.createFrom()
+                    .failure(
+                            new EngineUnavailableException("the Redis backplane is not connected"));
         }
         Request request = Request.cmd(Command.EVALSHA).arg(sha).arg(keys.size());
         keys.forEach(request::arg);
@@ -107,8 +122,9 @@ public class RedisLink {
         }
         RedisConnection connection = commands;
         if (up && connection != null) {
-            withTimeout(connection.send(Request.cmd(Command.PING))).subscribe().with(pong -> {
-            }, this::lost);
+            withTimeout(connection.send(Request.cmd(Command.PING)))
+                    .subscribe()
+                    .with(pong -> {}, this::lost);
         } else if (!connecting) {
             connect();
         }
@@ -118,32 +134,44 @@ public class RedisLink {
         connecting = true;
         Redis redis = client.get();
         redis.connect()
-                .call(connection -> loadScripts(connection).invoke(() -> commands = watched(connection)))
+                .call(
+                        connection ->
+                                loadScripts(connection)
+                                        .invoke(() -> commands = watched(connection)))
                 .chain(ignored -> redis.connect())
                 .call(connection -> subscribe(watched(connection)))
-                .subscribe().with(subscribed -> {
-                    events = subscribed;
-                    connecting = false;
-                    if (stopped) {
-                        closeConnections();
-                        return;
-                    }
-                    up = true;
-                    LOG.infof("Connected to the Redis backplane (channel %s)", channel);
-                    restoredHandler.run();
-                }, failure -> {
-                    connecting = false;
-                    closeConnections();
-                    LOG.debugf("Redis backplane still unreachable: %s", failure.toString());
-                });
+                .subscribe()
+                .with(
+                        subscribed -> {
+                            events = subscribed;
+                            connecting = false;
+                            if (stopped) {
+                                closeConnections();
+                                return;
+                            }
+                            up = true;
+                            LOG.infof("Connected to the Redis backplane (channel %s)", channel);
+                            restoredHandler.run();
+                        },
+                        failure -> {
+                            connecting = false;
+                            closeConnections();
+                            LOG.debugf("Redis backplane still unreachable: %s", failure.toString());
+                        });
     }
 
     private Uni<Void> loadScripts(RedisConnection connection) {
         Uni<Void> loading = Uni.createFrom().voidItem();
         for (RedisScript script : RedisScript.values()) {
             Request load = Request.cmd(Command.SCRIPT).arg("LOAD").arg(script.source());
-            loading = loading.call(() -> withTimeout(connection.send(load))
-                    .invoke(sha -> loadedScripts.put(script, sha.toString())));
+            loading =
+                    loading.call(
+                            () ->
+                                    withTimeout(connection.send(load))
+                                            .invoke(
+                                                    sha ->
+                                                            loadedScripts.put(
+                                                                    script, sha.toString())));
         }
         return loading;
     }
@@ -155,17 +183,25 @@ public class RedisLink {
 
     private RedisConnection watched(RedisConnection connection) {
         connection.exceptionHandler(this::lost);
-        connection.endHandler(() -> lost(new EngineUnavailableException("Redis closed the connection")));
+        connection.endHandler(
+                () -> lost(new EngineUnavailableException("Redis closed the connection")));
         return connection;
     }
 
-    /** A pushed reply on the event connection: {@code message <channel> <payload>} for a published event. */
+    /**
+     * A pushed reply on the event connection: {@code message <channel> <payload>} for a published
+     * event.
+     */
     private void received(Response push) {
         if (push.size() == 3 && "message".equals(push.get(0).toString())) {
             String payload = push.get(2).toString();
-            RedisEventFormat.parse(payload).ifPresentOrElse(eventHandler,
-                    () -> LOG.warnf("Ignored an event this version does not understand: %.80s",
-                            LogSafe.escaped(payload)));
+            RedisEventFormat.parse(payload)
+                    .ifPresentOrElse(
+                            eventHandler,
+                            () ->
+                                    LOG.warnf(
+                                            "Ignored an event this version does not understand: %.80s",
+                                            LogSafe.escaped(payload)));
         }
     }
 
@@ -174,7 +210,8 @@ public class RedisLink {
             return;
         }
         up = false;
-        LOG.warnf("Lost the Redis backplane (%s): retrying every %s; sends and joins are answered 'unavailable'",
+        LOG.warnf(
+                "Lost the Redis backplane (%s): retrying every %s; sends and joins are answered 'unavailable'",
                 failure.toString(), config.checkInterval());
         closeConnections();
     }
@@ -185,20 +222,34 @@ public class RedisLink {
         commands = null;
         events = null;
         loadedScripts.clear();
-        for (RedisConnection connection : new RedisConnection[] { oldCommands, oldEvents }) {
+        for (RedisConnection connection : new RedisConnection[] {oldCommands, oldEvents}) {
             if (connection != null) {
-                connection.close().subscribe().with(closed -> {
-                }, failure -> LOG.debugf("Closing a broken Redis connection: %s", failure.toString()));
+                connection
+                        .close()
+                        .subscribe()
+                        .with(
+                                closed -> {},
+                                failure ->
+                                        LOG.debugf(
+                                                "Closing a broken Redis connection: %s",
+                                                failure.toString()));
             }
         }
     }
 
     private <T> Uni<T> withTimeout(Uni<T> operation) {
-        return operation.ifNoItem().after(config.commandTimeout())
-                .failWith(() -> new EngineUnavailableException(
-                        "Redis did not answer within " + config.commandTimeout()))
+        return operation
+                .ifNoItem()
+                .after(config.commandTimeout())
+                .failWith(
+                        () ->
+                                new EngineUnavailableException(
+                                        "Redis did not answer within " + config.commandTimeout()))
                 .onFailure(failure -> !(failure instanceof EngineUnavailableException))
-                .transform(failure -> new EngineUnavailableException("Redis failed: " + failure.getMessage()));
+                .transform(
+                        failure ->
+                                new EngineUnavailableException(
+                                        "Redis failed: " + failure.getMessage()));
     }
 
     synchronized void stop(@Observes ShutdownEvent shutdown) {

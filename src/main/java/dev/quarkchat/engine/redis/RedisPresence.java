@@ -1,5 +1,8 @@
 package dev.quarkchat.engine.redis;
 
+import dev.quarkchat.engine.Members;
+import dev.quarkchat.engine.Presence;
+
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -8,28 +11,32 @@ import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ThreadLocalRandom;
 
-import dev.quarkchat.engine.Members;
-import dev.quarkchat.engine.Presence;
-
 /**
  * Presence shared through Redis: one entry per user and instance in each room, which lives for
- * {@code chat.backplane.redis.presence-ttl} unless this instance refreshes it, so that the users of a crashed
- * instance disappear from every room. Joins and leaves are published on the event channel, which the
- * {@link RedisBroker} hands to the rooms.
- * <p>
- * A join's member list is taken in the same script that adds the entry and publishes the join event, while the
- * history the joining connection starts from is read by the broker's own script: the two seams stay exact apart.
- * Presence events after the join event happened after the list; messages are told apart by their seq, since
- * the connection waits for both answers and is given only the messages after its history's seq.
+ * {@code chat.backplane.redis.presence-ttl} unless this instance refreshes it, so that the users of
+ * a crashed instance disappear from every room. Joins and leaves are published on the event
+ * channel, which the {@link RedisBroker} hands to the rooms.
+ *
+ * <p>A join's member list is taken in the same script that adds the entry and publishes the join
+ * event, while the history the joining connection starts from is read by the broker's own script:
+ * the two seams stay exact apart. Presence events after the join event happened after the list;
+ * messages are told apart by their seq, since the connection waits for both answers and is given
+ * only the messages after its history's seq.
  */
 public final class RedisPresence implements Presence {
 
-    /** Entries are refreshed this many times per TTL, so that one late refresh does not expire them. */
+    /**
+     * Entries are refreshed this many times per TTL, so that one late refresh does not expire them.
+     */
     private static final int REFRESHES_PER_TTL = 3;
 
     private final RedisLink link;
     private final RedisBackplaneConfig config;
-    /** Names this process's presence entries; a restarted instance is a new one, and its old entries expire. */
+
+    /**
+     * Names this process's presence entries; a restarted instance is a new one, and its old entries
+     * expire.
+     */
     private final String instanceId = Long.toHexString(ThreadLocalRandom.current().nextLong());
 
     public RedisPresence(RedisLink link, RedisBackplaneConfig config) {
@@ -38,7 +45,8 @@ public final class RedisPresence implements Presence {
     }
 
     @Override
-    public CompletionStage<Members> join(String room, String user, String connectionId, int maxNames) {
+    public CompletionStage<Members> join(
+            String room, String user, String connectionId, int maxNames) {
         return members(room, connectionId, user, maxNames);
     }
 
@@ -49,17 +57,29 @@ public final class RedisPresence implements Presence {
 
     @Override
     public CompletionStage<Void> leave(String room, String user) {
-        return link.run(RedisScript.LEAVE, keys(room), List.of(link.channel(), room, instanceId, user))
-                .replaceWithVoid().subscribeAsCompletionStage();
+        return link.run(
+                        RedisScript.LEAVE,
+                        keys(room),
+                        List.of(link.channel(), room, instanceId, user))
+                .replaceWithVoid()
+                .subscribeAsCompletionStage();
     }
 
     /** Also expires other instances' stale entries. */
     @Override
     public CompletionStage<Void> refresh(String room, Collection<String> users) {
-        List<String> args = new ArrayList<>(List.of(link.channel(), room, instanceId,
-                RedisBroker.millis(config.presenceTtl()), RedisBroker.seconds(config.roomTtl())));
+        List<String> args =
+                new ArrayList<>(
+                        List.of(
+                                link.channel(),
+                                room,
+                                instanceId,
+                                RedisBroker.millis(config.presenceTtl()),
+                                RedisBroker.seconds(config.roomTtl())));
         args.addAll(users);
-        return link.run(RedisScript.REFRESH, keys(room), args).replaceWithVoid().subscribeAsCompletionStage();
+        return link.run(RedisScript.REFRESH, keys(room), args)
+                .replaceWithVoid()
+                .subscribeAsCompletionStage();
     }
 
     @Override
@@ -67,12 +87,24 @@ public final class RedisPresence implements Presence {
         return Optional.of(config.presenceTtl().dividedBy(REFRESHES_PER_TTL));
     }
 
-    private CompletionStage<Members> members(String room, String connectionId, String user, int maxNames) {
-        List<String> args = List.of(link.channel(), room, instanceId, connectionId, user,
-                RedisBroker.millis(config.presenceTtl()), RedisBroker.seconds(config.roomTtl()),
-                String.valueOf(maxNames));
+    private CompletionStage<Members> members(
+            String room, String connectionId, String user, int maxNames) {
+        List<String> args =
+                List.of(
+                        link.channel(),
+                        room,
+                        instanceId,
+                        connectionId,
+                        user,
+                        RedisBroker.millis(config.presenceTtl()),
+                        RedisBroker.seconds(config.roomTtl()),
+                        String.valueOf(maxNames));
         return link.run(RedisScript.MEMBERS, keys(room), args)
-                .map(reply -> new Members(RedisBroker.strings(reply.get(0)), reply.get(1).toInteger()))
+                .map(
+                        reply ->
+                                new Members(
+                                        RedisBroker.strings(reply.get(0)),
+                                        reply.get(1).toInteger()))
                 .subscribeAsCompletionStage();
     }
 

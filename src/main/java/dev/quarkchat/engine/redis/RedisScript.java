@@ -6,21 +6,21 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The Lua scripts that change a room's state in Redis, read from {@code src/main/resources/redis/}. Redis runs
- * each one atomically and delivers what it publishes in the order the scripts ran, which is what makes a room's
- * {@code seq} one gap-free sequence across instances and lets a joining instance find the exact seam between its
- * snapshot and the live events.
- * <p>
- * Keys of a room (all with the room name in braces, so that they share a Redis Cluster slot):
- * {@code meta} (hash: epoch, seq), {@code log} (stream of frames, IDs {@code <seq>-0}, capped at the history
- * size), {@code who} (presence entries {@code <user>\0<instance>}, all with score 0, so sorted by user),
- * {@code alive} (the same entries, scored by when they expire) and {@code users} (hash: how many entries
- * each user has, so that a user is counted and announced once however many instances it is on); per user who
- * sent with message ids, {@code ids:<user>} and {@code id-ages:<user>}, which expire a window after the user's
- * last such send. Each script file says what it takes and returns.
+ * The Lua scripts that change a room's state in Redis, read from {@code src/main/resources/redis/}.
+ * Redis runs each one atomically and delivers what it publishes in the order the scripts ran, which
+ * is what makes a room's {@code seq} one gap-free sequence across instances and lets a joining
+ * instance find the exact seam between its snapshot and the live events.
+ *
+ * <p>Keys of a room (all with the room name in braces, so that they share a Redis Cluster slot):
+ * {@code meta} (hash: epoch, seq), {@code log} (stream of frames, IDs {@code <seq>-0}, capped at
+ * the history size), {@code who} (presence entries {@code <user>\0<instance>}, all with score 0, so
+ * sorted by user), {@code alive} (the same entries, scored by when they expire) and {@code users}
+ * (hash: how many entries each user has, so that a user is counted and announced once however many
+ * instances it is on); per user who sent with message ids, {@code ids:<user>} and {@code
+ * id-ages:<user>}, which expire a window after the user's last such send. Each script file says
+ * what it takes and returns.
  */
 enum RedisScript {
-
     APPEND("clock.lua", "append.lua"),
     HISTORY("history.lua"),
     MEMBERS("clock.lua", "presence.lua", "members.lua"),
@@ -29,7 +29,9 @@ enum RedisScript {
 
     private final String source;
 
-    /** @param files the script's file, after the files of the functions it calls */
+    /**
+     * @param files the script's file, after the files of the functions it calls
+     */
     RedisScript(String... files) {
         StringBuilder source = new StringBuilder();
         for (String file : files) {
@@ -46,7 +48,8 @@ enum RedisScript {
         String path = "/redis/" + file;
         try (InputStream in = RedisScript.class.getResourceAsStream(path)) {
             if (in == null) {
-                throw new IllegalStateException("Lua script " + path + " is missing from the application");
+                throw new IllegalStateException(
+                        "Lua script " + path + " is missing from the application");
             }
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException unreadable) {

@@ -1,32 +1,36 @@
 package dev.quarkchat.engine.redis;
 
 import static io.restassured.RestAssured.given;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-
-import java.net.URI;
-
-import org.junit.jupiter.api.Test;
 
 import dev.quarkchat.testing.ChatClient;
 import dev.quarkchat.testing.Metrics;
 import dev.quarkchat.testing.RedisBackplane;
 import dev.quarkchat.testing.TestTokens;
+
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.vertx.core.json.JsonObject;
 
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+
 /**
  * Redis goes away and comes back (empty, as one without persistence does): the instance keeps its
- * connections, refuses sends and joins with {@code unavailable}, reports it, and recovers by itself.
+ * connections, refuses sends and joins with {@code unavailable}, reports it, and recovers by
+ * itself.
  */
 @QuarkusTest
 @TestProfile(RedisBackplane.class)
 class BackplaneOutageTest {
 
     private static final String ROOM = "outage";
-    private static final String UNAVAILABLE_SERIES = "chat_messages_rejected_total{code=\"unavailable\"}";
+    private static final String UNAVAILABLE_SERIES =
+            "chat_messages_rejected_total{code=\"unavailable\"}";
 
     @TestHTTPResource("/")
     URI base;
@@ -34,7 +38,8 @@ class BackplaneOutageTest {
     @Test
     void sendsAreRefusedWhileRedisIsDownAndWorkAgainWhenItIsBack() {
         Metrics metrics = Metrics.ofTestedService();
-        try (ChatClient ann = connect("o-ann").join(ROOM); ChatClient bob = connect("o-bob").join(ROOM)) {
+        try (ChatClient ann = connect("o-ann").join(ROOM);
+                ChatClient bob = connect("o-bob").join(ROOM)) {
             ann.send(ROOM, "before", "before");
             String firstEpoch = joined(bob, null).getString("epoch");
             bob.awaitMessage("before");
@@ -46,7 +51,11 @@ class BackplaneOutageTest {
 
             ann.send(ROOM, "while down", "down-1");
             assertThat(ann.awaitError("down-1").getString("code")).isEqualTo("unavailable");
-            ann.sendJson(new JsonObject().put("type", "join").put("room", "elsewhere").put("id", "down-join"));
+            ann.sendJson(
+                    new JsonObject()
+                            .put("type", "join")
+                            .put("room", "elsewhere")
+                            .put("id", "down-join"));
             assertThat(ann.awaitError("down-join").getString("code")).isEqualTo("unavailable");
             assertThat(metrics.value(UNAVAILABLE_SERIES)).isEqualTo(refusedBefore + 2);
             assertThat(bob.messagesIn(ROOM)).hasSize(1);
@@ -62,7 +71,8 @@ class BackplaneOutageTest {
             assertThat(after.getLong("seq")).isEqualTo(freshView.getLong("seq") + 1);
             assertThat(bob.frames().indexOf(freshView)).isLessThan(bob.frames().indexOf(after));
             assertThat(ann.awaitMessage("after").getLong("seq")).isEqualTo(after.getLong("seq"));
-            assertThat(bob.messagesIn(ROOM)).extracting(frame -> frame.getString("id"))
+            assertThat(bob.messagesIn(ROOM))
+                    .extracting(frame -> frame.getString("id"))
                     .containsExactly("before", "after");
         }
     }
@@ -71,9 +81,14 @@ class BackplaneOutageTest {
         return ChatClient.connect(base, TestTokens.valid(user));
     }
 
-    /** The {@code joined} frame of the room in another epoch than {@code notEpoch} (any, if null). */
+    /**
+     * The {@code joined} frame of the room in another epoch than {@code notEpoch} (any, if null).
+     */
     private static JsonObject joined(ChatClient client, String notEpoch) {
-        return client.awaitFrame(frame -> "joined".equals(frame.getString("type")) && ROOM.equals(frame.getString("room"))
-                && !frame.getString("epoch").equals(notEpoch));
+        return client.awaitFrame(
+                frame ->
+                        "joined".equals(frame.getString("type"))
+                                && ROOM.equals(frame.getString("room"))
+                                && !frame.getString("epoch").equals(notEpoch));
     }
 }

@@ -2,11 +2,14 @@ package dev.quarkchat.engine.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import org.junit.jupiter.api.Test;
-
 import dev.quarkchat.engine.RoomEvent;
 
-/** The events the scripts publish, read back: the last field keeps its spaces, anything else is ignored. */
+import org.junit.jupiter.api.Test;
+
+/**
+ * The events the scripts publish, read back: the last field keeps its spaces, anything else is
+ * ignored.
+ */
 class RedisEventFormatTest {
 
     @Test
@@ -17,10 +20,12 @@ class RedisEventFormatTest {
 
     @Test
     void joinAndLeaveKeepUserNamesWithSpaces() {
-        assertThat(RedisEventFormat.parse("J den c-1 Ann Lee")).contains(new RoomEvent.Joined("den", "c-1", "Ann Lee"));
-        assertThat(RedisEventFormat.parse("J den - ann")).contains(new RoomEvent.Joined("den", RoomEvent.NO_CONNECTION,
-                "ann"));
-        assertThat(RedisEventFormat.parse("L den Ann Lee")).contains(new RoomEvent.Left("den", "Ann Lee"));
+        assertThat(RedisEventFormat.parse("J den c-1 Ann Lee"))
+                .contains(new RoomEvent.Joined("den", "c-1", "Ann Lee"));
+        assertThat(RedisEventFormat.parse("J den - ann"))
+                .contains(new RoomEvent.Joined("den", RoomEvent.NO_CONNECTION, "ann"));
+        assertThat(RedisEventFormat.parse("L den Ann Lee"))
+                .contains(new RoomEvent.Left("den", "Ann Lee"));
     }
 
     @Test
