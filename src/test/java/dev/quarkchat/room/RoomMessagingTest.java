@@ -145,6 +145,37 @@ class RoomMessagingTest {
         }
     }
 
+    @Test
+    void joiningARoomAgainWithAPositionReplaysNothing() {
+        try (ChatClient jo = connect("jo").join("stoop")) {
+            jo.send("stoop", "first", "stoop-1");
+            jo.awaitMessage("stoop-1");
+            String epoch =
+                    jo.awaitFrame(
+                                    frame ->
+                                            "joined".equals(frame.getString("type"))
+                                                    && "stoop".equals(frame.getString("room")))
+                            .getString("epoch");
+
+            jo.sendJson(
+                    new JsonObject()
+                            .put("type", "join")
+                            .put("room", "stoop")
+                            .put("since", 0)
+                            .put("epoch", epoch)
+                            .put("id", "again"));
+            JsonObject again = jo.awaitFrame(frame -> "again".equals(frame.getString("id")));
+            jo.send("stoop", "second", "stoop-2");
+            jo.awaitMessage("stoop-2");
+
+            assertThat(again.getString("type")).isEqualTo("joined");
+            assertThat(again.getBoolean("recovered")).isFalse();
+            assertThat(jo.messagesIn("stoop"))
+                    .extracting(frame -> frame.getString("id"))
+                    .containsExactly("stoop-1", "stoop-2");
+        }
+    }
+
     private ChatClient connect(String user) {
         return ChatClient.connect(base, TestTokens.valid(user));
     }
