@@ -1,8 +1,14 @@
-package dev.quarkchat.chat;
+package dev.quarkchat.room;
 
-import dev.quarkchat.history.HistoryConfig;
+import dev.quarkchat.config.ChatConfig;
+import dev.quarkchat.engine.EmbeddedEngines;
+import dev.quarkchat.engine.HistoryConfig;
+import dev.quarkchat.engine.MemoryBroker;
+import dev.quarkchat.engine.MemoryPresence;
 import dev.quarkchat.metrics.BenchMetrics;
 import dev.quarkchat.metrics.ChatMetrics;
+import dev.quarkchat.session.ChatSession;
+import dev.quarkchat.session.EmbeddedSessions;
 import dev.quarkchat.transport.EmbeddedSockets;
 import dev.quarkchat.transport.NettyTransport;
 
@@ -28,20 +34,18 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 import java.lang.reflect.Proxy;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One message posted to a room of 1000 members: the seq, the history, the frame encoded once, and
- * per member the slow-consumer check (Netty's room before the socket's water mark) and the write
- * into the socket's Netty pipeline, through Netty's WebSocket frame encoder. Each member's pipeline
- * ends in a sink instead of a socket (an {@code EmbeddedChannel}), so this measures the server's
- * own work per delivery, not the kernel's; the load suite measures the sockets.
+ * One message posted to a room of 1000 members, through the room layer and the memory engine: the
+ * seq, the history, the frame encoded once, and per member the slow-consumer check (Netty's room
+ * before the socket's water mark) and the write into the socket's Netty pipeline, through Netty's
+ * WebSocket frame encoder. Each member's pipeline ends in a sink instead of a socket (an {@code
+ * EmbeddedChannel}), so this measures the server's own work per delivery, not the kernel's; the
+ * load suite measures the sockets.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -51,6 +55,7 @@ import java.util.concurrent.TimeUnit;
 @Fork(1)
 public class FanOutBenchmark {
 
+    private static final String ROOM = "lobby";
     private static final String TEXT =
             "The quick brown fox jumps over the lazy dog; the lazy dog sleeps on, as chat-sized.";
 
@@ -61,30 +66,28 @@ public class FanOutBenchmark {
     int members;
 
     private final List<EmbeddedChannel> sockets = new ArrayList<>();
-    private Room room;
+    private RoomRegistry rooms;
     private ChatSession poster;
 
     @Setup
     public void fillRoom() {
         sockets.clear();
+        poster = null;
         ChatMetrics metrics = BenchMetrics.inMemory();
-        FrameSender sender = new FrameSender(metrics);
-        room =
-                new Room(
-                        "lobby",
-                        sender,
+        MemoryBroker broker = EmbeddedEngines.broker(100);
+        rooms =
+                new RoomRegistry(
+                        broker,
+                        new MemoryPresence(broker),
+                        EmbeddedSessions.sender(metrics),
+                        metrics,
+                        crowdedRooms(),
                         history(100, 20),
-                        new MemberListing(0, 100),
-                        new IdempotencyKeys(idempotency(), null),
-                        metrics);
+                        null);
         for (int member = 0; member < members; member++) {
             ChatSession session =
-                    new ChatSession(
-                            connection("c" + member),
-                            socket(),
-                            new Credentials("user-" + member, Instant.MAX, Set.of()),
-                            new TokenBucket(20, 40, System.nanoTime()));
-            room.join(session, Optional.empty(), Optional.empty());
+                    EmbeddedSessions.session(connection("c" + member), socket(), "user-" + member);
+            rooms.join(session, ROOM, Optional.empty(), Optional.empty());
             if (poster == null) {
                 poster = session;
             }
@@ -94,14 +97,12 @@ public class FanOutBenchmark {
 
     /** Posts, then runs each socket's queued write, as its event loop would. */
     @Benchmark
-    public int postToEveryMember() {
-        int delivered =
-                room.post(poster, TEXT, Optional.empty(), Optional.empty(), Instant.EPOCH)
-                        .getAsInt();
+    public boolean postToEveryMember() {
+        boolean posted = rooms.post(poster, ROOM, TEXT, Optional.empty(), System.nanoTime());
         for (EmbeddedChannel socket : sockets) {
             socket.runPendingTasks();
         }
-        return delivered;
+        return posted;
     }
 
     /**
@@ -144,17 +145,16 @@ public class FanOutBenchmark {
                                 });
     }
 
-    /** The defaults; this benchmark's sends carry no id, as the load suite's do not. */
-    private static IdempotencyConfig idempotency() {
-        return (IdempotencyConfig)
+    /** No presence events and at most 100 names in joined, as in a crowded room. */
+    private static ChatConfig crowdedRooms() {
+        return (ChatConfig)
                 Proxy.newProxyInstance(
                         FanOutBenchmark.class.getClassLoader(),
-                        new Class<?>[] {IdempotencyConfig.class},
+                        new Class<?>[] {ChatConfig.class},
                         (proxy, method, args) ->
                                 switch (method.getName()) {
-                                    case "window" -> Duration.ofMinutes(10);
-                                    case "maxKeysPerUser" -> 1000;
-                                    case "maxKeys" -> 100_000;
+                                    case "presenceMaxRoomSize" -> 0;
+                                    case "joinedMaxMembers" -> 100;
                                     default ->
                                             throw new UnsupportedOperationException(
                                                     method.getName());
