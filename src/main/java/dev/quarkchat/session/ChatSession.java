@@ -175,7 +175,7 @@ public final class ChatSession {
     }
 
     /** Queues a text frame of already-encoded bytes, after every frame handed over before it. */
-    void writeText(byte[] utf8) {
+    void writeText(NettyTransport.SharedBytes utf8) {
         socket.write(utf8);
     }
 

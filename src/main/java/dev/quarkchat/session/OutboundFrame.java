@@ -1,5 +1,7 @@
 package dev.quarkchat.session;
 
+import dev.quarkchat.transport.NettyTransport;
+
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -9,24 +11,24 @@ import java.nio.charset.StandardCharsets;
  */
 public final class OutboundFrame {
 
-    /** Shared by every socket it is written to, so never changed. */
-    private final byte[] utf8;
+    private final NettyTransport.SharedBytes utf8;
 
-    private OutboundFrame(byte[] utf8) {
+    private OutboundFrame(NettyTransport.SharedBytes utf8) {
         this.utf8 = utf8;
     }
 
     public static OutboundFrame of(String text) {
-        return new OutboundFrame(text.getBytes(StandardCharsets.UTF_8));
+        return new OutboundFrame(
+                new NettyTransport.SharedBytes(text.getBytes(StandardCharsets.UTF_8)));
     }
 
     /** Its size in bytes on the wire, without the frame header. */
     int bytes() {
-        return utf8.length;
+        return utf8.length();
     }
 
-    /** The encoded bytes, for every socket to write; not to be changed. */
-    byte[] utf8() {
+    /** The encoded bytes, for every socket to write. */
+    NettyTransport.SharedBytes utf8() {
         return utf8;
     }
 }

@@ -1,5 +1,6 @@
 package dev.quarkchat.transport;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
@@ -462,6 +463,28 @@ public class NettyTransport {
     }
 
     /**
+     * Encoded bytes that any number of sockets write: each write is a view of the same memory, with
+     * its own reader index, so a broadcast encodes and measures its payload once.
+     */
+    public static final class SharedBytes {
+
+        /**
+         * Never released: the views written to sockets share it, and the garbage collector frees
+         * it.
+         */
+        private final ByteBuf content;
+
+        public SharedBytes(byte[] utf8) {
+            this.content = Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(utf8));
+        }
+
+        /** How many bytes there are. */
+        public int length() {
+            return content.readableBytes();
+        }
+    }
+
+    /**
      * A chat socket's way out: frames written where Vert.x writes its own, the count of bytes
      * queued, and the end of the TCP connection.
      */
@@ -490,11 +513,9 @@ public class NettyTransport {
         @SuppressWarnings(
                 "FutureReturnValueIgnored") // a failed write fails the channel, whose close handler
         // ends the session
-        public void write(byte[] utf8) {
-            afterQueuedWrites(
-                    () ->
-                            vertxHandler.writeAndFlush(
-                                    new TextWebSocketFrame(Unpooled.wrappedBuffer(utf8))));
+        public void write(SharedBytes utf8) {
+            ByteBuf view = utf8.content.duplicate();
+            afterQueuedWrites(() -> vertxHandler.writeAndFlush(new TextWebSocketFrame(view)));
         }
 
         /**

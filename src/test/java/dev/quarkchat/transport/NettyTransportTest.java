@@ -177,7 +177,7 @@ class NettyTransportTest {
                             .isFalse();
                     checkedUnderTheLimit = true;
                 }
-                socket.write(frame);
+                socket.write(new NettyTransport.SharedBytes(frame));
                 written += frame.length;
                 room = room(socket, server.channel());
             }
@@ -257,7 +257,7 @@ class NettyTransportTest {
         return room.get(ChatClient.TIMEOUT.toSeconds(), TimeUnit.SECONDS);
     }
 
-    private static byte[] utf8(String text) {
-        return text.getBytes(StandardCharsets.UTF_8);
+    private static NettyTransport.SharedBytes utf8(String text) {
+        return new NettyTransport.SharedBytes(text.getBytes(StandardCharsets.UTF_8));
     }
 }
