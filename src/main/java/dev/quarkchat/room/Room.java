@@ -20,6 +20,7 @@ import dev.quarkchat.session.OutboundFrame;
 import org.jboss.logging.Logger;
 
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
@@ -290,6 +291,14 @@ final class Room implements RoomSeam.Connections<ChatSession, OutboundFrame> {
     @Override
     public void send(ChatSession connection, OutboundFrame frame) {
         parts.sender().send(connection, frame);
+    }
+
+    @Override
+    public void sendToAll(Collection<ChatSession> connections, OutboundFrame frame) {
+        FrameSender sender = parts.sender();
+        for (ChatSession connection : connections) {
+            sender.send(connection, frame);
+        }
     }
 
     @Override

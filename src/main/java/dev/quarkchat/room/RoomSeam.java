@@ -8,6 +8,7 @@ import dev.quarkchat.protocol.ServerFrames;
 import dev.quarkchat.protocol.ServerFrames.PresenceEvent;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -49,6 +50,16 @@ public final class RoomSeam<C, F> {
 
         /** Queues a frame on a connection, after everything queued on it before. */
         void send(C connection, F frame);
+
+        /**
+         * Queues a frame on each of the connections, in their order: the broadcast's loop, one call
+         * per message, so that the implementation's per-member work can be compiled as one piece.
+         */
+        default void sendToAll(Collection<C> connections, F frame) {
+            for (C connection : connections) {
+                send(connection, frame);
+            }
+        }
 
         /** A message went out to this many members. */
         void messageDelivered(int connections);
@@ -366,13 +377,14 @@ public final class RoomSeam<C, F> {
             lastSeq = message.seq();
         }
         F frame = out.encode(message.frame());
-        for (C member : members.values()) {
-            if (aheadOfStream.isEmpty()
-                    || aheadOfStream.getOrDefault(out.idOf(member), 0L) < message.seq()) {
-                out.send(member, frame);
+        if (aheadOfStream.isEmpty()) {
+            out.sendToAll(members.values(), frame);
+        } else {
+            for (C member : members.values()) {
+                if (aheadOfStream.getOrDefault(out.idOf(member), 0L) < message.seq()) {
+                    out.send(member, frame);
+                }
             }
-        }
-        if (!aheadOfStream.isEmpty()) {
             aheadOfStream.values().removeIf(has -> has <= lastSeq);
         }
         if (!acknowledgements.isEmpty()) {
