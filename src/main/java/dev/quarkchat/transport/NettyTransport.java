@@ -474,13 +474,17 @@ public class NettyTransport {
          */
         private final ByteBuf content;
 
+        /** Read for every member's slow-consumer check: a field, not a call into the buffer. */
+        private final int length;
+
         public SharedBytes(byte[] utf8) {
             this.content = Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(utf8));
+            this.length = utf8.length;
         }
 
         /** How many bytes there are. */
         public int length() {
-            return content.readableBytes();
+            return length;
         }
     }
 
