@@ -65,9 +65,8 @@ public class IdempotencyKeys {
 
     void start(@Observes StartupEvent event, ChatMetrics metrics) {
         metrics.observe(LiveGauge.IDEMPOTENCY_KEYS, this::size);
-        long period = Math.max(1, windowNanos / 1_000_000 / SWEEPS_PER_WINDOW);
         tasks.every(
-                Duration.ofMillis(period),
+                Duration.ofNanos(windowNanos / SWEEPS_PER_WINDOW),
                 "message id expiry sweep",
                 () -> forgetExpired(System.nanoTime()));
     }

@@ -79,8 +79,10 @@ public class KeepaliveSweeper {
                             + "): every client would be dropped between two pings");
         }
         long timeoutNanos = timeout.toNanos();
-        long period = Math.max(1, interval.toMillis() / SWEEPS_PER_INTERVAL);
-        tasks.every(Duration.ofMillis(period), "keepalive sweep", () -> sweep(timeoutNanos));
+        tasks.every(
+                interval.dividedBy(SWEEPS_PER_INTERVAL),
+                "keepalive sweep",
+                () -> sweep(timeoutNanos));
         LOG.debugf("Keepalive: ping every %s, drop after %s of silence", interval, timeout);
     }
 

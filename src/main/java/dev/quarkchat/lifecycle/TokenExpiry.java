@@ -30,7 +30,7 @@ import java.time.Instant;
 public class TokenExpiry {
 
     /** How often every session's token is checked: how late, at most, an expired one is closed. */
-    private static final long SWEEP_MILLIS = 1_000;
+    private static final Duration SWEEP = Duration.ofSeconds(1);
 
     private final PeriodicTasks tasks;
     private final ChatSessions sessions;
@@ -45,8 +45,7 @@ public class TokenExpiry {
     }
 
     void start(@Observes StartupEvent event) {
-        tasks.every(
-                Duration.ofMillis(SWEEP_MILLIS), "token expiry sweep", () -> sweep(Instant.now()));
+        tasks.every(SWEEP, "token expiry sweep", () -> sweep(Instant.now()));
     }
 
     /**
