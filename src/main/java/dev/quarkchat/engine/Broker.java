@@ -44,6 +44,12 @@ public interface Broker {
     CompletionStage<HistorySnapshot> history(
             String room, Optional<StreamPosition> since, int latest);
 
+    /**
+     * Up to {@code limit} messages of the room's current epoch with a seq below {@code before},
+     * oldest first, for a member scrolling back.
+     */
+    CompletionStage<HistoryPage> page(String room, long before, int limit);
+
     /** Whether operations can be carried out now. */
     boolean available();
 

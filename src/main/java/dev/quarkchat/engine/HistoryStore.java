@@ -23,6 +23,14 @@ public interface HistoryStore {
             String room, StreamPosition top, Optional<StreamPosition> since, int latest);
 
     /**
+     * Up to {@code limit} messages of {@code top}'s epoch with a seq below {@code before}, oldest
+     * first.
+     *
+     * @param top where the room's sequence stands
+     */
+    CompletionStage<HistoryPage> page(String room, StreamPosition top, long before, int limit);
+
+    /**
      * The broker no longer serves that epoch of the room: a store that keeps only live rooms drops
      * it.
      */

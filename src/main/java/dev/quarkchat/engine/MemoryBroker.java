@@ -115,6 +115,18 @@ public final class MemoryBroker implements Broker {
     }
 
     @Override
+    public CompletionStage<HistoryPage> page(String room, long before, int limit) {
+        Channel channel = channels.get(room);
+        if (channel == null) {
+            return CompletableFuture.failedFuture(notServed(room));
+        }
+        synchronized (channel) {
+            return history.page(
+                    room, new StreamPosition(channel.epoch, channel.lastSeq), before, limit);
+        }
+    }
+
+    @Override
     public boolean available() {
         return true;
     }

@@ -54,6 +54,21 @@ public final class MemoryHistoryStore implements HistoryStore {
     }
 
     @Override
+    public CompletionStage<HistoryPage> page(
+            String room, StreamPosition top, long before, int limit) {
+        Window window = rooms.get(room);
+        RoomHistory<String> messages =
+                window != null && window.epoch().equals(top.epoch())
+                        ? window.messages()
+                        : new RoomHistory<>(0);
+        List<String> page = messages.before(before, limit);
+        long firstSeq = messages.firstSeq(top.seq());
+        long pageStart = Math.min(before, top.seq() + 1) - page.size();
+        return CompletableFuture.completedFuture(
+                new HistoryPage(top.epoch(), firstSeq, page, pageStart > firstSeq));
+    }
+
+    @Override
     public void forget(String room, String epoch) {
         rooms.computeIfPresent(
                 room, (name, window) -> window.epoch().equals(epoch) ? null : window);

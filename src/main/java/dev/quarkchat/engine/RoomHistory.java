@@ -58,6 +58,27 @@ public final class RoomHistory<F> {
         return Optional.of(missed);
     }
 
+    /**
+     * Up to {@code limit} messages with a seq below {@code before}, oldest first: the page before
+     * that seq.
+     */
+    public List<F> before(long before, int limit) {
+        ArrayDeque<F> page = new ArrayDeque<>(Math.min(limit, entries.size()));
+        var newestFirst = entries.descendingIterator();
+        while (newestFirst.hasNext() && page.size() < limit) {
+            Entry<F> entry = newestFirst.next();
+            if (entry.seq() < before) {
+                page.addFirst(entry.frame());
+            }
+        }
+        return new ArrayList<>(page);
+    }
+
+    /** The seq of the oldest message held; {@code lastSeq + 1} when none is. */
+    public long firstSeq(long lastSeq) {
+        return entries.isEmpty() ? lastSeq + 1 : entries.peekFirst().seq();
+    }
+
     /** The latest {@code count} messages, oldest first. */
     public List<F> latest(int count) {
         int skip = Math.max(0, entries.size() - count);

@@ -3,6 +3,7 @@ package dev.quarkchat.metrics;
 import dev.quarkchat.protocol.ErrorCode;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -36,6 +37,26 @@ public class ChatMetrics {
         Duration.ofSeconds(1)
     };
 
+    /** Bucket bounds of the commit histogram: a local commit takes about a millisecond. */
+    private static final Duration[] COMMIT_BUCKETS = {
+        Duration.ofNanos(250_000),
+        Duration.ofNanos(500_000),
+        Duration.ofMillis(1),
+        Duration.ofMillis(2),
+        Duration.ofMillis(5),
+        Duration.ofMillis(10),
+        Duration.ofMillis(25),
+        Duration.ofMillis(50),
+        Duration.ofMillis(100),
+        Duration.ofMillis(250),
+        Duration.ofMillis(500),
+        Duration.ofSeconds(1),
+        Duration.ofSeconds(5)
+    };
+
+    /** Bucket bounds of the batch-size histogram, in messages per commit. */
+    private static final double[] BATCH_BUCKETS = {1, 2, 5, 10, 20, 50, 100, 200, 500, 1000};
+
     private final MeterRegistry registry;
     private final Counter connectionsOpened;
     private final Map<DisconnectReason, Counter> connectionsClosed =
@@ -49,6 +70,11 @@ public class ChatMetrics {
     private final Counter messagesDeduplicated;
     private final Map<ErrorCode, Counter> messagesRejected = new EnumMap<>(ErrorCode.class);
     private final Timer broadcastDuration;
+    private final Timer storeCommitDuration;
+    private final DistributionSummary storeBatchMessages;
+    private final Counter storeMessagesStored;
+    private final Counter storeMessagesExpired;
+    private final Map<StoreOperation, Counter> storeErrors = new EnumMap<>(StoreOperation.class);
     private final Map<TokenRefreshOutcome, Counter> tokenRefreshes =
             new EnumMap<>(TokenRefreshOutcome.class);
 
@@ -116,6 +142,34 @@ public class ChatMetrics {
                                 "From receipt of a send to its last write queued for the room's members")
                         .serviceLevelObjectives(BROADCAST_BUCKETS)
                         .register(registry);
+        storeCommitDuration =
+                Timer.builder("chat.store.commit.duration")
+                        .description(
+                                "From a batch of messages handed to PostgreSQL to its commit (or failure)")
+                        .serviceLevelObjectives(COMMIT_BUCKETS)
+                        .register(registry);
+        storeBatchMessages =
+                DistributionSummary.builder("chat.store.batch.messages")
+                        .description("Messages committed together in one transaction")
+                        .serviceLevelObjectives(BATCH_BUCKETS)
+                        .register(registry);
+        storeMessagesStored =
+                Counter.builder("chat.store.messages.stored")
+                        .description("Messages committed to PostgreSQL")
+                        .register(registry);
+        storeMessagesExpired =
+                Counter.builder("chat.store.messages.expired")
+                        .description("Messages deleted by retention")
+                        .register(registry);
+        for (StoreOperation operation : StoreOperation.values()) {
+            storeErrors.put(
+                    operation,
+                    Counter.builder("chat.store.errors")
+                            .description(
+                                    "PostgreSQL statements that failed or timed out, by operation")
+                            .tag("operation", operation.label())
+                            .register(registry));
+        }
         for (TokenRefreshOutcome outcome : TokenRefreshOutcome.values()) {
             tokenRefreshes.put(
                     outcome,
@@ -191,5 +245,23 @@ public class ChatMetrics {
      */
     public void broadcastFinished(long receivedNanos) {
         broadcastDuration.record(System.nanoTime() - receivedNanos, TimeUnit.NANOSECONDS);
+    }
+
+    /**
+     * Records a commit of a batch of {@code batch} sends, {@code stored} of them new messages (the
+     * others resends), that began at {@code startedNanos} ({@link System#nanoTime()}).
+     */
+    public void storeCommitted(int batch, int stored, long startedNanos) {
+        storeCommitDuration.record(System.nanoTime() - startedNanos, TimeUnit.NANOSECONDS);
+        storeBatchMessages.record(batch);
+        storeMessagesStored.increment(stored);
+    }
+
+    public void storeFailed(StoreOperation operation) {
+        storeErrors.get(operation).increment();
+    }
+
+    public void messagesExpired(int messages) {
+        storeMessagesExpired.increment(messages);
     }
 }

@@ -13,7 +13,8 @@ public enum LiveGauge {
             "Message ids this instance remembers so that resends are not posted twice"),
     BACKPLANE_UP(
             "chat.backplane.up",
-            "1 while this instance is connected to the Redis backplane, else 0");
+            "1 while this instance is connected to the Redis backplane, else 0"),
+    STORE_UP("chat.store.up", "1 while this instance's PostgreSQL store answers, else 0");
 
     private final String meterName;
     private final String description;

@@ -4,6 +4,7 @@ import dev.quarkchat.engine.Appended;
 import dev.quarkchat.engine.Broker;
 import dev.quarkchat.engine.Epochs;
 import dev.quarkchat.engine.HistoryConfig;
+import dev.quarkchat.engine.HistoryPage;
 import dev.quarkchat.engine.HistorySnapshot;
 import dev.quarkchat.engine.IdempotencyConfig;
 import dev.quarkchat.engine.Post;
@@ -135,6 +136,27 @@ public final class RedisBroker implements Broker {
                                         reply.get(1).toLong(),
                                         strings(reply.get(3)),
                                         reply.get(2).toInteger() == 1))
+                .subscribeAsCompletionStage();
+    }
+
+    @Override
+    public CompletionStage<HistoryPage> page(String room, long before, int limit) {
+        return link.run(
+                        RedisScript.PAGE,
+                        List.of(link.key(room, "meta"), link.key(room, "log")),
+                        List.of(String.valueOf(before), String.valueOf(limit)))
+                .map(
+                        reply -> {
+                            long seq = reply.get(1).toLong();
+                            long firstSeq = reply.get(2).toLong();
+                            List<String> frames = strings(reply.get(3));
+                            long pageStart = Math.min(before, seq + 1) - frames.size();
+                            return new HistoryPage(
+                                    reply.get(0).toString(),
+                                    firstSeq,
+                                    frames,
+                                    pageStart > firstSeq);
+                        })
                 .subscribeAsCompletionStage();
     }
 

@@ -23,6 +23,7 @@ import java.nio.charset.StandardCharsets;
 enum RedisScript {
     APPEND("clock.lua", "append.lua"),
     HISTORY("history.lua"),
+    PAGE("page.lua"),
     MEMBERS("clock.lua", "presence.lua", "members.lua"),
     LEAVE("presence.lua", "leave.lua"),
     REFRESH("clock.lua", "presence.lua", "refresh.lua");
