@@ -38,6 +38,7 @@ class PackageDependenciesTest {
                     Map.entry("room", 7),
                     Map.entry("session", 6),
                     Map.entry("engine.redis", 5),
+                    Map.entry("engine.postgres", 5),
                     Map.entry("engine", 4),
                     Map.entry("transport", 3),
                     Map.entry("metrics", 2),

@@ -137,7 +137,7 @@ public final class MemoryBroker implements Broker {
     }
 
     /** Hands a presence event to the room's subscriber, if it has one. */
-    void announce(RoomEvent event) {
+    public void announce(RoomEvent event) {
         Channel channel = channels.get(event.room());
         if (channel != null) {
             channel.subscriber.accept(event);

@@ -11,16 +11,18 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 
 /**
  * Presence on a single instance ({@code chat.backplane=none}): each room's users in the order they
- * arrived. Joins and leaves are announced through the {@link MemoryBroker} before the call returns.
+ * arrived. Joins and leaves are announced through the instance's broker or fan-out before the call
+ * returns.
  */
 public final class MemoryPresence implements Presence {
 
     private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
 
-    private final MemoryBroker broker;
+    private final Consumer<RoomEvent> announcements;
     private final Map<String, Users> rooms = new ConcurrentHashMap<>();
 
     /** One room's users; dropped from the map, under its own lock, when the last one leaves. */
@@ -29,8 +31,11 @@ public final class MemoryPresence implements Presence {
         private boolean dropped;
     }
 
-    public MemoryPresence(MemoryBroker broker) {
-        this.broker = broker;
+    /**
+     * @param announcements hands an event to the room's subscriber, in its place among the messages
+     */
+    public MemoryPresence(Consumer<RoomEvent> announcements) {
+        this.announcements = announcements;
     }
 
     @Override
@@ -43,7 +48,7 @@ public final class MemoryPresence implements Presence {
                     // Under the room's lock: the list and the event are one step, as the contract
                     // asks.
                     users.names.add(user);
-                    broker.announce(new RoomEvent.Joined(room, connectionId, user));
+                    announcements.accept(new RoomEvent.Joined(room, connectionId, user));
                     return CompletableFuture.completedFuture(list(users.names, maxNames));
                 }
             }
@@ -69,7 +74,7 @@ public final class MemoryPresence implements Presence {
         }
         synchronized (users) {
             if (!users.dropped && users.names.remove(user)) {
-                broker.announce(new RoomEvent.Left(room, user));
+                announcements.accept(new RoomEvent.Left(room, user));
                 if (users.names.isEmpty()) {
                     users.dropped = true;
                     rooms.remove(room, users);

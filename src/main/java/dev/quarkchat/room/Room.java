@@ -274,7 +274,7 @@ final class Room implements RoomSeam.Connections<ChatSession, OutboundFrame> {
                 .refuse(
                         session,
                         ErrorCode.UNAVAILABLE,
-                        what + ": the backplane is unreachable, try again shortly",
+                        what + ": the backplane or the store is unreachable, try again shortly",
                         id);
     }
 

@@ -3,15 +3,21 @@ package dev.quarkchat.room;
 import dev.quarkchat.config.Backplane;
 import dev.quarkchat.config.ChatConfig;
 import dev.quarkchat.engine.Broker;
+import dev.quarkchat.engine.Fanout;
 import dev.quarkchat.engine.HistoryConfig;
 import dev.quarkchat.engine.IdempotencyConfig;
 import dev.quarkchat.engine.IdempotencyKeys;
+import dev.quarkchat.engine.LocalFanout;
 import dev.quarkchat.engine.MemoryBroker;
 import dev.quarkchat.engine.MemoryHistoryStore;
 import dev.quarkchat.engine.MemoryPresence;
 import dev.quarkchat.engine.Presence;
+import dev.quarkchat.engine.postgres.PostgresBroker;
+import dev.quarkchat.engine.postgres.PostgresStore;
+import dev.quarkchat.engine.postgres.Retention;
 import dev.quarkchat.engine.redis.RedisBackplaneConfig;
 import dev.quarkchat.engine.redis.RedisBroker;
+import dev.quarkchat.engine.redis.RedisFanout;
 import dev.quarkchat.engine.redis.RedisLink;
 import dev.quarkchat.engine.redis.RedisPresence;
 
@@ -21,14 +27,21 @@ import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 
 /**
- * Makes the engines {@code chat.backplane} asks for: in memory ({@code none}), or shared through
- * Redis ({@code redis}). Nothing else knows which ones run; a new engine is a new case here.
+ * Makes the engines {@code chat.backplane} and {@code chat.history.store} ask for. Messages are
+ * ordered and kept by the memory engine or Redis, or by PostgreSQL ({@code postgres}), which then
+ * hands them to this instance's rooms or, with Redis, to every instance's; presence is in memory or
+ * in Redis. Nothing else knows which ones run; a new engine is a new case here.
  */
 @ApplicationScoped
 class RoomEngines {
 
-    /** The memory presence announces through the memory broker, so the two are made together. */
+    /**
+     * A single instance's presence announces through its broker or fan-out, so they are made
+     * together.
+     */
     private MemoryBroker memoryBroker;
+
+    private LocalFanout localFanout;
 
     @Produces
     @Singleton
@@ -38,8 +51,15 @@ class RoomEngines {
             IdempotencyKeys sentIds,
             Instance<RedisLink> link,
             Instance<RedisBackplaneConfig> redis,
-            IdempotencyConfig idempotency) {
-        if (config.backplane() == Backplane.REDIS) {
+            IdempotencyConfig idempotency,
+            Instance<PostgresStore> store,
+            Instance<Retention> retention) {
+        boolean shared = config.backplane() == Backplane.REDIS;
+        if (history.store() == HistoryConfig.Store.POSTGRES) {
+            Fanout fanout = shared ? new RedisFanout(link.get(), redis.get()) : localFanout();
+            return new PostgresBroker(store.get(), retention.get(), fanout, history);
+        }
+        if (shared) {
             return new RedisBroker(link.get(), redis.get(), history, idempotency);
         }
         return memoryBroker(history, sentIds);
@@ -56,7 +76,10 @@ class RoomEngines {
         if (config.backplane() == Backplane.REDIS) {
             return new RedisPresence(link.get(), redis.get());
         }
-        return new MemoryPresence(memoryBroker(history, sentIds));
+        if (history.store() == HistoryConfig.Store.POSTGRES) {
+            return new MemoryPresence(localFanout()::announce);
+        }
+        return new MemoryPresence(memoryBroker(history, sentIds)::announce);
     }
 
     private synchronized MemoryBroker memoryBroker(HistoryConfig history, IdempotencyKeys sentIds) {
@@ -64,5 +87,12 @@ class RoomEngines {
             memoryBroker = new MemoryBroker(new MemoryHistoryStore(history.size()), sentIds);
         }
         return memoryBroker;
+    }
+
+    private synchronized LocalFanout localFanout() {
+        if (localFanout == null) {
+            localFanout = new LocalFanout();
+        }
+        return localFanout;
     }
 }

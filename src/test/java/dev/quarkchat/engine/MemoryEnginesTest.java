@@ -23,7 +23,7 @@ class MemoryEnginesTest {
     private final IdempotencyKeys sentIds =
             new IdempotencyKeys(new Settings(Duration.ofMinutes(10), 100, 1000), null);
     private final MemoryBroker broker = new MemoryBroker(new MemoryHistoryStore(3), sentIds);
-    private final MemoryPresence presence = new MemoryPresence(broker);
+    private final MemoryPresence presence = new MemoryPresence(broker::announce);
     private final List<RoomEvent> events = new ArrayList<>();
 
     @Test

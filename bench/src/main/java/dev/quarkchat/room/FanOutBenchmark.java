@@ -78,7 +78,7 @@ public class FanOutBenchmark {
         rooms =
                 new RoomRegistry(
                         broker,
-                        new MemoryPresence(broker),
+                        new MemoryPresence(broker::announce),
                         EmbeddedSessions.sender(metrics),
                         metrics,
                         crowdedRooms(),

@@ -18,6 +18,18 @@ final class RedisEventFormat {
 
     private RedisEventFormat() {}
 
+    /** Writes a message event, as {@code append.lua} does. */
+    static String message(RoomEvent.Message message) {
+        return "M "
+                + message.room()
+                + " "
+                + message.epoch()
+                + " "
+                + message.seq()
+                + " "
+                + message.frame();
+    }
+
     /** Reads one event; empty for anything this version does not understand. */
     static Optional<RoomEvent> parse(String payload) {
         String[] fields = payload.split(" ", 5);

@@ -24,6 +24,7 @@ enum RedisScript {
     APPEND("clock.lua", "append.lua"),
     HISTORY("history.lua"),
     PAGE("page.lua"),
+    PUBLISH("publish.lua"),
     MEMBERS("clock.lua", "presence.lua", "members.lua"),
     LEAVE("presence.lua", "leave.lua"),
     REFRESH("clock.lua", "presence.lua", "refresh.lua");

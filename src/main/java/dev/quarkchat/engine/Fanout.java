@@ -1,0 +1,33 @@
+package dev.quarkchat.engine;
+
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
+
+/**
+ * Carries the events of rooms whose order a store already decided (messages it committed, with
+ * their seq) to every instance: within this process, or through Redis. Presence events travel the
+ * same way, so that they keep their place among the messages.
+ */
+public interface Fanout {
+
+    /**
+     * Starts carrying: every event of any room, from any instance, is handed to {@code events}.
+     *
+     * @param streamResumed run each time the stream comes back after a break
+     */
+    void start(Consumer<RoomEvent> events, Runnable streamResumed);
+
+    /**
+     * Hands the message to every instance; messages one instance publishes arrive in the order it
+     * published them.
+     */
+    CompletionStage<Void> publish(RoomEvent.Message message);
+
+    /** Whether events can be carried now. */
+    boolean available();
+
+    /** How often rooms should check whether they must catch up; see {@link Broker}. */
+    Optional<Duration> catchUpInterval();
+}

@@ -1,0 +1,156 @@
+package dev.quarkchat.engine.postgres;
+
+import dev.quarkchat.engine.Appended;
+import dev.quarkchat.engine.Broker;
+import dev.quarkchat.engine.EngineUnavailableException;
+import dev.quarkchat.engine.Fanout;
+import dev.quarkchat.engine.HistoryConfig;
+import dev.quarkchat.engine.HistoryPage;
+import dev.quarkchat.engine.HistorySnapshot;
+import dev.quarkchat.engine.Post;
+import dev.quarkchat.engine.RoomEvent;
+import dev.quarkchat.engine.StreamPosition;
+import dev.quarkchat.engine.TextDigest;
+import dev.quarkchat.protocol.ServerFrames;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+
+/**
+ * The broker of the durable store ({@code chat.history.store=postgres}): PostgreSQL gives each
+ * message its room's seq in the transaction that stores it, so the sequence has no gap whatever
+ * crashes, and a message is published, through the {@link Fanout} (this instance, or Redis for
+ * several), only once committed: an acknowledged message is a stored one.
+ *
+ * <p>Several instances commit to one room in turn (the room's row is locked), but may publish in
+ * another order than they committed; a room that sees a gap catches up from the store, which holds
+ * every seq below any published one. A resend whose original was committed but never published (its
+ * instance died in between) publishes the original again, so that it reaches everyone.
+ */
+public final class PostgresBroker implements Broker {
+
+    private final PostgresStore store;
+    private final Retention retention;
+    private final Fanout fanout;
+    private final HistoryConfig history;
+    private final GroupCommit<CompletionStage<Appended>> commits;
+    private final Map<String, Consumer<RoomEvent>> subscribers = new ConcurrentHashMap<>();
+
+    public PostgresBroker(
+            PostgresStore store, Retention retention, Fanout fanout, HistoryConfig history) {
+        this.store = store;
+        this.retention = retention;
+        this.fanout = fanout;
+        this.history = history;
+        this.commits =
+                new GroupCommit<>(
+                        history.postgres().maxBatch(),
+                        history.postgres().maxQueued(),
+                        this::commitAndPublish);
+    }
+
+    @Override
+    public void start(Runnable streamResumed) {
+        store.start();
+        retention.start();
+        fanout.start(this::dispatch, streamResumed);
+    }
+
+    @Override
+    public Subscription subscribe(String room, Consumer<RoomEvent> events) {
+        subscribers.put(room, events);
+        return () -> subscribers.remove(room, events);
+    }
+
+    @Override
+    public CompletionStage<Appended> publish(Post post) {
+        if (!available()) {
+            return CompletableFuture.failedFuture(
+                    new EngineUnavailableException("the store or the fan-out is unreachable"));
+        }
+        return commits.submit(post).thenCompose(published -> published);
+    }
+
+    @Override
+    public CompletionStage<HistorySnapshot> history(
+            String room, Optional<StreamPosition> since, int latest) {
+        return store.read(room, since, latest, history.size());
+    }
+
+    @Override
+    public CompletionStage<HistoryPage> page(String room, long before, int limit) {
+        return store.page(room, before, limit);
+    }
+
+    @Override
+    public boolean available() {
+        return store.isUp() && fanout.available();
+    }
+
+    @Override
+    public Optional<Duration> catchUpInterval() {
+        return fanout.catchUpInterval();
+    }
+
+    /**
+     * Commits the batch, then publishes its messages in seq order; each post's answer completes
+     * once its message is published.
+     */
+    private CompletionStage<List<CompletionStage<Appended>>> commitAndPublish(List<Post> batch) {
+        return store.append(batch)
+                .thenApply(
+                        appended -> {
+                            List<CompletionStage<Appended>> answers =
+                                    new ArrayList<>(appended.size());
+                            for (PostgresStore.Appended one : appended) {
+                                answers.add(publish(one));
+                            }
+                            return answers;
+                        });
+    }
+
+    private CompletionStage<Appended> publish(PostgresStore.Appended stored) {
+        Post post = stored.post();
+        if (stored.posted()) {
+            RoomEvent.Message message =
+                    new RoomEvent.Message(
+                            post.room(), stored.epoch(), stored.seq(), post.frame(stored.seq()));
+            return fanout.publish(message).thenApply(done -> new Appended.Posted(stored.seq()));
+        }
+        String text = stored.earlierText().orElseThrow();
+        RoomEvent.Message original =
+                new RoomEvent.Message(
+                        post.room(),
+                        stored.epoch(),
+                        stored.seq(),
+                        ServerFrames.message(
+                                post.room(),
+                                stored.seq(),
+                                post.from(),
+                                text,
+                                stored.earlierTs().orElseThrow(),
+                                post.id()));
+        return fanout.publish(original)
+                .thenApply(
+                        done ->
+                                new Appended.AlreadyPosted(
+                                        stored.epoch(),
+                                        stored.seq(),
+                                        stored.earlierTs().orElseThrow(),
+                                        TextDigest.of(text)));
+    }
+
+    private void dispatch(RoomEvent event) {
+        Consumer<RoomEvent> subscriber = subscribers.get(event.room());
+        if (subscriber != null) {
+            subscriber.accept(event);
+        }
+    }
+}

@@ -1,0 +1,400 @@
+package dev.quarkchat.engine.postgres;
+
+import dev.quarkchat.engine.EngineUnavailableException;
+import dev.quarkchat.engine.Epochs;
+import dev.quarkchat.engine.HistoryConfig;
+import dev.quarkchat.engine.HistoryPage;
+import dev.quarkchat.engine.HistorySnapshot;
+import dev.quarkchat.engine.Post;
+import dev.quarkchat.engine.StreamPosition;
+import dev.quarkchat.metrics.ChatMetrics;
+import dev.quarkchat.metrics.LiveGauge;
+import dev.quarkchat.metrics.StoreOperation;
+import dev.quarkchat.protocol.ServerFrames;
+import dev.quarkchat.scheduling.PeriodicTasks;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.Tuple;
+import io.vertx.pgclient.PgException;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
+
+import org.jboss.logging.Logger;
+
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
+
+/**
+ * The statements of the PostgreSQL store (schema: {@code db/migration}), on the reactive client, so
+ * that nothing waits on an event loop. A statement that fails for want of the database, or takes
+ * longer than {@code chat.history.postgres.timeout}, fails with {@link EngineUnavailableException}
+ * and marks the store down; a check every {@code chat.history.postgres.check-interval} marks it up
+ * again.
+ */
+@ApplicationScoped
+public class PostgresStore {
+
+    private static final Logger LOG = Logger.getLogger(PostgresStore.class);
+
+    private static final String APPEND = "SELECT * FROM chat_append($1, $2, $3, $4, $5, $6)";
+
+    /**
+     * Where the room stands, made if new, with the messages after {@code $3} (at most {@code $4}),
+     * read in one snapshot so that the position and the messages agree.
+     */
+    private static final String AFTER =
+            """
+            WITH made AS (
+                INSERT INTO chat_room (room, epoch) VALUES ($1, $2) ON CONFLICT (room) DO NOTHING
+                RETURNING epoch, last_seq, first_seq),
+            position AS (
+                SELECT epoch, last_seq, first_seq FROM made
+                UNION ALL
+                SELECT epoch, last_seq, first_seq FROM chat_room WHERE room = $1)
+            SELECT p.epoch, p.last_seq, p.first_seq, m.seq, m.sender, m.body, m.sent_at, m.client_id
+            FROM position p
+            LEFT JOIN LATERAL (
+                SELECT seq, sender, body, sent_at, client_id FROM chat_message
+                WHERE room = $1 AND seq > $3 AND seq <= p.last_seq
+                ORDER BY seq LIMIT $4) m ON true
+            ORDER BY m.seq
+            """;
+
+    /** Where the room stands, made if new, with its latest {@code $3} messages, newest first. */
+    private static final String LATEST =
+            """
+            WITH made AS (
+                INSERT INTO chat_room (room, epoch) VALUES ($1, $2) ON CONFLICT (room) DO NOTHING
+                RETURNING epoch, last_seq, first_seq),
+            position AS (
+                SELECT epoch, last_seq, first_seq FROM made
+                UNION ALL
+                SELECT epoch, last_seq, first_seq FROM chat_room WHERE room = $1)
+            SELECT p.epoch, p.last_seq, p.first_seq, m.seq, m.sender, m.body, m.sent_at, m.client_id
+            FROM position p
+            LEFT JOIN LATERAL (
+                SELECT seq, sender, body, sent_at, client_id FROM chat_message
+                WHERE room = $1 AND seq >= p.first_seq AND seq <= p.last_seq
+                ORDER BY seq DESC LIMIT $3) m ON true
+            ORDER BY m.seq DESC
+            """;
+
+    /** Up to {@code $3} messages below {@code $2}, newest first, with where the room stands. */
+    private static final String PAGE =
+            """
+            SELECT p.epoch, p.last_seq, p.first_seq, m.seq, m.sender, m.body, m.sent_at, m.client_id
+            FROM chat_room p
+            LEFT JOIN LATERAL (
+                SELECT seq, sender, body, sent_at, client_id FROM chat_message
+                WHERE room = $1 AND seq < $2 AND seq >= p.first_seq
+                ORDER BY seq DESC LIMIT $3) m ON true
+            WHERE p.room = $1
+            ORDER BY m.seq DESC
+            """;
+
+    private static final int RETRIES_WHILE_MADE = 3;
+
+    private final Instance<Pool> pools;
+    private final HistoryConfig.Postgres config;
+    private final ChatMetrics metrics;
+    private final PeriodicTasks tasks;
+    private Pool pool;
+    private volatile boolean up;
+
+    /** One row of an append: what became of one post. */
+    record Appended(
+            Post post,
+            String epoch,
+            long seq,
+            boolean posted,
+            Optional<Instant> earlierTs,
+            Optional<String> earlierText) {}
+
+    PostgresStore(
+            Instance<Pool> pools, HistoryConfig history, ChatMetrics metrics, PeriodicTasks tasks) {
+        this.pools = pools;
+        this.config = history.postgres();
+        this.metrics = metrics;
+        this.tasks = tasks;
+    }
+
+    /**
+     * Connects to the datasource (migrated by Flyway before the application starts) and keeps
+     * checking it.
+     */
+    synchronized void start() {
+        if (pool != null) {
+            return;
+        }
+        pool = pools.get();
+        metrics.observe(LiveGauge.STORE_UP, () -> up ? 1 : 0);
+        check();
+        tasks.every(config.checkInterval(), "PostgreSQL store check", this::check);
+    }
+
+    /** Whether the database answered the last statement or check. */
+    boolean isUp() {
+        return up;
+    }
+
+    /**
+     * Posts a batch in one statement, in order: each new message gets its room's next seq; a send
+     * whose id its user already posted in the room comes back as that post.
+     */
+    CompletionStage<List<Appended>> append(List<Post> batch) {
+        int size = batch.size();
+        String[] rooms = new String[size];
+        String[] senders = new String[size];
+        String[] bodies = new String[size];
+        OffsetDateTime[] sent = new OffsetDateTime[size];
+        String[] clientIds = new String[size];
+        String[] epochs = new String[size];
+        for (int i = 0; i < size; i++) {
+            Post post = batch.get(i);
+            rooms[i] = post.room();
+            senders[i] = post.from();
+            bodies[i] = post.text();
+            sent[i] = post.ts().atOffset(ZoneOffset.UTC);
+            clientIds[i] = post.id().orElse(null);
+            epochs[i] = Epochs.next();
+        }
+        Tuple arguments =
+                Tuple.tuple()
+                        .addArrayOfString(rooms)
+                        .addArrayOfString(senders)
+                        .addArrayOfString(bodies)
+                        .addArrayOfOffsetDateTime(sent)
+                        .addArrayOfString(clientIds)
+                        .addArrayOfString(epochs);
+        return run(
+                StoreOperation.APPEND,
+                APPEND,
+                arguments,
+                rows -> {
+                    List<Appended> appended = new ArrayList<>(size);
+                    int i = 0;
+                    for (Row row : rows) {
+                        boolean posted = row.getBoolean("posted");
+                        appended.add(
+                                new Appended(
+                                        batch.get(i++),
+                                        row.getString("room_epoch"),
+                                        row.getLong("message_seq"),
+                                        posted,
+                                        posted
+                                                ? Optional.empty()
+                                                : Optional.of(
+                                                        row.getOffsetDateTime("posted_at")
+                                                                .toInstant()),
+                                        Optional.ofNullable(row.getString("posted_body"))));
+                    }
+                    return appended;
+                });
+    }
+
+    /**
+     * Where the room stands (made, with a new epoch, if the store has never seen it), with the
+     * messages after {@code since} if it is in the room's epoch, all of them are held and there are
+     * at most {@code most}; else the latest {@code latest}.
+     */
+    CompletionStage<HistorySnapshot> read(
+            String room, Optional<StreamPosition> since, int latest, int most) {
+        if (since.isEmpty()) {
+            return latest(room, latest);
+        }
+        StreamPosition from = since.get();
+        Tuple arguments = Tuple.of(room, Epochs.next(), from.seq(), most + 1);
+        return run(StoreOperation.READ, AFTER, arguments, rows -> rows)
+                .thenCompose(
+                        rows -> {
+                            Position position = Position.of(room, rows);
+                            List<String> missed = position.frames(room, rows);
+                            boolean recovered =
+                                    from.epoch().equals(position.epoch())
+                                            && from.seq() <= position.lastSeq()
+                                            && from.seq() + 1 >= position.firstSeq()
+                                            && missed.size() == position.lastSeq() - from.seq();
+                            if (recovered) {
+                                return Uni.createFrom()
+                                        .item(
+                                                new HistorySnapshot(
+                                                        position.epoch(),
+                                                        position.lastSeq(),
+                                                        missed,
+                                                        true))
+                                        .subscribeAsCompletionStage();
+                            }
+                            return latest(room, latest);
+                        });
+    }
+
+    /** Up to {@code limit} messages below {@code before}, oldest first. */
+    CompletionStage<HistoryPage> page(String room, long before, int limit) {
+        return run(
+                StoreOperation.PAGE,
+                PAGE,
+                Tuple.of(room, before, limit),
+                rows -> {
+                    if (rows.size() == 0) {
+                        return new HistoryPage("", 1, List.of(), false);
+                    }
+                    Position position = Position.of(room, rows);
+                    List<String> page = position.frames(room, rows);
+                    Collections.reverse(page);
+                    long pageStart = Math.min(before, position.lastSeq() + 1) - page.size();
+                    return new HistoryPage(
+                            position.epoch(),
+                            position.firstSeq(),
+                            page,
+                            pageStart > position.firstSeq());
+                });
+    }
+
+    /** Runs a statement that changes nothing the chat reads, for the retention job. */
+    CompletionStage<Integer> update(String sql, Tuple arguments) {
+        return run(StoreOperation.RETENTION, sql, arguments, RowSet::rowCount);
+    }
+
+    private CompletionStage<HistorySnapshot> latest(String room, int latest) {
+        return run(
+                StoreOperation.READ,
+                LATEST,
+                Tuple.of(room, Epochs.next(), latest),
+                rows -> {
+                    Position position = Position.of(room, rows);
+                    List<String> frames = position.frames(room, rows);
+                    Collections.reverse(frames);
+                    return new HistorySnapshot(position.epoch(), position.lastSeq(), frames, false);
+                });
+    }
+
+    /**
+     * Runs a statement, failing with {@link EngineUnavailableException} when the store is down, the
+     * statement fails or it times out.
+     */
+    private <T> CompletionStage<T> run(
+            StoreOperation operation,
+            String sql,
+            Tuple arguments,
+            Function<RowSet<Row>, T> answer) {
+        if (!up) {
+            return Uni.createFrom()
+                    .<T>failure(new EngineUnavailableException("the PostgreSQL store is down"))
+                    .subscribeAsCompletionStage();
+        }
+        return pool.preparedQuery(sql)
+                .execute(arguments)
+                .ifNoItem()
+                .after(config.timeout())
+                .failWith(
+                        () ->
+                                new EngineUnavailableException(
+                                        "the PostgreSQL store did not answer in time"))
+                .map(answer)
+                .onFailure(RoomBeingMade.class)
+                .retry()
+                .atMost(RETRIES_WHILE_MADE)
+                .onFailure()
+                .transform(failure -> failed(operation, failure))
+                .subscribeAsCompletionStage();
+    }
+
+    private Throwable failed(StoreOperation operation, Throwable failure) {
+        metrics.storeFailed(operation);
+        if (failure instanceof PgException refused) {
+            // The database answered: it is up, and this statement is wrong. Never expected.
+            LOG.errorf("PostgreSQL refused a %s statement: %s", operation.label(), refused);
+            return new EngineUnavailableException("the PostgreSQL store refused the statement");
+        }
+        markDown(failure);
+        return failure instanceof EngineUnavailableException
+                ? failure
+                : new EngineUnavailableException("the PostgreSQL store is unreachable");
+    }
+
+    private void check() {
+        pool.query("SELECT 1")
+                .execute()
+                .ifNoItem()
+                .after(config.timeout())
+                .fail()
+                .subscribe()
+                .with(
+                        ok -> {
+                            if (!up) {
+                                LOG.info("The PostgreSQL store is reachable");
+                            }
+                            up = true;
+                        },
+                        failure -> {
+                            if (up) {
+                                metrics.storeFailed(StoreOperation.CHECK);
+                            }
+                            markDown(failure);
+                        });
+    }
+
+    private void markDown(Throwable cause) {
+        if (up) {
+            LOG.warnf("The PostgreSQL store is unreachable: %s", cause.toString());
+        }
+        up = false;
+    }
+
+    /**
+     * Another instance made the room between a statement's snapshot and its insert, which then
+     * found the room and read nothing: the statement is run again, and sees it.
+     */
+    private static final class RoomBeingMade extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        RoomBeingMade(String room) {
+            super("room " + room + " was being made", null, false, false);
+        }
+    }
+
+    /** Where a room stood in a read, from the first row (every row repeats it). */
+    private record Position(String epoch, long lastSeq, long firstSeq) {
+
+        static Position of(String room, RowSet<Row> rows) {
+            if (rows.size() == 0) {
+                throw new RoomBeingMade(room);
+            }
+            Row first = rows.iterator().next();
+            return new Position(
+                    first.getString("epoch"),
+                    first.getLong("last_seq"),
+                    first.getLong("first_seq"));
+        }
+
+        /** The message frames of the rows, in the rows' order. */
+        List<String> frames(String room, RowSet<Row> rows) {
+            List<String> frames = new ArrayList<>(rows.size());
+            for (Row row : rows) {
+                Long seq = row.getLong("seq");
+                if (seq != null) {
+                    frames.add(
+                            ServerFrames.message(
+                                    room,
+                                    seq,
+                                    row.getString("sender"),
+                                    row.getString("body"),
+                                    row.getOffsetDateTime("sent_at").toInstant(),
+                                    Optional.ofNullable(row.getString("client_id"))));
+                }
+            }
+            return frames;
+        }
+    }
+}

@@ -1,0 +1,51 @@
+package dev.quarkchat.engine.redis;
+
+import dev.quarkchat.engine.Fanout;
+import dev.quarkchat.engine.RoomEvent;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
+
+/**
+ * The fan-out of instances that share rooms through Redis while another store orders and keeps the
+ * messages ({@code chat.history.store=postgres}): a committed message is published on the event
+ * channel that presence already uses, so every instance hears both in one order.
+ */
+public final class RedisFanout implements Fanout {
+
+    private final RedisLink link;
+    private final RedisBackplaneConfig config;
+
+    public RedisFanout(RedisLink link, RedisBackplaneConfig config) {
+        this.link = link;
+        this.config = config;
+    }
+
+    @Override
+    public void start(Consumer<RoomEvent> events, Runnable streamResumed) {
+        link.start(events, streamResumed);
+    }
+
+    @Override
+    public CompletionStage<Void> publish(RoomEvent.Message message) {
+        return link.run(
+                        RedisScript.PUBLISH,
+                        List.of(link.key(message.room(), "meta")),
+                        List.of(link.channel(), RedisEventFormat.message(message)))
+                .replaceWithVoid()
+                .subscribeAsCompletionStage();
+    }
+
+    @Override
+    public boolean available() {
+        return link.isUp();
+    }
+
+    @Override
+    public Optional<Duration> catchUpInterval() {
+        return Optional.of(config.checkInterval());
+    }
+}

