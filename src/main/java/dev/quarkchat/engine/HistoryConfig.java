@@ -31,8 +31,8 @@ public interface HistoryConfig {
     Store store();
 
     /**
-     * Messages kept per room in the window of the memory store; with PostgreSQL, the most a
-     * recovery replays (a client that missed more gets {@code recovered:false} and pages back).
+     * Messages kept per room in the window of the memory store; a client that missed more gets
+     * {@code recovered:false} and a fresh view.
      */
     @WithDefault("100")
     @Min(0)
@@ -103,6 +103,15 @@ public interface HistoryConfig {
          */
         @WithDefault("5s")
         Duration timeout();
+
+        /**
+         * The most messages a recovery replays: a client that missed more gets {@code
+         * recovered:false} and the latest messages, and scrolls back with {@code history}.
+         */
+        @WithDefault("10000")
+        @Min(1)
+        @Max(1_000_000)
+        int maxRecovery();
 
         /** How often the database is checked while it is down, and while it is up. */
         @WithDefault("1s")

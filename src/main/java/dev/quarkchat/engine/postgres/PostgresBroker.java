@@ -81,7 +81,7 @@ public final class PostgresBroker implements Broker {
     @Override
     public CompletionStage<HistorySnapshot> history(
             String room, Optional<StreamPosition> since, int latest) {
-        return store.read(room, since, latest, history.size());
+        return store.read(room, since, latest, history.postgres().maxRecovery());
     }
 
     @Override
