@@ -241,9 +241,21 @@ final class Room implements RoomSeam.Connections<ChatSession, OutboundFrame> {
         return seam.connectionCount();
     }
 
-    /** An event of the room, from the broker. */
-    private synchronized void on(RoomEvent event) {
-        seam.on(event);
+    /**
+     * An event of the room, from the broker. A gap it reveals is caught up at once: with a store
+     * that orders messages for several instances, the missing ones are already stored and were only
+     * overtaken on their way.
+     */
+    private void on(RoomEvent event) {
+        boolean gap;
+        synchronized (this) {
+            boolean wasDue = seam.needsCatchUp();
+            seam.on(event);
+            gap = !wasDue && seam.needsCatchUp();
+        }
+        if (gap) {
+            catchUp();
+        }
     }
 
     /**

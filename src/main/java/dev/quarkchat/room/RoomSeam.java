@@ -371,7 +371,7 @@ public final class RoomSeam<C, F> {
             }
             if (message.seq() > lastSeq + 1) {
                 heldBack = new ArrayList<>(List.of(message));
-                catchUpDue = true; // picked up by the room's next catch-up check
+                catchUpDue = true; // its room starts catching up once this event is handled
                 return;
             }
             lastSeq = message.seq();
