@@ -144,8 +144,7 @@ public class ChatMetrics {
                         .register(registry);
         storeCommitDuration =
                 Timer.builder("chat.store.commit.duration")
-                        .description(
-                                "From a batch of messages handed to PostgreSQL to its commit (or failure)")
+                        .description("From a batch of messages handed to PostgreSQL to its commit")
                         .serviceLevelObjectives(COMMIT_BUCKETS)
                         .register(registry);
         storeBatchMessages =

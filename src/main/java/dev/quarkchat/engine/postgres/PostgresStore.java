@@ -177,6 +177,7 @@ public class PostgresStore {
                         .addArrayOfOffsetDateTime(sent)
                         .addArrayOfString(clientIds)
                         .addArrayOfString(epochs);
+        long started = System.nanoTime();
         return run(
                 StoreOperation.APPEND,
                 APPEND,
@@ -184,8 +185,10 @@ public class PostgresStore {
                 rows -> {
                     List<Appended> appended = new ArrayList<>(size);
                     int i = 0;
+                    int stored = 0;
                     for (Row row : rows) {
                         boolean posted = row.getBoolean("posted");
+                        stored += posted ? 1 : 0;
                         appended.add(
                                 new Appended(
                                         batch.get(i++),
@@ -199,6 +202,7 @@ public class PostgresStore {
                                                                 .toInstant()),
                                         Optional.ofNullable(row.getString("posted_body"))));
                     }
+                    metrics.storeCommitted(size, stored, started);
                     return appended;
                 });
     }
