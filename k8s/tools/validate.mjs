@@ -1,7 +1,9 @@
 // Validates every manifest under k8s/ (the base, the examples) against the schema of its kind:
-// Kubernetes' own kinds with kubernetes-models, the Prometheus Operator's with its models package.
-// Each overlay under k8s/overlays/ is built (its JSON patches applied to the base, as kustomize does)
-// and every object it yields is validated too.
+// Kubernetes' own kinds with kubernetes-models, the Prometheus Operator's and CloudNativePG's with
+// their models packages. Each overlay under k8s/overlays/ is built as kustomize builds it (its
+// resources, then its components' resources and JSON patches, then its own JSON patches) and every
+// object it yields is validated too, so the components under k8s/components/ are validated through
+// the overlays that use them.
 //   npm ci --prefix k8s/tools && node k8s/tools/validate.mjs
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative, dirname, resolve } from "node:path";
@@ -24,13 +26,14 @@ const models = {
     import("@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/ServiceMonitor"),
   "monitoring.coreos.com/v1/PrometheusRule": () =>
     import("@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule"),
+  "postgresql.cnpg.io/v1/Cluster": () => import("@kubernetes-models/cloudnative-pg/postgresql.cnpg.io/v1/Cluster"),
 };
 
 function manifests(directory) {
   return readdirSync(directory).flatMap((name) => {
     const path = join(directory, name);
     if (statSync(path).isDirectory()) {
-      return name === "tools" || name === "overlays" ? [] : manifests(path);
+      return name === "tools" || name === "overlays" || name === "components" ? [] : manifests(path);
     }
     return name.endsWith(".yaml") && name !== "kustomization.yaml" ? [path] : [];
   });
@@ -38,11 +41,27 @@ function manifests(directory) {
 
 /** The objects a kustomization yields: its resources (files, or directories with a kustomization), patched. */
 function build(directory) {
+  return accumulate(directory, []);
+}
+
+/**
+ * Adds what the kustomization (or Component) in a directory contributes to the objects built so far: its
+ * resources, then its components', then its patches, which apply to everything accumulated.
+ */
+function accumulate(directory, objects) {
   const kustomization = yaml.load(readFileSync(join(directory, "kustomization.yaml"), "utf8"));
-  const objects = (kustomization.resources ?? []).flatMap((resource) => {
+  for (const resource of kustomization.resources ?? []) {
     const path = resolve(directory, resource);
-    return statSync(path).isDirectory() ? build(path) : yaml.loadAll(readFileSync(path, "utf8"));
-  });
+    objects.push(...(statSync(path).isDirectory() ? build(path) : yaml.loadAll(readFileSync(path, "utf8"))));
+  }
+  for (const component of kustomization.components ?? []) {
+    const path = resolve(directory, component);
+    const { kind } = yaml.load(readFileSync(join(path, "kustomization.yaml"), "utf8"));
+    if (kind !== "Component") {
+      throw new Error(`${relative(k8sDirectory, directory)}: ${component} is a ${kind}, not a Component`);
+    }
+    accumulate(path, objects);
+  }
   for (const { target, patch } of kustomization.patches ?? []) {
     const matches = objects.filter((object) => object.kind === target.kind && object.metadata?.name === target.name);
     if (matches.length !== 1) {

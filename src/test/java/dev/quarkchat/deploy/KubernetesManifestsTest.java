@@ -4,6 +4,7 @@ import static io.restassured.RestAssured.given;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.quarkchat.engine.HistoryConfig;
 import dev.quarkchat.testing.ConfigMappings;
 import dev.quarkchat.testing.ConfigurationTable;
 import dev.quarkchat.testing.KubernetesDeployment;
@@ -15,6 +16,7 @@ import org.yaml.snakeyaml.Yaml;
 
 import java.io.IOException;
 import java.io.Reader;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -42,6 +44,19 @@ class KubernetesManifestsTest {
     private static final Path REDIS_OVERLAY = K8S.resolve("overlays").resolve("redis-backplane");
     private static final Path OLDER_CLUSTERS_OVERLAY =
             K8S.resolve("overlays").resolve("before-1.30");
+    private static final Path POSTGRES_OVERLAY = K8S.resolve("overlays").resolve("redis-postgres");
+    private static final Path POSTGRES_COMPONENT =
+            K8S.resolve("components").resolve("postgres-history");
+    private static final Path POSTGRES_EXAMPLE =
+            K8S.resolve("examples").resolve("cloudnative-pg-cluster.yaml");
+
+    /**
+     * Variables whose values are credentials: the database password, and Redis' address (its URL
+     * carries the password).
+     */
+    private static final Set<String> CREDENTIALS =
+            Set.of("QUARKUS_DATASOURCE_PASSWORD", "QUARKUS_REDIS_HOSTS");
+
     private static final Path APPLICATION_PROPERTIES =
             Path.of("src", "main", "resources", "application.properties");
     private static final int DEFAULT_HTTPS_PORT = 8443;
@@ -153,15 +168,100 @@ class KubernetesManifestsTest {
     @Test
     void everyEnvironmentVariableIsARealSettingListedInTheConfigurationTable() throws IOException {
         Set<String> chatProperties = chatProperties();
-        for (String variable : environmentVariables()) {
-            String property = ConfigurationTable.propertyFor(variable);
-            assertThat(ConfigurationTable.row(property))
-                    .as(ConfigurationTable.FILE + " lists " + property)
-                    .hasValueSatisfying(row -> assertThat(row.variable()).isEqualTo(variable));
-            if (property.startsWith("chat.")) {
-                assertThat(chatProperties).as(variable).contains(property);
+        for (Path kustomization : kustomizations()) {
+            for (String variable : KubernetesDeployment.build(kustomization).variableNames()) {
+                String property = ConfigurationTable.propertyFor(variable);
+                assertThat(ConfigurationTable.row(property))
+                        .as(kustomization + ": " + ConfigurationTable.FILE + " lists " + property)
+                        .hasValueSatisfying(row -> assertThat(row.variable()).isEqualTo(variable));
+                if (property.startsWith("chat.")) {
+                    assertThat(chatProperties)
+                            .as(kustomization + ": " + variable)
+                            .contains(property);
+                }
             }
         }
+    }
+
+    @Test
+    void credentialsComeFromSecretsAndAreNeverWrittenInTheManifests() throws IOException {
+        for (Path kustomization : kustomizations()) {
+            KubernetesDeployment deployment = KubernetesDeployment.build(kustomization);
+            for (String variable : deployment.variableNames()) {
+                if (CREDENTIALS.contains(variable) || variable.contains("PASSWORD")) {
+                    assertThat(deployment.literalVariables())
+                            .as(kustomization + ": " + variable + " spelled out")
+                            .doesNotContain(variable);
+                    assertThat(deployment.variablesFromSecrets())
+                            .as(kustomization + ": " + variable + " from a secret")
+                            .containsKey(variable);
+                }
+            }
+        }
+    }
+
+    @Test
+    void thePostgresOverlayIsTheRedisOverlayWithTheStoreComponent() throws IOException {
+        Map<String, Object> overlay = yaml(POSTGRES_OVERLAY.resolve("kustomization.yaml"));
+        assertThat(strings(overlay.get("resources"))).containsExactly("../redis-backplane");
+        assertThat(strings(overlay.get("components")))
+                .containsExactly("../../components/postgres-history");
+        assertThat(yaml(POSTGRES_COMPONENT.resolve("kustomization.yaml")))
+                .containsEntry("apiVersion", "kustomize.config.k8s.io/v1alpha1")
+                .containsEntry("kind", "Component");
+
+        KubernetesDeployment deployment = KubernetesDeployment.build(POSTGRES_OVERLAY);
+        Map<String, String> environment =
+                deployment.environment(
+                        Map.of(
+                                "quarkchat-redis", Map.of("hosts", "redis://redis:6379"),
+                                "quarkchat-db",
+                                        Map.of("username", "quarkchat", "password", "secret")));
+        assertThat(environment)
+                .containsEntry("CHAT_BACKPLANE", "redis")
+                .containsEntry("CHAT_HISTORY_STORE", "postgres")
+                .containsEntry("QUARKUS_DATASOURCE_USERNAME", "quarkchat")
+                .containsEntry("QUARKUS_DATASOURCE_PASSWORD", "secret");
+        assertThat(
+                        HistoryConfig.Store.valueOf(
+                                environment.get("CHAT_HISTORY_STORE").toUpperCase(Locale.ROOT)))
+                .isEqualTo(HistoryConfig.Store.POSTGRES);
+        assertThat(URI.create(environment.get("QUARKUS_DATASOURCE_REACTIVE_URL")).getScheme())
+                .isEqualTo("postgresql");
+        assertThat(deployment.variablesFromSecrets())
+                .containsEntry("QUARKUS_DATASOURCE_USERNAME", "quarkchat-db/username")
+                .containsEntry("QUARKUS_DATASOURCE_PASSWORD", "quarkchat-db/password")
+                .containsEntry("QUARKUS_REDIS_HOSTS", "quarkchat-redis/hosts");
+        assertThat(deployment.egressPorts()).contains(53, 6379, 5432);
+        assertThat(deployment.replicas())
+                .as("as many as the Redis overlay")
+                .isEqualTo(KubernetesDeployment.build(REDIS_OVERLAY).replicas());
+    }
+
+    @Test
+    void theCloudNativePgExampleIsTheDatabaseTheComponentConnectsTo() throws IOException {
+        Map<String, Object> cluster = yaml(POSTGRES_EXAMPLE);
+        Map<String, Object> initdb =
+                map(map(map(cluster.get("spec")).get("bootstrap")).get("initdb"));
+        KubernetesDeployment deployment = KubernetesDeployment.build(POSTGRES_OVERLAY);
+        URI url =
+                URI.create(
+                        deployment
+                                .environment(
+                                        Map.of(
+                                                "quarkchat-redis", Map.of("hosts", ""),
+                                                "quarkchat-db",
+                                                        Map.of("username", "", "password", "")))
+                                .get("QUARKUS_DATASOURCE_REACTIVE_URL"));
+
+        assertThat(url.getHost())
+                .as("the read-write Service of the cluster")
+                .isEqualTo(map(cluster.get("metadata")).get("name") + "-rw");
+        assertThat(url.getPath()).isEqualTo("/" + initdb.get("database"));
+        assertThat(initdb.get("owner")).as("the user owns the database").isNotNull();
+        assertThat(deployment.variablesFromSecrets().get("QUARKUS_DATASOURCE_PASSWORD"))
+                .as("the cluster creates its user from the secret the service reads")
+                .isEqualTo(map(initdb.get("secret")).get("name") + "/password");
     }
 
     @Test
@@ -247,12 +347,13 @@ class KubernetesManifestsTest {
         return objects;
     }
 
-    private static Set<String> environmentVariables() throws IOException {
-        Set<String> variables = new TreeSet<>(configMap().keySet());
-        for (Map<String, Object> variable : maps(container().get("env"))) {
-            variables.add(String.valueOf(variable.get("name")));
+    /** The base and every overlay: each kustomization an operator may apply. */
+    private static List<Path> kustomizations() throws IOException {
+        List<Path> kustomizations = new ArrayList<>(List.of(BASE));
+        try (Stream<Path> overlays = Files.list(K8S.resolve("overlays"))) {
+            overlays.sorted().forEach(kustomizations::add);
         }
-        return variables;
+        return kustomizations;
     }
 
     private static Duration duration(String value) {

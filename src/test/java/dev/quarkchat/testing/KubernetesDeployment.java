@@ -19,14 +19,16 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * What the quarkchat container gets from a kustomization under {@code k8s/} (the base or an
- * overlay), built the way kustomize builds it (resources, then JSON patches): its environment from
- * the ConfigMap and its {@code env} entries, its arguments, and the files of the secrets mounted
- * into it. The packaged-build tests start the service with exactly that, so that what the manifests
- * say is what the service is tested with.
+ * overlay), built the way kustomize builds it (resources, components, then JSON patches): its
+ * environment from the ConfigMap and its {@code env} entries, its arguments, and the files of the
+ * secrets mounted into it. The packaged-build tests start the service with exactly that, so that
+ * what the manifests say is what the service is tested with.
  */
 public final class KubernetesDeployment {
 
@@ -82,6 +84,73 @@ public final class KubernetesDeployment {
             }
         }
         return environment;
+    }
+
+    /**
+     * The names of the container's environment variables: the keys of its ConfigMaps and its {@code
+     * env} entries.
+     */
+    public Set<String> variableNames() {
+        Set<String> names = new TreeSet<>(literalVariables());
+        for (JsonValue entry : container.getJsonArray("env")) {
+            names.add(entry.asJsonObject().getString("name"));
+        }
+        return names;
+    }
+
+    /**
+     * The variables whose value the manifests spell out: the keys of the container's ConfigMaps and
+     * its {@code env} entries with a {@code value}.
+     */
+    public Set<String> literalVariables() {
+        Set<String> names = new TreeSet<>();
+        for (JsonValue source : container.getJsonArray("envFrom")) {
+            String configMap =
+                    source.asJsonObject().getJsonObject("configMapRef").getString("name");
+            names.addAll(object("ConfigMap", configMap).getJsonObject("data").keySet());
+        }
+        for (JsonValue entry : container.getJsonArray("env")) {
+            if (entry.asJsonObject().containsKey("value")) {
+                names.add(entry.asJsonObject().getString("name"));
+            }
+        }
+        return names;
+    }
+
+    /**
+     * The variables of {@code env} taken from secrets, each with where from: {@code
+     * secret-name/key}.
+     */
+    public Map<String, String> variablesFromSecrets() {
+        Map<String, String> references = new TreeMap<>();
+        for (JsonValue entry : container.getJsonArray("env")) {
+            JsonObject variable = entry.asJsonObject();
+            JsonObject valueFrom = variable.getJsonObject("valueFrom");
+            if (valueFrom != null && valueFrom.containsKey("secretKeyRef")) {
+                JsonObject reference = valueFrom.getJsonObject("secretKeyRef");
+                references.put(
+                        variable.getString("name"),
+                        reference.getString("name") + "/" + reference.getString("key"));
+            }
+        }
+        return references;
+    }
+
+    /** The TCP and UDP ports the pods' NetworkPolicy lets them reach. */
+    public Set<Integer> egressPorts() {
+        Set<Integer> ports = new TreeSet<>();
+        for (JsonValue rule :
+                object("NetworkPolicy", "quarkchat").getJsonObject("spec").getJsonArray("egress")) {
+            for (JsonValue port : rule.asJsonObject().getJsonArray("ports")) {
+                ports.add(port.asJsonObject().getInt("port"));
+            }
+        }
+        return ports;
+    }
+
+    /** How many replicas the Deployment asks for. */
+    public int replicas() {
+        return object("Deployment", "quarkchat").getJsonObject("spec").getInt("replicas");
     }
 
     /** The container's {@code args}. */
@@ -178,13 +247,21 @@ public final class KubernetesDeployment {
     }
 
     /**
-     * A kustomization's objects: its resources (files, or directories with a kustomization),
-     * patched.
+     * A kustomization's objects: its resources (files, or directories with a kustomization), then
+     * what its components add, then its patches.
      */
     private static List<JsonObject> objects(Path directory) {
+        return accumulate(directory, new ArrayList<>());
+    }
+
+    /**
+     * Adds what the kustomization (or {@code Component}) in that directory contributes to the
+     * objects built so far, as kustomize does: its resources, then its components', then its
+     * patches, which apply to everything accumulated.
+     */
+    private static List<JsonObject> accumulate(Path directory, List<JsonObject> objects) {
         Map<String, Object> kustomization = yaml(directory.resolve("kustomization.yaml"));
-        List<JsonObject> objects = new ArrayList<>();
-        for (Object resource : (List<?>) kustomization.get("resources")) {
+        for (Object resource : list(kustomization.get("resources"))) {
             Path path = directory.resolve(String.valueOf(resource)).normalize();
             if (Files.isDirectory(path)) {
                 objects.addAll(objects(path));
@@ -192,8 +269,15 @@ public final class KubernetesDeployment {
                 objects.add(json(yaml(path)));
             }
         }
-        Object patches = kustomization.get("patches");
-        for (Object patchValue : patches == null ? List.of() : (List<?>) patches) {
+        for (Object component : list(kustomization.get("components"))) {
+            Path path = directory.resolve(String.valueOf(component)).normalize();
+            Object kind = yaml(path.resolve("kustomization.yaml")).get("kind");
+            if (!"Component".equals(kind)) {
+                throw new AssertionError(path + " is listed as a component but is a " + kind);
+            }
+            accumulate(path, objects);
+        }
+        for (Object patchValue : list(kustomization.get("patches"))) {
             Map<?, ?> patch = (Map<?, ?>) patchValue;
             Map<?, ?> target = (Map<?, ?>) patch.get("target");
             int index =
@@ -208,6 +292,10 @@ public final class KubernetesDeployment {
                             .apply(objects.get(index)));
         }
         return objects;
+    }
+
+    private static List<?> list(Object value) {
+        return value == null ? List.of() : (List<?>) value;
     }
 
     private static int indexOf(List<JsonObject> objects, String kind, String name) {
