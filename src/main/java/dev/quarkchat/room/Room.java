@@ -312,7 +312,7 @@ final class Room implements RoomSeam.Connections<ChatSession, OutboundFrame> {
      * The newest of the frames (oldest first) whose UTF-8 sizes add up to at most {@code budget}
      * bytes, and the newest one whatever its size: it went out live as well.
      */
-    static List<String> newestWithin(List<String> frames, long budget) {
+    private static List<String> newestWithin(List<String> frames, long budget) {
         long bytes = 0;
         int from = frames.size();
         while (from > 0) {

@@ -152,7 +152,9 @@ function receive(frame) {
 }
 
 function messageLine(frame) {
-  return { kind: "message", seq: frame.seq, from: frame.from, text: frame.text, ts: frame.ts, own: frame.from === state.user };
+  return {
+    kind: "message", seq: frame.seq, from: frame.from, text: frame.text, ts: frame.ts, own: frame.from === state.user,
+  };
 }
 
 /**
