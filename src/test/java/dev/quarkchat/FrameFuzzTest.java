@@ -36,7 +36,7 @@ class FrameFuzzTest {
     private static final Set<String> ERROR_CODES =
             Arrays.stream(ErrorCode.values()).map(ErrorCode::wireName).collect(Collectors.toSet());
     private static final Set<String> SERVER_FRAME_TYPES =
-            Set.of("welcome", "joined", "left", "presence", "message", "error");
+            Set.of("welcome", "joined", "left", "presence", "message", "history", "error");
 
     /**
      * How a raw connection may end after a random frame and the client's own close (1000): dropped
@@ -56,10 +56,11 @@ class FrameFuzzTest {
     private static final String JSON_PUNCTUATION = "{}[]\",:\\u0";
 
     private static final String[] KEYS = {
-        "type", "room", "text", "id", "since", "epoch", "token", "from", "seq", "x"
+        "type", "room", "text", "id", "since", "epoch", "token", "before", "limit", "from", "seq",
+        "x"
     };
     private static final String[] TYPES = {
-        "join", "leave", "send", "refresh", "JOIN", "", "message"
+        "join", "leave", "send", "history", "refresh", "JOIN", "", "message"
     };
     private static final String[] ROOMS = {
         "lobby", "fuzz", "private-fuzz", "-x", "Fuzz", "a".repeat(65), ""
@@ -165,6 +166,8 @@ class FrameFuzzTest {
                     switch (key) {
                         case "type" -> TYPES[random.nextInt(TYPES.length)];
                         case "room" -> ROOMS[random.nextInt(ROOMS.length)];
+                        // Around the valid range, its bounds included.
+                        case "before", "limit" -> random.nextInt(300) - 10;
                         default -> randomUnicode(random.nextInt(80));
                     };
         };

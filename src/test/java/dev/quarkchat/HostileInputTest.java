@@ -371,6 +371,41 @@ class HostileInputTest {
                         "invalid_since",
                         "h-16"),
                 Arguments.of(
+                        "a before too large for a long",
+                        "{\"type\":\"history\",\"room\":\"lobby\",\"before\":1e30,\"id\":\"h-17\"}",
+                        "invalid_before",
+                        "h-17"),
+                Arguments.of(
+                        "a before one past the largest long",
+                        "{\"type\":\"history\",\"room\":\"lobby\",\"before\":9223372036854775808,\"id\":\"h-18\"}",
+                        "invalid_before",
+                        "h-18"),
+                Arguments.of(
+                        "a negative before",
+                        "{\"type\":\"history\",\"room\":\"lobby\",\"before\":-9223372036854775808,\"id\":\"h-19\"}",
+                        "invalid_before",
+                        "h-19"),
+                Arguments.of(
+                        "a limit array",
+                        "{\"type\":\"history\",\"room\":\"lobby\",\"limit\":[50],\"id\":\"h-20\"}",
+                        "invalid_limit",
+                        "h-20"),
+                Arguments.of(
+                        "a limit past an int",
+                        "{\"type\":\"history\",\"room\":\"lobby\",\"limit\":4294967297,\"id\":\"h-21\"}",
+                        "invalid_limit",
+                        "h-21"),
+                Arguments.of(
+                        "a duplicate before",
+                        "{\"type\":\"history\",\"room\":\"lobby\",\"before\":5,\"before\":6}",
+                        "invalid_json",
+                        null),
+                Arguments.of(
+                        "the history of a private room it has not joined",
+                        "{\"type\":\"history\",\"room\":\"private-x\",\"id\":\"h-22\"}",
+                        "not_joined",
+                        "h-22"),
+                Arguments.of(
                         "a private room without the grant",
                         "{\"type\":\"join\",\"room\":\"private-x\",\"id\":\"h-11\"}",
                         "forbidden",

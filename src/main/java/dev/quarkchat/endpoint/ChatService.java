@@ -4,6 +4,7 @@ import dev.quarkchat.auth.ConnectionHandshake;
 import dev.quarkchat.auth.RoomAccess;
 import dev.quarkchat.auth.TokenRefresh;
 import dev.quarkchat.config.ChatConfig;
+import dev.quarkchat.engine.HistoryConfig;
 import dev.quarkchat.lifecycle.TokenExpiry;
 import dev.quarkchat.metrics.ChatMetrics;
 import dev.quarkchat.metrics.DisconnectReason;
@@ -59,7 +60,8 @@ public class ChatService {
             RoomAccess access,
             TokenRefresh tokenRefresh,
             TokenExpiry tokenExpiry,
-            ChatConfig config) {
+            ChatConfig config,
+            HistoryConfig history) {
         this.sessions = sessions;
         this.rooms = rooms;
         this.sender = sender;
@@ -67,7 +69,9 @@ public class ChatService {
         this.access = access;
         this.tokenRefresh = tokenRefresh;
         this.tokenExpiry = tokenExpiry;
-        this.decoder = new CommandDecoder(config.maxTextLength(), config.maxJsonDepth());
+        this.decoder =
+                new CommandDecoder(
+                        config.maxTextLength(), config.maxJsonDepth(), history.pageMax());
         this.defaultRoom = config.defaultRoom();
         this.maxTextLength = config.maxTextLength();
         this.maxRoomsPerConnection = config.maxRoomsPerConnection();
@@ -234,6 +238,11 @@ public class ChatService {
         } else if (command instanceof ClientCommand.Send send) {
             if (!rooms.post(session, send.room(), send.text(), send.id(), receivedAt)) {
                 throw notJoined(send.room(), send.id());
+            }
+        } else if (command instanceof ClientCommand.History history) {
+            if (!rooms.history(
+                    session, history.room(), history.before(), history.limit(), history.id())) {
+                throw notJoined(history.room(), history.id());
             }
         } else if (command instanceof ClientCommand.Refresh refresh) {
             tokenRefresh.refresh(session, refresh);

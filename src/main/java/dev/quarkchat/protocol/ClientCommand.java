@@ -1,6 +1,7 @@
 package dev.quarkchat.protocol;
 
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * A validated frame from a client. Every command may carry an {@code id} chosen by the client,
@@ -26,6 +27,14 @@ public sealed interface ClientCommand {
 
     /** {@code {"type":"send","room":"general","text":"hi"}}: post a message to a joined room. */
     record Send(String room, String text, Optional<String> id) implements ClientCommand {}
+
+    /**
+     * {@code {"type":"history","room":"general","before":120,"limit":50}}: up to {@code limit}
+     * messages of a joined room with a seq below {@code before} (the latest ones without it), for
+     * scrolling back.
+     */
+    record History(String room, OptionalLong before, int limit, Optional<String> id)
+            implements ClientCommand {}
 
     /**
      * {@code {"type":"refresh","token":"<jwt>"}}: from now on the connection lives by this token

@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 
 /**
@@ -34,7 +35,10 @@ public final class CommandDecoder {
     private static final String SINCE = "since";
     private static final String EPOCH = "epoch";
     private static final String TOKEN = "token";
+    private static final String BEFORE = "before";
+    private static final String LIMIT = "limit";
     private static final Set<String> STRING_FIELDS = Set.of(TYPE, ROOM, TEXT, ID, EPOCH, TOKEN);
+    private static final Set<String> INTEGER_FIELDS = Set.of(SINCE, BEFORE, LIMIT);
 
     /** Longest accepted {@code epoch}; the server's are 13 characters. */
     public static final int MAX_EPOCH_LENGTH = 64;
@@ -45,20 +49,29 @@ public final class CommandDecoder {
      */
     public static final int MAX_TOKEN_LENGTH = 8192;
 
-    private static final String TYPES = "join, leave, send, refresh";
+    /**
+     * Messages in a {@code history} page without a {@code limit}, unless {@code
+     * chat.history.page-max} is lower.
+     */
+    public static final int DEFAULT_PAGE_LIMIT = 50;
+
+    private static final String TYPES = "join, leave, send, history, refresh";
 
     private final JsonFactory json;
     private final int maxTextLength;
     private final int maxNestingDepth;
+    private final int pageMax;
 
     /**
      * @param maxTextLength longest accepted message text, in Unicode code points
      * @param maxNestingDepth deepest JSON nesting accepted; chat frames are flat, so anything deep
      *     is an attack
+     * @param pageMax largest accepted {@code limit} of a {@code history} frame
      */
-    public CommandDecoder(int maxTextLength, int maxNestingDepth) {
+    public CommandDecoder(int maxTextLength, int maxNestingDepth, int pageMax) {
         this.maxTextLength = maxTextLength;
         this.maxNestingDepth = maxNestingDepth;
+        this.pageMax = pageMax;
         this.json =
                 JsonFactory.builder()
                         .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
@@ -86,12 +99,15 @@ public final class CommandDecoder {
                                                 ErrorCode.UNKNOWN_TYPE,
                                                 "type must be one of " + TYPES,
                                                 id));
-        // Arguments are checked left to right: a bad room is reported before a bad text or
-        // recovery.
+        // Arguments are checked left to right: a bad room is reported before a bad text, recovery
+        // or page.
         return switch (type) {
             case "join" -> new ClientCommand.Join(room(fields, id), recovery(fields, id), id);
             case "leave" -> new ClientCommand.Leave(room(fields, id), id);
             case "send" -> new ClientCommand.Send(room(fields, id), text(fields, id), id);
+            case "history" ->
+                    new ClientCommand.History(
+                            room(fields, id), before(fields, id), limit(fields, id), id);
             case "refresh" -> new ClientCommand.Refresh(token(fields, id), id);
             default -> throw rejected(ErrorCode.UNKNOWN_TYPE, "type must be one of " + TYPES, id);
         };
@@ -146,19 +162,19 @@ public final class CommandDecoder {
                     name != null;
                     name = parser.nextFieldName()) {
                 JsonToken value = parser.nextToken();
-                if (SINCE.equals(name)
+                if (INTEGER_FIELDS.contains(name)
                         && value == JsonToken.VALUE_NUMBER_INT
                         && parser.getNumberType() != JsonParser.NumberType.BIG_INTEGER) {
-                    fields.since = parser.getLongValue();
-                } else if (SINCE.equals(name) && value != JsonToken.VALUE_NULL) {
-                    fields.notStrings.add(SINCE);
+                    fields.integers.put(name, parser.getLongValue());
+                } else if (INTEGER_FIELDS.contains(name) && value != JsonToken.VALUE_NULL) {
+                    fields.mistyped.add(name);
                     parser.skipChildren();
                 } else if (!STRING_FIELDS.contains(name) || value == JsonToken.VALUE_NULL) {
                     parser.skipChildren();
                 } else if (value == JsonToken.VALUE_STRING) {
                     fields.strings.put(name, parser.getText());
                 } else {
-                    fields.notStrings.add(name);
+                    fields.mistyped.add(name);
                     parser.skipChildren();
                 }
             }
@@ -190,7 +206,7 @@ public final class CommandDecoder {
     }
 
     private static Optional<String> id(Fields fields) throws RejectedFrameException {
-        if (fields.notStrings.contains(ID)) {
+        if (fields.mistyped.contains(ID)) {
             throw rejected(ErrorCode.INVALID_ID, "id must be a string", Optional.empty());
         }
         Optional<String> id = fields.string(ID);
@@ -217,9 +233,10 @@ public final class CommandDecoder {
     private static Optional<ClientCommand.Recovery> recovery(Fields fields, Optional<String> id)
             throws RejectedFrameException {
         Optional<String> epoch = fields.string(EPOCH);
-        if (fields.notStrings.contains(SINCE)
-                || (fields.since != null && fields.since < 0)
-                || fields.notStrings.contains(EPOCH)
+        Long since = fields.integers.get(SINCE);
+        if (fields.mistyped.contains(SINCE)
+                || (since != null && since < 0)
+                || fields.mistyped.contains(EPOCH)
                 || epoch.filter(value -> value.isEmpty() || value.length() > MAX_EPOCH_LENGTH)
                         .isPresent()) {
             throw rejected(
@@ -229,9 +246,27 @@ public final class CommandDecoder {
                             + " characters",
                     id);
         }
-        return fields.since == null
+        return since == null
                 ? Optional.empty()
-                : Optional.of(new ClientCommand.Recovery(fields.since, epoch));
+                : Optional.of(new ClientCommand.Recovery(since, epoch));
+    }
+
+    private static OptionalLong before(Fields fields, Optional<String> id)
+            throws RejectedFrameException {
+        Long before = fields.integers.get(BEFORE);
+        if (fields.mistyped.contains(BEFORE) || (before != null && before < 1)) {
+            throw rejected(ErrorCode.INVALID_BEFORE, "before must be a positive integer", id);
+        }
+        return before == null ? OptionalLong.empty() : OptionalLong.of(before);
+    }
+
+    private int limit(Fields fields, Optional<String> id) throws RejectedFrameException {
+        Long limit = fields.integers.get(LIMIT);
+        if (fields.mistyped.contains(LIMIT) || (limit != null && (limit < 1 || limit > pageMax))) {
+            throw rejected(
+                    ErrorCode.INVALID_LIMIT, "limit must be an integer from 1 to " + pageMax, id);
+        }
+        return limit == null ? Math.min(DEFAULT_PAGE_LIMIT, pageMax) : limit.intValue();
     }
 
     private String text(Fields fields, Optional<String> id) throws RejectedFrameException {
@@ -293,13 +328,13 @@ public final class CommandDecoder {
     }
 
     /**
-     * The string-valued fields the protocol knows, and those of them that came with another JSON
-     * type.
+     * The string- and integer-valued fields the protocol knows, and those of them that came with
+     * another JSON type.
      */
     private static final class Fields {
         final Map<String, String> strings = new HashMap<>();
-        final Set<String> notStrings = new HashSet<>();
-        Long since;
+        final Map<String, Long> integers = new HashMap<>();
+        final Set<String> mistyped = new HashSet<>();
 
         Optional<String> string(String name) {
             return Optional.ofNullable(strings.get(name));

@@ -16,6 +16,13 @@ public enum ErrorCode {
     INVALID_TEXT("invalid_text"),
     /** {@code since} is not a non-negative integer, or {@code epoch} is not a short string. */
     INVALID_SINCE("invalid_since"),
+    /** {@code before} of a {@code history} frame is not a positive integer. */
+    INVALID_BEFORE("invalid_before"),
+    /**
+     * {@code limit} of a {@code history} frame is not an integer from 1 to {@code
+     * chat.history.page-max}.
+     */
+    INVALID_LIMIT("invalid_limit"),
     /** {@code id} is not a string or is too long. */
     INVALID_ID("invalid_id"),
     /** The room is private and the connection's token does not grant it. */
@@ -27,7 +34,7 @@ public enum ErrorCode {
      * dropped.
      */
     RATE_LIMITED("rate_limited"),
-    /** The connection sent to, or left, a room it has not joined. */
+    /** The connection sent to, left, or asked for the history of a room it has not joined. */
     NOT_JOINED("not_joined"),
     /**
      * The {@code id} of a {@code send} was already used, by the same user in the same room within
@@ -41,8 +48,9 @@ public enum ErrorCode {
      */
     INVALID_TOKEN("invalid_token"),
     /**
-     * The backplane (Redis) that shares rooms between instances cannot be reached: the {@code send}
-     * or {@code join} was not carried out. The connection stays open; try again shortly.
+     * The backplane (Redis) that shares rooms between instances cannot be reached: the {@code
+     * send}, {@code join} or {@code history} was not carried out. The connection stays open; try
+     * again shortly.
      */
     UNAVAILABLE("unavailable"),
     /** The server failed to handle a valid frame; the details stay in the server log. */

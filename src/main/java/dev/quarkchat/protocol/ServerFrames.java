@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Collection;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -137,6 +138,34 @@ public final class ServerFrames {
                     json.writeStringField("from", from);
                     json.writeStringField("text", text);
                     json.writeStringField("ts", TIMESTAMP.format(ts));
+                    writeOptional(json, "id", id);
+                });
+    }
+
+    /**
+     * The answer to a {@code history} frame: {@code messages} of the room's {@code epoch}, oldest
+     * first, each the frame it was sent live as, embedded as it was stored; {@code firstSeq}, the
+     * oldest seq still held; and whether {@code more} messages before them are.
+     */
+    public static String history(
+            String room,
+            String epoch,
+            List<String> messages,
+            long firstSeq,
+            boolean more,
+            Optional<String> id) {
+        return write(
+                json -> {
+                    json.writeStringField("type", "history");
+                    json.writeStringField("room", room);
+                    json.writeStringField("epoch", epoch);
+                    json.writeArrayFieldStart("messages");
+                    for (String message : messages) {
+                        json.writeRawValue(message);
+                    }
+                    json.writeEndArray();
+                    json.writeNumberField("firstSeq", firstSeq);
+                    json.writeBooleanField("more", more);
                     writeOptional(json, "id", id);
                 });
     }

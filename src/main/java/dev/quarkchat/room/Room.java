@@ -2,6 +2,7 @@ package dev.quarkchat.room;
 
 import dev.quarkchat.engine.Appended;
 import dev.quarkchat.engine.Broker;
+import dev.quarkchat.engine.HistoryPage;
 import dev.quarkchat.engine.Members;
 import dev.quarkchat.engine.Post;
 import dev.quarkchat.engine.Presence;
@@ -63,14 +64,19 @@ final class Room implements RoomSeam.Connections<ChatSession, OutboundFrame> {
      */
     private boolean retired;
 
-    /** What every room of the registry works with: the engines, and the way to its connections. */
+    /**
+     * What every room of the registry works with: the engines, and the way to its connections.
+     *
+     * @param pageBytes most bytes of messages in one {@code history} answer
+     */
     record Collaborators(
             Broker broker,
             Presence presence,
             FrameSender sender,
             ChatMetrics metrics,
             MemberListing listing,
-            int replayedOnJoin) {}
+            int replayedOnJoin,
+            long pageBytes) {}
 
     /**
      * Subscribes to the room's events.
@@ -193,6 +199,24 @@ final class Room implements RoomSeam.Connections<ChatSession, OutboundFrame> {
                         });
     }
 
+    /**
+     * Answers the connection alone with a page of the room's history: up to {@code limit} messages
+     * with a seq below {@code before}, oldest first. The page goes straight to the connection, not
+     * through the room's stream: the client places its messages by seq.
+     */
+    void history(ChatSession session, long before, int limit, Optional<String> id) {
+        parts.broker()
+                .page(name, before, limit)
+                .whenComplete(
+                        (page, failure) -> {
+                            if (failure != null) {
+                                unavailable(session, "no history of " + name, id);
+                            } else {
+                                answerPage(session, page, id);
+                            }
+                        });
+    }
+
     /** Catches up with the engine's history, if the room's stream broke or must be checked. */
     void catchUp() {
         Optional<StreamPosition> from;
@@ -279,6 +303,48 @@ final class Room implements RoomSeam.Connections<ChatSession, OutboundFrame> {
         synchronized (this) {
             seam.acknowledge(session, earlier.epoch(), earlier.seq(), original);
         }
+    }
+
+    /**
+     * Sends the page, without its oldest messages if all of them would take more than {@code
+     * pageBytes}: a frame that large could take the connection's whole send queue and have it
+     * dropped as a slow consumer. The client pages on from the oldest it got.
+     */
+    private void answerPage(ChatSession session, HistoryPage page, Optional<String> id) {
+        List<String> frames = newestWithin(page.frames(), parts.pageBytes());
+        boolean older = page.more() || frames.size() < page.frames().size();
+        parts.sender()
+                .send(
+                        session,
+                        ServerFrames.history(
+                                name, page.epoch(), frames, page.firstSeq(), older, id));
+    }
+
+    /**
+     * The newest of the frames (oldest first) whose UTF-8 sizes add up to at most {@code budget}
+     * bytes, and the newest one whatever its size: it went out live as well.
+     */
+    private static List<String> newestWithin(List<String> frames, long budget) {
+        long bytes = 0;
+        int from = frames.size();
+        while (from > 0) {
+            bytes += utf8Length(frames.get(from - 1));
+            if (bytes > budget && from < frames.size()) {
+                break;
+            }
+            from--;
+        }
+        return frames.subList(from, frames.size());
+    }
+
+    private static long utf8Length(String text) {
+        long bytes = 0;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            // A surrogate pair is four bytes, two per half.
+            bytes += c < 0x80 ? 1 : c < 0x800 || Character.isSurrogate(c) ? 2 : 3;
+        }
+        return bytes;
     }
 
     private void unavailable(ChatSession session, String what, Optional<String> id) {

@@ -22,6 +22,7 @@ import org.jboss.logging.Logger;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
@@ -59,7 +60,9 @@ public class RoomRegistry {
                         sender,
                         metrics,
                         MemberListing.of(config),
-                        history.onJoin());
+                        history.onJoin(),
+                        // Half the send queue: live messages still fit beside a page.
+                        config.maxPendingBytes() / 2);
         this.tasks = tasks;
     }
 
@@ -152,6 +155,26 @@ public class RoomRegistry {
             return false;
         }
         room.post(session, text, id, receivedAt);
+        return true;
+    }
+
+    /**
+     * Answers the session with a page of the room's history: up to {@code limit} messages with a
+     * seq below {@code before}, or the latest ones without it.
+     *
+     * @return false if the session is not a member of that room
+     */
+    public boolean history(
+            ChatSession session,
+            String roomName,
+            OptionalLong before,
+            int limit,
+            Optional<String> id) {
+        Room room = session.rooms().contains(roomName) ? rooms.get(roomName) : null;
+        if (room == null) {
+            return false;
+        }
+        room.history(session, before.orElse(Long.MAX_VALUE), limit, id);
         return true;
     }
 

@@ -2,16 +2,22 @@
 // Protocol: docs/protocol.md.
 import { ChatConnection } from "./connection.js";
 import {
-  DEFAULT_USER_NAME_RULES, messageProblem, roomNameProblem, tokenUserNameProblem, userNameFault,
+  DEFAULT_USER_NAME_RULES, messageProblem, pageBefore, roomNameProblem, tokenUserNameProblem, userNameFault,
 } from "./validation.js";
 import * as view from "./view.js";
 
 const DEFAULT_MAX_TEXT_LENGTH = 4000;
+/** How long scrolling back waits after a page was refused (unavailable, rate_limited) before asking again. */
+const OLDER_RETRY_MS = 3000;
 
 const state = {
   user: null,
   maxTextLength: DEFAULT_MAX_TEXT_LENGTH,
-  /** name -> {members: Set, memberCount, lines: [], unread, epoch, lastSeq}: where each room's conversation stands */
+  /**
+   * name -> {members: Set, memberCount, lines: [], unread, epoch, lastSeq, seqs: Set, olderHeld, loadingOlder,
+   * olderPausedUntil}: where each room's conversation stands; seqs are those shown in this epoch, olderHeld whether
+   * the server may hold older messages, loadingOlder the id of the history request in flight
+   */
   rooms: new Map(),
   current: null,
   /** id of a frame sent -> id of the element where its error belongs */
@@ -50,6 +56,10 @@ function receive(frame) {
       for (const unanswered of state.outbox.values()) {
         unanswered.resend = true;
       }
+      // Requests of the lost connection get no answer.
+      for (const room of state.rooms.values()) {
+        room.loadingOlder = null;
+      }
       for (const [name, room] of state.rooms) {
         const position = room.epoch ? { since: room.lastSeq, epoch: room.epoch } : {};
         send({ type: "join", room: name, ...position }, "join-error");
@@ -64,6 +74,9 @@ function receive(frame) {
         // Another run of the room's sequence: what we showed cannot be continued.
         room.lines = [];
         room.lastSeq = 0;
+        room.seqs.clear();
+        room.olderHeld = frame.seq > 0;
+        room.loadingOlder = null;
         room.epoch = frame.epoch;
       }
       state.current ??= frame.room;
@@ -110,15 +123,27 @@ function receive(frame) {
         room.lines.push({ kind: "notice", text: "earlier messages are no longer available" });
       }
       room.lastSeq = frame.seq;
-      room.lines.push({ kind: "message", from: frame.from, text: frame.text, ts: frame.ts, own: frame.from === state.user });
+      room.seqs.add(frame.seq);
+      room.lines.push(messageLine(frame));
       if (frame.room !== state.current) {
         room.unread++;
       }
       break;
     }
+    case "history":
+      settle(frame.id);
+      render({ olderAdded: olderMessages(frame) });
+      return;
     case "error":
       view.showError(state.pending.get(frame.ref) ?? "send-error", `${frame.message} (${frame.code})`);
       settle(frame.ref);
+      for (const room of state.rooms.values()) {
+        if (room.loadingOlder === frame.ref) {
+          room.loadingOlder = null;
+          room.olderPausedUntil = Date.now() + OLDER_RETRY_MS;
+          setTimeout(loadOlderAtTop, OLDER_RETRY_MS);
+        }
+      }
       break;
     default:
       return;
@@ -126,9 +151,81 @@ function receive(frame) {
   render();
 }
 
+function messageLine(frame) {
+  return {
+    kind: "message", seq: frame.seq, from: frame.from, text: frame.text, ts: frame.ts, own: frame.from === state.user,
+  };
+}
+
+/**
+ * Puts the messages of a history page that are older than every one shown before them, each seq once
+ * (docs/protocol.md, "Scrolling back"). A page that is not the answer awaited, or of another epoch, belongs to no
+ * view shown: it is dropped.
+ * @returns whether the room's lines changed
+ */
+function olderMessages(frame) {
+  const room = state.rooms.get(frame.room);
+  if (!room || room.loadingOlder !== frame.id) {
+    return false;
+  }
+  room.loadingOlder = null;
+  if (frame.epoch !== room.epoch) {
+    return false;
+  }
+  const oldest = oldestSeq(room) ?? Infinity;
+  const older = frame.messages.filter((message) => message.seq < oldest && !room.seqs.has(message.seq));
+  for (const message of older) {
+    room.seqs.add(message.seq);
+    room.lastSeq = Math.max(room.lastSeq, message.seq);
+  }
+  room.lines.unshift(...older.map(messageLine));
+  // A page that adds nothing cannot lead further back.
+  room.olderHeld = frame.more && older.length > 0;
+  if (!room.olderHeld) {
+    room.lines.unshift({
+      kind: "notice",
+      text: frame.firstSeq > 1 ? "Older messages are no longer kept." : "This is the start of the conversation.",
+    });
+  }
+  return true;
+}
+
+/** The seq of the oldest message shown in the room, or undefined when none is. */
+function oldestSeq(room) {
+  return room.lines.find((entry) => entry.kind === "message")?.seq;
+}
+
+/**
+ * With the current room's messages scrolled to the top, asks for the page before the oldest one shown: one request
+ * at a time, until the server has no older ones.
+ */
+function loadOlderAtTop() {
+  const room = state.rooms.get(state.current);
+  if (!room?.epoch || !room.olderHeld || room.loadingOlder || Date.now() < room.olderPausedUntil
+    || !view.messagesAtTop()) {
+    view.showLoadingOlder(Boolean(room?.loadingOlder));
+    return;
+  }
+  const before = pageBefore(oldestSeq(room));
+  if (before === null) {
+    room.olderHeld = false;
+    return;
+  }
+  const id = `${state.idPrefix}-${state.nextId++}`;
+  // No limit: the server's default, which is never over its chat.history.page-max.
+  if (connection.send({ type: "history", room: state.current, ...(before === undefined ? {} : { before }), id })) {
+    state.pending.set(id, "send-error");
+    room.loadingOlder = id;
+  }
+  view.showLoadingOlder(Boolean(room.loadingOlder));
+}
+
 function roomNamed(name) {
   if (!state.rooms.has(name)) {
-    state.rooms.set(name, { members: new Set(), memberCount: 0, lines: [], unread: 0, epoch: null, lastSeq: 0 });
+    state.rooms.set(name, {
+      members: new Set(), memberCount: 0, lines: [], unread: 0, epoch: null, lastSeq: 0,
+      seqs: new Set(), olderHeld: false, loadingOlder: null, olderPausedUntil: 0,
+    });
   }
   return state.rooms.get(name);
 }
@@ -179,13 +276,15 @@ function select(name) {
   document.getElementById("message-text").focus();
 }
 
-function render() {
+/** @param olderAdded whether older messages were put before those shown: what the reader sees stays in place */
+function render({ olderAdded = false } = {}) {
   const room = state.rooms.get(state.current);
   if (room) {
     room.unread = 0;
   }
   view.showRooms(state.rooms, state.current, select);
-  view.showRoom(state.current, room);
+  view.showRoom(state.current, room, { olderAdded });
+  loadOlderAtTop();
 }
 
 /** Where the server takes the user's name from and how long it may be; its defaults if it cannot tell now. */
@@ -251,6 +350,7 @@ async function start(token, renewToken = null) {
 }
 
 document.getElementById("sign-in-form").addEventListener("submit", signIn);
+document.getElementById("messages").addEventListener("scroll", loadOlderAtTop, { passive: true });
 document.getElementById("sign-out").addEventListener("click", () => connection.stop());
 
 document.getElementById("join-form").addEventListener("submit", (event) => {

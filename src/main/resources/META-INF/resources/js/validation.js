@@ -31,6 +31,18 @@ export function messageProblem(text, maxLength) {
   return length > maxLength ? `At most ${maxLength} characters (this one has ${length}).` : "";
 }
 
+/**
+ * The before of the history page older than the oldest message shown: the server takes a positive integer
+ * (invalid_before otherwise), and nothing is older than seq 1.
+ * @returns undefined for the latest page (none shown yet), or null when nothing older can exist
+ */
+export function pageBefore(oldestShownSeq) {
+  if (oldestShownSeq === undefined) {
+    return undefined;
+  }
+  return Number.isSafeInteger(oldestShownSeq) && oldestShownSeq > 1 ? oldestShownSeq : null;
+}
+
 /** @returns why the server would refuse this user name ("it contains a control character"), or "" */
 export function userNameFault(name, maxLength) {
   if (typeof name !== "string") {

@@ -2,6 +2,12 @@
 // <img onerror=...> shows as those characters and runs nothing.
 const element = (id) => document.getElementById(id);
 
+/** How close to the top of the messages counts as scrolled to the top: older ones load a little early. */
+const TOP_MARGIN_PX = 40;
+/** How close to the bottom counts as reading the latest: new messages keep it in view. */
+const BOTTOM_MARGIN_PX = 8;
+const DAY_FORMAT = { weekday: "long", year: "numeric", month: "long", day: "numeric" };
+
 export function showStatus(state, detail) {
   const status = element("status");
   status.dataset.state = state;
@@ -40,8 +46,11 @@ export function showRooms(rooms, current, onSelect) {
   }));
 }
 
-/** @param room {members: Set, memberCount, lines: [{kind, from, text, ts, own}]} or undefined */
-export function showRoom(name, room) {
+/**
+ * @param room {members: Set, memberCount, lines: [{kind, seq, from, text, ts, own}]} or undefined
+ * @param olderAdded whether older lines were put before those shown: the reader's place stays where it was
+ */
+export function showRoom(name, room, { olderAdded = false } = {}) {
   element("room-title").textContent = name ?? "";
   const names = [...(room?.members ?? [])];
   const unnamed = (room?.memberCount ?? 0) - names.length;
@@ -51,18 +60,69 @@ export function showRoom(name, room) {
     return item;
   }));
   const messages = element("messages");
-  messages.replaceChildren(...(room?.lines ?? []).map(line));
-  messages.lastElementChild?.scrollIntoView({ block: "end" });
+  const sameRoom = messages.dataset.room === (name ?? "");
+  const fromTop = messages.scrollTop;
+  const fromBottom = messages.scrollHeight - messages.clientHeight - messages.scrollTop;
+  messages.replaceChildren(...withDaySeparators(room?.lines ?? []).map(line));
+  messages.dataset.room = name ?? "";
+  if (sameRoom && olderAdded) {
+    // What was below the top stays where it was on the screen; the older lines are above it.
+    messages.scrollTop = messages.scrollHeight - messages.clientHeight - fromBottom;
+  } else if (!sameRoom || fromBottom <= BOTTOM_MARGIN_PX) {
+    messages.lastElementChild?.scrollIntoView({ block: "end" });
+  } else {
+    messages.scrollTop = fromTop;
+  }
+}
+
+/** Whether the messages are scrolled to the top (or fit without scrolling): time to show older ones. */
+export function messagesAtTop() {
+  return element("messages").scrollTop <= TOP_MARGIN_PX;
+}
+
+export function showLoadingOlder(loading) {
+  element("messages").setAttribute("aria-busy", String(loading));
+}
+
+/**
+ * The lines with a day line before the first message of each day (in the reader's time zone), wherever the day
+ * changes between two messages: within what came live, within a page of older ones, or where they meet.
+ */
+export function withDaySeparators(lines) {
+  const separated = [];
+  let shownDay = null;
+  for (const entry of lines) {
+    if (entry.kind === "message") {
+      const date = new Date(entry.ts);
+      const day = date.toDateString();
+      if (day !== shownDay) {
+        separated.push({ kind: "day", text: date.toLocaleDateString(undefined, DAY_FORMAT), ts: entry.ts });
+        shownDay = day;
+      }
+    }
+    separated.push(entry);
+  }
+  return separated;
 }
 
 function line(entry) {
   const item = document.createElement("li");
+  if (entry.kind === "day") {
+    item.className = "day";
+    item.setAttribute("role", "separator");
+    const date = document.createElement("time");
+    date.dateTime = localDate(entry.ts);
+    date.textContent = entry.text;
+    item.append(date);
+    return item;
+  }
   if (entry.kind === "notice") {
     item.className = "notice";
     item.textContent = entry.text;
     return item;
   }
   item.className = entry.own ? "message own" : "message";
+  item.dataset.seq = String(entry.seq);
   const time = document.createElement("time");
   time.dateTime = entry.ts;
   time.textContent = new Date(entry.ts).toLocaleTimeString();
@@ -74,4 +134,11 @@ function line(entry) {
   text.textContent = entry.text;
   item.append(time, from, text);
   return item;
+}
+
+/** The reader's calendar day of a timestamp, as a time element's datetime: 2026-11-25. */
+function localDate(ts) {
+  const date = new Date(ts);
+  const pad = (number) => String(number).padStart(2, "0");
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`;
 }

@@ -11,6 +11,7 @@ import dev.quarkchat.testing.RawWebSocket;
 import dev.quarkchat.testing.TestTokens;
 
 import io.smallrye.jwt.build.Jwt;
+import io.vertx.core.json.JsonObject;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -136,6 +137,8 @@ class ConfigurationTableIT {
                 Probe.refused("CHAT_MAX_CONNECTIONS_PER_USER", "0"),
                 Probe.refused("CHAT_HISTORY_SIZE", "-1"),
                 Probe.refused("CHAT_HISTORY_ON_JOIN", "-1"),
+                Probe.observed(
+                        "CHAT_HISTORY_PAGE_MAX", "5", ConfigurationTableIT::answerToAPageOfSix),
                 Probe.refused("CHAT_IDEMPOTENCY_WINDOW", "10ms"),
                 Probe.refused("CHAT_IDEMPOTENCY_MAX_KEYS_PER_USER", "0"),
                 Probe.refused("CHAT_IDEMPOTENCY_MAX_KEYS", "0"),
@@ -364,6 +367,29 @@ class ConfigurationTableIT {
                 ChatClient.handshake(app.baseUri()).header("X-Forwarded-For", "203.0.113.1"));
         return ChatClient.rejectedStatus(
                 ChatClient.handshake(app.baseUri()).header("X-Forwarded-For", "203.0.113.2"));
+    }
+
+    /** What a {@code history} frame for six messages of the lobby gets: a page, or which error. */
+    private static String answerToAPageOfSix(PackagedApp app) {
+        try (ChatClient client =
+                ChatClient.open(
+                        ChatClient.handshake(app.baseUri())
+                                .header("Authorization", "Bearer " + token(ISSUER))
+                                .header("Origin", sameOrigin(app)))) {
+            client.awaitFrame(frame -> "joined".equals(frame.getString("type")));
+            client.sendJson(
+                    new JsonObject()
+                            .put("type", "history")
+                            .put("room", "lobby")
+                            .put("limit", 6)
+                            .put("id", "six"));
+            JsonObject answer =
+                    client.awaitFrame(
+                            frame ->
+                                    "six".equals(frame.getString("id"))
+                                            || "six".equals(frame.getString("ref")));
+            return answer.getString("type") + " " + answer.getString("code", "");
+        }
     }
 
     private static boolean hasWebSocketsNextMetrics(PackagedApp app) {

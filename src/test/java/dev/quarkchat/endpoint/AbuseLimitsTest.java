@@ -78,6 +78,32 @@ class AbuseLimitsTest {
     }
 
     @Test
+    void historyFramesDrawOnTheSameRateLimitAsAnyFrame() {
+        try (ChatClient reader = ChatClient.connect(base, TestTokens.valid("history-reader"))) {
+            reader.awaitFrame(frame -> "joined".equals(frame.getString("type")));
+            for (int i = 0; i < BURST; i++) {
+                reader.sendJson(history("lobby", "hr-" + i));
+            }
+            reader.sendJson(history("lobby", "hr-over"));
+
+            assertThat(reader.awaitError("hr-over").getString("code")).isEqualTo("rate_limited");
+            for (int i = 0; i < BURST; i++) {
+                String id = "hr-" + i;
+                reader.awaitFrame(
+                        frame ->
+                                "history".equals(frame.getString("type"))
+                                        && id.equals(frame.getString("id")));
+            }
+            assertThat(reader.framesOfType("history"))
+                    .noneMatch(frame -> "hr-over".equals(frame.getString("id")));
+        }
+    }
+
+    private static JsonObject history(String room, String id) {
+        return new JsonObject().put("type", "history").put("room", room).put("id", id);
+    }
+
+    @Test
     void oneRoomMoreThanTheLimitIsRefused() {
         try (ChatClient hoarder =
                 ChatClient.connect(base, TestTokens.valid("hoarder"))

@@ -185,7 +185,42 @@ class FrameValidationTest {
                         "leave a room not joined",
                         "{\"type\":\"leave\",\"room\":\"elsewhere\",\"id\":\"n-2\"}",
                         "not_joined",
-                        "n-2"));
+                        "n-2"),
+                Arguments.of(
+                        "history of a room not joined",
+                        "{\"type\":\"history\",\"room\":\"elsewhere\",\"id\":\"n-3\"}",
+                        "not_joined",
+                        "n-3"),
+                Arguments.of(
+                        "history without room",
+                        "{\"type\":\"history\",\"before\":5,\"id\":\"p-1\"}",
+                        "invalid_room",
+                        "p-1"),
+                Arguments.of(
+                        "history before 0",
+                        "{\"type\":\"history\",\"room\":\"lobby\",\"before\":0,\"id\":\"p-2\"}",
+                        "invalid_before",
+                        "p-2"),
+                Arguments.of(
+                        "history before as text",
+                        "{\"type\":\"history\",\"room\":\"lobby\",\"before\":\"9\",\"id\":\"p-3\"}",
+                        "invalid_before",
+                        "p-3"),
+                Arguments.of(
+                        "history limit 0",
+                        "{\"type\":\"history\",\"room\":\"lobby\",\"limit\":0,\"id\":\"p-4\"}",
+                        "invalid_limit",
+                        "p-4"),
+                Arguments.of(
+                        "history limit over page-max",
+                        "{\"type\":\"history\",\"room\":\"lobby\",\"limit\":101,\"id\":\"p-5\"}",
+                        "invalid_limit",
+                        "p-5"),
+                Arguments.of(
+                        "history limit with a fraction",
+                        "{\"type\":\"history\",\"room\":\"lobby\",\"limit\":1.5,\"id\":\"p-6\"}",
+                        "invalid_limit",
+                        "p-6"));
     }
 
     @ParameterizedTest(name = "{0} -> {2}")

@@ -13,6 +13,7 @@ import dev.quarkchat.testing.TestTokens;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
+import io.vertx.core.json.JsonObject;
 
 import jakarta.inject.Inject;
 
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.net.URI;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -30,6 +32,9 @@ class SlowConsumerTest {
 
     private static final String DROPPED = "chat_sockets_dropped_total{reason=\"slow_consumer\"}";
     private static final String ROOM = "firehose";
+
+    /** What {@link SmallSendQueue} sets {@code chat.max-pending-bytes} to. */
+    private static final int SEND_QUEUE_BYTES = 65_536;
 
     /** A small receive window, so that the stuck reader pushes back after little data. */
     private static final int STUCK_RECEIVE_BUFFER = 4096;
@@ -69,6 +74,45 @@ class SlowConsumerTest {
             assertThat(stuck.readUntilEnd())
                     .as("ends, dropped or after close code 1013")
                     .isIn(Optional.empty(), Optional.of(1013));
+        }
+    }
+
+    @Test
+    void aPageOfMoreThanHalfTheSendQueueComesInPiecesAndItsReaderStays() {
+        String room = "big-pages";
+        int count = 40;
+        String text = "x".repeat(3000);
+        double dropped = metrics.value(DROPPED);
+        try (ChatClient reader =
+                ChatClient.connect(base, TestTokens.valid("b-reader")).join(room)) {
+            for (int i = 1; i <= count; i++) {
+                reader.send(room, text, "big-" + i);
+            }
+            reader.awaitMessage("big-" + count);
+
+            List<Long> read = new ArrayList<>();
+            Long before = null;
+            boolean more = true;
+            int pages = 0;
+            while (more) {
+                JsonObject page = reader.history(room, before, count, "page-" + pages++);
+                List<Long> seqs = new ArrayList<>();
+                for (int i = 0; i < page.getJsonArray("messages").size(); i++) {
+                    seqs.add(page.getJsonArray("messages").getJsonObject(i).getLong("seq"));
+                }
+                assertThat(seqs).as("page %d", pages).isNotEmpty();
+                assertThat(page.encode().length()).isLessThan(SEND_QUEUE_BYTES / 2 + 1000);
+                read.addAll(0, seqs);
+                before = seqs.get(0);
+                more = page.getBoolean("more");
+                assertThat(pages).isLessThanOrEqualTo(count);
+            }
+
+            assertThat(read).hasSize(count).isSorted().doesNotHaveDuplicates();
+            assertThat(read.get(0)).isEqualTo(1L);
+            assertThat(pages).isGreaterThan(2);
+            assertThat(reader.closed()).isFalse();
+            assertThat(metrics.value(DROPPED)).isEqualTo(dropped);
         }
     }
 }

@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /** The decoder alone; FrameValidationTest covers the same rules end to end over a socket. */
 class CommandDecoderTest {
@@ -15,7 +16,9 @@ class CommandDecoderTest {
 
     private static final int MAX_DEPTH = 4;
 
-    private final CommandDecoder decoder = new CommandDecoder(MAX_TEXT_LENGTH, MAX_DEPTH);
+    private static final int PAGE_MAX = 80;
+
+    private final CommandDecoder decoder = new CommandDecoder(MAX_TEXT_LENGTH, MAX_DEPTH, PAGE_MAX);
 
     @Test
     void decodesEachCommand() throws RejectedFrameException {
@@ -27,6 +30,104 @@ class CommandDecoderTest {
                         decoder.decode(
                                 "{\"type\":\"send\",\"room\":\"general\",\"text\":\"hi \\\"you\\\"\",\"id\":\"s1\"}"))
                 .isEqualTo(new ClientCommand.Send("general", "hi \"you\"", Optional.of("s1")));
+    }
+
+    @Test
+    void aHistoryFrameCarriesItsBeforeAndLimitWithTheirDefaults() throws RejectedFrameException {
+        assertThat(
+                        decoder.decode(
+                                "{\"type\":\"history\",\"room\":\"general\",\"before\":120,\"limit\":50,\"id\":\"h-1\"}"))
+                .isEqualTo(
+                        new ClientCommand.History(
+                                "general", OptionalLong.of(120), 50, Optional.of("h-1")));
+        assertThat(decoder.decode("{\"type\":\"history\",\"room\":\"general\"}"))
+                .as("the latest page, of the default size")
+                .isEqualTo(
+                        new ClientCommand.History(
+                                "general",
+                                OptionalLong.empty(),
+                                CommandDecoder.DEFAULT_PAGE_LIMIT,
+                                Optional.empty()));
+        assertThat(history("\"before\":null,\"limit\":null"))
+                .as("null counts as absent")
+                .isEqualTo(
+                        new ClientCommand.History(
+                                "general",
+                                OptionalLong.empty(),
+                                CommandDecoder.DEFAULT_PAGE_LIMIT,
+                                Optional.of("h-2")));
+        assertThat(history("\"before\":1,\"limit\":1"))
+                .isEqualTo(
+                        new ClientCommand.History(
+                                "general", OptionalLong.of(1), 1, Optional.of("h-2")));
+        assertThat(history("\"before\":" + Long.MAX_VALUE + ",\"limit\":" + PAGE_MAX))
+                .isEqualTo(
+                        new ClientCommand.History(
+                                "general",
+                                OptionalLong.of(Long.MAX_VALUE),
+                                PAGE_MAX,
+                                Optional.of("h-2")));
+    }
+
+    @Test
+    void theDefaultLimitIsNeverAbovePageMax() throws RejectedFrameException {
+        CommandDecoder smallPages = new CommandDecoder(MAX_TEXT_LENGTH, MAX_DEPTH, 20);
+
+        assertThat(smallPages.decode("{\"type\":\"history\",\"room\":\"general\"}"))
+                .isEqualTo(
+                        new ClientCommand.History(
+                                "general", OptionalLong.empty(), 20, Optional.empty()));
+    }
+
+    @Test
+    void aBeforeThatIsNotAPositiveIntegerIsRefusedWithItsRef() {
+        for (String before :
+                List.of(
+                        "0",
+                        "-1",
+                        String.valueOf(Long.MIN_VALUE),
+                        "9223372036854775808",
+                        "1e3",
+                        "12.0",
+                        "\"12\"",
+                        "true",
+                        "[12]",
+                        "{\"seq\":12}")) {
+            assertRefused(historyFrame("\"before\":" + before), ErrorCode.INVALID_BEFORE, before);
+        }
+    }
+
+    @Test
+    void aLimitOutsideOneToPageMaxIsRefusedWithItsRef() {
+        for (String limit :
+                List.of(
+                        "0",
+                        "-1",
+                        String.valueOf(PAGE_MAX + 1),
+                        String.valueOf(Long.MAX_VALUE),
+                        "99999999999999999999",
+                        "5.5",
+                        "\"5\"",
+                        "false",
+                        "[5]")) {
+            assertRefused(
+                    historyFrame("\"before\":10,\"limit\":" + limit),
+                    ErrorCode.INVALID_LIMIT,
+                    limit);
+        }
+    }
+
+    @Test
+    void aHistoryFrameIsCheckedRoomFirstThenBeforeThenLimit() {
+        assertRefused(
+                "{\"type\":\"history\",\"room\":\"No\",\"before\":0,\"limit\":0,\"id\":\"h-2\"}",
+                ErrorCode.INVALID_ROOM,
+                "a bad room, before and limit");
+        assertRefused(
+                "{\"type\":\"history\",\"before\":0,\"limit\":0,\"id\":\"h-2\"}",
+                ErrorCode.INVALID_ROOM,
+                "no room");
+        assertRefused(historyFrame("\"limit\":0,\"before\":0"), ErrorCode.INVALID_BEFORE, "both");
     }
 
     @Test
@@ -158,6 +259,26 @@ class CommandDecoderTest {
                 .as("nested too deep before the id")
                 .isEmpty();
         assertThat(decoder.idOf("")).isEmpty();
+    }
+
+    private ClientCommand history(String fields) throws RejectedFrameException {
+        return decoder.decode(historyFrame(fields));
+    }
+
+    private static String historyFrame(String fields) {
+        return "{\"type\":\"history\",\"room\":\"general\"," + fields + ",\"id\":\"h-2\"}";
+    }
+
+    /** The frame is refused with that code, and the ref of its id. */
+    private void assertRefused(String frame, ErrorCode code, String description) {
+        assertThatThrownBy(() -> decoder.decode(frame))
+                .as(description)
+                .isInstanceOfSatisfying(
+                        RejectedFrameException.class,
+                        rejected -> {
+                            assertThat(rejected.code()).isEqualTo(code);
+                            assertThat(rejected.ref()).contains("h-2");
+                        });
     }
 
     private static String refresh(String tokenJson) {

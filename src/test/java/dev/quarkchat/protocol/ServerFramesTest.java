@@ -61,6 +61,45 @@ class ServerFramesTest {
     }
 
     @Test
+    void aHistoryPageEmbedsTheStoredMessageFramesAsTheyAreOldestFirst() {
+        String first =
+                ServerFrames.message(
+                        "r", 81, "ann", "quote \" and \u2028", Instant.EPOCH, Optional.of("a-1"));
+        String second =
+                ServerFrames.message("r", 82, "ben", "<b>hi</b>", Instant.EPOCH, Optional.empty());
+
+        String page =
+                ServerFrames.history(
+                        "r", "e1", List.of(first, second), 81, true, Optional.of("h-1"));
+
+        assertThat(page)
+                .isEqualTo(
+                        "{\"type\":\"history\",\"room\":\"r\",\"epoch\":\"e1\",\"messages\":["
+                                + first
+                                + ","
+                                + second
+                                + "],\"firstSeq\":81,\"more\":true,\"id\":\"h-1\"}");
+        JsonObject history = new JsonObject(page);
+        assertThat(history.getJsonArray("messages").getJsonObject(0))
+                .isEqualTo(new JsonObject(first));
+        assertThat(history.getJsonArray("messages").getJsonObject(1))
+                .isEqualTo(new JsonObject(second));
+    }
+
+    @Test
+    void anEmptyHistoryPageHasAnEmptyListAndNoIdWithoutOne() {
+        JsonObject history =
+                new JsonObject(
+                        ServerFrames.history("r", "e1", List.of(), 1, false, Optional.empty()));
+
+        assertThat(history.getString("type")).isEqualTo("history");
+        assertThat(history.getJsonArray("messages")).isEmpty();
+        assertThat(history.getLong("firstSeq")).isEqualTo(1L);
+        assertThat(history.getBoolean("more")).isFalse();
+        assertThat(history.containsKey("id")).isFalse();
+    }
+
+    @Test
     void theTokenFramesCarryTheirExpiryInEpochSecondsAndARemovalItsReason() {
         JsonObject refreshed =
                 new JsonObject(

@@ -143,6 +143,25 @@ public final class ChatClient implements AutoCloseable {
                         .put("id", id));
     }
 
+    /**
+     * Asks for a page of a room's history and waits for the answer, a {@code history} frame; {@code
+     * before} and {@code limit} are left out where null.
+     */
+    public JsonObject history(String room, Long before, Integer limit, String id) {
+        JsonObject frame = new JsonObject().put("type", "history").put("room", room).put("id", id);
+        if (before != null) {
+            frame.put("before", before);
+        }
+        if (limit != null) {
+            frame.put("limit", limit);
+        }
+        sendJson(frame);
+        return awaitFrame(
+                answer ->
+                        "history".equals(answer.getString("type"))
+                                && id.equals(answer.getString("id")));
+    }
+
     public void sendJson(JsonObject frame) {
         sendText(frame.encode());
     }

@@ -4,6 +4,7 @@ import static io.restassured.RestAssured.given;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.quarkchat.engine.HistoryConfig;
 import dev.quarkchat.session.ChatSessions;
 import dev.quarkchat.testing.Browser;
 import dev.quarkchat.testing.ChatClient;
@@ -23,6 +24,8 @@ import org.openqa.selenium.Keys;
 
 import java.net.URI;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.LongStream;
 
 /**
  * The chat page in a real headless Chromium: two people chat, markup shows as text, a dropped
@@ -42,6 +45,8 @@ class ChatPageTest {
     URI page;
 
     @Inject ChatSessions sessions;
+
+    @Inject HistoryConfig history;
 
     private final Metrics metrics = Metrics.ofTestedService();
 
@@ -261,6 +266,94 @@ class ChatPageTest {
     }
 
     @Test
+    void scrollingToTheTopLoadsOlderMessagesInPlaceEachOnceUnderItsDay() {
+        String room = "scroll-back";
+        int posted = history.size() + 20;
+        try (ChatClient friend =
+                        ChatClient.connect(page, TestTokens.valid("ivys-friend")).join(room);
+                Browser ivy = signedIn("ivy", false)) {
+            for (int i = 1; i <= posted; i++) {
+                friend.send(room, "older message " + i, "older-" + i);
+            }
+            friend.awaitMessage("older-" + posted);
+            join(ivy, room);
+            ivy.awaitText("#messages", "older message " + posted);
+            // Older messages fill a list too short to scroll; then it waits for the reader.
+            ivy.await(
+                    browser ->
+                            ivy.script(
+                                    "const m = document.getElementById('messages');"
+                                            + "return m.getAttribute('aria-busy') === 'false'"
+                                            + " && m.scrollHeight > m.clientHeight"));
+
+            List<?> topBefore =
+                    (List<?>)
+                            ivy.script(
+                                    "const m = document.getElementById('messages'); m.scrollTop = 0;"
+                                            + "const top = m.querySelector('li.message');"
+                                            + "return [Number(top.dataset.seq), top.getBoundingClientRect().top]");
+            long seqAtTop = ((Number) topBefore.get(0)).longValue();
+            ivy.await(browser -> shownSeqs(ivy).get(0) < seqAtTop);
+            ivy.await(browser -> "false".equals(ivy.find("#messages").getAttribute("aria-busy")));
+            double movedBy =
+                    ((Number)
+                                            ivy.script(
+                                                    "return document.querySelector('#messages li[data-seq=\""
+                                                            + seqAtTop
+                                                            + "\"]').getBoundingClientRect().top"))
+                                    .doubleValue()
+                            - ((Number) topBefore.get(1)).doubleValue();
+            assertThat(movedBy).as("the message at the top stays in place").isBetween(-1.0, 1.0);
+
+            // Scrolled to the top again and again, the page walks back to the oldest message held.
+            ivy.await(
+                    browser -> {
+                        ivy.script("document.getElementById('messages').scrollTop = 0");
+                        return ivy.find("#messages li:first-child")
+                                .getText()
+                                .equals("Older messages are no longer kept.");
+                    });
+            long oldestHeld = (long) posted - history.size() + 1;
+            assertThat(shownSeqs(ivy))
+                    .isEqualTo(LongStream.rangeClosed(oldestHeld, posted).boxed().toList());
+            assertThat(
+                            ivy.script(
+                                    "const days = document.querySelectorAll('#messages li.day');"
+                                            + "return days.length === 1 && days[0].nextElementSibling"
+                                            + " === document.querySelector('#messages li.message')"))
+                    .as("one day line, before the first message: all were posted today")
+                    .isEqualTo(true);
+
+            friend.send(room, "and one more", "one-more");
+            ivy.awaitText("#messages", "and one more");
+            assertThat(shownSeqs(ivy))
+                    .isEqualTo(LongStream.rangeClosed(oldestHeld, posted + 1).boxed().toList());
+        }
+    }
+
+    @Test
+    void aDayLineComesWhereverTheDayChangesBetweenTwoMessages() {
+        try (Browser jo = Browser.open(false).go(page)) {
+            // A page of older messages from the 27th and 28th meets what was shown of the 28th and
+            // 29th;
+            // noon UTC is the same calendar day everywhere, ten minutes later too.
+            Object kinds =
+                    jo.script(
+                            "return import('/js/view.js').then(view => view.withDaySeparators(["
+                                    + "{kind: 'message', seq: 1, ts: '2026-11-27T12:00:00.000Z'},"
+                                    + "{kind: 'message', seq: 2, ts: '2026-11-28T12:00:00.000Z'},"
+                                    + "{kind: 'message', seq: 3, ts: '2026-11-28T12:10:00.000Z'},"
+                                    + "{kind: 'notice', text: 'ann joined'},"
+                                    + "{kind: 'message', seq: 4, ts: '2026-11-29T12:00:00.000Z'},"
+                                    + "{kind: 'message', seq: 5, ts: '2026-11-29T12:10:00.000Z'}"
+                                    + "]).map(line => line.kind).join(' '))");
+
+            assertThat(kinds)
+                    .isEqualTo("day message day message message notice day message message");
+        }
+    }
+
+    @Test
     void thePageComesWithAStrictContentSecurityPolicy() {
         String policy =
                 given().when()
@@ -283,6 +376,15 @@ class ChatPageTest {
         browser.awaitText("#status", "connected as " + user);
         browser.awaitText("#room-title", "lobby");
         return browser;
+    }
+
+    /** The seq of every message the page shows, top to bottom. */
+    private static List<Long> shownSeqs(Browser browser) {
+        return ((List<?>)
+                        browser.script(
+                                "return [...document.querySelectorAll('#messages li.message')]"
+                                        + ".map(item => Number(item.dataset.seq))"))
+                .stream().map(seq -> ((Number) seq).longValue()).toList();
     }
 
     private static void say(Browser browser, String text) {

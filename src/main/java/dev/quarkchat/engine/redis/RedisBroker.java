@@ -144,7 +144,11 @@ public final class RedisBroker implements Broker {
         return link.run(
                         RedisScript.PAGE,
                         List.of(link.key(room, "meta"), link.key(room, "log")),
-                        List.of(String.valueOf(before), String.valueOf(limit)))
+                        List.of(
+                                String.valueOf(before),
+                                String.valueOf(limit),
+                                seconds(config.roomTtl()),
+                                Epochs.next()))
                 .map(
                         reply -> {
                             long seq = reply.get(1).toLong();

@@ -59,6 +59,12 @@ class BackplaneOutageTest {
             assertThat(ann.awaitError("down-join").getString("code")).isEqualTo("unavailable");
             assertThat(metrics.value(UNAVAILABLE_SERIES)).isEqualTo(refusedBefore + 2);
             assertThat(bob.messagesIn(ROOM)).hasSize(1);
+            bob.sendJson(
+                    new JsonObject()
+                            .put("type", "history")
+                            .put("room", ROOM)
+                            .put("id", "down-page"));
+            assertThat(bob.awaitError("down-page").getString("code")).isEqualTo("unavailable");
 
             RedisBackplane.Server.redis().restart();
             await().atMost(ChatClient.TIMEOUT).until(() -> metrics.value("chat_backplane_up") == 1);
@@ -74,6 +80,12 @@ class BackplaneOutageTest {
             assertThat(bob.messagesIn(ROOM))
                     .extracting(frame -> frame.getString("id"))
                     .containsExactly("before", "after");
+            // The old epoch's messages are gone with Redis: a page holds the new epoch's alone.
+            JsonObject page = bob.history(ROOM, null, null, "after-page");
+            assertThat(page.getString("epoch")).isEqualTo(freshView.getString("epoch"));
+            assertThat(page.getJsonArray("messages")).containsExactly(after);
+            assertThat(page.getLong("firstSeq")).isEqualTo(after.getLong("seq"));
+            assertThat(page.getBoolean("more")).isFalse();
         }
     }
 
