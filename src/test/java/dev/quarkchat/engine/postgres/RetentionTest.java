@@ -78,6 +78,25 @@ class RetentionTest {
                                             .containsExactlyElementsOf(
                                                     range(sent - MAX_MESSAGES + 1, sent)));
             assertThat(firstSeq("capped")).isEqualTo(sent - MAX_MESSAGES + 1);
+
+            bob.sendJson(
+                    new JsonObject()
+                            .put("type", "history")
+                            .put("room", "capped")
+                            .put("before", sent - MAX_MESSAGES + 3)
+                            .put("limit", 10)
+                            .put("id", "edge"));
+            JsonObject edge =
+                    bob.awaitFrame(
+                            frame ->
+                                    "history".equals(frame.getString("type"))
+                                            && "edge".equals(frame.getString("id")));
+            assertThat(edge.getLong("firstSeq")).isEqualTo(sent - MAX_MESSAGES + 1);
+            assertThat(edge.getBoolean("more")).isFalse();
+            assertThat(edge.getJsonArray("messages"))
+                    .extracting(message -> ((JsonObject) message).getLong("seq"))
+                    .containsExactly(
+                            (long) sent - MAX_MESSAGES + 1, (long) sent - MAX_MESSAGES + 2);
             assertThat(Metrics.ofTestedService().value("chat_store_messages_expired_total"))
                     .isGreaterThanOrEqualTo(sent - MAX_MESSAGES);
         }
