@@ -7,6 +7,7 @@ import io.smallrye.config.PropertiesConfigSource;
 
 import org.eclipse.microprofile.config.spi.ConfigSource;
 
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -25,22 +26,28 @@ public class PostgresConfigSourceFactory implements ConfigSourceFactory {
     private static final String STORE = "chat.history.store";
     private static final String REACTIVE_URL = "quarkus.datasource.reactive.url";
     private static final String JDBC_URL = "quarkus.datasource.jdbc.url";
+    private static final String ACTIVE = "quarkus.datasource.active";
 
     @Override
     public Iterable<ConfigSource> getConfigSources(ConfigSourceContext context) {
         String store = valueOf(context.getValue(STORE));
         if (store == null || !store.trim().toLowerCase(Locale.ROOT).equals("postgres")) {
-            return List.of(source(Map.of("quarkus.datasource.active", "false")));
+            return List.of(source(Map.of(ACTIVE, "false")));
         }
+        // Said even though active is the datasource's default: the build runs this factory too,
+        // with the memory store, and Quarkus keeps the inactive datasource it saw then as the
+        // default of the packaged application.
+        Map<String, String> properties = new HashMap<>();
+        properties.put(ACTIVE, "true");
         String reactiveUrl = valueOf(context.getValue(REACTIVE_URL));
-        if (reactiveUrl == null || valueOf(context.getValue(JDBC_URL)) != null) {
-            return List.of();
+        if (reactiveUrl != null && valueOf(context.getValue(JDBC_URL)) == null) {
+            String url = reactiveUrl.trim();
+            if (url.startsWith("postgres://")) {
+                url = "postgresql://" + url.substring("postgres://".length());
+            }
+            properties.put(JDBC_URL, "jdbc:" + url);
         }
-        String url = reactiveUrl.trim();
-        if (url.startsWith("postgres://")) {
-            url = "postgresql://" + url.substring("postgres://".length());
-        }
-        return List.of(source(Map.of(JDBC_URL, "jdbc:" + url)));
+        return List.of(source(properties));
     }
 
     private static String valueOf(ConfigValue value) {
