@@ -47,7 +47,7 @@ public final class PostgresServer {
                     Files.createTempDirectory(
                             Files.createDirectories(Path.of("target", "postgres")), "data-");
             PostgresServer postgres = new PostgresServer(LocalProcess.freePort(), directory);
-            postgres.startAgain(true);
+            postgres.startAgain();
             return postgres;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -56,7 +56,7 @@ public final class PostgresServer {
 
     /** Starts it again with the data it had, on the same port, after {@link #stop()}. */
     public void restart() {
-        startAgain(false);
+        startAgain();
     }
 
     /** Stops the server (fast shutdown: clients lose their connections). */
@@ -101,13 +101,18 @@ public final class PostgresServer {
         }
     }
 
-    private void startAgain(boolean fresh) {
+    /**
+     * Starts the server on its directory: an empty one is initialised first. Never "clean": the
+     * library would then also delete the directory when the server stops, and a restart would come
+     * back empty.
+     */
+    private void startAgain() {
         try {
             server =
                     EmbeddedPostgres.builder()
                             .setPort(port)
                             .setDataDirectory(directory)
-                            .setCleanDataDirectory(fresh)
+                            .setCleanDataDirectory(false)
                             .start();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
