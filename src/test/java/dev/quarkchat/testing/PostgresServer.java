@@ -1,5 +1,7 @@
 package dev.quarkchat.testing;
 
+import static org.awaitility.Awaitility.await;
+
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
 import java.io.IOException;
@@ -10,6 +12,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -73,6 +76,40 @@ public final class PostgresServer {
         String name = "chat_" + ProcessHandle.current().pid() + "_" + DATABASES.incrementAndGet();
         execute("postgres", "CREATE DATABASE " + name);
         return name;
+    }
+
+    /**
+     * Makes a user who must log in with this password (every other user of this server needs none),
+     * and an empty database the user owns; returns the database's name.
+     */
+    public String createDatabaseOwnedBy(String user, String password) {
+        execute("postgres", "CREATE ROLE " + user + " LOGIN PASSWORD '" + password + "'");
+        String name = createDatabase();
+        execute("postgres", "ALTER DATABASE " + name + " OWNER TO " + user);
+        Path rules = directory.resolve("pg_hba.conf");
+        try {
+            // The first line that matches a connection decides how it authenticates.
+            Files.writeString(
+                    rules,
+                    "host all " + user + " 127.0.0.1/32 scram-sha-256\n" + Files.readString(rules));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        execute("postgres", "SELECT pg_reload_conf()");
+        await().atMost(ChatClient.TIMEOUT)
+                .pollInterval(Duration.ofMillis(20))
+                .until(() -> !canConnect(name, user, ""));
+        return name;
+    }
+
+    private boolean canConnect(String database, String user, String password) {
+        try (Connection connection =
+                DriverManager.getConnection(
+                        "jdbc:postgresql://127.0.0.1:" + port + "/" + database, user, password)) {
+            return connection.isValid(1);
+        } catch (SQLException refused) {
+            return false;
+        }
     }
 
     /** The value of {@code quarkus.datasource.reactive.url} that reaches that database. */
