@@ -1,12 +1,17 @@
 package dev.quarkchat.deploy;
 
+import static io.restassured.RestAssured.given;
+
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.quarkchat.testing.ChatClient;
 import dev.quarkchat.testing.ConfigurationTable;
+import dev.quarkchat.testing.LocalProcess;
 import dev.quarkchat.testing.Metrics;
 import dev.quarkchat.testing.OperatorKeys;
 import dev.quarkchat.testing.PackagedApp;
+import dev.quarkchat.testing.PostgresServer;
 import dev.quarkchat.testing.RawWebSocket;
 import dev.quarkchat.testing.TestTokens;
 
@@ -17,6 +22,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.io.IOException;
@@ -29,6 +35,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Function;
@@ -56,19 +63,39 @@ class ConfigurationTableIT {
             Path.of("target", "configuration-table-public-key.pem").toAbsolutePath();
     private static final int ACCEPTED = 101;
 
+    /** The user of the probes' database, who must log in with {@link #DATABASE_PASSWORD}. */
+    private static final String DATABASE_USER = "chat_probe";
+
+    private static final String DATABASE_PASSWORD = "probe-secret";
+
     private static KeyPair keys;
     private static PackagedApp baseline;
+    private static PostgresServer postgres;
+    private static String databaseUrl;
 
     /** What one variable does. */
     private record Probe(
+            Kind kind,
             String variable,
             String value,
             Map<String, String> context,
             Function<PackagedApp, Object> observe) {
 
+        enum Kind {
+            /** A bad value: the service must refuse to start, naming the setting. */
+            REFUSED,
+            /** A value that changes what the running service does. */
+            OBSERVED,
+            /**
+             * A setting the context cannot do without: without it the service refuses to start,
+             * naming it; with it, it starts and does what the baseline does not.
+             */
+            REQUIRED
+        }
+
         /** A value the service validates: it must refuse to start, naming the setting. */
         static Probe refused(String variable, String value) {
-            return new Probe(variable, value, Map.of(), null);
+            return new Probe(Kind.REFUSED, variable, value, Map.of(), null);
         }
 
         /**
@@ -76,7 +103,7 @@ class ConfigurationTableIT {
          */
         static Probe observed(
                 String variable, String value, Function<PackagedApp, Object> observe) {
-            return new Probe(variable, value, Map.of(), observe);
+            return new Probe(Kind.OBSERVED, variable, value, Map.of(), observe);
         }
 
         /**
@@ -88,7 +115,20 @@ class ConfigurationTableIT {
                 String variable,
                 String value,
                 Function<PackagedApp, Object> observe) {
-            return new Probe(variable, value, context, observe);
+            return new Probe(Kind.OBSERVED, variable, value, context, observe);
+        }
+
+        /**
+         * A setting that {@code context} needs: with the context alone the service must refuse to
+         * start, naming it; with the setting too, {@code observe} must see something else than on
+         * the baseline.
+         */
+        static Probe requiredWith(
+                Map<String, String> context,
+                String variable,
+                String value,
+                Function<PackagedApp, Object> observe) {
+            return new Probe(Kind.REQUIRED, variable, value, context, observe);
         }
 
         @Override
@@ -107,6 +147,14 @@ class ConfigurationTableIT {
                         "1");
         Map<String, String> forwarding = new HashMap<>(strictHandshakes);
         forwarding.put("QUARKUS_HTTP_PROXY_PROXY_ADDRESS_FORWARDING", "true");
+        Map<String, String> database =
+                Map.of(
+                        "QUARKUS_DATASOURCE_REACTIVE_URL",
+                        databaseUrl,
+                        "QUARKUS_DATASOURCE_USERNAME",
+                        DATABASE_USER,
+                        "QUARKUS_DATASOURCE_PASSWORD",
+                        DATABASE_PASSWORD);
         return Stream.of(
                 Probe.refused("CHAT_ALLOWED_ORIGINS", "chat.example.com"),
                 Probe.observed(
@@ -139,6 +187,36 @@ class ConfigurationTableIT {
                 Probe.refused("CHAT_HISTORY_ON_JOIN", "-1"),
                 Probe.observed(
                         "CHAT_HISTORY_PAGE_MAX", "5", ConfigurationTableIT::answerToAPageOfSix),
+                Probe.refused("CHAT_HISTORY_STORE", "mongo"),
+                Probe.observedWith(
+                        database,
+                        "CHAT_HISTORY_STORE",
+                        "postgres",
+                        ConfigurationTableIT::storeUpWhenReady),
+                Probe.requiredWith(
+                        postgresStoreWithout(database, "QUARKUS_DATASOURCE_REACTIVE_URL"),
+                        "QUARKUS_DATASOURCE_REACTIVE_URL",
+                        databaseUrl,
+                        ConfigurationTableIT::storeUpWhenReady),
+                Probe.requiredWith(
+                        postgresStoreWithout(database, "QUARKUS_DATASOURCE_USERNAME"),
+                        "QUARKUS_DATASOURCE_USERNAME",
+                        DATABASE_USER,
+                        ConfigurationTableIT::storeUpWhenReady),
+                Probe.requiredWith(
+                        postgresStoreWithout(database, "QUARKUS_DATASOURCE_PASSWORD"),
+                        "QUARKUS_DATASOURCE_PASSWORD",
+                        DATABASE_PASSWORD,
+                        ConfigurationTableIT::storeUpWhenReady),
+                Probe.refused("CHAT_HISTORY_RETENTION_MAX_AGE", "soon"),
+                Probe.refused("CHAT_HISTORY_RETENTION_MAX_MESSAGES", "0"),
+                Probe.refused("CHAT_HISTORY_RETENTION_INTERVAL", "soon"),
+                Probe.refused("CHAT_HISTORY_RETENTION_BATCH_SIZE", "0"),
+                Probe.refused("CHAT_HISTORY_POSTGRES_MAX_BATCH", "0"),
+                Probe.refused("CHAT_HISTORY_POSTGRES_MAX_QUEUED", "0"),
+                Probe.refused("CHAT_HISTORY_POSTGRES_TIMEOUT", "soon"),
+                Probe.refused("CHAT_HISTORY_POSTGRES_MAX_RECOVERY", "0"),
+                Probe.refused("CHAT_HISTORY_POSTGRES_CHECK_INTERVAL", "soon"),
                 Probe.refused("CHAT_IDEMPOTENCY_WINDOW", "10ms"),
                 Probe.refused("CHAT_IDEMPOTENCY_MAX_KEYS_PER_USER", "0"),
                 Probe.refused("CHAT_IDEMPOTENCY_MAX_KEYS", "0"),
@@ -200,6 +278,10 @@ class ConfigurationTableIT {
 
     @BeforeAll
     static void startTheBaseline() throws IOException {
+        postgres = PostgresServer.start();
+        databaseUrl =
+                postgres.reactiveUrl(
+                        postgres.createDatabaseOwnedBy(DATABASE_USER, DATABASE_PASSWORD));
         keys = TestTokens.newKeyPair();
         Files.writeString(KEY_FILE, OperatorKeys.pem("PUBLIC KEY", keys.getPublic().getEncoded()));
         baseline =
@@ -211,6 +293,7 @@ class ConfigurationTableIT {
     @AfterAll
     static void stopTheBaseline() throws InterruptedException {
         baseline.close();
+        postgres.stop();
     }
 
     @Test
@@ -259,26 +342,93 @@ class ConfigurationTableIT {
         Map<String, String> settings = new HashMap<>(probe.context());
         settings.put(probe.variable(), probe.value());
         String name = "configuration-" + probe.variable().toLowerCase(Locale.ROOT);
-        if (probe.observe() == null) {
-            try (PackagedApp app =
-                    PackagedApp.startWithEnvironment(name, environment(settings), List.of())) {
-                assertThat(app.awaitRefusalToStart()).isNotZero();
-                assertThat(app.output())
-                        .containsAnyOf(probe.variable(), property(probe.variable()));
+        switch (probe.kind()) {
+            case REFUSED -> assertRefusesToStart(name, settings, probe);
+            case REQUIRED -> {
+                assertRefusesToStart(name + "-context", probe.context(), probe);
+                assertChangesTheService(name, settings, probe, probe.observe().apply(baseline));
             }
-            return;
-        }
-        Object without;
-        if (probe.context().isEmpty()) {
-            without = probe.observe().apply(baseline);
-        } else {
-            try (PackagedApp app =
-                    PackagedApp.startWithEnvironment(
-                                    name + "-context", environment(probe.context()), List.of())
-                            .awaitListening()) {
-                without = probe.observe().apply(app);
+            case OBSERVED -> {
+                Object without;
+                if (probe.context().isEmpty()) {
+                    without = probe.observe().apply(baseline);
+                } else {
+                    try (PackagedApp app =
+                            PackagedApp.startWithEnvironment(
+                                            name + "-context",
+                                            environment(probe.context()),
+                                            List.of())
+                                    .awaitListening()) {
+                        without = probe.observe().apply(app);
+                    }
+                }
+                assertChangesTheService(name, settings, probe, without);
             }
         }
+    }
+
+    /** Databases the service cannot use, what the service must say about each, and why. */
+    static Stream<Arguments> unusableDatabases() {
+        String elsewhere = "postgresql://127.0.0.1:" + LocalProcess.freePort() + "/chat";
+        String missing = databaseUrl.substring(0, databaseUrl.lastIndexOf('/')) + "/no_such_db";
+        return Stream.of(
+                Arguments.of("no URL", Map.of(), "no database is configured"),
+                Arguments.of(
+                        "a wrong password",
+                        Map.of(
+                                "QUARKUS_DATASOURCE_REACTIVE_URL",
+                                databaseUrl,
+                                "QUARKUS_DATASOURCE_PASSWORD",
+                                "wrong-" + DATABASE_PASSWORD),
+                        "password authentication failed for user \"" + DATABASE_USER + "\""),
+                Arguments.of(
+                        "nothing listening",
+                        Map.of("QUARKUS_DATASOURCE_REACTIVE_URL", elsewhere),
+                        "Connection to 127.0.0.1:"),
+                Arguments.of(
+                        "no such database",
+                        Map.of(
+                                "QUARKUS_DATASOURCE_REACTIVE_URL",
+                                missing,
+                                "QUARKUS_DATASOURCE_PASSWORD",
+                                DATABASE_PASSWORD),
+                        "database \"no_such_db\" does not exist"));
+    }
+
+    /**
+     * With a database it cannot use, the PostgreSQL store keeps the service from starting: one line
+     * says what the database or the network answered and which settings to check, with no stack
+     * trace and no password.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("unusableDatabases")
+    void aDatabaseTheServiceCannotUseStopsItsStartInOneLine(
+            String what, Map<String, String> database, String answer) {
+        Map<String, String> settings = new HashMap<>(database);
+        settings.put("CHAT_HISTORY_STORE", "postgres");
+        settings.put("QUARKUS_DATASOURCE_USERNAME", DATABASE_USER);
+        try (PackagedApp app =
+                PackagedApp.startWithEnvironment(
+                        "configuration-unusable-database", environment(settings), List.of())) {
+            assertThat(app.awaitRefusalToStart()).isNotZero();
+            assertThat(app.output())
+                    .as("what the service says with " + what)
+                    .contains(answer, "QUARKUS_DATASOURCE_REACTIVE_URL")
+                    .doesNotContain("\tat ", DATABASE_PASSWORD);
+        }
+    }
+
+    private static void assertRefusesToStart(
+            String name, Map<String, String> settings, Probe probe) {
+        try (PackagedApp app =
+                PackagedApp.startWithEnvironment(name, environment(settings), List.of())) {
+            assertThat(app.awaitRefusalToStart()).isNotZero();
+            assertThat(app.output()).containsAnyOf(probe.variable(), property(probe.variable()));
+        }
+    }
+
+    private static void assertChangesTheService(
+            String name, Map<String, String> settings, Probe probe, Object without) {
         try (PackagedApp app =
                 PackagedApp.startWithEnvironment(name, environment(settings), List.of())
                         .awaitListening()) {
@@ -320,6 +470,30 @@ class ConfigurationTableIT {
                 .issuer(issuer)
                 .expiresIn(600)
                 .sign(keys.getPrivate());
+    }
+
+    /** The PostgreSQL store, with the probes' database settings but one. */
+    private static Map<String, String> postgresStoreWithout(
+            Map<String, String> database, String missing) {
+        Map<String, String> settings = new HashMap<>(database);
+        settings.remove(missing);
+        settings.put("CHAT_HISTORY_STORE", "postgres");
+        return settings;
+    }
+
+    /**
+     * {@code chat_store_up} once the service is ready: no such series with the memory store, 1 once
+     * the PostgreSQL store answers.
+     */
+    private static Optional<Double> storeUpWhenReady(PackagedApp app) {
+        await().atMost(ChatClient.TIMEOUT)
+                .until(
+                        () ->
+                                given().baseUri(app.baseUri().toString())
+                                                .get("/q/health/ready")
+                                                .statusCode()
+                                        == 200);
+        return Metrics.at(app.baseUri().toString()).find("chat_store_up");
     }
 
     /** The user name the service takes from {@link #token}. */

