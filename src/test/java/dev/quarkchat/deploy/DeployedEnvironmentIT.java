@@ -7,6 +7,7 @@ import dev.quarkchat.testing.EmbeddedRedis;
 import dev.quarkchat.testing.KubernetesDeployment;
 import dev.quarkchat.testing.OperatorKeys;
 import dev.quarkchat.testing.PackagedApp;
+import dev.quarkchat.testing.PostgresServer;
 import dev.quarkchat.testing.TestCertificates;
 import dev.quarkchat.testing.TestTokens;
 
@@ -26,6 +27,7 @@ import java.nio.file.Path;
 import java.security.KeyPair;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.UUID;
 
 /**
  * The packaged build (jar, or the native executable with {@code -Dnative}) started with exactly the
@@ -39,6 +41,7 @@ class DeployedEnvironmentIT {
     private static final Path BASE = Path.of("k8s", "base");
     private static final Path REDIS_OVERLAY = Path.of("k8s", "overlays", "redis-backplane");
     private static final Path OLDER_CLUSTERS_OVERLAY = Path.of("k8s", "overlays", "before-1.30");
+    private static final Path REDIS_POSTGRES_OVERLAY = Path.of("k8s", "overlays", "redis-postgres");
     private static final int OK = 200;
     private static final int FORBIDDEN = 403;
     private static final int MOVED_PERMANENTLY = 301;
@@ -96,6 +99,35 @@ class DeployedEnvironmentIT {
         }
     }
 
+    @Test
+    void theRedisPostgresOverlayStartsWithItsStore() throws Exception {
+        PostgresServer postgres = PostgresServer.start();
+        try (EmbeddedRedis redis = EmbeddedRedis.start()) {
+            String password = "deployed-" + UUID.randomUUID();
+            String database = postgres.createDatabaseOwnedBy("deployed", password);
+            secrets.put("quarkchat-redis", Map.of("hosts", redis.uri()));
+            secrets.put("quarkchat-db", Map.of("username", "deployed", "password", password));
+            KubernetesDeployment deployment = KubernetesDeployment.build(REDIS_POSTGRES_OVERLAY);
+            assertThat(deployment.environment(secrets))
+                    .containsEntry("CHAT_HISTORY_STORE", "postgres")
+                    .containsEntry("QUARKUS_DATASOURCE_PASSWORD", password);
+            // The database's Service name resolves only in the cluster: the test's server stands
+            // in for it.
+            Map<String, String> address =
+                    Map.of("QUARKUS_DATASOURCE_REACTIVE_URL", postgres.reactiveUrl(database));
+            try (PackagedApp app = start("k8s-redis-postgres-overlay", deployment, address)) {
+                assertServesTheChatAsDeployed(app, deployment);
+                String metrics = get(app.secureBaseUri().resolve("/q/metrics")).body();
+                assertThat(metrics)
+                        .as("the backplane is connected")
+                        .contains("chat_backplane_up 1.0");
+                assertThat(metrics).as("the store is connected").contains("chat_store_up 1.0");
+            }
+        } finally {
+            postgres.stop();
+        }
+    }
+
     private void assertServesTheChatAsDeployed(PackagedApp app, KubernetesDeployment deployment)
             throws Exception {
         Map<String, String> environment = deployment.environment(secrets);
@@ -142,6 +174,12 @@ class DeployedEnvironmentIT {
      * target/.
      */
     private static PackagedApp start(String name, KubernetesDeployment deployment) {
+        return start(name, deployment, Map.of());
+    }
+
+    /** The same, with some variables given other values ({@code replaced}). */
+    private static PackagedApp start(
+            String name, KubernetesDeployment deployment, Map<String, String> replaced) {
         Path mounts = Path.of("target", "k8s-mounts", name).toAbsolutePath();
         Map<String, String> files = deployment.secretFiles(secrets);
         files.forEach((path, content) -> write(mounts.resolve(path.substring(1)), content));
@@ -151,6 +189,7 @@ class DeployedEnvironmentIT {
                         files.containsKey(value)
                                 ? mounts.resolve(value.substring(1)).toString()
                                 : value);
+        environment.putAll(replaced);
         return PackagedApp.startWithEnvironment(name, environment, deployment.arguments())
                 .awaitListening();
     }
