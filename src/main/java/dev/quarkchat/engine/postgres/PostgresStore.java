@@ -130,7 +130,7 @@ public class PostgresStore {
     }
 
     /**
-     * Connects to the datasource (migrated by Flyway before the application starts) and keeps
+     * Connects to the datasource (its schema migrated by SchemaMigration just before) and keeps
      * checking it.
      */
     synchronized void start() {
