@@ -22,9 +22,10 @@ import java.util.function.IntFunction;
 
 /**
  * Opens connections to one server and drives them, all on one Vert.x event loop (the generator gets
- * one core). Every delivery is checked: each connection expects each sender's messages in order,
- * exactly once, so a gap is a loss and a repeat a duplicate; the send time travels in the text and
- * gives the latency, measured within this process.
+ * one core). Every delivery is checked: each connection expects each sender of its room's messages
+ * in order, exactly once, so a gap is a loss and a repeat a duplicate; the send time travels in the
+ * text and gives the latency, measured within this process, of every delivery and of the sender's
+ * own copy (its acknowledgement).
  */
 final class LoadGenerator implements AutoCloseable {
 
@@ -40,14 +41,27 @@ final class LoadGenerator implements AutoCloseable {
 
     private static final long NANOS_PER_SECOND = 1_000_000_000L;
     private static final String MESSAGE_PREFIX = "{\"type\":\"message\"";
+    private static final String JOINED_PREFIX = "{\"type\":\"joined\"";
+    private static final String ERROR_PREFIX = "{\"type\":\"error\"";
     private static final String TEXT_FIELD = "\"text\":\"";
 
     private final Vertx vertx;
     private final Context loop;
     private final WebSocketClient client;
     private final Server server;
+    private final boolean idempotentSends;
     private final List<Peer> peers = new ArrayList<>();
     private final Histogram latency = new Histogram(MAX_LATENCY_MICROS, LATENCY_DIGITS);
+    private final Histogram acknowledgements = new Histogram(MAX_LATENCY_MICROS, LATENCY_DIGITS);
+
+    /**
+     * The rooms, connection i in room i modulo their number (so sender s too); the default room
+     * alone unless {@link #joinRooms} gave others.
+     */
+    private List<String> rooms = List.of("lobby");
+
+    private int joinsAnswered;
+    private CompletableFuture<Void> joined = new CompletableFuture<>();
 
     /** Per sender: the seq of its last message. */
     private long[] sent = new long[0];
@@ -55,39 +69,54 @@ final class LoadGenerator implements AutoCloseable {
     private boolean recording;
     private long recordFromNanos;
     private long deliveries;
+    private long refused;
 
     /** One connection and what it has received of each sender. */
     private static final class Peer {
         private final WebSocket socket;
+        private final int index;
         private long[] lastSeq = new long[0];
         private long lost;
         private long duplicated;
 
-        private Peer(WebSocket socket) {
+        private Peer(WebSocket socket, int index) {
             this.socket = socket;
+            this.index = index;
         }
     }
 
-    /** What one measured step saw. */
+    /**
+     * What one measured step saw: the offered and delivered rates count deliveries; the
+     * acknowledgement latency is from a send to its sender's own copy.
+     */
     record Step(
             double offeredPerSecond,
             double deliveredPerSecond,
             long deliveries,
             long lost,
             long duplicated,
+            long refused,
+            long acknowledged,
+            double acknowledgedPerSecond,
             double p50Millis,
             double p99Millis,
             double p999Millis,
             double maxMillis,
+            double ackP50Millis,
+            double ackP99Millis,
+            double ackMaxMillis,
             double serverCpuPercent,
+            double databaseCpuPercent,
             double generatorCpuPercent,
             long serverRssBytes) {}
 
     /**
      * @param offerCompression whether connections offer permessage-deflate, as browsers do
+     * @param idempotentSends whether each {@code send} carries an {@code id}, as the chat page's do
      */
-    LoadGenerator(Server server, boolean offerCompression) {
+    LoadGenerator(Server server, boolean offerCompression, boolean idempotentSends) {
         this.server = server;
+        this.idempotentSends = idempotentSends;
         this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1));
         this.loop = vertx.getOrCreateContext();
         this.client =
@@ -134,7 +163,7 @@ final class LoadGenerator implements AutoCloseable {
                                                     done.completeExceptionally(result.cause());
                                                     return;
                                                 }
-                                                peers.add(new Peer(result.result()));
+                                                peers.add(new Peer(result.result(), peers.size()));
                                                 watch(peers.get(peers.size() - 1));
                                                 if (peers.size() == first + count) {
                                                     done.complete(null);
@@ -155,6 +184,28 @@ final class LoadGenerator implements AutoCloseable {
     }
 
     /**
+     * Has connection i join room i modulo {@code names.size()}, and waits for every answer. The
+     * server's default room should be off, so that each connection is in its room alone.
+     */
+    void joinRooms(List<String> names) throws Exception {
+        CompletableFuture<Void> done =
+                onLoop(
+                        () -> {
+                            rooms = List.copyOf(names);
+                            joinsAnswered = 0;
+                            joined = new CompletableFuture<>();
+                            for (Peer peer : peers) {
+                                peer.socket.writeTextMessage(
+                                        "{\"type\":\"join\",\"room\":\""
+                                                + roomOf(peer.index)
+                                                + "\"}");
+                            }
+                            return joined;
+                        });
+        done.get(10, TimeUnit.MINUTES);
+    }
+
+    /**
      * The first {@code senders} connections send at {@code perSender} messages per second each for
      * {@code seconds}; recorded only if {@code record}. Afterwards every connection must have every
      * message.
@@ -162,6 +213,7 @@ final class LoadGenerator implements AutoCloseable {
     Step run(int senders, double perSender, double seconds, int messageBytes, boolean record)
             throws Exception {
         ProcessStats.CpuUse cpu = ProcessStats.CpuUse.from(server.pid());
+        double databaseCpuAtStart = server.databaseCpuSeconds();
         long[] lossBefore = onLoop(this::lossTotals);
         onLoop(
                 () -> {
@@ -169,7 +221,9 @@ final class LoadGenerator implements AutoCloseable {
                         sent = java.util.Arrays.copyOf(sent, senders);
                     }
                     latency.reset();
+                    acknowledgements.reset();
                     deliveries = 0;
+                    refused = 0;
                     recording = record;
                     recordFromNanos = System.nanoTime();
                     return null;
@@ -204,21 +258,30 @@ final class LoadGenerator implements AutoCloseable {
         double measuredSeconds = (System.nanoTime() - start) / (double) NANOS_PER_SECOND;
         double serverCpuPercent = cpu.serverPercent(measuredSeconds);
         double generatorCpuPercent = cpu.generatorPercent(measuredSeconds);
+        double databaseCpuPercent =
+                100 * (server.databaseCpuSeconds() - databaseCpuAtStart) / measuredSeconds;
         awaitDrained();
         long[] lossAfter = onLoop(this::lossTotals);
         return onLoop(
                 () ->
                         new Step(
-                                senders * perSender * peers.size(),
+                                perSender * hearers(senders),
                                 deliveries / measuredSeconds,
                                 deliveries,
                                 lossAfter[0] - lossBefore[0],
                                 lossAfter[1] - lossBefore[1],
+                                refused,
+                                acknowledgements.getTotalCount(),
+                                acknowledgements.getTotalCount() / measuredSeconds,
                                 millis(latency.getValueAtPercentile(50)),
                                 millis(latency.getValueAtPercentile(99)),
                                 millis(latency.getValueAtPercentile(99.9)),
                                 millis(latency.getMaxValue()),
+                                millis(acknowledgements.getValueAtPercentile(50)),
+                                millis(acknowledgements.getValueAtPercentile(99)),
+                                millis(acknowledgements.getMaxValue()),
                                 serverCpuPercent,
+                                databaseCpuPercent,
                                 generatorCpuPercent,
                                 ProcessStats.residentBytes(server.pid())));
     }
@@ -244,7 +307,9 @@ final class LoadGenerator implements AutoCloseable {
         long seq = ++sent[sender];
         StringBuilder text = new StringBuilder(messageBytes + 40);
         if (server.kind.chatProtocol) {
-            text.append("{\"type\":\"send\",\"room\":\"lobby\",\"text\":\"");
+            text.append("{\"type\":\"send\",\"room\":\"")
+                    .append(roomOf(sender))
+                    .append("\",\"text\":\"");
         }
         int payloadStart = text.length();
         text.append(sender)
@@ -257,7 +322,11 @@ final class LoadGenerator implements AutoCloseable {
             text.append('x');
         }
         if (server.kind.chatProtocol) {
-            text.append("\"}");
+            text.append('"');
+            if (idempotentSends) {
+                text.append(",\"id\":\"c-").append(seq).append('"');
+            }
+            text.append('}');
         }
         peers.get(sender).socket.writeTextMessage(text.toString());
     }
@@ -266,7 +335,8 @@ final class LoadGenerator implements AutoCloseable {
         int at = 0;
         if (server.kind.chatProtocol) {
             if (!frame.startsWith(MESSAGE_PREFIX)) {
-                return; // welcome, joined, presence
+                answered(frame); // or welcome, presence
+                return;
             }
             at = frame.indexOf(TEXT_FIELD) + TEXT_FIELD.length();
         }
@@ -287,8 +357,48 @@ final class LoadGenerator implements AutoCloseable {
         peer.lastSeq[sender] = seq;
         if (recording && sentAt >= recordFromNanos) {
             deliveries++;
-            latency.recordValue(Math.min(MAX_LATENCY_MICROS, (System.nanoTime() - sentAt) / 1000));
+            long micros = Math.min(MAX_LATENCY_MICROS, (System.nanoTime() - sentAt) / 1000);
+            latency.recordValue(micros);
+            if (sender == peer.index) {
+                acknowledgements.recordValue(micros);
+            }
         }
+    }
+
+    /** Counts the answers to joins, and refusals (each also leaves a message missing). */
+    private void answered(String frame) {
+        if (frame.startsWith(JOINED_PREFIX)) {
+            if (++joinsAnswered == peers.size()) {
+                joined.complete(null);
+            }
+        } else if (frame.startsWith(ERROR_PREFIX)) {
+            refused++;
+            if (!joined.isDone()) {
+                joined.completeExceptionally(new IllegalStateException("Refused: " + frame));
+            }
+        }
+    }
+
+    /** Deliveries one message of each sender makes. */
+    private long hearers(int senders) {
+        long hearers = 0;
+        for (int sender = 0; sender < senders; sender++) {
+            for (Peer peer : peers) {
+                if (hears(peer, sender)) {
+                    hearers++;
+                }
+            }
+        }
+        return hearers;
+    }
+
+    private String roomOf(int connection) {
+        return rooms.get(connection % rooms.size());
+    }
+
+    /** Whether a connection receives what a sender posts: they are in the same room. */
+    private boolean hears(Peer peer, int sender) {
+        return peer.index % rooms.size() == sender % rooms.size();
     }
 
     /**
@@ -305,6 +415,7 @@ final class LoadGenerator implements AutoCloseable {
         for (Peer peer : peers) {
             for (int sender = 0; sender < sent.length; sender++) {
                 if (sent[sender] > 0
+                        && hears(peer, sender)
                         && (peer.lastSeq.length <= sender || peer.lastSeq[sender] < sent[sender])) {
                     return false;
                 }
@@ -323,10 +434,19 @@ final class LoadGenerator implements AutoCloseable {
             lost += peer.lost;
             duplicated += peer.duplicated;
             for (int sender = 0; sender < sent.length; sender++) {
-                lost += sent[sender] - (peer.lastSeq.length > sender ? peer.lastSeq[sender] : 0);
+                if (hears(peer, sender)) {
+                    lost +=
+                            sent[sender]
+                                    - (peer.lastSeq.length > sender ? peer.lastSeq[sender] : 0);
+                }
             }
         }
         return new long[] {lost, duplicated};
+    }
+
+    /** Every message sent so far, over all senders. */
+    long sent() throws Exception {
+        return onLoop(() -> java.util.Arrays.stream(sent).sum());
     }
 
     private <T> T onLoop(java.util.concurrent.Callable<T> work) throws Exception {
