@@ -35,6 +35,8 @@ final class LoadGenerator implements AutoCloseable {
     private static final int LATENCY_DIGITS = 3;
     private static final long TICK_MILLIS = 2;
     private static final int CONNECT_CONCURRENCY = 64;
+    private static final long JOIN_MILLIS = TimeUnit.MINUTES.toMillis(2);
+    private static final long JOIN_RETRY_MILLIS = 500;
 
     /** How long a step's last messages may take to arrive before what is missing counts as lost. */
     private static final long DRAIN_MILLIS = 30_000;
@@ -60,9 +62,6 @@ final class LoadGenerator implements AutoCloseable {
      */
     private List<String> rooms = List.of("lobby");
 
-    private int joinsAnswered;
-    private CompletableFuture<Void> joined = new CompletableFuture<>();
-
     /** Per sender: the seq of its last message. */
     private long[] sent = new long[0];
 
@@ -75,6 +74,12 @@ final class LoadGenerator implements AutoCloseable {
     private static final class Peer {
         private final WebSocket socket;
         private final int index;
+
+        /** Whether the server answered its join ({@code joined}), or refused it. */
+        private boolean joined;
+
+        private boolean joinRefused;
+
         private long[] lastSeq = new long[0];
         private long lost;
         private long duplicated;
@@ -184,25 +189,59 @@ final class LoadGenerator implements AutoCloseable {
     }
 
     /**
-     * Has connection i join room i modulo {@code names.size()}, and waits for every answer. The
+     * Has connection i join room i modulo {@code names.size()}, and waits until each is in. The
      * server's default room should be off, so that each connection is in its room alone.
+     *
+     * @return the joins refused, and sent again
      */
-    void joinRooms(List<String> names) throws Exception {
-        CompletableFuture<Void> done =
-                onLoop(
-                        () -> {
-                            rooms = List.copyOf(names);
-                            joinsAnswered = 0;
-                            joined = new CompletableFuture<>();
-                            for (Peer peer : peers) {
-                                peer.socket.writeTextMessage(
-                                        "{\"type\":\"join\",\"room\":\""
-                                                + roomOf(peer.index)
-                                                + "\"}");
-                            }
-                            return joined;
-                        });
-        done.get(10, TimeUnit.MINUTES);
+    int joinRooms(List<String> names) throws Exception {
+        onLoop(
+                () -> {
+                    rooms = List.copyOf(names);
+                    for (Peer peer : peers) {
+                        join(peer);
+                    }
+                    return null;
+                });
+        return awaitJoined();
+    }
+
+    /**
+     * Waits until every connection is in its room (the server's default room, unless {@link
+     * #joinRooms} gave others), sending a refused join again as a client would.
+     *
+     * @return the joins refused, and sent again
+     */
+    int awaitJoined() throws Exception {
+        long deadline = System.currentTimeMillis() + JOIN_MILLIS;
+        int retried = 0;
+        while (System.currentTimeMillis() < deadline) {
+            int[] state =
+                    onLoop(
+                            () -> {
+                                int waiting = 0;
+                                int again = 0;
+                                for (Peer peer : peers) {
+                                    if (peer.joinRefused) {
+                                        join(peer);
+                                        again++;
+                                    }
+                                    waiting += peer.joined ? 0 : 1;
+                                }
+                                return new int[] {waiting, again};
+                            });
+            retried += state[1];
+            if (state[0] == 0) {
+                return retried;
+            }
+            Thread.sleep(JOIN_RETRY_MILLIS);
+        }
+        throw new IllegalStateException("Connections still outside their rooms: refused joins");
+    }
+
+    private void join(Peer peer) {
+        peer.joinRefused = false;
+        peer.socket.writeTextMessage("{\"type\":\"join\",\"room\":\"" + roomOf(peer.index) + "\"}");
     }
 
     /**
@@ -335,7 +374,7 @@ final class LoadGenerator implements AutoCloseable {
         int at = 0;
         if (server.kind.chatProtocol) {
             if (!frame.startsWith(MESSAGE_PREFIX)) {
-                answered(frame); // or welcome, presence
+                answered(peer, frame); // or welcome, presence
                 return;
             }
             at = frame.indexOf(TEXT_FIELD) + TEXT_FIELD.length();
@@ -365,17 +404,16 @@ final class LoadGenerator implements AutoCloseable {
         }
     }
 
-    /** Counts the answers to joins, and refusals (each also leaves a message missing). */
-    private void answered(String frame) {
+    /**
+     * Notes the answers to joins, and counts refusals: a refused send also leaves a message
+     * missing; a connection not yet in its room takes a refusal for its join.
+     */
+    private void answered(Peer peer, String frame) {
         if (frame.startsWith(JOINED_PREFIX)) {
-            if (++joinsAnswered == peers.size()) {
-                joined.complete(null);
-            }
+            peer.joined = true;
         } else if (frame.startsWith(ERROR_PREFIX)) {
             refused++;
-            if (!joined.isDone()) {
-                joined.completeExceptionally(new IllegalStateException("Refused: " + frame));
-            }
+            peer.joinRefused = !peer.joined;
         }
     }
 

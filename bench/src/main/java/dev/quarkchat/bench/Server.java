@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A server under test, run as its own process pinned to one core (and held to the run's CPU quota):
@@ -49,6 +50,9 @@ final class Server implements AutoCloseable {
     private static final long START_TIMEOUT_MILLIS = 60_000;
     private static final long POLL_MILLIS = 50;
     private static final String SERVER_CORE = "0";
+
+    /** Servers started by this run: each writes its own log. */
+    private static final AtomicInteger STARTED = new AtomicInteger();
 
     final Kind kind;
     final int port;
@@ -138,7 +142,14 @@ final class Server implements AutoCloseable {
                                     settings.nodeServer.toString(),
                                     Integer.toString(port)));
         }
-        Path log = Path.of("target", "server-" + kind.name().toLowerCase(Locale.ROOT) + ".log");
+        Path log =
+                Path.of(
+                        "target",
+                        "server-"
+                                + kind.name().toLowerCase(Locale.ROOT)
+                                + "-"
+                                + STARTED.incrementAndGet()
+                                + ".log");
         Files.createDirectories(log.getParent());
         Process process =
                 new ProcessBuilder(command)

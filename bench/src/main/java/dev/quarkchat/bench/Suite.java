@@ -186,6 +186,9 @@ public final class Suite {
         try (Server server = start(kind);
                 LoadGenerator generator = generator(server)) {
             generator.connect(settings.clients, this::token);
+            if (kind.chatProtocol) {
+                reportRefusedJoins(generator.awaitJoined());
+            }
             System.out.printf(
                     "warm-up: %.0f s at %d deliveries/s%n",
                     settings.warmupSeconds, settings.efficiencyRate);
@@ -355,7 +358,7 @@ public final class Suite {
         try (Server server = start(kind, storeQuota, List.of("chat.default-room="));
                 LoadGenerator generator = new LoadGenerator(server, false, true)) {
             generator.connect(settings.storeRooms * settings.storeMembers, this::token);
-            generator.joinRooms(rooms);
+            reportRefusedJoins(generator.joinRooms(rooms));
             int warmupRate = settings.storeRates.get(0);
             System.out.printf(
                     "warm-up: %.0f s at %d messages/s%n", settings.warmupSeconds, warmupRate);
@@ -403,6 +406,12 @@ public final class Suite {
                                 Optional.of(new Server.Store(postgres, url)),
                                 List.of("chat.default-room=")),
                 token(0));
+    }
+
+    private static void reportRefusedJoins(int refused) {
+        if (refused > 0) {
+            System.out.printf("joins refused (and sent again): %d%n", refused);
+        }
     }
 
     private StoreStep timedStoreStep(Server server, LoadGenerator generator, int rate)
@@ -517,7 +526,7 @@ public final class Suite {
         System.out.printf(
                 Locale.ROOT,
                 "%-16s delivered %8.0f/s  p50 %7.2f ms  p99 %7.2f ms  p99.9 %7.2f ms  max %7.2f ms  lost %d  dup %d"
-                        + "  server CPU %5.1f%%%s  generator CPU %5.1f%%  RSS %.0f MiB%n",
+                        + "%s  server CPU %5.1f%%%s  generator CPU %5.1f%%  RSS %.0f MiB%n",
                 label,
                 step.deliveredPerSecond(),
                 step.p50Millis(),
@@ -526,6 +535,7 @@ public final class Suite {
                 step.maxMillis(),
                 step.lost(),
                 step.duplicated(),
+                step.refused() > 0 ? "  refused " + step.refused() : "",
                 step.serverCpuPercent(),
                 step.databaseCpuPercent() > 0
                         ? format("  PostgreSQL CPU %5.1f%%", step.databaseCpuPercent())
