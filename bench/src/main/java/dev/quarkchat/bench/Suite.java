@@ -62,10 +62,19 @@ public final class Suite {
     private record StoreRun(
             Server.Kind kind, List<StoreStep> steps, long sent, Optional<Long> stored) {
 
-        /** The last step that passed before the first that failed. */
+        /**
+         * The last rate that passed before the first that failed, each rate judged by its last try.
+         */
         Optional<StoreStep> capacity() {
             StoreStep last = null;
-            for (StoreStep step : steps) {
+            for (int i = 0; i < steps.size(); i++) {
+                StoreStep step = steps.get(i);
+                boolean retried =
+                        i + 1 < steps.size()
+                                && steps.get(i + 1).offeredMessages() == step.offeredMessages();
+                if (retried) {
+                    continue;
+                }
                 if (!step.passed()) {
                     break;
                 }
