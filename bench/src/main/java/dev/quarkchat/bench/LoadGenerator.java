@@ -35,8 +35,12 @@ final class LoadGenerator implements AutoCloseable {
     private static final int LATENCY_DIGITS = 3;
     private static final long TICK_MILLIS = 2;
     private static final int CONNECT_CONCURRENCY = 64;
-    private static final long JOIN_MILLIS = TimeUnit.MINUTES.toMillis(2);
+    private static final long JOIN_MILLIS = TimeUnit.MINUTES.toMillis(3);
+
+    /** The pause before refused joins go again, doubled after each refusal up to the longest. */
     private static final long JOIN_RETRY_MILLIS = 500;
+
+    private static final long LONGEST_JOIN_RETRY_MILLIS = 8_000;
 
     /** How long a step's last messages may take to arrive before what is missing counts as lost. */
     private static final long DRAIN_MILLIS = 30_000;
@@ -208,12 +212,15 @@ final class LoadGenerator implements AutoCloseable {
 
     /**
      * Waits until every connection is in its room (the server's default room, unless {@link
-     * #joinRooms} gave others), sending a refused join again as a client would.
+     * #joinRooms} gave others), sending refused joins again as clients would, after a pause that
+     * doubles while they are refused: resending at once keeps a server that refuses for want of CPU
+     * busy refusing.
      *
      * @return the joins refused, and sent again
      */
     int awaitJoined() throws Exception {
         long deadline = System.currentTimeMillis() + JOIN_MILLIS;
+        long pause = JOIN_RETRY_MILLIS;
         int retried = 0;
         while (System.currentTimeMillis() < deadline) {
             int[] state =
@@ -234,7 +241,10 @@ final class LoadGenerator implements AutoCloseable {
             if (state[0] == 0) {
                 return retried;
             }
-            Thread.sleep(JOIN_RETRY_MILLIS);
+            if (state[1] > 0) {
+                pause = Math.min(LONGEST_JOIN_RETRY_MILLIS, pause * 2);
+            }
+            Thread.sleep(pause);
         }
         throw new IllegalStateException("Connections still outside their rooms: refused joins");
     }
