@@ -22,9 +22,10 @@ import java.util.function.IntFunction;
 
 /**
  * Opens connections to one server and drives them, all on one Vert.x event loop (the generator gets
- * one core). Every delivery is checked: each connection expects each sender's messages in order,
- * exactly once, so a gap is a loss and a repeat a duplicate; the send time travels in the text and
- * gives the latency, measured within this process.
+ * one core). Every delivery is checked: each connection expects each sender of its room's messages
+ * in order, exactly once, so a gap is a loss and a repeat a duplicate; the send time travels in the
+ * text and gives the latency, measured within this process, of every delivery and of the sender's
+ * own copy (its acknowledgement).
  */
 final class LoadGenerator implements AutoCloseable {
 
@@ -34,20 +35,36 @@ final class LoadGenerator implements AutoCloseable {
     private static final int LATENCY_DIGITS = 3;
     private static final long TICK_MILLIS = 2;
     private static final int CONNECT_CONCURRENCY = 64;
+    private static final long JOIN_MILLIS = TimeUnit.MINUTES.toMillis(3);
+
+    /** The pause before refused joins go again, doubled after each refusal up to the longest. */
+    private static final long JOIN_RETRY_MILLIS = 500;
+
+    private static final long LONGEST_JOIN_RETRY_MILLIS = 8_000;
 
     /** How long a step's last messages may take to arrive before what is missing counts as lost. */
     private static final long DRAIN_MILLIS = 30_000;
 
     private static final long NANOS_PER_SECOND = 1_000_000_000L;
     private static final String MESSAGE_PREFIX = "{\"type\":\"message\"";
+    private static final String JOINED_PREFIX = "{\"type\":\"joined\"";
+    private static final String ERROR_PREFIX = "{\"type\":\"error\"";
     private static final String TEXT_FIELD = "\"text\":\"";
 
     private final Vertx vertx;
     private final Context loop;
     private final WebSocketClient client;
     private final Server server;
+    private final boolean idempotentSends;
     private final List<Peer> peers = new ArrayList<>();
     private final Histogram latency = new Histogram(MAX_LATENCY_MICROS, LATENCY_DIGITS);
+    private final Histogram acknowledgements = new Histogram(MAX_LATENCY_MICROS, LATENCY_DIGITS);
+
+    /**
+     * The rooms, connection i in room i modulo their number (so sender s too); the default room
+     * alone unless {@link #joinRooms} gave others.
+     */
+    private List<String> rooms = List.of("lobby");
 
     /** Per sender: the seq of its last message. */
     private long[] sent = new long[0];
@@ -55,39 +72,60 @@ final class LoadGenerator implements AutoCloseable {
     private boolean recording;
     private long recordFromNanos;
     private long deliveries;
+    private long refused;
 
     /** One connection and what it has received of each sender. */
     private static final class Peer {
         private final WebSocket socket;
+        private final int index;
+
+        /** Whether the server answered its join ({@code joined}), or refused it. */
+        private boolean joined;
+
+        private boolean joinRefused;
+
         private long[] lastSeq = new long[0];
         private long lost;
         private long duplicated;
 
-        private Peer(WebSocket socket) {
+        private Peer(WebSocket socket, int index) {
             this.socket = socket;
+            this.index = index;
         }
     }
 
-    /** What one measured step saw. */
+    /**
+     * What one measured step saw: the offered and delivered rates count deliveries; the
+     * acknowledgement latency is from a send to its sender's own copy.
+     */
     record Step(
             double offeredPerSecond,
             double deliveredPerSecond,
             long deliveries,
             long lost,
             long duplicated,
+            long refused,
+            long acknowledged,
+            double acknowledgedPerSecond,
             double p50Millis,
             double p99Millis,
             double p999Millis,
             double maxMillis,
+            double ackP50Millis,
+            double ackP99Millis,
+            double ackMaxMillis,
             double serverCpuPercent,
+            double databaseCpuPercent,
             double generatorCpuPercent,
             long serverRssBytes) {}
 
     /**
      * @param offerCompression whether connections offer permessage-deflate, as browsers do
+     * @param idempotentSends whether each {@code send} carries an {@code id}, as the chat page's do
      */
-    LoadGenerator(Server server, boolean offerCompression) {
+    LoadGenerator(Server server, boolean offerCompression, boolean idempotentSends) {
         this.server = server;
+        this.idempotentSends = idempotentSends;
         this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1));
         this.loop = vertx.getOrCreateContext();
         this.client =
@@ -134,7 +172,7 @@ final class LoadGenerator implements AutoCloseable {
                                                     done.completeExceptionally(result.cause());
                                                     return;
                                                 }
-                                                peers.add(new Peer(result.result()));
+                                                peers.add(new Peer(result.result(), peers.size()));
                                                 watch(peers.get(peers.size() - 1));
                                                 if (peers.size() == first + count) {
                                                     done.complete(null);
@@ -155,6 +193,68 @@ final class LoadGenerator implements AutoCloseable {
     }
 
     /**
+     * Has connection i join room i modulo {@code names.size()}, and waits until each is in. The
+     * server's default room should be off, so that each connection is in its room alone.
+     *
+     * @return the joins refused, and sent again
+     */
+    int joinRooms(List<String> names) throws Exception {
+        onLoop(
+                () -> {
+                    rooms = List.copyOf(names);
+                    for (Peer peer : peers) {
+                        join(peer);
+                    }
+                    return null;
+                });
+        return awaitJoined();
+    }
+
+    /**
+     * Waits until every connection is in its room (the server's default room, unless {@link
+     * #joinRooms} gave others), sending refused joins again as clients would, after a pause that
+     * doubles while they are refused: resending at once keeps a server that refuses for want of CPU
+     * busy refusing.
+     *
+     * @return the joins refused, and sent again
+     */
+    int awaitJoined() throws Exception {
+        long deadline = System.currentTimeMillis() + JOIN_MILLIS;
+        long pause = JOIN_RETRY_MILLIS;
+        int retried = 0;
+        while (System.currentTimeMillis() < deadline) {
+            int[] state =
+                    onLoop(
+                            () -> {
+                                int waiting = 0;
+                                int again = 0;
+                                for (Peer peer : peers) {
+                                    if (peer.joinRefused) {
+                                        join(peer);
+                                        again++;
+                                    }
+                                    waiting += peer.joined ? 0 : 1;
+                                }
+                                return new int[] {waiting, again};
+                            });
+            retried += state[1];
+            if (state[0] == 0) {
+                return retried;
+            }
+            if (state[1] > 0) {
+                pause = Math.min(LONGEST_JOIN_RETRY_MILLIS, pause * 2);
+            }
+            Thread.sleep(pause);
+        }
+        throw new IllegalStateException("Connections still outside their rooms: refused joins");
+    }
+
+    private void join(Peer peer) {
+        peer.joinRefused = false;
+        peer.socket.writeTextMessage("{\"type\":\"join\",\"room\":\"" + roomOf(peer.index) + "\"}");
+    }
+
+    /**
      * The first {@code senders} connections send at {@code perSender} messages per second each for
      * {@code seconds}; recorded only if {@code record}. Afterwards every connection must have every
      * message.
@@ -162,6 +262,7 @@ final class LoadGenerator implements AutoCloseable {
     Step run(int senders, double perSender, double seconds, int messageBytes, boolean record)
             throws Exception {
         ProcessStats.CpuUse cpu = ProcessStats.CpuUse.from(server.pid());
+        double databaseCpuAtStart = server.databaseCpuSeconds();
         long[] lossBefore = onLoop(this::lossTotals);
         onLoop(
                 () -> {
@@ -169,7 +270,9 @@ final class LoadGenerator implements AutoCloseable {
                         sent = java.util.Arrays.copyOf(sent, senders);
                     }
                     latency.reset();
+                    acknowledgements.reset();
                     deliveries = 0;
+                    refused = 0;
                     recording = record;
                     recordFromNanos = System.nanoTime();
                     return null;
@@ -204,21 +307,30 @@ final class LoadGenerator implements AutoCloseable {
         double measuredSeconds = (System.nanoTime() - start) / (double) NANOS_PER_SECOND;
         double serverCpuPercent = cpu.serverPercent(measuredSeconds);
         double generatorCpuPercent = cpu.generatorPercent(measuredSeconds);
+        double databaseCpuPercent =
+                100 * (server.databaseCpuSeconds() - databaseCpuAtStart) / measuredSeconds;
         awaitDrained();
         long[] lossAfter = onLoop(this::lossTotals);
         return onLoop(
                 () ->
                         new Step(
-                                senders * perSender * peers.size(),
+                                perSender * hearers(senders),
                                 deliveries / measuredSeconds,
                                 deliveries,
                                 lossAfter[0] - lossBefore[0],
                                 lossAfter[1] - lossBefore[1],
+                                refused,
+                                acknowledgements.getTotalCount(),
+                                acknowledgements.getTotalCount() / measuredSeconds,
                                 millis(latency.getValueAtPercentile(50)),
                                 millis(latency.getValueAtPercentile(99)),
                                 millis(latency.getValueAtPercentile(99.9)),
                                 millis(latency.getMaxValue()),
+                                millis(acknowledgements.getValueAtPercentile(50)),
+                                millis(acknowledgements.getValueAtPercentile(99)),
+                                millis(acknowledgements.getMaxValue()),
                                 serverCpuPercent,
+                                databaseCpuPercent,
                                 generatorCpuPercent,
                                 ProcessStats.residentBytes(server.pid())));
     }
@@ -244,7 +356,9 @@ final class LoadGenerator implements AutoCloseable {
         long seq = ++sent[sender];
         StringBuilder text = new StringBuilder(messageBytes + 40);
         if (server.kind.chatProtocol) {
-            text.append("{\"type\":\"send\",\"room\":\"lobby\",\"text\":\"");
+            text.append("{\"type\":\"send\",\"room\":\"")
+                    .append(roomOf(sender))
+                    .append("\",\"text\":\"");
         }
         int payloadStart = text.length();
         text.append(sender)
@@ -257,7 +371,11 @@ final class LoadGenerator implements AutoCloseable {
             text.append('x');
         }
         if (server.kind.chatProtocol) {
-            text.append("\"}");
+            text.append('"');
+            if (idempotentSends) {
+                text.append(",\"id\":\"c-").append(seq).append('"');
+            }
+            text.append('}');
         }
         peers.get(sender).socket.writeTextMessage(text.toString());
     }
@@ -266,7 +384,8 @@ final class LoadGenerator implements AutoCloseable {
         int at = 0;
         if (server.kind.chatProtocol) {
             if (!frame.startsWith(MESSAGE_PREFIX)) {
-                return; // welcome, joined, presence
+                answered(peer, frame); // or welcome, presence
+                return;
             }
             at = frame.indexOf(TEXT_FIELD) + TEXT_FIELD.length();
         }
@@ -287,8 +406,47 @@ final class LoadGenerator implements AutoCloseable {
         peer.lastSeq[sender] = seq;
         if (recording && sentAt >= recordFromNanos) {
             deliveries++;
-            latency.recordValue(Math.min(MAX_LATENCY_MICROS, (System.nanoTime() - sentAt) / 1000));
+            long micros = Math.min(MAX_LATENCY_MICROS, (System.nanoTime() - sentAt) / 1000);
+            latency.recordValue(micros);
+            if (sender == peer.index) {
+                acknowledgements.recordValue(micros);
+            }
         }
+    }
+
+    /**
+     * Notes the answers to joins, and counts refusals: a refused send also leaves a message
+     * missing; a connection not yet in its room takes a refusal for its join.
+     */
+    private void answered(Peer peer, String frame) {
+        if (frame.startsWith(JOINED_PREFIX)) {
+            peer.joined = true;
+        } else if (frame.startsWith(ERROR_PREFIX)) {
+            refused++;
+            peer.joinRefused = !peer.joined;
+        }
+    }
+
+    /** Deliveries one message of each sender makes. */
+    private long hearers(int senders) {
+        long hearers = 0;
+        for (int sender = 0; sender < senders; sender++) {
+            for (Peer peer : peers) {
+                if (hears(peer, sender)) {
+                    hearers++;
+                }
+            }
+        }
+        return hearers;
+    }
+
+    private String roomOf(int connection) {
+        return rooms.get(connection % rooms.size());
+    }
+
+    /** Whether a connection receives what a sender posts: they are in the same room. */
+    private boolean hears(Peer peer, int sender) {
+        return peer.index % rooms.size() == sender % rooms.size();
     }
 
     /**
@@ -305,6 +463,7 @@ final class LoadGenerator implements AutoCloseable {
         for (Peer peer : peers) {
             for (int sender = 0; sender < sent.length; sender++) {
                 if (sent[sender] > 0
+                        && hears(peer, sender)
                         && (peer.lastSeq.length <= sender || peer.lastSeq[sender] < sent[sender])) {
                     return false;
                 }
@@ -323,10 +482,19 @@ final class LoadGenerator implements AutoCloseable {
             lost += peer.lost;
             duplicated += peer.duplicated;
             for (int sender = 0; sender < sent.length; sender++) {
-                lost += sent[sender] - (peer.lastSeq.length > sender ? peer.lastSeq[sender] : 0);
+                if (hears(peer, sender)) {
+                    lost +=
+                            sent[sender]
+                                    - (peer.lastSeq.length > sender ? peer.lastSeq[sender] : 0);
+                }
             }
         }
         return new long[] {lost, duplicated};
+    }
+
+    /** Every message sent so far, over all senders. */
+    long sent() throws Exception {
+        return onLoop(() -> java.util.Arrays.stream(sent).sum());
     }
 
     private <T> T onLoop(java.util.concurrent.Callable<T> work) throws Exception {

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A server under test, run as its own process pinned to one core (and held to the run's CPU quota):
@@ -22,7 +23,9 @@ final class Server implements AutoCloseable {
         QUARKCHAT("quarkchat", "/chat", true, 0),
         QUARKCHAT_NATIVE("quarkchat native", "/chat", true, 1),
         VERTX("raw Vert.x", "/", false, 2),
-        NODE_WS("Node ws", "/", false, 3);
+        NODE_WS("Node ws", "/", false, 3),
+        /** The jar with {@code chat.history.store=postgres}, on the run's PostgreSQL. */
+        QUARKCHAT_POSTGRES("quarkchat, PostgreSQL store", "/chat", true, 4);
 
         final String label;
         final String path;
@@ -48,25 +51,41 @@ final class Server implements AutoCloseable {
     private static final long POLL_MILLIS = 50;
     private static final String SERVER_CORE = "0";
 
+    /** Servers started by this run: each writes its own log. */
+    private static final AtomicInteger STARTED = new AtomicInteger();
+
     final Kind kind;
     final int port;
     private final Process process;
     private final Path log;
+    private final Optional<Database> database;
 
-    private Server(Kind kind, int port, Process process, Path log) {
+    private Server(Kind kind, int port, Process process, Path log, Optional<Database> database) {
         this.kind = kind;
         this.port = port;
         this.process = process;
         this.log = log;
+        this.database = database;
     }
 
-    static Server start(Kind kind, Settings settings, Optional<CpuQuota> quota, Path publicKey)
+    /**
+     * Starts a server; {@code store} is the database of {@link Kind#QUARKCHAT_POSTGRES} (a fresh
+     * one for each server) and its reactive URL; {@code scenarioProperties} are quarkchat settings
+     * ({@code property=value}) of the scenario, before the run's own.
+     */
+    static Server start(
+            Kind kind,
+            Settings settings,
+            Optional<CpuQuota> quota,
+            Path publicKey,
+            Optional<Store> store,
+            List<String> scenarioProperties)
             throws Exception {
         int port = settings.basePort + kind.portOffset;
         List<String> command = new ArrayList<>(List.of("taskset", "-c", SERVER_CORE));
         switch (kind) {
-            case QUARKCHAT, QUARKCHAT_NATIVE -> {
-                if (kind == Kind.QUARKCHAT) {
+            case QUARKCHAT, QUARKCHAT_NATIVE, QUARKCHAT_POSTGRES -> {
+                if (kind != Kind.QUARKCHAT_NATIVE) {
                     command.addAll(List.of(java(), "-Xmx" + settings.serverHeap));
                     command.addAll(settings.jvmOptions);
                 } else {
@@ -92,8 +111,17 @@ final class Server implements AutoCloseable {
                                 "-Dchat.handshake.max-pending-per-address=1000000",
                                 "-Dchat.handshake.head-timeout=10m",
                                 "-Dquarkus.log.level=WARN"));
+                if (kind == Kind.QUARKCHAT_POSTGRES) {
+                    Store database = store.orElseThrow();
+                    command.addAll(
+                            List.of(
+                                    "-Dchat.history.store=postgres",
+                                    "-Dquarkus.datasource.reactive.url=" + database.url(),
+                                    "-Dquarkus.datasource.username=" + Database.USER));
+                }
+                scenarioProperties.forEach(property -> command.add("-D" + property));
                 settings.serverProperties.forEach(property -> command.add("-D" + property));
-                if (kind == Kind.QUARKCHAT) {
+                if (kind != Kind.QUARKCHAT_NATIVE) {
                     command.addAll(List.of("-jar", settings.quarkchatJar.toString()));
                 }
             }
@@ -114,7 +142,14 @@ final class Server implements AutoCloseable {
                                     settings.nodeServer.toString(),
                                     Integer.toString(port)));
         }
-        Path log = Path.of("target", "server-" + kind.name().toLowerCase(Locale.ROOT) + ".log");
+        Path log =
+                Path.of(
+                        "target",
+                        "server-"
+                                + kind.name().toLowerCase(Locale.ROOT)
+                                + "-"
+                                + STARTED.incrementAndGet()
+                                + ".log");
         Files.createDirectories(log.getParent());
         Process process =
                 new ProcessBuilder(command)
@@ -124,13 +159,21 @@ final class Server implements AutoCloseable {
         if (quota.isPresent()) {
             quota.get().add(process.pid());
         }
-        Server server = new Server(kind, port, process, log);
+        Server server = new Server(kind, port, process, log, store.map(Store::database));
         server.awaitListening();
         return server;
     }
 
+    /** A database of the run's PostgreSQL, and its reactive URL. */
+    record Store(Database database, String url) {}
+
     long pid() {
         return process.pid();
+    }
+
+    /** CPU seconds the server's PostgreSQL has used, if it has one: 0 if not. */
+    double databaseCpuSeconds() {
+        return database.map(Database::cpuSeconds).orElse(0.0);
     }
 
     private void awaitListening() throws Exception {

@@ -12,11 +12,15 @@ import java.util.Locale;
 final class Settings {
 
     /**
-     * Servers to measure, in order: quarkchat, vertx, node-ws (and quarkchat-native, not by
-     * default).
+     * Servers to measure, in order: quarkchat, quarkchat-postgres, vertx, node-ws (and
+     * quarkchat-native, not by default).
      */
     List<Server.Kind> servers =
-            new ArrayList<>(List.of(Server.Kind.QUARKCHAT, Server.Kind.VERTX, Server.Kind.NODE_WS));
+            List.of(
+                    Server.Kind.QUARKCHAT,
+                    Server.Kind.QUARKCHAT_POSTGRES,
+                    Server.Kind.VERTX,
+                    Server.Kind.NODE_WS);
 
     /** Connections in the room during the broadcast runs. */
     int clients = 1000;
@@ -54,6 +58,49 @@ final class Settings {
     /** Connections that join the default room at once, for quarkchat (0 skips). */
     int massJoin = 10_000;
 
+    /** The stores measured with many rooms, in order (an empty list skips it). */
+    List<Server.Kind> storeServers = List.of(Server.Kind.QUARKCHAT, Server.Kind.QUARKCHAT_POSTGRES);
+
+    /** Rooms of the store steps, each with its own sender. */
+    int storeRooms = 100;
+
+    /** Connections in each of those rooms, its sender included. */
+    int storeMembers = 2;
+
+    /** Offered rates of the store steps, in messages per second over all rooms, ascending. */
+    List<Integer> storeRates =
+            List.of(
+                    1_000, 2_000, 3_000, 4_000, 5_000, 6_000, 7_000, 8_000, 10_000, 12_000, 15_000,
+                    20_000);
+
+    /**
+     * CPU quota of the server in the store steps, % of one core: 100 (none) by default, the server
+     * and PostgreSQL sharing its core.
+     */
+    int storeQuotaPercent = 100;
+
+    /**
+     * Latency limit of the store steps: a step whose acknowledgement p99 is above it has failed.
+     */
+    double storeP99Millis = 50;
+
+    /** Messages in the room whose pages are timed (0 skips). */
+    int pagingMessages = 1_000_000;
+
+    /** Pages timed, after as many again to warm up. */
+    int pagingPages = 10_000;
+
+    /** Messages per page. */
+    int pageLimit = 50;
+
+    /** PostgreSQL's programs (initdb, pg_ctl, postgres). */
+    Path postgresBinaries = Path.of("/usr/lib/postgresql/15/bin");
+
+    int postgresPort = 15432;
+
+    /** The cores PostgreSQL runs on: the servers' by default, leaving the generator its own. */
+    String postgresCores = "0";
+
     /** Whether the generator's connections offer permessage-deflate, as browsers do. */
     boolean offerCompression = false;
 
@@ -87,6 +134,18 @@ final class Settings {
             String value = args[i + 1];
             switch (args[i]) {
                 case "--servers" -> settings.servers = parseServers(value);
+                case "--store-servers" -> settings.storeServers = parseServers(value);
+                case "--store-rooms" -> settings.storeRooms = Integer.parseInt(value);
+                case "--store-members" -> settings.storeMembers = Integer.parseInt(value);
+                case "--store-rates" -> settings.storeRates = parseInts(value);
+                case "--store-p99" -> settings.storeP99Millis = Double.parseDouble(value);
+                case "--store-quota" -> settings.storeQuotaPercent = Integer.parseInt(value);
+                case "--paging-messages" -> settings.pagingMessages = Integer.parseInt(value);
+                case "--paging-pages" -> settings.pagingPages = Integer.parseInt(value);
+                case "--page-limit" -> settings.pageLimit = Integer.parseInt(value);
+                case "--postgres-bin" -> settings.postgresBinaries = Path.of(value);
+                case "--postgres-port" -> settings.postgresPort = Integer.parseInt(value);
+                case "--postgres-cores" -> settings.postgresCores = value;
                 case "--clients" -> settings.clients = Integer.parseInt(value);
                 case "--senders" -> settings.senders = Integer.parseInt(value);
                 case "--message-bytes" -> settings.messageBytes = Integer.parseInt(value);
@@ -113,8 +172,19 @@ final class Settings {
         return settings;
     }
 
+    /** Whether any part of the run needs the run's PostgreSQL. */
+    boolean needsPostgres() {
+        return servers.contains(Server.Kind.QUARKCHAT_POSTGRES)
+                || storeServers.contains(Server.Kind.QUARKCHAT_POSTGRES)
+                || pagingMessages > 0;
+    }
+
+    /** Server names, comma-separated; {@code none} for none. */
     private static List<Server.Kind> parseServers(String value) {
         List<Server.Kind> kinds = new ArrayList<>();
+        if (value.isBlank() || value.equals("none")) {
+            return kinds;
+        }
         for (String name : value.split(",", -1)) {
             kinds.add(Server.Kind.valueOf(name.trim().toUpperCase(Locale.ROOT).replace('-', '_')));
         }

@@ -27,10 +27,18 @@ public final class Suite {
 
     private static final double KIB = 1024.0;
 
+    /** The database of the PostgreSQL store's server; each server it starts gets it anew. */
+    private static final String STORE_DATABASE = "quarkchat";
+
+    /** The store's statement of a batch of messages (group commit). */
+    private static final String APPEND_FUNCTION = "chat_append";
+
     private final Settings settings;
     private final Optional<CpuQuota> quota;
+    private final Optional<CpuQuota> storeQuota;
     private final Path publicKey;
     private final String[] tokens;
+    private final Optional<Database> database;
 
     /** What one server achieved. */
     private record Row(
@@ -40,11 +48,66 @@ public final class Suite {
             Crowd crowd,
             Handshakes handshakes) {}
 
-    private Suite(Settings settings, Optional<CpuQuota> quota, Path publicKey, String[] tokens) {
+    /** One step of the store run: its offered rate, what it saw, and the store's commits. */
+    private record StoreStep(
+            int offeredMessages,
+            LoadGenerator.Step step,
+            Optional<Database.FunctionStats> commits,
+            boolean passed) {}
+
+    /**
+     * A store run of one server: its steps, and for the PostgreSQL store how many messages it holds
+     * at the end beside how many were sent.
+     */
+    private record StoreRun(
+            Server.Kind kind, List<StoreStep> steps, long sent, Optional<Long> stored) {
+
+        /**
+         * The last rate that passed before the first that failed, each rate judged by its last try.
+         */
+        Optional<StoreStep> capacity() {
+            StoreStep last = null;
+            for (int i = 0; i < steps.size(); i++) {
+                StoreStep step = steps.get(i);
+                boolean retried =
+                        i + 1 < steps.size()
+                                && steps.get(i + 1).offeredMessages() == step.offeredMessages();
+                if (retried) {
+                    continue;
+                }
+                if (!step.passed()) {
+                    break;
+                }
+                last = step;
+            }
+            return Optional.ofNullable(last);
+        }
+
+        /** The step at an offered rate, its last try if it ran twice. */
+        Optional<StoreStep> at(int offeredMessages) {
+            StoreStep found = null;
+            for (StoreStep step : steps) {
+                if (step.offeredMessages() == offeredMessages) {
+                    found = step;
+                }
+            }
+            return Optional.ofNullable(found);
+        }
+    }
+
+    private Suite(
+            Settings settings,
+            Optional<CpuQuota> quota,
+            Optional<CpuQuota> storeQuota,
+            Path publicKey,
+            String[] tokens,
+            Optional<Database> database) {
         this.settings = settings;
         this.quota = quota;
+        this.storeQuota = storeQuota;
         this.publicKey = publicKey;
         this.tokens = tokens;
+        this.database = database;
     }
 
     public static void main(String[] args) throws Exception {
@@ -53,26 +116,60 @@ public final class Suite {
         Path publicKey = keys.writePublicKey(Path.of("target", "bench-public-key.pem"));
         int needed =
                 Math.max(
-                        Math.max(settings.clients, settings.idleConnections),
                         Math.max(
-                                Math.max(settings.connectCount, CONNECT_WARMUP_ROUND),
-                                settings.massJoin));
+                                Math.max(settings.clients, settings.idleConnections),
+                                Math.max(
+                                        Math.max(settings.connectCount, CONNECT_WARMUP_ROUND),
+                                        settings.massJoin)),
+                        settings.storeRooms * settings.storeMembers);
         System.out.printf("Signing %d tokens (RS256), one per connection...%n", needed);
         String[] tokens = new String[needed];
         for (int i = 0; i < needed; i++) {
             tokens[i] = keys.sign("bench-" + i);
         }
-        Suite suite =
-                new Suite(
-                        settings,
-                        CpuQuota.create("quarkchat-bench", settings.quotaPercent),
-                        publicKey,
-                        tokens);
-        List<Row> rows = new ArrayList<>();
-        for (Server.Kind kind : settings.servers) {
-            rows.add(suite.measure(kind));
+        Optional<Database> database =
+                settings.needsPostgres()
+                        ? Optional.of(
+                                Database.start(
+                                        settings.postgresBinaries,
+                                        Path.of("target", "postgres"),
+                                        settings.postgresPort,
+                                        settings.postgresCores))
+                        : Optional.empty();
+        try {
+            Suite suite =
+                    new Suite(
+                            settings,
+                            CpuQuota.create("quarkchat-bench", settings.quotaPercent),
+                            settings.storeQuotaPercent < 100
+                                    ? CpuQuota.create(
+                                            "quarkchat-bench-store", settings.storeQuotaPercent)
+                                    : Optional.empty(),
+                            publicKey,
+                            tokens,
+                            database);
+            List<Row> rows = new ArrayList<>();
+            for (Server.Kind kind : settings.servers) {
+                rows.add(suite.measure(kind));
+            }
+            List<StoreRun> storeRuns = new ArrayList<>();
+            for (Server.Kind kind : settings.storeServers) {
+                storeRuns.add(suite.store(kind));
+            }
+            Optional<PageTiming.Result> paging =
+                    settings.pagingMessages > 0 ? Optional.of(suite.paging()) : Optional.empty();
+            if (!rows.isEmpty()) {
+                suite.printTable(rows);
+            }
+            if (!storeRuns.isEmpty()) {
+                suite.printStoreTables(storeRuns);
+            }
+            paging.ifPresent(Suite::printPaging);
+        } finally {
+            if (database.isPresent()) {
+                database.get().close();
+            }
         }
-        suite.printTable(rows);
     }
 
     private Row measure(Server.Kind kind) throws Exception {
@@ -98,6 +195,9 @@ public final class Suite {
         try (Server server = start(kind);
                 LoadGenerator generator = generator(server)) {
             generator.connect(settings.clients, this::token);
+            if (kind.chatProtocol) {
+                reportRefusedJoins(generator.awaitJoined());
+            }
             System.out.printf(
                     "warm-up: %.0f s at %d deliveries/s%n",
                     settings.warmupSeconds, settings.efficiencyRate);
@@ -248,12 +348,152 @@ public final class Suite {
         }
     }
 
+    /**
+     * Messages stored per second with many small rooms, each with its own sender (the rest of its
+     * members listen), and the latency of each sender's acknowledgement (its own copy): a warm-up,
+     * then rising rates until one fails (acknowledgement p99 over {@code --store-p99}, any loss,
+     * duplicate or refusal, or under 95% of the offered rate). Sends carry an id, as the chat
+     * page's do. For the PostgreSQL store, the messages it holds at the end are counted.
+     */
+    private StoreRun store(Server.Kind kind) throws Exception {
+        System.out.printf(
+                "%n== %s: %d rooms of %d members, one sender each ==%n",
+                kind.label, settings.storeRooms, settings.storeMembers);
+        List<String> rooms = new ArrayList<>();
+        for (int room = 0; room < settings.storeRooms; room++) {
+            rooms.add("bench-" + room);
+        }
+        // Every connection in its own room alone: none in the default room.
+        try (Server server = start(kind, storeQuota, List.of("chat.default-room="));
+                LoadGenerator generator = new LoadGenerator(server, false, true)) {
+            generator.connect(settings.storeRooms * settings.storeMembers, this::token);
+            reportRefusedJoins(generator.joinRooms(rooms));
+            int warmupRate = settings.storeRates.get(0);
+            System.out.printf(
+                    "warm-up: %.0f s at %d messages/s%n", settings.warmupSeconds, warmupRate);
+            storeStep(generator, warmupRate, settings.warmupSeconds, false);
+            List<StoreStep> steps = new ArrayList<>();
+            for (int rate : settings.storeRates) {
+                StoreStep step = timedStoreStep(server, generator, rate);
+                steps.add(step);
+                if (!step.passed() && keepsUp(step.step())) {
+                    // As in the broadcast steps: one late burst can fail a step on latency alone.
+                    step = timedStoreStep(server, generator, rate);
+                    steps.add(step);
+                }
+                if (!step.passed()) {
+                    break;
+                }
+            }
+            long sent = generator.sent();
+            Optional<Long> stored = Optional.empty();
+            if (kind == Server.Kind.QUARKCHAT_POSTGRES) {
+                stored =
+                        Optional.of(
+                                database.orElseThrow()
+                                        .count(
+                                                STORE_DATABASE,
+                                                "SELECT count(*) FROM chat_message"));
+                System.out.printf("stored %d messages of %d sent%n", stored.get(), sent);
+            }
+            return new StoreRun(kind, steps, sent, stored);
+        }
+    }
+
+    /** Pages of a long room, through a service with the PostgreSQL store and of its statement. */
+    private PageTiming.Result paging() throws Exception {
+        Database postgres = database.orElseThrow();
+        return PageTiming.run(
+                postgres,
+                settings,
+                url ->
+                        Server.start(
+                                Server.Kind.QUARKCHAT_POSTGRES,
+                                settings,
+                                storeQuota,
+                                publicKey,
+                                Optional.of(new Server.Store(postgres, url)),
+                                List.of("chat.default-room=")),
+                token(0));
+    }
+
+    private static void reportRefusedJoins(int refused) {
+        if (refused > 0) {
+            System.out.printf("joins refused (and sent again): %d%n", refused);
+        }
+    }
+
+    private StoreStep timedStoreStep(Server server, LoadGenerator generator, int rate)
+            throws Exception {
+        boolean postgres = server.kind == Server.Kind.QUARKCHAT_POSTGRES;
+        Database.FunctionStats before = postgres ? commitStats() : null;
+        LoadGenerator.Step step = storeStep(generator, rate, settings.stepSeconds, true);
+        Optional<Database.FunctionStats> commits =
+                postgres ? Optional.of(commitStats().minus(before)) : Optional.empty();
+        boolean passed = keepsUp(step) && step.ackP99Millis() < settings.storeP99Millis;
+        System.out.printf(
+                Locale.ROOT,
+                "%-16s stored %7.0f/s  ack p50 %6.2f ms  p99 %6.2f ms  max %7.2f ms"
+                        + "  lost %d  dup %d  refused %d  server CPU %5.1f%%  PostgreSQL CPU %5.1f%%"
+                        + "%s%s%n",
+                "offered " + rate,
+                step.acknowledgedPerSecond(),
+                step.ackP50Millis(),
+                step.ackP99Millis(),
+                step.ackMaxMillis(),
+                step.lost(),
+                step.duplicated(),
+                step.refused(),
+                step.serverCpuPercent(),
+                step.databaseCpuPercent(),
+                commits.map(made -> describeCommits(made, step.acknowledged())).orElse(""),
+                passed ? "" : "  FAILED");
+        return new StoreStep(rate, step, commits, passed);
+    }
+
+    private LoadGenerator.Step storeStep(
+            LoadGenerator generator, int messagesPerSecond, double seconds, boolean record)
+            throws Exception {
+        return generator.run(
+                settings.storeRooms,
+                messagesPerSecond / (double) settings.storeRooms,
+                seconds,
+                settings.messageBytes,
+                record);
+    }
+
+    private Database.FunctionStats commitStats() throws Exception {
+        return database.orElseThrow().functionStats(STORE_DATABASE, APPEND_FUNCTION);
+    }
+
+    /** Commits in a step: how many messages each held, and how long the database took for it. */
+    private static String describeCommits(Database.FunctionStats commits, long messages) {
+        return commits.calls() == 0
+                ? "  no commit reported"
+                : format(
+                        "  %d commits of %.1f messages, %.2f ms in chat_append each",
+                        commits.calls(),
+                        messages / (double) commits.calls(),
+                        commits.totalMillis() / commits.calls());
+    }
+
     private LoadGenerator generator(Server server) {
-        return new LoadGenerator(server, settings.offerCompression);
+        return new LoadGenerator(server, settings.offerCompression, false);
     }
 
     private Server start(Server.Kind kind) throws Exception {
-        return Server.start(kind, settings, quota, publicKey);
+        return start(kind, quota, List.of());
+    }
+
+    private Server start(
+            Server.Kind kind, Optional<CpuQuota> quota, List<String> scenarioProperties)
+            throws Exception {
+        Optional<Server.Store> store = Optional.empty();
+        if (kind == Server.Kind.QUARKCHAT_POSTGRES) {
+            Database postgres = database.orElseThrow();
+            store = Optional.of(new Server.Store(postgres, postgres.fresh(STORE_DATABASE)));
+        }
+        return Server.start(kind, settings, quota, publicKey, store, scenarioProperties);
     }
 
     private LoadGenerator.Step step(
@@ -287,6 +527,7 @@ public final class Suite {
     private static boolean keepsUp(LoadGenerator.Step step) {
         return step.lost() == 0
                 && step.duplicated() == 0
+                && step.refused() == 0
                 && step.deliveredPerSecond() >= PASSING_SHARE_OF_OFFERED * step.offeredPerSecond();
     }
 
@@ -294,7 +535,7 @@ public final class Suite {
         System.out.printf(
                 Locale.ROOT,
                 "%-16s delivered %8.0f/s  p50 %7.2f ms  p99 %7.2f ms  p99.9 %7.2f ms  max %7.2f ms  lost %d  dup %d"
-                        + "  server CPU %5.1f%%  generator CPU %5.1f%%  RSS %.0f MiB%n",
+                        + "%s  server CPU %5.1f%%%s  generator CPU %5.1f%%  RSS %.0f MiB%n",
                 label,
                 step.deliveredPerSecond(),
                 step.p50Millis(),
@@ -303,7 +544,11 @@ public final class Suite {
                 step.maxMillis(),
                 step.lost(),
                 step.duplicated(),
+                step.refused() > 0 ? "  refused " + step.refused() : "",
                 step.serverCpuPercent(),
+                step.databaseCpuPercent() > 0
+                        ? format("  PostgreSQL CPU %5.1f%%", step.databaseCpuPercent())
+                        : "",
                 step.generatorCpuPercent(),
                 step.serverRssBytes() / KIB / KIB);
     }
@@ -357,6 +602,137 @@ public final class Suite {
                     row.handshakes().onWholeCore(),
                     row.handshakes().underQuota());
         }
+    }
+
+    /**
+     * The store runs: each server's stored rate, then each offered rate with the acknowledgement
+     * latency of every server, and what the PostgreSQL store adds to the memory store's.
+     */
+    private void printStoreTables(List<StoreRun> runs) {
+        System.out.printf(
+                "%n%d rooms of %d members, one sender each, %d-byte messages with an id; "
+                        + "server on core 0 %s, PostgreSQL on core %s, generator on core 1%n%n",
+                settings.storeRooms,
+                settings.storeMembers,
+                settings.messageBytes,
+                storeQuota.isPresent()
+                        ? "with a CPU quota of " + settings.storeQuotaPercent + "% of one core"
+                        : "without a quota",
+                settings.postgresCores);
+        System.out.printf(
+                "| Store | Messages stored/s (ack p99 < %.0f ms) | Ack p50 / p99 there "
+                        + "| Server CPU there | PostgreSQL CPU there | Messages per commit there "
+                        + "| Lost / duplicated / refused | Stored / sent |%n",
+                settings.storeP99Millis);
+        System.out.println("|---|---|---|---|---|---|---|---|");
+        for (StoreRun run : runs) {
+            Optional<StoreStep> capacity = run.capacity();
+            long lost = 0;
+            long duplicated = 0;
+            long refused = 0;
+            for (StoreStep step : run.steps()) {
+                if (step.passed()) {
+                    lost += step.step().lost();
+                    duplicated += step.step().duplicated();
+                    refused += step.step().refused();
+                }
+            }
+            System.out.printf(
+                    Locale.ROOT,
+                    "| %s | %s | %s | %s | %s | %s | %d / %d / %d | %s |%n",
+                    run.kind().label,
+                    capacity.map(step -> format("%.0f", step.step().acknowledgedPerSecond()))
+                            .orElse("below the first step"),
+                    capacity.map(
+                                    step ->
+                                            format(
+                                                    "%.2f / %.2f ms",
+                                                    step.step().ackP50Millis(),
+                                                    step.step().ackP99Millis()))
+                            .orElse("-"),
+                    capacity.map(step -> format("%.1f%%", step.step().serverCpuPercent()))
+                            .orElse("-"),
+                    capacity.filter(step -> step.commits().isPresent())
+                            .map(step -> format("%.1f%%", step.step().databaseCpuPercent()))
+                            .orElse("-"),
+                    capacity.flatMap(StoreStep::commits)
+                            .filter(commits -> commits.calls() > 0)
+                            .map(
+                                    commits ->
+                                            format(
+                                                    "%.1f",
+                                                    capacity.get().step().acknowledged()
+                                                            / (double) commits.calls()))
+                            .orElse("-"),
+                    lost,
+                    duplicated,
+                    refused,
+                    run.stored().map(stored -> stored + " / " + run.sent()).orElse("-"));
+        }
+        Optional<StoreRun> memory = find(runs, Server.Kind.QUARKCHAT);
+        Optional<StoreRun> postgres = find(runs, Server.Kind.QUARKCHAT_POSTGRES);
+        StringBuilder header = new StringBuilder("| Offered messages/s |");
+        StringBuilder rule = new StringBuilder("|---|");
+        for (StoreRun run : runs) {
+            header.append(' ').append(run.kind().label).append(": ack p50 / p99 |");
+            rule.append("---|");
+        }
+        boolean added = memory.isPresent() && postgres.isPresent();
+        if (added) {
+            header.append(" Added by PostgreSQL: p50 / p99 |");
+            rule.append("---|");
+        }
+        System.out.printf("%n%s%n%s%n", header, rule);
+        for (int rate : settings.storeRates) {
+            if (runs.stream().allMatch(run -> run.at(rate).isEmpty())) {
+                break;
+            }
+            StringBuilder line = new StringBuilder(format("| %,d |", rate));
+            for (StoreRun run : runs) {
+                line.append(
+                        run.at(rate)
+                                .map(
+                                        step ->
+                                                format(
+                                                        " %.2f / %.2f ms%s |",
+                                                        step.step().ackP50Millis(),
+                                                        step.step().ackP99Millis(),
+                                                        step.passed() ? "" : " (failed)"))
+                                .orElse(" - |"));
+            }
+            if (added) {
+                Optional<StoreStep> without = memory.get().at(rate);
+                Optional<StoreStep> with = postgres.get().at(rate);
+                line.append(
+                        without.isPresent() && with.isPresent()
+                                ? format(
+                                        " %+.2f / %+.2f ms |",
+                                        with.get().step().ackP50Millis()
+                                                - without.get().step().ackP50Millis(),
+                                        with.get().step().ackP99Millis()
+                                                - without.get().step().ackP99Millis())
+                                : " - |");
+            }
+            System.out.println(line);
+        }
+    }
+
+    private static Optional<StoreRun> find(List<StoreRun> runs, Server.Kind kind) {
+        return runs.stream().filter(run -> run.kind() == kind).findFirst();
+    }
+
+    private static void printPaging(PageTiming.Result paging) {
+        System.out.printf(
+                "%nPaging, PostgreSQL store: %d-message pages of a room of %,d messages, one at a"
+                        + " time%n| Pages | Through the service (history frames) | The store's"
+                        + " statement alone |%n|---|---|---|%n| from anywhere | %s | %s |%n"
+                        + "| the latest | %s | %s |%n",
+                paging.limit(),
+                paging.messages(),
+                paging.framesAnywhere(),
+                paging.statementAnywhere(),
+                paging.framesLatest(),
+                paging.statementLatest());
     }
 
     private static String format(String pattern, Object... values) {

@@ -32,7 +32,7 @@ public class CodecBenchmark {
             "{\"type\":\"send\",\"room\":\"lobby\",\"text\":\"" + TEXT + "\",\"id\":\"c-42\"}";
     private static final Instant NOW = Instant.parse("2026-11-25T10:00:00.123Z");
 
-    private final CommandDecoder decoder = new CommandDecoder(4000, 16);
+    private final CommandDecoder decoder = new CommandDecoder(4000, 16, 100);
     private long seq;
 
     @Benchmark

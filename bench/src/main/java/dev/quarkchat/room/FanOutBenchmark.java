@@ -172,6 +172,26 @@ public class FanOutBenchmark {
             public int onJoin() {
                 return onJoin;
             }
+
+            @Override
+            public Store store() {
+                return Store.MEMORY;
+            }
+
+            @Override
+            public int pageMax() {
+                return 100;
+            }
+
+            @Override
+            public Retention retention() {
+                throw new UnsupportedOperationException("only the PostgreSQL store retains");
+            }
+
+            @Override
+            public Postgres postgres() {
+                throw new UnsupportedOperationException("the memory store is measured");
+            }
         };
     }
 }
