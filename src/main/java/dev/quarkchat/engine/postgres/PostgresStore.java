@@ -50,10 +50,10 @@ public class PostgresStore {
     private static final String APPEND = "SELECT * FROM chat_append($1, $2, $3, $4, $5, $6)";
 
     /**
-     * Where the room stands, made if new, with the messages after {@code $3} (at most {@code $4}),
-     * read in one snapshot so that the position and the messages agree.
+     * Where room {@code $1} stands, made with epoch {@code $2} if new, and its messages: the
+     * position and the rows are read in one statement, so in one snapshot, and agree.
      */
-    private static final String AFTER =
+    private static final String POSITION_AND =
             """
             WITH made AS (
                 INSERT INTO chat_room (room, epoch) VALUES ($1, $2) ON CONFLICT (room) DO NOTHING
@@ -64,31 +64,29 @@ public class PostgresStore {
                 SELECT epoch, last_seq, first_seq FROM chat_room WHERE room = $1)
             SELECT p.epoch, p.last_seq, p.first_seq, m.seq, m.sender, m.body, m.sent_at, m.client_id
             FROM position p
-            LEFT JOIN LATERAL (
-                SELECT seq, sender, body, sent_at, client_id FROM chat_message
-                WHERE room = $1 AND seq > $3 AND seq <= p.last_seq
-                ORDER BY seq LIMIT $4) m ON true
-            ORDER BY m.seq
             """;
 
-    /** Where the room stands, made if new, with its latest {@code $3} messages, newest first. */
+    /** With the messages after {@code $3}, at most {@code $4}, oldest first. */
+    private static final String AFTER =
+            POSITION_AND
+                    + """
+                    LEFT JOIN LATERAL (
+                        SELECT seq, sender, body, sent_at, client_id FROM chat_message
+                        WHERE room = $1 AND seq > $3 AND seq <= p.last_seq
+                        ORDER BY seq LIMIT $4) m ON true
+                    ORDER BY m.seq
+                    """;
+
+    /** With its latest {@code $3} messages, newest first. */
     private static final String LATEST =
-            """
-            WITH made AS (
-                INSERT INTO chat_room (room, epoch) VALUES ($1, $2) ON CONFLICT (room) DO NOTHING
-                RETURNING epoch, last_seq, first_seq),
-            position AS (
-                SELECT epoch, last_seq, first_seq FROM made
-                UNION ALL
-                SELECT epoch, last_seq, first_seq FROM chat_room WHERE room = $1)
-            SELECT p.epoch, p.last_seq, p.first_seq, m.seq, m.sender, m.body, m.sent_at, m.client_id
-            FROM position p
-            LEFT JOIN LATERAL (
-                SELECT seq, sender, body, sent_at, client_id FROM chat_message
-                WHERE room = $1 AND seq >= p.first_seq AND seq <= p.last_seq
-                ORDER BY seq DESC LIMIT $3) m ON true
-            ORDER BY m.seq DESC
-            """;
+            POSITION_AND
+                    + """
+                    LEFT JOIN LATERAL (
+                        SELECT seq, sender, body, sent_at, client_id FROM chat_message
+                        WHERE room = $1 AND seq >= p.first_seq AND seq <= p.last_seq
+                        ORDER BY seq DESC LIMIT $3) m ON true
+                    ORDER BY m.seq DESC
+                    """;
 
     /** Up to {@code $3} messages below {@code $2}, newest first, with where the room stands. */
     private static final String PAGE =
