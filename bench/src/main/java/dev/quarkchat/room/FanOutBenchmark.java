@@ -145,7 +145,10 @@ public class FanOutBenchmark {
                                 });
     }
 
-    /** No presence events and at most 100 names in joined, as in a crowded room. */
+    /**
+     * No presence events and at most 100 names in joined, as in a crowded room; the default
+     * outbound limit.
+     */
     private static ChatConfig crowdedRooms() {
         return (ChatConfig)
                 Proxy.newProxyInstance(
@@ -155,6 +158,7 @@ public class FanOutBenchmark {
                                 switch (method.getName()) {
                                     case "presenceMaxRoomSize" -> 0;
                                     case "joinedMaxMembers" -> 100;
+                                    case "maxPendingBytes" -> MAX_PENDING_BYTES;
                                     default ->
                                             throw new UnsupportedOperationException(
                                                     method.getName());
