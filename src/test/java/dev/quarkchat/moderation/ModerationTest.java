@@ -18,6 +18,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
+import java.net.http.WebSocketHandshakeException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -395,15 +396,19 @@ public class ModerationTest {
         return ChatClient.connect(base, TestTokens.valid(user));
     }
 
-    /** The HTTP status of an upgrade of that user: 101 if accepted. */
+    /** The HTTP status of one upgrade of that user: 101 if accepted. */
     protected int upgradeStatus(String user) {
         try {
-            connect(user).close();
+            ChatClient.open(
+                            ChatClient.handshake(base)
+                                    .header("Authorization", "Bearer " + TestTokens.valid(user)))
+                    .close();
             return 101;
-        } catch (IllegalStateException refused) {
-            return ChatClient.rejectedStatus(
-                    ChatClient.handshake(base)
-                            .header("Authorization", "Bearer " + TestTokens.valid(user)));
+        } catch (IllegalStateException failed) {
+            if (failed.getCause() instanceof WebSocketHandshakeException refused) {
+                return refused.getResponse().statusCode();
+            }
+            throw failed;
         }
     }
 
