@@ -35,6 +35,7 @@ class PackageDependenciesTest {
                     Map.entry("endpoint", 10),
                     Map.entry("auth", 9),
                     Map.entry("lifecycle", 8),
+                    Map.entry("moderation", 8),
                     Map.entry("room", 7),
                     Map.entry("session", 6),
                     Map.entry("engine.redis", 5),

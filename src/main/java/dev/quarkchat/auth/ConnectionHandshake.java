@@ -1,6 +1,7 @@
 package dev.quarkchat.auth;
 
 import dev.quarkchat.lifecycle.ShutdownNotice;
+import dev.quarkchat.moderation.Bans;
 import dev.quarkchat.protocol.HttpStatus;
 import dev.quarkchat.protocol.UserName;
 import dev.quarkchat.session.Credentials;
@@ -15,6 +16,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
+import java.time.Instant;
+
 /**
  * The last step of an accepted upgrade: refuses it with 503 while the instance shuts down, else
  * remembers what the token says ({@link Credentials}) and the connection's TCP transport, so that
@@ -22,8 +25,9 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
  * handshake. Authentication itself happened before (the {@code chat} HTTP permission in
  * application.properties); an anonymous identity here is refused all the same, and so is a token
  * without any of the claims of {@code chat.user-name.claims} (401). A name that breaks the {@link
- * UserName} rule is refused with 422, before any frame shows it. The claims are read by {@link
- * TokenClaims}, as for a token refreshed later on the open connection.
+ * UserName} rule is refused with 422, before any frame shows it, and a user a moderator banned from
+ * the chat with 403 (checked against this instance's copy of the bans, without a round trip). The
+ * claims are read by {@link TokenClaims}, as for a token refreshed later on the open connection.
  */
 @ApplicationScoped
 public class ConnectionHandshake implements HttpUpgradeCheck {
@@ -33,10 +37,12 @@ public class ConnectionHandshake implements HttpUpgradeCheck {
 
     private final ShutdownNotice shutdown;
     private final TokenClaims claims;
+    private final Bans bans;
 
-    ConnectionHandshake(ShutdownNotice shutdown, TokenClaims claims) {
+    ConnectionHandshake(ShutdownNotice shutdown, TokenClaims claims, Bans bans) {
         this.shutdown = shutdown;
         this.claims = claims;
+        this.bans = bans;
     }
 
     @Override
@@ -53,7 +59,11 @@ public class ConnectionHandshake implements HttpUpgradeCheck {
                                 return CheckResult.rejectUpgradeSync(HttpStatus.UNAUTHORIZED);
                             }
                             try {
-                                context.userData().put(CREDENTIALS, claims.read(token));
+                                Credentials credentials = claims.read(token);
+                                if (bans.bannedFromChat(credentials.user(), Instant.now())) {
+                                    return CheckResult.rejectUpgradeSync(HttpStatus.FORBIDDEN);
+                                }
+                                context.userData().put(CREDENTIALS, credentials);
                             } catch (TokenClaims.UnacceptableTokenException unacceptable) {
                                 return CheckResult.rejectUpgradeSync(
                                         unacceptable.fault() == TokenClaims.Fault.INVALID_NAME

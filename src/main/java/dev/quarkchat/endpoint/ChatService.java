@@ -8,6 +8,8 @@ import dev.quarkchat.engine.HistoryConfig;
 import dev.quarkchat.lifecycle.TokenExpiry;
 import dev.quarkchat.metrics.ChatMetrics;
 import dev.quarkchat.metrics.DisconnectReason;
+import dev.quarkchat.moderation.Bans;
+import dev.quarkchat.moderation.Moderation;
 import dev.quarkchat.protocol.ClientCommand;
 import dev.quarkchat.protocol.CloseCodes;
 import dev.quarkchat.protocol.CommandDecoder;
@@ -27,6 +29,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
+import java.time.Instant;
 import java.util.Optional;
 
 /**
@@ -46,6 +49,7 @@ public class ChatService {
     private final CommandDecoder decoder;
     private final TokenRefresh tokenRefresh;
     private final TokenExpiry tokenExpiry;
+    private final Bans bans;
     private final Optional<String> defaultRoom;
     private final int maxTextLength;
     private final int maxRoomsPerConnection;
@@ -60,6 +64,7 @@ public class ChatService {
             RoomAccess access,
             TokenRefresh tokenRefresh,
             TokenExpiry tokenExpiry,
+            Bans bans,
             ChatConfig config,
             HistoryConfig history) {
         this.sessions = sessions;
@@ -69,6 +74,7 @@ public class ChatService {
         this.access = access;
         this.tokenRefresh = tokenRefresh;
         this.tokenExpiry = tokenExpiry;
+        this.bans = bans;
         this.decoder =
                 new CommandDecoder(
                         config.maxTextLength(), config.maxJsonDepth(), history.pageMax());
@@ -97,10 +103,24 @@ public class ChatService {
                     "too many connections for this user (at most " + maxConnectionsPerUser + ")");
             return;
         }
+        Instant now = Instant.now();
+        if (bans.bannedFromChat(session.user(), now)) {
+            // Banned while the upgrade was under way, after the handshake's check.
+            sender.close(
+                    session, DisconnectReason.MODERATOR, CloseCodes.BANNED, Moderation.BANNED_TEXT);
+            return;
+        }
         sender.send(session, ServerFrames.welcome(session.user(), maxTextLength));
         tokenExpiry.noticeIfDue(session);
         defaultRoom.ifPresent(
-                room -> rooms.join(session, room, Optional.empty(), Optional.empty()));
+                room -> {
+                    if (bans.bannedFrom(session.user(), room, now)) {
+                        sender.refuse(
+                                session, ErrorCode.BANNED, bannedFrom(room), Optional.empty());
+                    } else {
+                        rooms.join(session, room, Optional.empty(), Optional.empty());
+                    }
+                });
     }
 
     /** A complete text message arrived (continuation frames already reassembled). */
@@ -221,6 +241,10 @@ public class ChatService {
                         "room " + join.room() + " is private and your token does not grant it",
                         join.id());
             }
+            if (bans.bannedFrom(session.user(), join.room(), Instant.now())) {
+                throw new RejectedFrameException(
+                        ErrorCode.BANNED, bannedFrom(join.room()), join.id());
+            }
             if (session.rooms().size() >= maxRoomsPerConnection
                     && !session.rooms().contains(join.room())) {
                 throw new RejectedFrameException(
@@ -261,6 +285,10 @@ public class ChatService {
         return withoutCloseFrame
                 ? DisconnectReason.CONNECTION_LOST
                 : DisconnectReason.CLIENT_CLOSED;
+    }
+
+    private static String bannedFrom(String room) {
+        return "a moderator banned you from room " + room;
     }
 
     private static RejectedFrameException notJoined(String room, Optional<String> id) {

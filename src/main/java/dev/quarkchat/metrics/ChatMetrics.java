@@ -77,6 +77,8 @@ public class ChatMetrics {
     private final Map<StoreOperation, Counter> storeErrors = new EnumMap<>(StoreOperation.class);
     private final Map<TokenRefreshOutcome, Counter> tokenRefreshes =
             new EnumMap<>(TokenRefreshOutcome.class);
+    private final Map<ModerationAction, Counter> moderationActions =
+            new EnumMap<>(ModerationAction.class);
 
     ChatMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -177,6 +179,14 @@ public class ChatMetrics {
                             .tag("outcome", outcome.label())
                             .register(registry));
         }
+        for (ModerationAction action : ModerationAction.values()) {
+            moderationActions.put(
+                    action,
+                    Counter.builder("chat.moderation.actions")
+                            .description("Moderation actions carried out, by action")
+                            .tag("action", action.label())
+                            .register(registry));
+        }
     }
 
     /**
@@ -232,6 +242,10 @@ public class ChatMetrics {
 
     public void messageRejected(ErrorCode code) {
         messagesRejected.get(code).increment();
+    }
+
+    public void moderated(ModerationAction action) {
+        moderationActions.get(action).increment();
     }
 
     public void tokenRefreshed(TokenRefreshOutcome outcome) {

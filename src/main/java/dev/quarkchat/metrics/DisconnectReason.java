@@ -30,6 +30,8 @@ public enum DisconnectReason {
     ABUSE("abuse"),
     /** The token expired; closed with 1008 so that the client reconnects with a fresh one. */
     TOKEN_EXPIRED("token_expired"),
+    /** A moderator disconnected or banned the user; closed with 4000 or 4003. */
+    MODERATOR("moderator"),
     /** The server is shutting down; closed with 1001 so that the client reconnects elsewhere. */
     SERVER_SHUTDOWN("server_shutdown");
 

@@ -24,6 +24,19 @@ public final class CloseCodes {
     /** The server hit an unexpected condition on this connection. */
     public static final short INTERNAL_ERROR = 1011;
 
+    /**
+     * A moderator disconnected the user (a private-use code, RFC 6455 section 7.4.2): every
+     * connection of the user, on every instance. The user may connect again.
+     */
+    public static final short DISCONNECTED = 4000;
+
+    /**
+     * A moderator banned the user from the chat: every connection of the user closes, and upgrades
+     * are refused with 403 until the ban ends or is lifted. Private use, like {@link
+     * #DISCONNECTED}; 4003 echoes HTTP 403.
+     */
+    public static final short BANNED = 4003;
+
     /** The client stopped reading ("try again later"): the server will not queue more for it. */
     public static final short TRY_AGAIN_LATER = 1013;
 

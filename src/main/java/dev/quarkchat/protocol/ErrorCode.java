@@ -47,6 +47,8 @@ public enum ErrorCode {
      * the old token's {@code exp} holds.
      */
     INVALID_TOKEN("invalid_token"),
+    /** A moderator banned the user from the room of the {@code join}: nothing changed. */
+    BANNED("banned"),
     /**
      * The backplane (Redis) that shares rooms between instances cannot be reached: the {@code
      * send}, {@code join} or {@code history} was not carried out. The connection stays open; try

@@ -241,7 +241,11 @@ public final class ServerFrames {
      */
     public enum LeaveReason {
         /** A refreshed token no longer grants this private room. */
-        ACCESS_REVOKED("access_revoked");
+        ACCESS_REVOKED("access_revoked"),
+        /** A moderator took the user out of the room; they may join again. */
+        KICKED("kicked"),
+        /** A moderator banned the user from the room: a {@code join} of it is refused. */
+        BANNED("banned");
 
         private final String wireName;
 

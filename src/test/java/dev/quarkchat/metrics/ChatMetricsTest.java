@@ -3,6 +3,7 @@ package dev.quarkchat.metrics;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.quarkchat.moderation.Moderation;
 import dev.quarkchat.testing.ChatClient;
 import dev.quarkchat.testing.Metrics;
 import dev.quarkchat.testing.TestTokens;
@@ -21,7 +22,11 @@ import java.net.URI;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -61,6 +66,8 @@ class ChatMetricsTest {
     URI base;
 
     @Inject ChatMetrics chatMetrics;
+
+    @Inject Moderation moderation;
 
     private final Metrics metrics = Metrics.ofTestedService();
 
@@ -175,6 +182,36 @@ class ChatMetricsTest {
                         "chat_token_refreshes_total{outcome=\"refused\"}",
                         "chat_broadcast_duration_seconds_bucket{le=\"0.001\"}",
                         "# TYPE chat_broadcast_duration_seconds histogram");
+    }
+
+    @Test
+    void moderationActionsAreCountedByAction() {
+        Map<ModerationAction, Double> before = new EnumMap<>(ModerationAction.class);
+        for (ModerationAction action : ModerationAction.values()) {
+            before.put(action, metrics.value(moderationActions(action)));
+        }
+        double closedByModerator =
+                metrics.value("chat_connections_closed_total{reason=\"moderator\"}");
+
+        try (ChatClient banned = ChatClient.connect(base, TestTokens.valid("mod-counted"))) {
+            settle(moderation.kick("ops", "lobby", "mod-counted", Optional.empty()));
+            settle(moderation.ban("ops", "mod-counted", Optional.empty(), Optional.empty(), "r"));
+            banned.awaitClose();
+        }
+        settle(moderation.lift("ops", "mod-counted", Optional.empty()));
+        settle(moderation.disconnect("ops", "mod-counted", Optional.empty()));
+        settle(moderation.disconnect("ops", "", Optional.empty()));
+
+        for (ModerationAction action : ModerationAction.values()) {
+            assertThat(metrics.value(moderationActions(action)))
+                    .as(action.label() + ", refusals not counted")
+                    .isEqualTo(before.get(action) + 1);
+        }
+        await().atMost(ChatClient.TIMEOUT)
+                .until(
+                        () ->
+                                metrics.value("chat_connections_closed_total{reason=\"moderator\"}")
+                                        == closedByModerator + 1);
     }
 
     @Test
@@ -329,6 +366,18 @@ class ChatMetricsTest {
         String scrape = metrics.scrape();
         assertThat(scrape).doesNotContainPattern("(?m)^quarkus_websockets_server_\\w+");
         assertThat(metrics.value("chat_messages_delivered_total")).isPositive();
+    }
+
+    private static String moderationActions(ModerationAction action) {
+        return "chat_moderation_actions_total{action=\"" + action.label() + "\"}";
+    }
+
+    private static void settle(CompletionStage<?> outcome) {
+        try {
+            outcome.toCompletableFuture().get(ChatClient.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException | ExecutionException | TimeoutException e) {
+            throw new AssertionError("No outcome within " + ChatClient.TIMEOUT, e);
+        }
     }
 
     private static String storeErrors(StoreOperation operation) {

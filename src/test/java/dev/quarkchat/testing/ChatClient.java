@@ -265,11 +265,16 @@ public final class ChatClient implements AutoCloseable {
      * #ABNORMAL_CLOSURE} if none).
      */
     public int awaitClose() {
+        return awaitCloseWithin(TIMEOUT);
+    }
+
+    /** {@link #awaitClose()} for a close that may take longer than {@link #TIMEOUT}. */
+    public int awaitCloseWithin(Duration timeout) {
         try {
-            return closeStatus.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            return closeStatus.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException | ExecutionException | TimeoutException e) {
             throw new AssertionError(
-                    "The server did not close the connection within " + TIMEOUT, e);
+                    "The server did not close the connection within " + timeout, e);
         }
     }
 

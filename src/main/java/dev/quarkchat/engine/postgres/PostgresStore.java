@@ -263,6 +263,15 @@ public class PostgresStore {
                 });
     }
 
+    /** Runs a statement of another part of the store ({@link PostgresBanStore}). */
+    <T> CompletionStage<T> query(
+            StoreOperation operation,
+            String sql,
+            Tuple arguments,
+            Function<RowSet<Row>, T> answer) {
+        return run(operation, sql, arguments, answer);
+    }
+
     /** Runs a statement that changes nothing the chat reads, for the retention job. */
     CompletionStage<Integer> update(String sql, Tuple arguments) {
         return run(StoreOperation.RETENTION, sql, arguments, RowSet::rowCount);

@@ -55,6 +55,7 @@ public class RedisLink {
     private volatile boolean stopped;
     private Consumer<RoomEvent> eventHandler;
     private Runnable restoredHandler;
+    private volatile Consumer<String> moderationHandler = payload -> {};
 
     RedisLink(
             Instance<Redis> client,
@@ -88,6 +89,14 @@ public class RedisLink {
         return up;
     }
 
+    /**
+     * Hands every moderation command published on the event channel ({@link RedisModerationFormat})
+     * to {@code handler}, from now on.
+     */
+    void onModeration(Consumer<String> handler) {
+        moderationHandler = handler;
+    }
+
     /** The channel every instance publishes its room events on. */
     String channel() {
         return channel;
@@ -96,6 +105,14 @@ public class RedisLink {
     /** A key of a room; the room name in braces keeps a room's keys in one Redis Cluster slot. */
     String key(String room, String part) {
         return config.keyPrefix() + "{" + room + "}:" + part;
+    }
+
+    /**
+     * A key of the chat as a whole (bans); its hash tag is no room's, since room names start with a
+     * letter or digit.
+     */
+    String sharedKey(String part) {
+        return config.keyPrefix() + "{_moderation}:" + part;
     }
 
     /**
@@ -195,6 +212,10 @@ public class RedisLink {
     private void received(Response push) {
         if (push.size() == 3 && "message".equals(push.get(0).toString())) {
             String payload = push.get(2).toString();
+            if (RedisModerationFormat.isCommand(payload)) {
+                moderationHandler.accept(payload);
+                return;
+            }
             RedisEventFormat.parse(payload)
                     .ifPresentOrElse(
                             eventHandler,

@@ -17,8 +17,8 @@ import java.nio.charset.StandardCharsets;
  * sorted by user), {@code alive} (the same entries, scored by when they expire) and {@code users}
  * (hash: how many entries each user has, so that a user is counted and announced once however many
  * instances it is on); per user who sent with message ids, {@code ids:<user>} and {@code
- * id-ages:<user>}, which expire a window after the user's last such send. Each script file says
- * what it takes and returns.
+ * id-ages:<user>}, which expire a window after the user's last such send. Bans have keys of their
+ * own ({@link RedisBanStore}). Each script file says what it takes and returns.
  */
 enum RedisScript {
     APPEND("clock.lua", "append.lua"),
@@ -27,7 +27,10 @@ enum RedisScript {
     PUBLISH("publish.lua"),
     MEMBERS("clock.lua", "presence.lua", "members.lua"),
     LEAVE("presence.lua", "leave.lua"),
-    REFRESH("clock.lua", "presence.lua", "refresh.lua");
+    REFRESH("clock.lua", "presence.lua", "refresh.lua"),
+    BAN_PUT("ban-put.lua"),
+    BAN_LIFT("ban-purge.lua", "ban-lift.lua"),
+    BAN_LIST("ban-purge.lua", "ban-list.lua");
 
     private final String source;
 
