@@ -99,7 +99,8 @@ public class ChatService {
                     "too many connections for this user (at most " + maxConnectionsPerUser + ")");
             return;
         }
-        sender.send(session, ServerFrames.welcome(session.user(), maxTextLength, editWindowSeconds));
+        sender.send(
+                session, ServerFrames.welcome(session.user(), maxTextLength, editWindowSeconds));
         tokenExpiry.noticeIfDue(session);
         defaultRoom.ifPresent(
                 room -> rooms.join(session, room, Optional.empty(), Optional.empty()));

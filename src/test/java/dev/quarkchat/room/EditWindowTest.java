@@ -3,6 +3,7 @@ package dev.quarkchat.room;
 import static dev.quarkchat.room.MessageEditTest.awaitEvent;
 import static dev.quarkchat.room.MessageEditTest.delete;
 import static dev.quarkchat.room.MessageEditTest.edit;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.quarkchat.testing.ChatClient;

@@ -29,7 +29,8 @@ class SharedMessageEditTest extends MessageEditTest {
 
     /** The lines redis-cli prints for one command to the test's Redis. */
     private static List<String> redis(String... command) {
-        List<String> line = new ArrayList<>(List.of("redis-cli", "-u", RedisBackplane.Server.redis().uri()));
+        List<String> line =
+                new ArrayList<>(List.of("redis-cli", "-u", RedisBackplane.Server.redis().uri()));
         line.addAll(List.of(command));
         try {
             Process process = new ProcessBuilder(line).redirectErrorStream(true).start();

@@ -84,7 +84,8 @@ class ChatPageTest {
 
             kim.find("#messages li.own .control.delete").click();
             lee.await(page -> !lee.find("#messages").getText().contains("meet at 10"));
-            kim.await(page -> kim.find("#messages").findElements(By.cssSelector("li.own")).isEmpty());
+            kim.await(
+                    page -> kim.find("#messages").findElements(By.cssSelector("li.own")).isEmpty());
         }
     }
 
