@@ -36,7 +36,16 @@ class FrameFuzzTest {
     private static final Set<String> ERROR_CODES =
             Arrays.stream(ErrorCode.values()).map(ErrorCode::wireName).collect(Collectors.toSet());
     private static final Set<String> SERVER_FRAME_TYPES =
-            Set.of("welcome", "joined", "left", "presence", "message", "history", "error");
+            Set.of(
+                    "welcome",
+                    "joined",
+                    "left",
+                    "presence",
+                    "message",
+                    "edited",
+                    "deleted",
+                    "history",
+                    "error");
 
     /**
      * How a raw connection may end after a random frame and the client's own close (1000): dropped
@@ -60,7 +69,7 @@ class FrameFuzzTest {
         "x"
     };
     private static final String[] TYPES = {
-        "join", "leave", "send", "history", "refresh", "JOIN", "", "message"
+        "join", "leave", "send", "edit", "delete", "history", "refresh", "JOIN", "", "message"
     };
     private static final String[] ROOMS = {
         "lobby", "fuzz", "private-fuzz", "-x", "Fuzz", "a".repeat(65), ""
@@ -167,7 +176,7 @@ class FrameFuzzTest {
                         case "type" -> TYPES[random.nextInt(TYPES.length)];
                         case "room" -> ROOMS[random.nextInt(ROOMS.length)];
                         // Around the valid range, its bounds included.
-                        case "before", "limit" -> random.nextInt(300) - 10;
+                        case "before", "limit", "seq" -> random.nextInt(300) - 10;
                         default -> randomUnicode(random.nextInt(80));
                     };
         };

@@ -401,6 +401,36 @@ class HostileInputTest {
                         "invalid_json",
                         null),
                 Arguments.of(
+                        "an edit seq with a fraction",
+                        "{\"type\":\"edit\",\"room\":\"lobby\",\"seq\":1.5,\"text\":\"x\",\"id\":\"h-30\"}",
+                        "invalid_seq",
+                        "h-30"),
+                Arguments.of(
+                        "a delete seq one past the largest long",
+                        "{\"type\":\"delete\",\"room\":\"lobby\",\"seq\":9223372036854775808,\"id\":\"h-31\"}",
+                        "invalid_seq",
+                        "h-31"),
+                Arguments.of(
+                        "a negative delete seq",
+                        "{\"type\":\"delete\",\"room\":\"lobby\",\"seq\":-1,\"id\":\"h-32\"}",
+                        "invalid_seq",
+                        "h-32"),
+                Arguments.of(
+                        "a delete seq as an object",
+                        "{\"type\":\"delete\",\"room\":\"lobby\",\"seq\":{\"n\":1},\"id\":\"h-33\"}",
+                        "invalid_seq",
+                        "h-33"),
+                Arguments.of(
+                        "a duplicate seq",
+                        "{\"type\":\"delete\",\"room\":\"lobby\",\"seq\":1,\"seq\":2}",
+                        "invalid_json",
+                        null),
+                Arguments.of(
+                        "an edit in a private room it has not joined",
+                        "{\"type\":\"edit\",\"room\":\"private-x\",\"seq\":1,\"text\":\"x\",\"id\":\"h-34\"}",
+                        "not_joined",
+                        "h-34"),
+                Arguments.of(
                         "the history of a private room it has not joined",
                         "{\"type\":\"history\",\"room\":\"private-x\",\"id\":\"h-22\"}",
                         "not_joined",

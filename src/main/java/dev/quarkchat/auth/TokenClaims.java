@@ -34,6 +34,12 @@ public class TokenClaims {
     /** A {@code groups} entry {@code room:<name>} grants that private room too. */
     public static final String ROOM_GROUP_PREFIX = "room:";
 
+    /**
+     * The {@code groups} entry of moderators and services: such a connection may delete any
+     * message.
+     */
+    public static final String ADMIN_GROUP = "chat-admin";
+
     private static final Logger LOG = Logger.getLogger(TokenClaims.class);
 
     private final List<String> nameClaims;
@@ -108,7 +114,10 @@ public class TokenClaims {
             }
         }
         return new Credentials(
-                user, Instant.ofEpochSecond(token.getExpirationTime()), Set.copyOf(privateRooms));
+                user,
+                Instant.ofEpochSecond(token.getExpirationTime()),
+                Set.copyOf(privateRooms),
+                token.getGroups().contains(ADMIN_GROUP));
     }
 
     /**

@@ -62,6 +62,14 @@ public interface ChatConfig {
     Duration shutdownCloseTimeout();
 
     /**
+     * How long after posting a message its author may still edit or delete it; a connection whose
+     * token carries the admin group deletes any message at any age.
+     */
+    @WithDefault("15m")
+    @DurationMin(millis = 0)
+    Duration editWindow();
+
+    /**
      * How long before its token's {@code exp} a connection is sent {@code expiring}, so that its
      * client can send a {@code refresh} in time; at once when the token has less left as the
      * connection opens or is refreshed. 0 sends none.

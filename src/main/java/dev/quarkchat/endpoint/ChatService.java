@@ -52,6 +52,7 @@ public class ChatService {
     private final Bans bans;
     private final Optional<String> defaultRoom;
     private final int maxTextLength;
+    private final long editWindowSeconds;
     private final int maxRoomsPerConnection;
     private final int maxConnectionsPerUser;
     private final int maxRateViolations;
@@ -80,6 +81,7 @@ public class ChatService {
                         config.maxTextLength(), config.maxJsonDepth(), history.pageMax());
         this.defaultRoom = config.defaultRoom();
         this.maxTextLength = config.maxTextLength();
+        this.editWindowSeconds = config.editWindow().toSeconds();
         this.maxRoomsPerConnection = config.maxRoomsPerConnection();
         this.maxConnectionsPerUser = config.maxConnectionsPerUser();
         this.maxRateViolations = config.rateLimit().maxViolations();
@@ -110,7 +112,8 @@ public class ChatService {
                     session, DisconnectReason.MODERATOR, CloseCodes.BANNED, Moderation.BANNED_TEXT);
             return;
         }
-        sender.send(session, ServerFrames.welcome(session.user(), maxTextLength));
+        sender.send(
+                session, ServerFrames.welcome(session.user(), maxTextLength, editWindowSeconds));
         tokenExpiry.noticeIfDue(session);
         defaultRoom.ifPresent(
                 room -> {
@@ -262,6 +265,14 @@ public class ChatService {
         } else if (command instanceof ClientCommand.Send send) {
             if (!rooms.post(session, send.room(), send.text(), send.id(), receivedAt)) {
                 throw notJoined(send.room(), send.id());
+            }
+        } else if (command instanceof ClientCommand.Edit edit) {
+            if (!rooms.edit(session, edit.room(), edit.seq(), edit.text(), edit.id())) {
+                throw notJoined(edit.room(), edit.id());
+            }
+        } else if (command instanceof ClientCommand.Delete delete) {
+            if (!rooms.delete(session, delete.room(), delete.seq(), delete.id())) {
+                throw notJoined(delete.room(), delete.id());
             }
         } else if (command instanceof ClientCommand.History history) {
             if (!rooms.history(

@@ -37,6 +37,13 @@ public interface Broker {
     CompletionStage<Appended> publish(Post post);
 
     /**
+     * Rewrites a stored message as {@code amendment} decides from it, and publishes the event of
+     * the change at the room's next position, like a message, in one step; a position that holds no
+     * message of the room's current epoch is refused as {@link Amendment.Refusal#UNKNOWN_MESSAGE}.
+     */
+    CompletionStage<Amendment.Outcome> amend(Amendment amendment);
+
+    /**
      * Where the room stands, with the messages after {@code since} if all are held and in the same
      * epoch, else the latest {@code latest}. A room unknown to the broker starts a new epoch at seq
      * 0.

@@ -2,6 +2,7 @@ package dev.quarkchat.engine;
 
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
+import java.util.function.UnaryOperator;
 
 /**
  * Where a broker keeps a room's messages, by position, and reads them back for recovery. The broker
@@ -11,6 +12,17 @@ public interface HistoryStore {
 
     /** Keeps the message the broker gave {@code position}. */
     void keep(String room, StreamPosition position, String frame);
+
+    /** The frame kept at that position, if it is still held. */
+    Optional<String> held(String room, StreamPosition position);
+
+    /** Writes {@code frame} over what is kept at that position, if it is still held. */
+    void replace(String room, StreamPosition position, String frame);
+
+    /**
+     * Rewrites every frame held of that epoch of the room; {@code rewrite} answers most unchanged.
+     */
+    void rewriteAll(String room, String epoch, UnaryOperator<String> rewrite);
 
     /**
      * The messages after {@code since} if it is in {@code top}'s epoch and all of them are still

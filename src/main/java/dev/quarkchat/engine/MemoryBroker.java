@@ -1,5 +1,7 @@
 package dev.quarkchat.engine;
 
+import dev.quarkchat.protocol.ServerFrames;
+
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -98,6 +100,44 @@ public final class MemoryBroker implements Broker {
                         post.digest().orElseThrow());
             }
             return CompletableFuture.completedFuture(new Appended.Posted(seq));
+        }
+    }
+
+    @Override
+    public CompletionStage<Amendment.Outcome> amend(Amendment amendment) {
+        String room = amendment.room();
+        Channel channel = channels.get(room);
+        if (channel == null) {
+            // Nobody is in the room here: its history went with its epoch.
+            return CompletableFuture.completedFuture(
+                    new Amendment.NotApplied(Amendment.Refusal.UNKNOWN_MESSAGE));
+        }
+        synchronized (channel) {
+            StreamPosition target = new StreamPosition(channel.epoch, amendment.seq());
+            Optional<String> stored = history.held(room, target);
+            Amendment.Verdict verdict =
+                    stored.isEmpty()
+                            ? new Amendment.Refused(Amendment.Refusal.UNKNOWN_MESSAGE)
+                            : amendment.decide().apply(stored.get());
+            if (verdict instanceof Amendment.Refused refused) {
+                return CompletableFuture.completedFuture(
+                        new Amendment.NotApplied(refused.reason()));
+            }
+            Amendment.Rewrite rewrite = (Amendment.Rewrite) verdict;
+            if (rewrite.erasesEdits()) {
+                history.rewriteAll(
+                        room,
+                        channel.epoch,
+                        frame ->
+                                ServerFrames.erasedEdit(frame, room, amendment.seq())
+                                        .orElse(frame));
+            }
+            history.replace(room, target, rewrite.message());
+            long at = ++channel.lastSeq;
+            String event = rewrite.event().before() + at + rewrite.event().after();
+            history.keep(room, new StreamPosition(channel.epoch, at), event);
+            channel.subscriber.accept(new RoomEvent.Message(room, channel.epoch, at, event));
+            return CompletableFuture.completedFuture(new Amendment.Applied(at));
         }
     }
 

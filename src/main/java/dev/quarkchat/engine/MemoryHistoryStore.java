@@ -6,6 +6,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.UnaryOperator;
 
 /**
  * The history of the rooms this instance serves, in memory: the last {@code chat.history.size}
@@ -32,6 +33,30 @@ public final class MemoryHistoryStore implements HistoryStore {
             rooms.put(room, window);
         }
         window.messages().keep(position.seq(), frame);
+    }
+
+    @Override
+    public Optional<String> held(String room, StreamPosition position) {
+        Window window = rooms.get(room);
+        return window != null && window.epoch().equals(position.epoch())
+                ? window.messages().held(position.seq())
+                : Optional.empty();
+    }
+
+    @Override
+    public void replace(String room, StreamPosition position, String frame) {
+        Window window = rooms.get(room);
+        if (window != null && window.epoch().equals(position.epoch())) {
+            window.messages().replace(position.seq(), frame);
+        }
+    }
+
+    @Override
+    public void rewriteAll(String room, String epoch, UnaryOperator<String> rewrite) {
+        Window window = rooms.get(room);
+        if (window != null && window.epoch().equals(epoch)) {
+            window.messages().rewriteAll(rewrite);
+        }
     }
 
     @Override

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 
 /**
  * The last messages of one run of a room's sequence, by {@code seq}, at most {@code capacity} of
@@ -18,7 +19,24 @@ public final class RoomHistory<F> {
     private final int capacity;
     private final Deque<Entry<F>> entries = new ArrayDeque<>();
 
-    private record Entry<F>(long seq, F frame) {}
+    /** A message and its frame, which an edit or a deletion writes over. */
+    private static final class Entry<F> {
+        private final long seq;
+        private F frame;
+
+        private Entry(long seq, F frame) {
+            this.seq = seq;
+            this.frame = frame;
+        }
+
+        long seq() {
+            return seq;
+        }
+
+        F frame() {
+            return frame;
+        }
+    }
 
     public RoomHistory(int capacity) {
         this.capacity = capacity;
@@ -33,6 +51,43 @@ public final class RoomHistory<F> {
             entries.removeFirst();
         }
         entries.addLast(new Entry<>(seq, frame));
+    }
+
+    /** The frame held for that seq, if it is still held. */
+    public Optional<F> held(long seq) {
+        return find(seq).map(Entry::frame);
+    }
+
+    /** Writes {@code frame} over the one held for that seq, if it is still held. */
+    public void replace(long seq, F frame) {
+        find(seq).ifPresent(entry -> entry.frame = frame);
+    }
+
+    /** Writes over every held frame what {@code rewrite} makes of it. */
+    public void rewriteAll(UnaryOperator<F> rewrite) {
+        for (Entry<F> entry : entries) {
+            entry.frame = rewrite.apply(entry.frame);
+        }
+    }
+
+    private Optional<Entry<F>> find(long seq) {
+        // Seqs are held in order: outside the first and the last there is nothing to look for.
+        if (entries.isEmpty()) {
+            return Optional.empty();
+        }
+        long first = entries.peekFirst().seq();
+        long last = entries.peekLast().seq();
+        if (seq < first || seq > last) {
+            return Optional.empty();
+        }
+        var newestFirst = entries.descendingIterator();
+        while (newestFirst.hasNext()) {
+            Entry<F> entry = newestFirst.next();
+            if (entry.seq() == seq) {
+                return Optional.of(entry);
+            }
+        }
+        return Optional.empty();
     }
 
     /**

@@ -29,6 +29,18 @@ public sealed interface ClientCommand {
     record Send(String room, String text, Optional<String> id) implements ClientCommand {}
 
     /**
+     * {@code {"type":"edit","room":"general","seq":12,"text":"hi!"}}: replace the text of one's own
+     * message.
+     */
+    record Edit(String room, long seq, String text, Optional<String> id) implements ClientCommand {}
+
+    /**
+     * {@code {"type":"delete","room":"general","seq":12}}: delete one's own message, or any with
+     * the admin group.
+     */
+    record Delete(String room, long seq, Optional<String> id) implements ClientCommand {}
+
+    /**
      * {@code {"type":"history","room":"general","before":120,"limit":50}}: up to {@code limit}
      * messages of a joined room with a seq below {@code before} (the latest ones without it), for
      * scrolling back.

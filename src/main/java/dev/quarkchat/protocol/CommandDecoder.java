@@ -37,8 +37,9 @@ public final class CommandDecoder {
     private static final String TOKEN = "token";
     private static final String BEFORE = "before";
     private static final String LIMIT = "limit";
+    private static final String SEQ = "seq";
     private static final Set<String> STRING_FIELDS = Set.of(TYPE, ROOM, TEXT, ID, EPOCH, TOKEN);
-    private static final Set<String> INTEGER_FIELDS = Set.of(SINCE, BEFORE, LIMIT);
+    private static final Set<String> INTEGER_FIELDS = Set.of(SINCE, BEFORE, LIMIT, SEQ);
 
     /** Longest accepted {@code epoch}; the server's are 13 characters. */
     public static final int MAX_EPOCH_LENGTH = 64;
@@ -55,7 +56,7 @@ public final class CommandDecoder {
      */
     public static final int DEFAULT_PAGE_LIMIT = 50;
 
-    private static final String TYPES = "join, leave, send, history, refresh";
+    private static final String TYPES = "join, leave, send, edit, delete, history, refresh";
 
     private final JsonFactory json;
     private final int maxTextLength;
@@ -105,6 +106,9 @@ public final class CommandDecoder {
             case "join" -> new ClientCommand.Join(room(fields, id), recovery(fields, id), id);
             case "leave" -> new ClientCommand.Leave(room(fields, id), id);
             case "send" -> new ClientCommand.Send(room(fields, id), text(fields, id), id);
+            case "edit" ->
+                    new ClientCommand.Edit(room(fields, id), seq(fields, id), text(fields, id), id);
+            case "delete" -> new ClientCommand.Delete(room(fields, id), seq(fields, id), id);
             case "history" ->
                     new ClientCommand.History(
                             room(fields, id), before(fields, id), limit(fields, id), id);
@@ -258,6 +262,14 @@ public final class CommandDecoder {
             throw rejected(ErrorCode.INVALID_BEFORE, "before must be a positive integer", id);
         }
         return before == null ? OptionalLong.empty() : OptionalLong.of(before);
+    }
+
+    private static long seq(Fields fields, Optional<String> id) throws RejectedFrameException {
+        Long seq = fields.integers.get(SEQ);
+        if (seq == null || seq < 1) {
+            throw rejected(ErrorCode.INVALID_SEQ, "seq must be a positive integer", id);
+        }
+        return seq;
     }
 
     private int limit(Fields fields, Optional<String> id) throws RejectedFrameException {

@@ -23,6 +23,8 @@ public enum ErrorCode {
      * chat.history.page-max}.
      */
     INVALID_LIMIT("invalid_limit"),
+    /** {@code seq} of an {@code edit} or {@code delete} frame is not a positive integer. */
+    INVALID_SEQ("invalid_seq"),
     /** {@code id} is not a string or is too long. */
     INVALID_ID("invalid_id"),
     /** The room is private and the connection's token does not grant it. */
@@ -41,6 +43,19 @@ public enum ErrorCode {
      * {@code chat.idempotency.window}, for another text: nothing was posted.
      */
     ID_REUSED("id_reused"),
+    /**
+     * The room's history holds no message with the {@code seq} of an {@code edit} or {@code
+     * delete}: it was never posted, is no longer held, or that position is an edit or deletion.
+     */
+    UNKNOWN_MESSAGE("unknown_message"),
+    /** The message of an {@code edit} or {@code delete} was posted by another user. */
+    NOT_YOURS("not_yours"),
+    /**
+     * The message is older than {@code chat.edit-window}: it can no longer be edited or deleted.
+     */
+    EDIT_WINDOW_CLOSED("edit_window_closed"),
+    /** The message of an {@code edit} or {@code delete} has been deleted. */
+    MESSAGE_DELETED("message_deleted"),
     /**
      * The token of a {@code refresh} is missing, too long, not genuine (signature, issuer, expiry,
      * lifetime), names no acceptable user, or another user than the connection's: nothing changed,

@@ -32,15 +32,17 @@ public final class ServerFrames {
     private ServerFrames() {}
 
     /**
-     * The first frame of every connection: who the server knows the client as, and the longest text
-     * it accepts, so that a client can check before sending.
+     * The first frame of every connection: who the server knows the client as, the longest text it
+     * accepts, so that a client can check before sending, and how long (seconds) its messages can
+     * be edited or deleted, so that it offers that only while it can.
      */
-    public static String welcome(String user, int maxTextLength) {
+    public static String welcome(String user, int maxTextLength, long editWindowSeconds) {
         return write(
                 json -> {
                     json.writeStringField("type", "welcome");
                     json.writeStringField("user", user);
                     json.writeNumberField("maxTextLength", maxTextLength);
+                    json.writeNumberField("editWindow", editWindowSeconds);
                 });
     }
 
@@ -140,6 +142,110 @@ public final class ServerFrames {
                     json.writeStringField("ts", TIMESTAMP.format(ts));
                     writeOptional(json, "id", id);
                 });
+    }
+
+    /**
+     * A message as the history keeps it once edited: its latest text, and when that text was set.
+     */
+    public static String editedMessage(
+            String room,
+            long seq,
+            String from,
+            String text,
+            Instant ts,
+            Optional<String> id,
+            Instant editedAt) {
+        return write(
+                json -> {
+                    json.writeStringField("type", "message");
+                    json.writeStringField("room", room);
+                    json.writeNumberField("seq", seq);
+                    json.writeStringField("from", from);
+                    json.writeStringField("text", text);
+                    json.writeStringField("ts", TIMESTAMP.format(ts));
+                    writeOptional(json, "id", id);
+                    json.writeStringField("editedAt", TIMESTAMP.format(editedAt));
+                });
+    }
+
+    /** What the history keeps of a deleted message: where it was, and no text. */
+    public static String deletedMessage(String room, long seq, String from, Instant ts) {
+        return write(
+                json -> {
+                    json.writeStringField("type", "message");
+                    json.writeStringField("room", room);
+                    json.writeNumberField("seq", seq);
+                    json.writeStringField("from", from);
+                    json.writeStringField("ts", TIMESTAMP.format(ts));
+                    json.writeBooleanField("deleted", true);
+                });
+    }
+
+    /**
+     * An {@code edited} frame cut where its own position {@code at} goes: the message {@code seq}
+     * has the text {@code text} since {@code editedAt}.
+     */
+    public static SeqSlot editedAroundAt(String room, long seq, String text, Instant editedAt) {
+        String whole =
+                write(
+                        json -> {
+                            json.writeStringField("type", "edited");
+                            json.writeStringField("room", room);
+                            json.writeNumberField("seq", seq);
+                            json.writeNumberField("at", 0);
+                            json.writeStringField("text", text);
+                            json.writeStringField("editedAt", TIMESTAMP.format(editedAt));
+                        });
+        return cutAtZero(whole, amendmentPrefix("edited", room, seq));
+    }
+
+    /** A {@code deleted} frame cut where its own position {@code at} goes. */
+    public static SeqSlot deletedAroundAt(String room, long seq) {
+        return cutAtZero(deleted(room, seq, 0), amendmentPrefix("deleted", room, seq));
+    }
+
+    /** The {@code deleted} frame of message {@code seq}, at position {@code at}. */
+    public static String deleted(String room, long seq, long at) {
+        return write(
+                json -> {
+                    json.writeStringField("type", "deleted");
+                    json.writeStringField("room", room);
+                    json.writeNumberField("seq", seq);
+                    json.writeNumberField("at", at);
+                });
+    }
+
+    /**
+     * How every {@code edited} frame of message {@code seq} begins, up to its {@code at}: a
+     * deletion finds the earlier edits of the message by it, to erase their texts.
+     */
+    public static String editedPrefix(String room, long seq) {
+        return amendmentPrefix("edited", room, seq);
+    }
+
+    /**
+     * The {@code deleted} frame an {@code edited} frame of message {@code seq} becomes when that
+     * message is deleted, at the same position; empty for any other frame.
+     */
+    public static Optional<String> erasedEdit(String frame, String room, long seq) {
+        String prefix = editedPrefix(room, seq);
+        if (!frame.startsWith(prefix)) {
+            return Optional.empty();
+        }
+        int end = prefix.length();
+        while (end < frame.length() && Character.isDigit(frame.charAt(end))) {
+            end++;
+        }
+        return Optional.of(
+                deleted(room, seq, Long.parseLong(frame.substring(prefix.length(), end))));
+    }
+
+    private static String amendmentPrefix(String type, String room, long seq) {
+        return "{\"type\":\"" + type + "\",\"room\":\"" + room + "\",\"seq\":" + seq + ",\"at\":";
+    }
+
+    private static SeqSlot cutAtZero(String whole, String prefix) {
+        return new SeqSlot(prefix, whole.substring(prefix.length() + 1));
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.quarkchat.room;
 
+import dev.quarkchat.engine.Amendment;
 import dev.quarkchat.engine.Appended;
 import dev.quarkchat.engine.Broker;
 import dev.quarkchat.engine.HistoryPage;
@@ -197,6 +198,54 @@ final class Room implements RoomSeam.Connections<ChatSession, OutboundFrame> {
                                 parts.metrics().broadcastFinished(receivedAt);
                             }
                         });
+    }
+
+    /**
+     * Edits or deletes a message: once the broker rewrote it, every member gets the event ({@code
+     * edited} or {@code deleted}) like a message; a refusal is answered to the connection alone.
+     */
+    void amend(ChatSession session, Amendment amendment, Optional<String> id) {
+        parts.broker()
+                .amend(amendment)
+                .whenComplete(
+                        (outcome, failure) -> {
+                            if (failure != null) {
+                                unavailable(session, "message not changed in " + name, id);
+                            } else if (outcome instanceof Amendment.NotApplied refused) {
+                                refuseAmendment(session, refused.reason(), amendment.seq(), id);
+                            }
+                        });
+    }
+
+    private void refuseAmendment(
+            ChatSession session, Amendment.Refusal reason, long seq, Optional<String> id) {
+        String message = "message " + seq + " of " + name;
+        switch (reason) {
+            case UNKNOWN_MESSAGE ->
+                    parts.sender()
+                            .refuse(
+                                    session,
+                                    ErrorCode.UNKNOWN_MESSAGE,
+                                    message + " is not in the room's history",
+                                    id);
+            case NOT_YOURS ->
+                    parts.sender()
+                            .refuse(session, ErrorCode.NOT_YOURS, message + " is not yours", id);
+            case WINDOW_CLOSED ->
+                    parts.sender()
+                            .refuse(
+                                    session,
+                                    ErrorCode.EDIT_WINDOW_CLOSED,
+                                    message + " is too old to change",
+                                    id);
+            case DELETED ->
+                    parts.sender()
+                            .refuse(
+                                    session,
+                                    ErrorCode.MESSAGE_DELETED,
+                                    message + " has been deleted",
+                                    id);
+        }
     }
 
     /**

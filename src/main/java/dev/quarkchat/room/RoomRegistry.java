@@ -1,6 +1,7 @@
 package dev.quarkchat.room;
 
 import dev.quarkchat.config.ChatConfig;
+import dev.quarkchat.engine.Amendment;
 import dev.quarkchat.engine.Broker;
 import dev.quarkchat.engine.HistoryConfig;
 import dev.quarkchat.engine.Presence;
@@ -20,9 +21,12 @@ import jakarta.enterprise.event.Observes;
 
 import org.jboss.logging.Logger;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
@@ -44,6 +48,7 @@ public class RoomRegistry {
     private final ConcurrentMap<String, Room> rooms = new ConcurrentHashMap<>();
     private final Room.Collaborators parts;
     private final PeriodicTasks tasks;
+    private final Duration editWindow;
 
     RoomRegistry(
             Broker broker,
@@ -64,6 +69,7 @@ public class RoomRegistry {
                         // Half the send queue: live messages still fit beside a page.
                         config.maxPendingBytes() / 2);
         this.tasks = tasks;
+        this.editWindow = config.editWindow();
     }
 
     /**
@@ -156,6 +162,70 @@ public class RoomRegistry {
         }
         room.post(session, text, id, receivedAt);
         return true;
+    }
+
+    /**
+     * Replaces the text of one of the user's own messages, younger than {@code chat.edit-window}:
+     * every member gets {@code edited}; a refusal is answered with an error.
+     *
+     * @return false if the session is not a member of that room
+     */
+    public boolean edit(
+            ChatSession session, String roomName, long seq, String text, Optional<String> id) {
+        Room room = session.rooms().contains(roomName) ? rooms.get(roomName) : null;
+        if (room == null) {
+            return false;
+        }
+        room.amend(
+                session,
+                MessageAmendments.edit(
+                        roomName, seq, session.user(), text, Instant.now(), editWindow),
+                id);
+        return true;
+    }
+
+    /**
+     * Deletes one of the user's own messages, younger than {@code chat.edit-window}, or any message
+     * for a connection whose token carries the admin group: every member gets {@code deleted}.
+     *
+     * @return false if the session is not a member of that room
+     */
+    public boolean delete(ChatSession session, String roomName, long seq, Optional<String> id) {
+        Room room = session.rooms().contains(roomName) ? rooms.get(roomName) : null;
+        if (room == null) {
+            return false;
+        }
+        Optional<String> author =
+                session.credentials().admin() ? Optional.empty() : Optional.of(session.user());
+        room.amend(
+                session,
+                MessageAmendments.delete(roomName, seq, author, Instant.now(), editWindow),
+                id);
+        return true;
+    }
+
+    /**
+     * Deletes any message of a room, on behalf of a moderator, whether or not a connection of this
+     * instance is in it: its members, on every instance, get {@code deleted}, and the text is gone
+     * from the history.
+     */
+    public CompletionStage<ModeratorDeletion> deleteAsModerator(String roomName, long seq) {
+        return parts.broker()
+                .amend(
+                        MessageAmendments.delete(
+                                roomName, seq, Optional.empty(), Instant.now(), editWindow))
+                .handle(
+                        (outcome, failure) -> {
+                            if (failure != null) {
+                                return ModeratorDeletion.UNAVAILABLE;
+                            }
+                            if (outcome instanceof Amendment.NotApplied refused) {
+                                return refused.reason() == Amendment.Refusal.DELETED
+                                        ? ModeratorDeletion.ALREADY_DELETED
+                                        : ModeratorDeletion.UNKNOWN;
+                            }
+                            return ModeratorDeletion.DELETED;
+                        });
     }
 
     /**

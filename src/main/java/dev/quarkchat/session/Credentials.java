@@ -12,5 +12,7 @@ import java.util.Set;
  * @param tokenExpiry the token's {@code exp}: the connection is closed then
  * @param privateRooms the names in the {@code rooms} claim, and in {@code groups} entries {@code
  *     room:<name>}
+ * @param admin whether {@code groups} holds the admin group: the connection may delete any message
  */
-public record Credentials(String user, Instant tokenExpiry, Set<String> privateRooms) {}
+public record Credentials(
+        String user, Instant tokenExpiry, Set<String> privateRooms, boolean admin) {}

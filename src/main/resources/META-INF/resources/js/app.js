@@ -48,6 +48,7 @@ function receive(frame) {
     case "welcome":
       state.user = frame.user;
       state.maxTextLength = frame.maxTextLength ?? DEFAULT_MAX_TEXT_LENGTH;
+      state.editWindowMs = (frame.editWindow ?? 0) * 1000;
       view.showStatus("connected", `connected as ${frame.user}`);
       view.showSignedIn(true);
       // After a reconnect: back into every room we were in, from where we stopped (docs/protocol.md,
@@ -75,6 +76,7 @@ function receive(frame) {
         room.lines = [];
         room.lastSeq = 0;
         room.seqs.clear();
+        room.oldestPosition = undefined;
         room.olderHeld = frame.seq > 0;
         room.loadingOlder = null;
         room.epoch = frame.epoch;
@@ -124,9 +126,27 @@ function receive(frame) {
       }
       room.lastSeq = frame.seq;
       room.seqs.add(frame.seq);
+      if (frame.deleted) {
+        break; // a replayed tombstone: nothing to show
+      }
       room.lines.push(messageLine(frame));
       if (frame.room !== state.current) {
         room.unread++;
+      }
+      break;
+    }
+    case "edited":
+    case "deleted": {
+      // Edits and deletions take positions of their own (at), in order with the messages: applied in that order,
+      // replays included, they leave each message as it stands (docs/protocol.md, "Edits and deletions").
+      const room = roomNamed(frame.room);
+      settle(frame.id);
+      room.lastSeq = Math.max(room.lastSeq, frame.at);
+      const index = room.lines.findIndex((entry) => entry.kind === "message" && entry.seq === frame.seq);
+      if (index >= 0 && frame.type === "deleted") {
+        room.lines.splice(index, 1);
+      } else if (index >= 0) {
+        room.lines[index] = { ...room.lines[index], text: frame.text, edited: true };
       }
       break;
     }
@@ -152,8 +172,10 @@ function receive(frame) {
 }
 
 function messageLine(frame) {
+  const own = frame.from === state.user;
   return {
-    kind: "message", seq: frame.seq, from: frame.from, text: frame.text, ts: frame.ts, own: frame.from === state.user,
+    kind: "message", seq: frame.seq, from: frame.from, text: frame.text, ts: frame.ts, own,
+    edited: Boolean(frame.editedAt), room: frame.room,
   };
 }
 
@@ -173,14 +195,23 @@ function olderMessages(frame) {
     return false;
   }
   const oldest = oldestSeq(room) ?? Infinity;
-  const older = frame.messages.filter((message) => message.seq < oldest && !room.seqs.has(message.seq));
+  // The page holds messages as they stand now, and edits and deletions at their own positions: only the messages
+  // are shown, but every position counts for where the next page starts.
+  const positions = frame.messages.map((entry) => (entry.type === "message" ? entry.seq : entry.at));
+  const older = frame.messages.filter((message) => message.type === "message" && message.seq < oldest
+    && !room.seqs.has(message.seq));
   for (const message of older) {
     room.seqs.add(message.seq);
     room.lastSeq = Math.max(room.lastSeq, message.seq);
   }
-  room.lines.unshift(...older.map(messageLine));
-  // A page that adds nothing cannot lead further back.
-  room.olderHeld = frame.more && older.length > 0;
+  room.lines.unshift(...older.filter((message) => !message.deleted).map(messageLine));
+  const pageOldest = Math.min(...positions);
+  const wentBack = pageOldest < oldest;
+  if (wentBack) {
+    room.oldestPosition = pageOldest;
+  }
+  // A page that reaches no further back cannot lead further back.
+  room.olderHeld = frame.more && wentBack;
   if (!room.olderHeld) {
     room.lines.unshift({
       kind: "notice",
@@ -190,9 +221,39 @@ function olderMessages(frame) {
   return true;
 }
 
-/** The seq of the oldest message shown in the room, or undefined when none is. */
+/** The oldest position of the room the page has: its oldest message shown, or of the last page read. */
 function oldestSeq(room) {
-  return room.lines.find((entry) => entry.kind === "message")?.seq;
+  const shown = room.lines.find((entry) => entry.kind === "message")?.seq;
+  if (room.oldestPosition === undefined) {
+    return shown;
+  }
+  return shown === undefined ? room.oldestPosition : Math.min(shown, room.oldestPosition);
+}
+
+/** Whether the user may still edit or delete a message of theirs: the server refuses it past the window. */
+function changeable(entry) {
+  return entry.own && Date.now() - Date.parse(entry.ts) < state.editWindowMs;
+}
+
+/** Asks for a new text of one's own message and sends it as an edit. */
+function editMessage(entry) {
+  const text = window.prompt("Edit your message", entry.text);
+  if (text === null || text === entry.text) {
+    return;
+  }
+  const problem = messageProblem(text, state.maxTextLength);
+  if (problem) {
+    view.showError("send-error", problem);
+    return;
+  }
+  send({ type: "edit", room: entry.room, seq: entry.seq, text }, "send-error");
+}
+
+/** Deletes one's own message, once confirmed. */
+function deleteMessage(entry) {
+  if (window.confirm("Delete this message for everyone?")) {
+    send({ type: "delete", room: entry.room, seq: entry.seq }, "send-error");
+  }
 }
 
 /**
@@ -283,7 +344,9 @@ function render({ olderAdded = false } = {}) {
     room.unread = 0;
   }
   view.showRooms(state.rooms, state.current, select);
-  view.showRoom(state.current, room, { olderAdded });
+  view.showRoom(state.current, room, {
+    olderAdded, changeable, onEdit: editMessage, onDelete: deleteMessage,
+  });
   loadOlderAtTop();
 }
 

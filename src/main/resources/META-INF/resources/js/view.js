@@ -47,10 +47,13 @@ export function showRooms(rooms, current, onSelect) {
 }
 
 /**
- * @param room {members: Set, memberCount, lines: [{kind, seq, from, text, ts, own}]} or undefined
+ * @param room {members: Set, memberCount, lines: [{kind, seq, from, text, ts, own, edited}]} or undefined
  * @param olderAdded whether older lines were put before those shown: the reader's place stays where it was
+ * @param changeable whether a message line gets the controls to edit and delete it, which call onEdit and onDelete
  */
-export function showRoom(name, room, { olderAdded = false } = {}) {
+export function showRoom(name, room, {
+  olderAdded = false, changeable = () => false, onEdit = () => {}, onDelete = () => {},
+} = {}) {
   element("room-title").textContent = name ?? "";
   const names = [...(room?.members ?? [])];
   const unnamed = (room?.memberCount ?? 0) - names.length;
@@ -63,7 +66,8 @@ export function showRoom(name, room, { olderAdded = false } = {}) {
   const sameRoom = messages.dataset.room === (name ?? "");
   const fromTop = messages.scrollTop;
   const fromBottom = messages.scrollHeight - messages.clientHeight - messages.scrollTop;
-  messages.replaceChildren(...withDaySeparators(room?.lines ?? []).map(line));
+  const actions = { changeable, onEdit, onDelete };
+  messages.replaceChildren(...withDaySeparators(room?.lines ?? []).map((entry) => line(entry, actions)));
   messages.dataset.room = name ?? "";
   if (sameRoom && olderAdded) {
     // What was below the top stays where it was on the screen; the older lines are above it.
@@ -105,7 +109,7 @@ export function withDaySeparators(lines) {
   return separated;
 }
 
-function line(entry) {
+function line(entry, actions) {
   const item = document.createElement("li");
   if (entry.kind === "day") {
     item.className = "day";
@@ -133,7 +137,27 @@ function line(entry) {
   text.className = "text";
   text.textContent = entry.text;
   item.append(time, from, text);
+  if (entry.edited) {
+    const edited = document.createElement("span");
+    edited.className = "edited";
+    edited.textContent = " (edited)";
+    item.append(edited);
+  }
+  if (actions.changeable(entry)) {
+    item.append(control("Edit", "edit", () => actions.onEdit(entry)),
+      control("Delete", "delete", () => actions.onDelete(entry)));
+  }
   return item;
+}
+
+/** A small button on one's own message. */
+function control(label, className, onClick) {
+  const button = document.createElement("button");
+  button.type = "button";
+  button.className = `control ${className}`;
+  button.textContent = label;
+  button.addEventListener("click", onClick);
+  return button;
 }
 
 /** The reader's calendar day of a timestamp, as a time element's datetime: 2026-11-25. */

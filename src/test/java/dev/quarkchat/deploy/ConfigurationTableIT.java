@@ -231,6 +231,7 @@ class ConfigurationTableIT {
                 Probe.refused("CHAT_JOINED_MAX_MEMBERS", "-1"),
                 Probe.refused("CHAT_DEFAULT_ROOM", "Not A Room"),
                 Probe.refused("CHAT_MAX_TEXT_LENGTH", "0"),
+                Probe.refused("CHAT_EDIT_WINDOW", "-1s"),
                 Probe.refused("CHAT_MAX_PENDING_BYTES", "1000"),
                 Probe.refused("QUARKUS_WEBSOCKETS_NEXT_SERVER_AUTO_PING_INTERVAL", "soon"),
                 Probe.refused("CHAT_KEEPALIVE_PONG_TIMEOUT", "soon"),

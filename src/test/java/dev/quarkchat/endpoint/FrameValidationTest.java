@@ -220,7 +220,47 @@ class FrameValidationTest {
                         "history limit with a fraction",
                         "{\"type\":\"history\",\"room\":\"lobby\",\"limit\":1.5,\"id\":\"p-6\"}",
                         "invalid_limit",
-                        "p-6"));
+                        "p-6"),
+                Arguments.of(
+                        "edit without seq",
+                        "{\"type\":\"edit\",\"room\":\"lobby\",\"text\":\"x\",\"id\":\"e-1\"}",
+                        "invalid_seq",
+                        "e-1"),
+                Arguments.of(
+                        "edit seq 0",
+                        "{\"type\":\"edit\",\"room\":\"lobby\",\"seq\":0,\"text\":\"x\",\"id\":\"e-2\"}",
+                        "invalid_seq",
+                        "e-2"),
+                Arguments.of(
+                        "edit without text",
+                        "{\"type\":\"edit\",\"room\":\"lobby\",\"seq\":1,\"id\":\"e-3\"}",
+                        "invalid_text",
+                        "e-3"),
+                Arguments.of(
+                        "edit with a blank text",
+                        "{\"type\":\"edit\",\"room\":\"lobby\",\"seq\":1,\"text\":\" \",\"id\":\"e-4\"}",
+                        "invalid_text",
+                        "e-4"),
+                Arguments.of(
+                        "edit of a message nobody posted",
+                        "{\"type\":\"edit\",\"room\":\"lobby\",\"seq\":999999,\"text\":\"x\",\"id\":\"e-5\"}",
+                        "unknown_message",
+                        "e-5"),
+                Arguments.of(
+                        "delete without room",
+                        "{\"type\":\"delete\",\"seq\":1,\"id\":\"d-1\"}",
+                        "invalid_room",
+                        "d-1"),
+                Arguments.of(
+                        "delete seq as text",
+                        "{\"type\":\"delete\",\"room\":\"lobby\",\"seq\":\"1\",\"id\":\"d-2\"}",
+                        "invalid_seq",
+                        "d-2"),
+                Arguments.of(
+                        "delete in a room not joined",
+                        "{\"type\":\"delete\",\"room\":\"elsewhere\",\"seq\":1,\"id\":\"d-3\"}",
+                        "not_joined",
+                        "d-3"));
     }
 
     @ParameterizedTest(name = "{0} -> {2}")

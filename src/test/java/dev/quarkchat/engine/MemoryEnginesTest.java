@@ -2,6 +2,8 @@ package dev.quarkchat.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.quarkchat.protocol.ServerFrames;
+
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -154,6 +156,102 @@ class MemoryEnginesTest {
 
         assertThat(digest.hex()).hasSize(32);
         assertThat(TextDigest.ofHex(digest.hex())).isEqualTo(digest);
+    }
+
+    @Test
+    void anAmendmentRewritesTheMessageAndTakesTheNextSeq() {
+        broker.subscribe(ROOM, events::add);
+        done(broker.publish(post("draft", Optional.empty())));
+        String edited = "{\"type\":\"message\",\"seq\":1,\"text\":\"final\"}";
+
+        Amendment.Outcome outcome =
+                done(
+                        broker.amend(
+                                new Amendment(
+                                        ROOM,
+                                        1,
+                                        stored ->
+                                                new Amendment.Rewrite(
+                                                        edited,
+                                                        ServerFrames.editedAroundAt(
+                                                                ROOM, 1, "final", TS),
+                                                        false))));
+
+        assertThat(outcome).isEqualTo(new Amendment.Applied(2));
+        RoomEvent.Message event = (RoomEvent.Message) events.get(1);
+        assertThat(event.seq()).isEqualTo(2);
+        assertThat(event.frame()).startsWith(ServerFrames.editedPrefix(ROOM, 1) + "2,");
+        assertThat(done(broker.history(ROOM, Optional.empty(), 10)).frames())
+                .containsExactly(edited, event.frame());
+    }
+
+    @Test
+    void aDeletionErasesTheTextsOfTheMessagesEarlierEdits() {
+        broker.subscribe(ROOM, events::add);
+        done(broker.publish(post("secret", Optional.empty())));
+        done(
+                broker.amend(
+                        new Amendment(
+                                ROOM,
+                                1,
+                                stored ->
+                                        new Amendment.Rewrite(
+                                                "{\"edited\":true}",
+                                                ServerFrames.editedAroundAt(
+                                                        ROOM, 1, "more secret", TS),
+                                                false))));
+        List<String> seen = new ArrayList<>();
+
+        Amendment.Outcome outcome =
+                done(
+                        broker.amend(
+                                new Amendment(
+                                        ROOM,
+                                        1,
+                                        stored -> {
+                                            seen.add(stored);
+                                            return new Amendment.Rewrite(
+                                                    "{\"deleted\":true}",
+                                                    ServerFrames.deletedAroundAt(ROOM, 1),
+                                                    true);
+                                        })));
+
+        assertThat(outcome).isEqualTo(new Amendment.Applied(3));
+        assertThat(seen).containsExactly("{\"edited\":true}");
+        assertThat(done(broker.history(ROOM, Optional.empty(), 10)).frames())
+                .containsExactly(
+                        "{\"deleted\":true}",
+                        ServerFrames.deleted(ROOM, 1, 2),
+                        ServerFrames.deleted(ROOM, 1, 3));
+    }
+
+    @Test
+    void aRefusedOrUnknownAmendmentChangesNothing() {
+        broker.subscribe(ROOM, events::add);
+        done(broker.publish(post("mine", Optional.empty())));
+
+        assertThat(
+                        done(
+                                broker.amend(
+                                        new Amendment(
+                                                ROOM,
+                                                1,
+                                                stored ->
+                                                        new Amendment.Refused(
+                                                                Amendment.Refusal.NOT_YOURS)))))
+                .isEqualTo(new Amendment.NotApplied(Amendment.Refusal.NOT_YOURS));
+        assertThat(
+                        done(
+                                broker.amend(
+                                        new Amendment(
+                                                ROOM,
+                                                7,
+                                                stored -> {
+                                                    throw new AssertionError("nothing is held");
+                                                }))))
+                .isEqualTo(new Amendment.NotApplied(Amendment.Refusal.UNKNOWN_MESSAGE));
+        assertThat(events).hasSize(1);
+        assertThat(done(broker.history(ROOM, Optional.empty(), 10)).seq()).isEqualTo(1);
     }
 
     private static Post post(String text, Optional<String> id) {

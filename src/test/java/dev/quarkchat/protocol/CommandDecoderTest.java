@@ -33,6 +33,52 @@ class CommandDecoderTest {
     }
 
     @Test
+    void editAndDeleteCarryTheirSeq() throws RejectedFrameException {
+        assertThat(
+                        decoder.decode(
+                                "{\"type\":\"edit\",\"room\":\"general\",\"seq\":12,\"text\":\"hi!\",\"id\":\"e1\"}"))
+                .isEqualTo(new ClientCommand.Edit("general", 12, "hi!", Optional.of("e1")));
+        assertThat(decoder.decode("{\"type\":\"delete\",\"room\":\"general\",\"seq\":12}"))
+                .isEqualTo(new ClientCommand.Delete("general", 12, Optional.empty()));
+        assertThat(
+                        decoder.decode(
+                                "{\"type\":\"delete\",\"room\":\"general\",\"seq\":"
+                                        + Long.MAX_VALUE
+                                        + "}"))
+                .isEqualTo(new ClientCommand.Delete("general", Long.MAX_VALUE, Optional.empty()));
+    }
+
+    @Test
+    void aSeqThatIsNotAPositiveIntegerIsRefusedWithItsRef() {
+        for (String seq : List.of("0", "-1", "1.5", "\"3\"", "true", "[1]", "1e3")) {
+            assertRefused(
+                    "{\"type\":\"delete\",\"room\":\"general\",\"seq\":" + seq + ",\"id\":\"h-2\"}",
+                    ErrorCode.INVALID_SEQ,
+                    seq);
+        }
+        assertRefused(
+                "{\"type\":\"edit\",\"room\":\"general\",\"text\":\"x\",\"id\":\"h-2\"}",
+                ErrorCode.INVALID_SEQ,
+                "no seq");
+    }
+
+    @Test
+    void anEditIsCheckedRoomFirstThenSeqThenText() {
+        assertRefused(
+                "{\"type\":\"edit\",\"room\":\"No\",\"seq\":0,\"text\":\"\",\"id\":\"h-2\"}",
+                ErrorCode.INVALID_ROOM,
+                "all bad");
+        assertRefused(
+                "{\"type\":\"edit\",\"room\":\"general\",\"seq\":0,\"text\":\"\",\"id\":\"h-2\"}",
+                ErrorCode.INVALID_SEQ,
+                "no seq");
+        assertRefused(
+                "{\"type\":\"edit\",\"room\":\"general\",\"seq\":1,\"text\":\"\",\"id\":\"h-2\"}",
+                ErrorCode.INVALID_TEXT,
+                "text bad");
+    }
+
+    @Test
     void aHistoryFrameCarriesItsBeforeAndLimitWithTheirDefaults() throws RejectedFrameException {
         assertThat(
                         decoder.decode(

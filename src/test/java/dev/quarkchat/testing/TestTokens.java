@@ -1,5 +1,7 @@
 package dev.quarkchat.testing;
 
+import dev.quarkchat.auth.TokenClaims;
+
 import io.smallrye.jwt.build.Jwt;
 import io.smallrye.jwt.util.KeyUtils;
 
@@ -37,6 +39,15 @@ public final class TestTokens {
 
     public static String valid(String user) {
         return Jwt.upn(user).issuer(issuer()).expiresIn(LIFETIME).sign();
+    }
+
+    /** A valid token whose {@code groups} hold the admin group: it may delete any message. */
+    public static String admin(String user) {
+        return Jwt.upn(user)
+                .groups(TokenClaims.ADMIN_GROUP)
+                .issuer(issuer())
+                .expiresIn(LIFETIME)
+                .sign();
     }
 
     public static String signedWithAnotherKey(String user) {

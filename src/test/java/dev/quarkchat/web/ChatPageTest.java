@@ -20,6 +20,7 @@ import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 
 import java.net.URI;
@@ -64,6 +65,27 @@ class ChatPageTest {
             assertThat(alice.find("#messages li.own .text").getText()).isEqualTo("hi bob!");
             assertThat(bob.find("#messages li.own .from").getText()).isEqualTo("bob (you)");
             alice.screenshot(SCREENSHOTS.resolve("chat.png"));
+        }
+    }
+
+    @Test
+    void peopleEditAndDeleteTheirOwnMessagesAndEveryoneSeesIt() {
+        try (Browser kim = signedIn("kim", false);
+                Browser lee = signedIn("lee", false)) {
+            say(kim, "meet at 9");
+            lee.awaitText("#messages", "meet at 9");
+            assertThat(lee.find("#messages").findElements(By.cssSelector(".control"))).isEmpty();
+
+            // The page asks with the browser's own dialogs: answered here as a user would.
+            kim.script("window.prompt = () => 'meet at 10'; window.confirm = () => true;");
+            kim.find("#messages li.own .control.edit").click();
+            lee.awaitText("#messages", "meet at 10 (edited)");
+            kim.awaitText("#messages li.own", "(edited)");
+
+            kim.find("#messages li.own .control.delete").click();
+            lee.await(page -> !lee.find("#messages").getText().contains("meet at 10"));
+            kim.await(
+                    page -> kim.find("#messages").findElements(By.cssSelector("li.own")).isEmpty());
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.quarkchat.engine.postgres;
 
+import dev.quarkchat.engine.Amendment;
 import dev.quarkchat.engine.Appended;
 import dev.quarkchat.engine.Broker;
 import dev.quarkchat.engine.EngineUnavailableException;
@@ -12,8 +13,10 @@ import dev.quarkchat.engine.RoomEvent;
 import dev.quarkchat.engine.StreamPosition;
 import dev.quarkchat.engine.TextDigest;
 import dev.quarkchat.protocol.ServerFrames;
+import dev.quarkchat.protocol.StoredMessage;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -35,6 +38,12 @@ import java.util.function.Consumer;
  * instance died in between) publishes the original again, so that it reaches everyone.
  */
 public final class PostgresBroker implements Broker {
+
+    /**
+     * How many times an edit or deletion reads the message again after another one changed it
+     * first; only a flood of changes to one message runs out.
+     */
+    private static final int MAX_AMEND_ATTEMPTS = 8;
 
     private final PostgresStore store;
     private final Retention retention;
@@ -76,6 +85,73 @@ public final class PostgresBroker implements Broker {
                     new EngineUnavailableException("the store or the fan-out is unreachable"));
         }
         return commits.submit(post).thenCompose(published -> published);
+    }
+
+    /**
+     * Reads the message, decides, and has the store rewrite it if it is still as read (else reads
+     * again); once committed, the event is published like a message.
+     */
+    @Override
+    public CompletionStage<Amendment.Outcome> amend(Amendment amendment) {
+        if (!available()) {
+            return CompletableFuture.failedFuture(
+                    new EngineUnavailableException("the store or the fan-out is unreachable"));
+        }
+        return amend(amendment, MAX_AMEND_ATTEMPTS);
+    }
+
+    private CompletionStage<Amendment.Outcome> amend(Amendment amendment, int attemptsLeft) {
+        String room = amendment.room();
+        long seq = amendment.seq();
+        return store.held(room, seq)
+                .thenCompose(
+                        held -> {
+                            Amendment.Verdict verdict =
+                                    held.flatMap(PostgresStore.Held::frame)
+                                            .map(amendment.decide())
+                                            .orElse(
+                                                    new Amendment.Refused(
+                                                            Amendment.Refusal.UNKNOWN_MESSAGE));
+                            if (verdict instanceof Amendment.Refused refused) {
+                                return CompletableFuture.completedFuture(
+                                        new Amendment.NotApplied(refused.reason()));
+                            }
+                            StoredMessage rewritten =
+                                    StoredMessage.read(((Amendment.Rewrite) verdict).message())
+                                            .orElseThrow();
+                            Instant changedAt = rewritten.editedAt().orElseGet(Instant::now);
+                            return store.amend(
+                                            room,
+                                            seq,
+                                            held.orElseThrow(),
+                                            rewritten.text(),
+                                            changedAt)
+                                    .thenCompose(
+                                            at -> {
+                                                if (at.isPresent()) {
+                                                    return published(
+                                                            (Amendment.Rewrite) verdict,
+                                                            room,
+                                                            held.orElseThrow().epoch(),
+                                                            at.get());
+                                                }
+                                                if (attemptsLeft <= 1) {
+                                                    return CompletableFuture.failedFuture(
+                                                            new EngineUnavailableException(
+                                                                    "message "
+                                                                            + seq
+                                                                            + " kept changing"));
+                                                }
+                                                return amend(amendment, attemptsLeft - 1);
+                                            });
+                        });
+    }
+
+    private CompletionStage<Amendment.Outcome> published(
+            Amendment.Rewrite rewrite, String room, String epoch, long at) {
+        String event = rewrite.event().before() + at + rewrite.event().after();
+        return fanout.publish(new RoomEvent.Message(room, epoch, at, event))
+                .thenApply(done -> new Amendment.Applied(at));
     }
 
     @Override
@@ -124,19 +200,19 @@ public final class PostgresBroker implements Broker {
                             post.room(), stored.epoch(), stored.seq(), post.frame(stored.seq()));
             return fanout.publish(message).thenApply(done -> new Appended.Posted(stored.seq()));
         }
-        String text = stored.earlierText().orElseThrow();
+        // A deleted original has no text left: it goes out again as the tombstone it is.
+        String text = stored.earlierText().orElse(post.text());
+        Instant ts = stored.earlierTs().orElseThrow();
         RoomEvent.Message original =
                 new RoomEvent.Message(
                         post.room(),
                         stored.epoch(),
                         stored.seq(),
-                        ServerFrames.message(
-                                post.room(),
-                                stored.seq(),
-                                post.from(),
-                                text,
-                                stored.earlierTs().orElseThrow(),
-                                post.id()));
+                        stored.earlierText().isPresent()
+                                ? ServerFrames.message(
+                                        post.room(), stored.seq(), post.from(), text, ts, post.id())
+                                : ServerFrames.deletedMessage(
+                                        post.room(), stored.seq(), post.from(), ts));
         return fanout.publish(original)
                 .thenApply(
                         done ->

@@ -62,7 +62,8 @@ public class PostgresStore {
                 SELECT epoch, last_seq, first_seq FROM made
                 UNION ALL
                 SELECT epoch, last_seq, first_seq FROM chat_room WHERE room = $1)
-            SELECT p.epoch, p.last_seq, p.first_seq, m.seq, m.sender, m.body, m.sent_at, m.client_id
+            SELECT p.epoch, p.last_seq, p.first_seq, m.seq, m.sender, m.body, m.sent_at, m.client_id,
+                   m.kind, m.target, m.edited_at
             FROM position p
             """;
 
@@ -71,7 +72,8 @@ public class PostgresStore {
             POSITION_AND
                     + """
                     LEFT JOIN LATERAL (
-                        SELECT seq, sender, body, sent_at, client_id FROM chat_message
+                        SELECT seq, sender, body, sent_at, client_id, kind, target, edited_at
+                        FROM chat_message
                         WHERE room = $1 AND seq > $3 AND seq <= p.last_seq
                         ORDER BY seq LIMIT $4) m ON true
                     ORDER BY m.seq
@@ -82,7 +84,8 @@ public class PostgresStore {
             POSITION_AND
                     + """
                     LEFT JOIN LATERAL (
-                        SELECT seq, sender, body, sent_at, client_id FROM chat_message
+                        SELECT seq, sender, body, sent_at, client_id, kind, target, edited_at
+                        FROM chat_message
                         WHERE room = $1 AND seq >= p.first_seq AND seq <= p.last_seq
                         ORDER BY seq DESC LIMIT $3) m ON true
                     ORDER BY m.seq DESC
@@ -91,15 +94,29 @@ public class PostgresStore {
     /** Up to {@code $3} messages below {@code $2}, newest first, with where the room stands. */
     private static final String PAGE =
             """
-            SELECT p.epoch, p.last_seq, p.first_seq, m.seq, m.sender, m.body, m.sent_at, m.client_id
+            SELECT p.epoch, p.last_seq, p.first_seq, m.seq, m.sender, m.body, m.sent_at, m.client_id,
+                   m.kind, m.target, m.edited_at
             FROM chat_room p
             LEFT JOIN LATERAL (
-                SELECT seq, sender, body, sent_at, client_id FROM chat_message
+                SELECT seq, sender, body, sent_at, client_id, kind, target, edited_at
+                FROM chat_message
                 WHERE room = $1 AND seq < $2 AND seq >= p.first_seq
                 ORDER BY seq DESC LIMIT $3) m ON true
             WHERE p.room = $1
             ORDER BY m.seq DESC
             """;
+
+    /** The room's epoch and what it holds at seq {@code $2}, if it is retained. */
+    private static final String HELD =
+            """
+            SELECT p.epoch, m.seq, m.sender, m.body, m.sent_at, m.client_id,
+                   m.kind, m.target, m.edited_at
+            FROM chat_room p
+            LEFT JOIN chat_message m ON m.room = p.room AND m.seq = $2 AND m.seq >= p.first_seq
+            WHERE p.room = $1
+            """;
+
+    private static final String AMEND = "SELECT chat_amend($1, $2, $3, $4, $5, $6, $7) AS at";
 
     private static final int RETRIES_WHILE_MADE = 3;
 
@@ -272,6 +289,65 @@ public class PostgresStore {
         return run(operation, sql, arguments, answer);
     }
 
+    /**
+     * What a room holds at one seq, and its epoch; {@code held} empty if it holds nothing there.
+     */
+    record Held(
+            String epoch,
+            Optional<String> frame,
+            Optional<String> body,
+            Optional<OffsetDateTime> editedAt) {}
+
+    /**
+     * The room's epoch and its frame at {@code seq}; empty if the store has never seen the room.
+     */
+    CompletionStage<Optional<Held>> held(String room, long seq) {
+        return run(
+                StoreOperation.READ,
+                HELD,
+                Tuple.of(room, seq),
+                rows -> {
+                    if (rows.size() == 0) {
+                        return Optional.empty();
+                    }
+                    Row row = rows.iterator().next();
+                    Optional<String> frame =
+                            row.getLong("seq") == null
+                                    ? Optional.empty()
+                                    : Optional.of(frame(room, row));
+                    return Optional.of(
+                            new Held(
+                                    row.getString("epoch"),
+                                    frame,
+                                    Optional.ofNullable(row.getString("body")),
+                                    Optional.ofNullable(row.getOffsetDateTime("edited_at"))));
+                });
+    }
+
+    /**
+     * Rewrites message {@code seq} with {@code newBody} (empty: deleted) and appends the event,
+     * unless it changed since {@code read}; see {@code chat_amend}.
+     *
+     * @return the event's seq, or empty if the message changed meanwhile
+     */
+    CompletionStage<Optional<Long>> amend(
+            String room, long seq, Held read, Optional<String> newBody, Instant changedAt) {
+        Tuple arguments =
+                Tuple.tuple()
+                        .addString(room)
+                        .addString(read.epoch())
+                        .addLong(seq)
+                        .addString(read.body().orElse(null))
+                        .addOffsetDateTime(read.editedAt().orElse(null))
+                        .addString(newBody.orElse(null))
+                        .addOffsetDateTime(changedAt.atOffset(ZoneOffset.UTC));
+        return run(
+                StoreOperation.APPEND,
+                AMEND,
+                arguments,
+                rows -> Optional.ofNullable(rows.iterator().next().getLong("at")));
+    }
+
     /** Runs a statement that changes nothing the chat reads, for the retention job. */
     CompletionStage<Integer> update(String sql, Tuple arguments) {
         return run(StoreOperation.RETENTION, sql, arguments, RowSet::rowCount);
@@ -288,6 +364,37 @@ public class PostgresStore {
                     Collections.reverse(frames);
                     return new HistorySnapshot(position.epoch(), position.lastSeq(), frames, false);
                 });
+    }
+
+    /** The frame of a row of {@code chat_message}: a message as it stands now, or an event. */
+    private static String frame(String room, Row row) {
+        long seq = row.getLong("seq");
+        String body = row.getString("body");
+        return switch (row.getString("kind")) {
+            case "edited" -> {
+                ServerFrames.SeqSlot event =
+                        ServerFrames.editedAroundAt(
+                                room,
+                                row.getLong("target"),
+                                body,
+                                row.getOffsetDateTime("edited_at").toInstant());
+                yield event.before() + seq + event.after();
+            }
+            case "deleted" -> ServerFrames.deleted(room, row.getLong("target"), seq);
+            default -> {
+                String sender = row.getString("sender");
+                Instant ts = row.getOffsetDateTime("sent_at").toInstant();
+                OffsetDateTime editedAt = row.getOffsetDateTime("edited_at");
+                Optional<String> id = Optional.ofNullable(row.getString("client_id"));
+                if (body == null) {
+                    yield ServerFrames.deletedMessage(room, seq, sender, ts);
+                }
+                yield editedAt == null
+                        ? ServerFrames.message(room, seq, sender, body, ts, id)
+                        : ServerFrames.editedMessage(
+                                room, seq, sender, body, ts, id, editedAt.toInstant());
+            }
+        };
     }
 
     /**
@@ -393,16 +500,8 @@ public class PostgresStore {
         List<String> frames(String room, RowSet<Row> rows) {
             List<String> frames = new ArrayList<>(rows.size());
             for (Row row : rows) {
-                Long seq = row.getLong("seq");
-                if (seq != null) {
-                    frames.add(
-                            ServerFrames.message(
-                                    room,
-                                    seq,
-                                    row.getString("sender"),
-                                    row.getString("body"),
-                                    row.getOffsetDateTime("sent_at").toInstant(),
-                                    Optional.ofNullable(row.getString("client_id"))));
+                if (row.getLong("seq") != null) {
+                    frames.add(frame(room, row));
                 }
             }
             return frames;

@@ -1,7 +1,9 @@
 package dev.quarkchat.engine.redis;
 
+import dev.quarkchat.engine.Amendment;
 import dev.quarkchat.engine.Appended;
 import dev.quarkchat.engine.Broker;
+import dev.quarkchat.engine.EngineUnavailableException;
 import dev.quarkchat.engine.Epochs;
 import dev.quarkchat.engine.HistoryConfig;
 import dev.quarkchat.engine.HistoryPage;
@@ -22,6 +24,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
@@ -36,6 +39,15 @@ import java.util.function.Consumer;
  * up.
  */
 public final class RedisBroker implements Broker {
+
+    /**
+     * How many times an edit or deletion reads the message again after another one changed it
+     * first; only a flood of changes to one message runs out.
+     */
+    private static final int MAX_AMEND_ATTEMPTS = 8;
+
+    /** What {@code amend.lua} answers when the message changed since it was read. */
+    private static final String CHANGED = "changed";
 
     private final RedisLink link;
     private final RedisBackplaneConfig config;
@@ -113,6 +125,71 @@ public final class RedisBroker implements Broker {
         return link.run(RedisScript.APPEND, keys, args)
                 .map(RedisBroker::appendedOf)
                 .subscribeAsCompletionStage();
+    }
+
+    /**
+     * Reads the message, decides, and rewrites it if the log still holds what was read; else reads
+     * again: an edit or deletion of the same message that came first, on any instance, is seen.
+     */
+    @Override
+    public CompletionStage<Amendment.Outcome> amend(Amendment amendment) {
+        return amend(amendment, MAX_AMEND_ATTEMPTS);
+    }
+
+    private CompletionStage<Amendment.Outcome> amend(Amendment amendment, int attemptsLeft) {
+        String room = amendment.room();
+        List<String> keys = List.of(link.key(room, "meta"), link.key(room, "log"));
+        String seq = String.valueOf(amendment.seq());
+        return link.run(RedisScript.HELD, keys, List.of(seq))
+                .subscribeAsCompletionStage()
+                .thenCompose(
+                        held -> {
+                            String epoch = held.get(0).toString();
+                            String frame = held.get(1).toString();
+                            Amendment.Verdict verdict =
+                                    frame.isEmpty()
+                                            ? new Amendment.Refused(
+                                                    Amendment.Refusal.UNKNOWN_MESSAGE)
+                                            : amendment.decide().apply(frame);
+                            if (verdict instanceof Amendment.Refused refused) {
+                                return CompletableFuture.completedFuture(
+                                        new Amendment.NotApplied(refused.reason()));
+                            }
+                            Amendment.Rewrite rewrite = (Amendment.Rewrite) verdict;
+                            List<String> args =
+                                    List.of(
+                                            link.channel(),
+                                            room,
+                                            seconds(config.roomTtl()),
+                                            epoch,
+                                            seq,
+                                            frame,
+                                            rewrite.message(),
+                                            rewrite.event().before(),
+                                            rewrite.event().after(),
+                                            rewrite.erasesEdits()
+                                                    ? ServerFrames.editedPrefix(
+                                                            room, amendment.seq())
+                                                    : "",
+                                            String.valueOf(history.size()));
+                            return link.run(RedisScript.AMEND, keys, args)
+                                    .subscribeAsCompletionStage()
+                                    .thenCompose(
+                                            reply -> {
+                                                if (!CHANGED.equals(reply.toString())) {
+                                                    return CompletableFuture.completedFuture(
+                                                            new Amendment.Applied(reply.toLong()));
+                                                }
+                                                if (attemptsLeft <= 1) {
+                                                    return CompletableFuture.failedFuture(
+                                                            new EngineUnavailableException(
+                                                                    "message "
+                                                                            + seq
+                                                                            + " kept changing"));
+                                                }
+                                                return amend(amendment, attemptsLeft - 1);
+                                            });
+                        });
     }
 
     @Override

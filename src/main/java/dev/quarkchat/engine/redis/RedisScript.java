@@ -22,6 +22,8 @@ import java.nio.charset.StandardCharsets;
  */
 enum RedisScript {
     APPEND("clock.lua", "append.lua"),
+    HELD("held.lua"),
+    AMEND("amend.lua"),
     HISTORY("history.lua"),
     PAGE("page.lua"),
     PUBLISH("publish.lua"),
