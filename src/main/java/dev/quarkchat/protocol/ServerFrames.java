@@ -132,16 +132,7 @@ public final class ServerFrames {
 
     public static String message(
             String room, long seq, String from, String text, Instant ts, Optional<String> id) {
-        return write(
-                json -> {
-                    json.writeStringField("type", "message");
-                    json.writeStringField("room", room);
-                    json.writeNumberField("seq", seq);
-                    json.writeStringField("from", from);
-                    json.writeStringField("text", text);
-                    json.writeStringField("ts", TIMESTAMP.format(ts));
-                    writeOptional(json, "id", id);
-                });
+        return message(room, seq, from, text, ts, id, Optional.empty());
     }
 
     /**
@@ -155,6 +146,17 @@ public final class ServerFrames {
             Instant ts,
             Optional<String> id,
             Instant editedAt) {
+        return message(room, seq, from, text, ts, id, Optional.of(editedAt));
+    }
+
+    private static String message(
+            String room,
+            long seq,
+            String from,
+            String text,
+            Instant ts,
+            Optional<String> id,
+            Optional<Instant> editedAt) {
         return write(
                 json -> {
                     json.writeStringField("type", "message");
@@ -164,7 +166,9 @@ public final class ServerFrames {
                     json.writeStringField("text", text);
                     json.writeStringField("ts", TIMESTAMP.format(ts));
                     writeOptional(json, "id", id);
-                    json.writeStringField("editedAt", TIMESTAMP.format(editedAt));
+                    if (editedAt.isPresent()) {
+                        json.writeStringField("editedAt", TIMESTAMP.format(editedAt.get()));
+                    }
                 });
     }
 
