@@ -130,6 +130,21 @@ public final class ServerFrames {
 
     public static String message(
             String room, long seq, String from, String text, Instant ts, Optional<String> id) {
+        return message(room, seq, from, text, ts, id, false);
+    }
+
+    /**
+     * A {@code message} frame; one a backend posted through the server API carries {@code
+     * "service":true}, so that clients can set it apart.
+     */
+    public static String message(
+            String room,
+            long seq,
+            String from,
+            String text,
+            Instant ts,
+            Optional<String> id,
+            boolean service) {
         return write(
                 json -> {
                     json.writeStringField("type", "message");
@@ -139,6 +154,9 @@ public final class ServerFrames {
                     json.writeStringField("text", text);
                     json.writeStringField("ts", TIMESTAMP.format(ts));
                     writeOptional(json, "id", id);
+                    if (service) {
+                        json.writeBooleanField("service", true);
+                    }
                 });
     }
 
@@ -175,8 +193,13 @@ public final class ServerFrames {
      * later and then only joins {@code before + seq + after}.
      */
     public static SeqSlot messageAroundSeq(
-            String room, String from, String text, Instant ts, Optional<String> id) {
-        String withoutSeq = message(room, 0, from, text, ts, id);
+            String room,
+            String from,
+            String text,
+            Instant ts,
+            Optional<String> id,
+            boolean service) {
+        String withoutSeq = message(room, 0, from, text, ts, id, service);
         int seqAt = ("{\"type\":\"message\",\"room\":\"" + room + "\",\"seq\":").length();
         return new SeqSlot(withoutSeq.substring(0, seqAt), withoutSeq.substring(seqAt + 1));
     }

@@ -90,6 +90,11 @@ public final class PostgresBroker implements Broker {
     }
 
     @Override
+    public CompletionStage<Optional<StreamPosition>> position(String room) {
+        return store.position(room);
+    }
+
+    @Override
     public boolean available() {
         return store.isUp() && fanout.available();
     }
@@ -122,7 +127,8 @@ public final class PostgresBroker implements Broker {
             RoomEvent.Message message =
                     new RoomEvent.Message(
                             post.room(), stored.epoch(), stored.seq(), post.frame(stored.seq()));
-            return fanout.publish(message).thenApply(done -> new Appended.Posted(stored.seq()));
+            return fanout.publish(message)
+                    .thenApply(done -> new Appended.Posted(stored.epoch(), stored.seq()));
         }
         String text = stored.earlierText().orElseThrow();
         RoomEvent.Message original =
@@ -136,7 +142,8 @@ public final class PostgresBroker implements Broker {
                                 post.from(),
                                 text,
                                 stored.earlierTs().orElseThrow(),
-                                post.id()));
+                                post.id(),
+                                post.service()));
         return fanout.publish(original)
                 .thenApply(
                         done ->

@@ -47,7 +47,7 @@ public class PostgresStore {
 
     private static final Logger LOG = Logger.getLogger(PostgresStore.class);
 
-    private static final String APPEND = "SELECT * FROM chat_append($1, $2, $3, $4, $5, $6)";
+    private static final String APPEND = "SELECT * FROM chat_append($1, $2, $3, $4, $5, $6, $7)";
 
     /**
      * Where room {@code $1} stands, made with epoch {@code $2} if new, and its messages: the
@@ -62,7 +62,8 @@ public class PostgresStore {
                 SELECT epoch, last_seq, first_seq FROM made
                 UNION ALL
                 SELECT epoch, last_seq, first_seq FROM chat_room WHERE room = $1)
-            SELECT p.epoch, p.last_seq, p.first_seq, m.seq, m.sender, m.body, m.sent_at, m.client_id
+            SELECT p.epoch, p.last_seq, p.first_seq,
+                   m.seq, m.sender, m.body, m.sent_at, m.client_id, m.service
             FROM position p
             """;
 
@@ -71,7 +72,7 @@ public class PostgresStore {
             POSITION_AND
                     + """
                     LEFT JOIN LATERAL (
-                        SELECT seq, sender, body, sent_at, client_id FROM chat_message
+                        SELECT seq, sender, body, sent_at, client_id, service FROM chat_message
                         WHERE room = $1 AND seq > $3 AND seq <= p.last_seq
                         ORDER BY seq LIMIT $4) m ON true
                     ORDER BY m.seq
@@ -82,7 +83,7 @@ public class PostgresStore {
             POSITION_AND
                     + """
                     LEFT JOIN LATERAL (
-                        SELECT seq, sender, body, sent_at, client_id FROM chat_message
+                        SELECT seq, sender, body, sent_at, client_id, service FROM chat_message
                         WHERE room = $1 AND seq >= p.first_seq AND seq <= p.last_seq
                         ORDER BY seq DESC LIMIT $3) m ON true
                     ORDER BY m.seq DESC
@@ -91,15 +92,19 @@ public class PostgresStore {
     /** Up to {@code $3} messages below {@code $2}, newest first, with where the room stands. */
     private static final String PAGE =
             """
-            SELECT p.epoch, p.last_seq, p.first_seq, m.seq, m.sender, m.body, m.sent_at, m.client_id
+            SELECT p.epoch, p.last_seq, p.first_seq,
+                   m.seq, m.sender, m.body, m.sent_at, m.client_id, m.service
             FROM chat_room p
             LEFT JOIN LATERAL (
-                SELECT seq, sender, body, sent_at, client_id FROM chat_message
+                SELECT seq, sender, body, sent_at, client_id, service FROM chat_message
                 WHERE room = $1 AND seq < $2 AND seq >= p.first_seq
                 ORDER BY seq DESC LIMIT $3) m ON true
             WHERE p.room = $1
             ORDER BY m.seq DESC
             """;
+
+    /** Where room {@code $1} stands, if the store has it; never makes it. */
+    private static final String POSITION = "SELECT epoch, last_seq FROM chat_room WHERE room = $1";
 
     private static final int RETRIES_WHILE_MADE = 3;
 
@@ -158,6 +163,7 @@ public class PostgresStore {
         OffsetDateTime[] sent = new OffsetDateTime[size];
         String[] clientIds = new String[size];
         String[] epochs = new String[size];
+        Boolean[] services = new Boolean[size];
         for (int i = 0; i < size; i++) {
             Post post = batch.get(i);
             rooms[i] = post.room();
@@ -166,6 +172,7 @@ public class PostgresStore {
             sent[i] = post.ts().atOffset(ZoneOffset.UTC);
             clientIds[i] = post.id().orElse(null);
             epochs[i] = Epochs.next();
+            services[i] = post.service();
         }
         Tuple arguments =
                 Tuple.tuple()
@@ -174,7 +181,8 @@ public class PostgresStore {
                         .addArrayOfString(bodies)
                         .addArrayOfOffsetDateTime(sent)
                         .addArrayOfString(clientIds)
-                        .addArrayOfString(epochs);
+                        .addArrayOfString(epochs)
+                        .addArrayOfBoolean(services);
         long started = System.nanoTime();
         return run(
                 StoreOperation.APPEND,
@@ -260,6 +268,22 @@ public class PostgresStore {
                             position.firstSeq(),
                             page,
                             pageStart > position.firstSeq());
+                });
+    }
+
+    /** Where the room stands, if the store has it. */
+    CompletionStage<Optional<StreamPosition>> position(String room) {
+        return run(
+                StoreOperation.READ,
+                POSITION,
+                Tuple.of(room),
+                rows -> {
+                    if (rows.size() == 0) {
+                        return Optional.<StreamPosition>empty();
+                    }
+                    Row row = rows.iterator().next();
+                    return Optional.of(
+                            new StreamPosition(row.getString("epoch"), row.getLong("last_seq")));
                 });
     }
 
@@ -393,7 +417,8 @@ public class PostgresStore {
                                     row.getString("sender"),
                                     row.getString("body"),
                                     row.getOffsetDateTime("sent_at").toInstant(),
-                                    Optional.ofNullable(row.getString("client_id"))));
+                                    Optional.ofNullable(row.getString("client_id")),
+                                    row.getBoolean("service")));
                 }
             }
             return frames;

@@ -17,8 +17,9 @@ import java.nio.charset.StandardCharsets;
  * sorted by user), {@code alive} (the same entries, scored by when they expire) and {@code users}
  * (hash: how many entries each user has, so that a user is counted and announced once however many
  * instances it is on); per user who sent with message ids, {@code ids:<user>} and {@code
- * id-ages:<user>}, which expire a window after the user's last such send. Each script file says
- * what it takes and returns.
+ * id-ages:<user>}, which expire a window after the user's last such send. The list of rooms with
+ * members is kept apart, in {@code {~rooms}:names} and {@code {~rooms}:alive} (no room name holds a
+ * {@code ~}). Each script file says what it takes and returns.
  */
 enum RedisScript {
     APPEND("clock.lua", "append.lua"),
@@ -27,7 +28,11 @@ enum RedisScript {
     PUBLISH("publish.lua"),
     MEMBERS("clock.lua", "presence.lua", "members.lua"),
     LEAVE("presence.lua", "leave.lua"),
-    REFRESH("clock.lua", "presence.lua", "refresh.lua");
+    REFRESH("clock.lua", "presence.lua", "refresh.lua"),
+    POSITION("position.lua"),
+    MEMBER_PAGE("clock.lua", "presence.lua", "member-page.lua"),
+    ROOMS_KEEP("clock.lua", "rooms-keep.lua"),
+    ROOMS_PAGE("clock.lua", "rooms-page.lua");
 
     private final String source;
 
