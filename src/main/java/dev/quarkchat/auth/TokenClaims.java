@@ -34,6 +34,9 @@ public class TokenClaims {
     /** A {@code groups} entry {@code room:<name>} grants that private room too. */
     public static final String ROOM_GROUP_PREFIX = "room:";
 
+    /** The group (role) of service tokens: backends that call the server API. */
+    public static final String ADMIN_GROUP = "chat-admin";
+
     private static final Logger LOG = Logger.getLogger(TokenClaims.class);
 
     private final List<String> nameClaims;
@@ -63,6 +66,18 @@ public class TokenClaims {
         }
         LOG.debugf("Token refused: it has none of the name claims %s", nameClaims);
         throw new UnacceptableTokenException(Fault.NO_NAME_CLAIM);
+    }
+
+    /**
+     * The user name a verified token carries, read as the handshake reads it; empty if it names
+     * none the chat accepts.
+     */
+    public Optional<String> userName(JsonWebToken token) {
+        try {
+            return Optional.of(read(token).user());
+        } catch (UnacceptableTokenException unacceptable) {
+            return Optional.empty();
+        }
     }
 
     /**

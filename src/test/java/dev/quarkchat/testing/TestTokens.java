@@ -39,6 +39,11 @@ public final class TestTokens {
         return Jwt.upn(user).issuer(issuer()).expiresIn(LIFETIME).sign();
     }
 
+    /** A service token for the server API: the group {@code chat-admin}. */
+    public static String service(String user) {
+        return Jwt.upn(user).issuer(issuer()).groups("chat-admin").expiresIn(LIFETIME).sign();
+    }
+
     public static String signedWithAnotherKey(String user) {
         return Jwt.upn(user).issuer(issuer()).expiresIn(LIFETIME).sign(newKeyPair().getPrivate());
     }
