@@ -6,7 +6,7 @@
 -- id by when it was posted, ms).
 -- ARGV: channel, room, room TTL (s), epoch if the room is new, history size, frame before the seq, frame after
 -- the seq, id or '', text digest, ts (ms), window (ms), most ids of the user.
--- Returns the seq; for an id already posted, {epoch, seq, ts, digest} of that post.
+-- Returns {epoch, seq}; for an id already posted, {epoch, seq, ts, digest} of that post.
 if redis.call('HSETNX', KEYS[1], 'epoch', ARGV[4]) == 1 then
   redis.call('HSET', KEYS[1], 'seq', 0)
   redis.call('DEL', KEYS[2])
@@ -53,4 +53,4 @@ if id ~= '' then
   redis.call('PEXPIRE', KEYS[3], ARGV[11])
   redis.call('PEXPIRE', KEYS[4], ARGV[11])
 end
-return seq
+return {epoch, seq}

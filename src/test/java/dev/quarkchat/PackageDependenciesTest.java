@@ -33,6 +33,7 @@ class PackageDependenciesTest {
     private static final Map<String, Integer> LAYER =
             Map.ofEntries(
                     Map.entry("endpoint", 10),
+                    Map.entry("api", 10),
                     Map.entry("auth", 9),
                     Map.entry("lifecycle", 8),
                     Map.entry("moderation", 8),

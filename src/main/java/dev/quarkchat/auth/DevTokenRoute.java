@@ -5,6 +5,7 @@ import dev.quarkchat.protocol.UserName;
 
 import io.quarkus.arc.profile.IfBuildProfile;
 import io.smallrye.jwt.build.Jwt;
+import io.smallrye.jwt.build.JwtClaimsBuilder;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
@@ -19,9 +20,10 @@ import java.util.stream.Collectors;
 /**
  * {@code GET /dev/token?user=alice} answers a signed token for that user, so that people can try
  * the chat from a terminal at once; {@code &rooms=private-ops,private-board} grants private rooms
- * too. It exists only in dev and test builds: a production build has no such route. Names follow
- * the chat's own rule ({@link UserName}, {@code chat.user-name.max-length}) and go into the token
- * in NFC; any other name gets 400 and the reason.
+ * too, and {@code &admin=true} makes it a service token for the server API (group {@value
+ * TokenClaims#ADMIN_GROUP}). It exists only in dev and test builds: a production build has no such
+ * route. Names follow the chat's own rule ({@link UserName}, {@code chat.user-name.max-length}) and
+ * go into the token in NFC; any other name gets 400 and the reason.
  */
 @ApplicationScoped
 @IfBuildProfile(anyOf = {"dev", "test"})
@@ -59,12 +61,15 @@ public class DevTokenRoute {
                         .filter(room -> !room.isEmpty())
                         .collect(Collectors.toList());
         String name = user.name();
-        String token =
+        JwtClaimsBuilder claims =
                 Jwt.upn(name)
                         .preferredUserName(name)
                         .subject(name)
-                        .claim(TokenClaims.ROOMS_CLAIM, rooms)
-                        .sign();
+                        .claim(TokenClaims.ROOMS_CLAIM, rooms);
+        if (Boolean.parseBoolean(context.request().getParam("admin"))) {
+            claims.groups(TokenClaims.ADMIN_GROUP);
+        }
+        String token = claims.sign();
         context.response()
                 .putHeader("Content-Type", "text/plain")
                 .putHeader("Cache-Control", "no-store")

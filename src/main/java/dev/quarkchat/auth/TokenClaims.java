@@ -35,8 +35,8 @@ public class TokenClaims {
     public static final String ROOM_GROUP_PREFIX = "room:";
 
     /**
-     * The {@code groups} entry of moderators and services: such a connection may delete any
-     * message.
+     * The {@code groups} entry of moderators and services: a connection with it may delete any
+     * message, and a token with it may call the server API.
      */
     public static final String ADMIN_GROUP = "chat-admin";
 
@@ -69,6 +69,18 @@ public class TokenClaims {
         }
         LOG.debugf("Token refused: it has none of the name claims %s", nameClaims);
         throw new UnacceptableTokenException(Fault.NO_NAME_CLAIM);
+    }
+
+    /**
+     * The user name a verified token carries, read as the handshake reads it; empty if it names
+     * none the chat accepts.
+     */
+    public Optional<String> userName(JsonWebToken token) {
+        try {
+            return Optional.of(read(token).user());
+        } catch (UnacceptableTokenException unacceptable) {
+            return Optional.empty();
+        }
     }
 
     /**

@@ -8,8 +8,8 @@ import java.time.Instant;
  */
 public sealed interface Appended {
 
-    /** The message got this seq and was published. */
-    record Posted(long seq) implements Appended {}
+    /** The message got this seq in the room's epoch and was published. */
+    record Posted(String epoch, long seq) implements Appended {}
 
     /**
      * The user had posted this id in the room, in its current epoch, within the idempotency window:

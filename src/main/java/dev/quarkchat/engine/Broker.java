@@ -32,7 +32,8 @@ public interface Broker {
      * Gives the post the room's next seq, keeps it in the room's history and publishes it, unless
      * its id was already posted by that user in the room's current epoch: then nothing is posted
      * and that post is answered. The id is looked up in the same step that gives the seq, so two
-     * racing sends with one id post it once.
+     * racing sends with one id post it once. An engine that keeps a room only while it has members
+     * fails with {@link UnknownRoomException} for a room with none.
      */
     CompletionStage<Appended> publish(Post post);
 
@@ -56,6 +57,12 @@ public interface Broker {
      * oldest first, for a member scrolling back.
      */
     CompletionStage<HistoryPage> page(String room, long before, int limit);
+
+    /**
+     * Where the room's sequence stands, its epoch and the seq of its latest message; empty if the
+     * engine holds nothing of the room. Unlike the other reads, it never makes the room.
+     */
+    CompletionStage<Optional<StreamPosition>> position(String room);
 
     /** Whether operations can be carried out now. */
     boolean available();

@@ -99,7 +99,7 @@ public final class MemoryBroker implements Broker {
                         post.ts(),
                         post.digest().orElseThrow());
             }
-            return CompletableFuture.completedFuture(new Appended.Posted(seq));
+            return CompletableFuture.completedFuture(new Appended.Posted(channel.epoch, seq));
         }
     }
 
@@ -167,6 +167,18 @@ public final class MemoryBroker implements Broker {
     }
 
     @Override
+    public CompletionStage<Optional<StreamPosition>> position(String room) {
+        Channel channel = channels.get(room);
+        if (channel == null) {
+            return CompletableFuture.completedFuture(Optional.empty());
+        }
+        synchronized (channel) {
+            return CompletableFuture.completedFuture(
+                    Optional.of(new StreamPosition(channel.epoch, channel.lastSeq)));
+        }
+    }
+
+    @Override
     public boolean available() {
         return true;
     }
@@ -184,7 +196,7 @@ public final class MemoryBroker implements Broker {
         }
     }
 
-    private static IllegalStateException notServed(String room) {
-        return new IllegalStateException("room " + room + " has no subscriber on this instance");
+    private static UnknownRoomException notServed(String room) {
+        return new UnknownRoomException(room);
     }
 }

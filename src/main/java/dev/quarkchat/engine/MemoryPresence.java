@@ -3,11 +3,14 @@ package dev.quarkchat.engine;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.PriorityQueue;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -64,6 +67,43 @@ public final class MemoryPresence implements Presence {
         synchronized (users) {
             return CompletableFuture.completedFuture(list(users.names, maxNames));
         }
+    }
+
+    @Override
+    public CompletionStage<Members> membersAfter(String room, String after, int maxNames) {
+        Users users = rooms.get(room);
+        if (users == null) {
+            return CompletableFuture.completedFuture(new Members(List.of(), 0));
+        }
+        synchronized (users) {
+            TreeSet<String> byName = new TreeSet<>(users.names);
+            Set<String> page = after.isEmpty() ? byName : byName.tailSet(after, false);
+            return CompletableFuture.completedFuture(
+                    new Members(page.stream().limit(maxNames).toList(), users.names.size()));
+        }
+    }
+
+    @Override
+    public CompletionStage<List<String>> rooms(String after, int limit) {
+        // The first names after the cursor, without sorting every room: the heap keeps the
+        // smallest `limit` seen, its greatest on top.
+        PriorityQueue<String> smallest = new PriorityQueue<>(limit, Comparator.reverseOrder());
+        for (String room : rooms.keySet()) {
+            if (room.compareTo(after) > 0) {
+                smallest.add(room);
+                if (smallest.size() > limit) {
+                    smallest.poll();
+                }
+            }
+        }
+        List<String> page = new ArrayList<>(smallest);
+        page.sort(Comparator.naturalOrder());
+        return CompletableFuture.completedFuture(page);
+    }
+
+    @Override
+    public CompletionStage<Void> keepListed(Collection<String> rooms) {
+        return DONE; // the rooms with members are this instance's own
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.quarkchat.engine;
 
 import java.time.Duration;
 import java.util.Collection;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 
@@ -27,6 +28,25 @@ public interface Presence {
 
     /** Lists the room's members without changing them. */
     CompletionStage<Members> members(String room, int maxNames);
+
+    /**
+     * A page of the room's members ordered by name: at most {@code maxNames} of those whose name
+     * sorts after {@code after} (all for an empty one), with the room's member count.
+     */
+    CompletionStage<Members> membersAfter(String room, String after, int maxNames);
+
+    /**
+     * A page of the rooms that have members, on any instance, ordered by name: at most {@code
+     * limit} of those whose name sorts after {@code after} (all for an empty one). A room whose
+     * last member just left may still be listed for a while.
+     */
+    CompletionStage<List<String>> rooms(String after, int limit);
+
+    /**
+     * Keeps rooms with members on this instance in the list of {@link #rooms}: called when a room
+     * gets its first member here, and at every {@link #refreshInterval}.
+     */
+    CompletionStage<Void> keepListed(Collection<String> rooms);
 
     /** Takes this instance's entry of the user out of the room: its last connection here left. */
     CompletionStage<Void> leave(String room, String user);

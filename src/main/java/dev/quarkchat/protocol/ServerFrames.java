@@ -132,7 +132,22 @@ public final class ServerFrames {
 
     public static String message(
             String room, long seq, String from, String text, Instant ts, Optional<String> id) {
-        return message(room, seq, from, text, ts, id, Optional.empty());
+        return message(room, seq, from, text, ts, id, false, Optional.empty());
+    }
+
+    /**
+     * A {@code message} frame; one a backend posted through the server API carries {@code
+     * "service":true}, so that clients can set it apart.
+     */
+    public static String message(
+            String room,
+            long seq,
+            String from,
+            String text,
+            Instant ts,
+            Optional<String> id,
+            boolean service) {
+        return message(room, seq, from, text, ts, id, service, Optional.empty());
     }
 
     /**
@@ -145,8 +160,9 @@ public final class ServerFrames {
             String text,
             Instant ts,
             Optional<String> id,
+            boolean service,
             Instant editedAt) {
-        return message(room, seq, from, text, ts, id, Optional.of(editedAt));
+        return message(room, seq, from, text, ts, id, service, Optional.of(editedAt));
     }
 
     private static String message(
@@ -156,6 +172,7 @@ public final class ServerFrames {
             String text,
             Instant ts,
             Optional<String> id,
+            boolean service,
             Optional<Instant> editedAt) {
         return write(
                 json -> {
@@ -166,6 +183,9 @@ public final class ServerFrames {
                     json.writeStringField("text", text);
                     json.writeStringField("ts", TIMESTAMP.format(ts));
                     writeOptional(json, "id", id);
+                    if (service) {
+                        json.writeBooleanField("service", true);
+                    }
                     if (editedAt.isPresent()) {
                         json.writeStringField("editedAt", TIMESTAMP.format(editedAt.get()));
                     }
@@ -285,8 +305,13 @@ public final class ServerFrames {
      * later and then only joins {@code before + seq + after}.
      */
     public static SeqSlot messageAroundSeq(
-            String room, String from, String text, Instant ts, Optional<String> id) {
-        String withoutSeq = message(room, 0, from, text, ts, id);
+            String room,
+            String from,
+            String text,
+            Instant ts,
+            Optional<String> id,
+            boolean service) {
+        String withoutSeq = message(room, 0, from, text, ts, id, service);
         int seqAt = ("{\"type\":\"message\",\"room\":\"" + room + "\",\"seq\":").length();
         return new SeqSlot(withoutSeq.substring(0, seqAt), withoutSeq.substring(seqAt + 1));
     }

@@ -14,6 +14,7 @@ import java.util.Optional;
  * checked against it and written over it.
  *
  * @param text empty once deleted
+ * @param service posted by a backend through the server API
  * @param editedAt when its text was last replaced, if it was
  */
 public record StoredMessage(
@@ -23,6 +24,7 @@ public record StoredMessage(
         Optional<String> text,
         Instant ts,
         Optional<String> id,
+        boolean service,
         Optional<Instant> editedAt,
         boolean deleted) {
 
@@ -40,6 +42,7 @@ public record StoredMessage(
         String text = null;
         Instant ts = null;
         String id = null;
+        boolean service = false;
         Instant editedAt = null;
         boolean deleted = false;
         try (JsonParser parser = JSON.createParser(frame)) {
@@ -58,6 +61,7 @@ public record StoredMessage(
                     case "text" -> text = parser.getText();
                     case "ts" -> ts = Instant.parse(parser.getText());
                     case "id" -> id = parser.getText();
+                    case "service" -> service = value == JsonToken.VALUE_TRUE;
                     case "editedAt" -> editedAt = Instant.parse(parser.getText());
                     case "deleted" -> deleted = value == JsonToken.VALUE_TRUE;
                     default -> parser.skipChildren();
@@ -77,13 +81,14 @@ public record StoredMessage(
                         Optional.ofNullable(text),
                         ts,
                         Optional.ofNullable(id),
+                        service,
                         Optional.ofNullable(editedAt),
                         deleted));
     }
 
     /** This message with {@code newText}, edited at {@code now}, as the history keeps it. */
     public String editedFrame(String newText, Instant now) {
-        return ServerFrames.editedMessage(room, seq, from, newText, ts, id, now);
+        return ServerFrames.editedMessage(room, seq, from, newText, ts, id, service, now);
     }
 
     /** The tombstone the history keeps of this message once deleted. */

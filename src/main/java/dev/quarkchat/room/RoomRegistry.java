@@ -2,8 +2,10 @@ package dev.quarkchat.room;
 
 import dev.quarkchat.config.ChatConfig;
 import dev.quarkchat.engine.Amendment;
+import dev.quarkchat.engine.Appended;
 import dev.quarkchat.engine.Broker;
 import dev.quarkchat.engine.HistoryConfig;
+import dev.quarkchat.engine.Post;
 import dev.quarkchat.engine.Presence;
 import dev.quarkchat.metrics.ChatMetrics;
 import dev.quarkchat.metrics.LiveGauge;
@@ -44,6 +46,9 @@ import java.util.concurrent.ConcurrentMap;
 public class RoomRegistry {
 
     private static final Logger LOG = Logger.getLogger(RoomRegistry.class);
+
+    /** Rooms kept in the list in one step: bounds the size of one call to the engine. */
+    private static final int ROOMS_LISTED_AT_ONCE = 500;
 
     private final ConcurrentMap<String, Room> rooms = new ConcurrentHashMap<>();
     private final Room.Collaborators parts;
@@ -97,8 +102,17 @@ public class RoomRegistry {
             Optional<ClientCommand.Recovery> recovery,
             Optional<String> id) {
         while (true) {
+            boolean[] made = new boolean[1];
             Room room =
-                    rooms.computeIfAbsent(roomName, name -> new Room(name, parts, this::retired));
+                    rooms.computeIfAbsent(
+                            roomName,
+                            name -> {
+                                made[0] = true;
+                                return new Room(name, parts, this::retired);
+                            });
+            if (made[0]) {
+                keepListed(List.of(roomName));
+            }
             if (room.join(session, recovery, id)) {
                 return;
             }
@@ -229,6 +243,21 @@ public class RoomRegistry {
     }
 
     /**
+     * Publishes a backend's message into the room, by the path of a member's {@code send}: it gets
+     * the room's next {@code seq} and reaches every member, on every instance, marked as a service
+     * message. The key is the send's {@code id}: a repeat posts nothing and is answered with the
+     * first post, whose text the caller compares.
+     *
+     * @throws dev.quarkchat.engine.UnknownRoomException (in the stage) with an engine that keeps a
+     *     room only while it has members, for a room with none
+     */
+    public CompletionStage<Appended> publish(
+            String roomName, String from, String text, String idempotencyKey) {
+        return parts.broker()
+                .publish(Post.ofService(roomName, from, text, Instant.now(), idempotencyKey));
+    }
+
+    /**
      * Answers the session with a page of the room's history: up to {@code limit} messages with a
      * seq below {@code before}, or the latest ones without it.
      *
@@ -279,6 +308,18 @@ public class RoomRegistry {
         }
     }
 
+    /** A room left out of the list for a while is listed again at the next refresh. */
+    private void keepListed(List<String> names) {
+        parts.presence()
+                .keepListed(names)
+                .whenComplete(
+                        (done, failure) -> {
+                            if (failure != null) {
+                                LOG.debugf("Listing %d rooms failed: %s", names.size(), failure);
+                            }
+                        });
+    }
+
     private void retired(Room room) {
         rooms.remove(room.name(), room);
     }
@@ -301,6 +342,10 @@ public class RoomRegistry {
     private void refreshPresence() {
         if (!available()) {
             return;
+        }
+        List<String> names = List.copyOf(rooms.keySet());
+        for (int from = 0; from < names.size(); from += ROOMS_LISTED_AT_ONCE) {
+            keepListed(names.subList(from, Math.min(names.size(), from + ROOMS_LISTED_AT_ONCE)));
         }
         for (Room room : rooms.values()) {
             List<String> users = room.localUsers();

@@ -167,6 +167,10 @@ class ConfigurationTableIT {
                 Probe.refused("CHAT_RATE_LIMIT_MAX_VIOLATIONS", "0"),
                 Probe.refused("CHAT_HANDSHAKE_RATE_LIMIT_PER_SECOND", "0"),
                 Probe.refused("CHAT_HANDSHAKE_RATE_LIMIT_BURST", "0"),
+                Probe.refused("CHAT_API_RATE_LIMIT_PER_SECOND", "0"),
+                Probe.refused("CHAT_API_RATE_LIMIT_BURST", "0"),
+                Probe.refused("CHAT_API_RATE_LIMIT_MAX_CALLERS", "0"),
+                Probe.refused("CHAT_API_MAX_BODY_BYTES", "100"),
                 Probe.refused("CHAT_HANDSHAKE_HEAD_TIMEOUT", "10ms"),
                 Probe.refused("CHAT_HANDSHAKE_MAX_PENDING_PER_ADDRESS", "0"),
                 Probe.observedWith(

@@ -33,10 +33,12 @@ class MemoryEnginesTest {
         broker.subscribe(ROOM, events::add);
 
         assertThat(done(broker.publish(post("one", Optional.empty()))))
-                .isEqualTo(new Appended.Posted(1));
+                .extracting(appended -> ((Appended.Posted) appended).seq())
+                .isEqualTo(1L);
         assertThat(events).hasSize(1);
         assertThat(done(broker.publish(post("two", Optional.empty()))))
-                .isEqualTo(new Appended.Posted(2));
+                .extracting(appended -> ((Appended.Posted) appended).seq())
+                .isEqualTo(2L);
 
         assertThat(events)
                 .extracting(event -> ((RoomEvent.Message) event).seq())
@@ -102,7 +104,9 @@ class MemoryEnginesTest {
     void aResentIdIsAnsweredWithTheEarlierPostAndNotPublished() {
         broker.subscribe(ROOM, events::add);
         Post original = post("hello", Optional.of("c-1"));
-        assertThat(done(broker.publish(original))).isEqualTo(new Appended.Posted(1));
+        assertThat(done(broker.publish(original)))
+                .extracting(appended -> ((Appended.Posted) appended).seq())
+                .isEqualTo(1L);
 
         Appended again = done(broker.publish(post("hello", Optional.of("c-1"))));
 
@@ -148,6 +152,33 @@ class MemoryEnginesTest {
                 .isEqualTo(new Members(List.of(), 0));
         assertThat(presence.refreshInterval()).isEmpty();
         assertThat(broker.catchUpInterval()).isEmpty();
+    }
+
+    @Test
+    void roomsAndMembersArePagedByNameAndARoomIsKnownOnlyWhileSubscribed() {
+        for (String room : List.of("delta", "alpha", "charlie", "bravo")) {
+            done(presence.join(room, "zoe", room + "-1", Presence.ALL_NAMES));
+        }
+        done(presence.join("alpha", "bob", "bob-1", Presence.ALL_NAMES));
+        done(presence.join("alpha", "ann", "ann-1", Presence.ALL_NAMES));
+
+        assertThat(done(presence.rooms("", 2))).containsExactly("alpha", "bravo");
+        assertThat(done(presence.rooms("bravo", 2))).containsExactly("charlie", "delta");
+        assertThat(done(presence.rooms("delta", 2))).isEmpty();
+        Members firstTwo = done(presence.membersAfter("alpha", "", 2));
+        assertThat(firstTwo.names()).containsExactly("ann", "bob");
+        assertThat(firstTwo.count()).isEqualTo(3);
+        assertThat(done(presence.membersAfter("alpha", "bob", 2)).names()).containsExactly("zoe");
+
+        assertThat(done(broker.position(ROOM))).isEmpty();
+        Broker.Subscription subscription = broker.subscribe(ROOM, events::add);
+        done(broker.publish(post("one", Optional.empty())));
+        assertThat(done(broker.position(ROOM)))
+                .hasValueSatisfying(position -> assertThat(position.seq()).isEqualTo(1L));
+        subscription.close();
+        assertThat(done(broker.position(ROOM))).isEmpty();
+        assertThat(broker.publish(post("nobody hears", Optional.empty())))
+                .isCompletedExceptionally();
     }
 
     @Test

@@ -5,6 +5,7 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
 
 import dev.quarkchat.testing.ChatClient;
 import dev.quarkchat.testing.Metrics;
@@ -53,6 +54,63 @@ class PackagedChatIT {
                     .isEqualTo("hello from the artifact \uD83D\uDE80");
             assertThat(ben.awaitMessage("it-1").getString("from")).isEqualTo("it-ann");
             assertThat(ben.awaitMessage("it-1").getLong("seq")).isEqualTo(1L);
+        }
+    }
+
+    @Test
+    void aServicePublishesAndReadsThroughTheServerApi() {
+        String room = "native-api";
+        try (ChatClient member =
+                ChatClient.connect(base, OperatorKeys.token("it-member")).join(room)) {
+            given().auth()
+                    .oauth2(OperatorKeys.serviceToken("it-bot"))
+                    .contentType("application/json")
+                    .body("{\"text\":\"from the backend\",\"idempotencyKey\":\"it-api-1\"}")
+                    .post("/api/v1/rooms/{room}/messages", room)
+                    .then()
+                    .statusCode(201)
+                    .body("seq", equalTo(1));
+            assertThat(member.awaitMessage("it-api-1").getBoolean("service")).isTrue();
+
+            given().auth()
+                    .oauth2(OperatorKeys.serviceToken("it-bot"))
+                    .get("/api/v1/rooms/{room}/messages", room)
+                    .then()
+                    .statusCode(200)
+                    .body("messages[0].text", equalTo("from the backend"))
+                    .body("messages[0].service", equalTo(true));
+            given().auth()
+                    .oauth2(OperatorKeys.serviceToken("it-bot"))
+                    .get("/api/v1/rooms/{room}", room)
+                    .then()
+                    .statusCode(200)
+                    .body("memberCount", equalTo(1))
+                    .body("members[0]", equalTo("it-member"));
+            given().auth()
+                    .oauth2(OperatorKeys.token("it-member"))
+                    .get("/api/v1/rooms")
+                    .then()
+                    .statusCode(403)
+                    .contentType("application/problem+json");
+            given().contentType("application/json")
+                    .body("{")
+                    .post("/api/v1/rooms/{room}/messages", room)
+                    .then()
+                    .statusCode(401)
+                    .contentType("application/problem+json");
+            given().auth()
+                    .oauth2(OperatorKeys.serviceToken("it-bot"))
+                    .contentType("application/json")
+                    .body("{")
+                    .post("/api/v1/rooms/{room}/messages", room)
+                    .then()
+                    .statusCode(400)
+                    .contentType("application/problem+json");
+            given().queryParam("format", "json")
+                    .get("/q/openapi")
+                    .then()
+                    .statusCode(200)
+                    .body(containsString("/api/v1/rooms/{room}/messages"));
         }
     }
 

@@ -43,6 +43,22 @@ class ServerFramesTest {
     }
 
     @Test
+    void onlyAServiceMessageCarriesTheServiceMarkAndItsSeqSlotKeepsIt() {
+        JsonObject member =
+                new JsonObject(
+                        ServerFrames.message("r", 1, "ann", "x", Instant.EPOCH, Optional.empty()));
+        assertThat(member.containsKey("service")).isFalse();
+
+        String service =
+                ServerFrames.message("r", 12, "bot", "x", Instant.EPOCH, Optional.of("k"), true);
+        assertThat(new JsonObject(service).getBoolean("service")).isTrue();
+        ServerFrames.SeqSlot slot =
+                ServerFrames.messageAroundSeq(
+                        "r", "bot", "x", Instant.EPOCH, Optional.of("k"), true);
+        assertThat(slot.before() + 12 + slot.after()).isEqualTo(service);
+    }
+
+    @Test
     void joinedListsMembersAndErrorsCarryTheirRef() {
         JsonObject joined =
                 new JsonObject(

@@ -68,6 +68,15 @@ public class OperatorKeys implements QuarkusTestResourceLifecycleManager {
         return Jwt.upn(user).issuer(ISSUER).expiresIn(TOKEN_LIFETIME).sign(privateKey());
     }
 
+    /** A service token for the packaged service's server API (group {@code chat-admin}). */
+    public static String serviceToken(String user) {
+        return Jwt.upn(user)
+                .issuer(ISSUER)
+                .groups("chat-admin")
+                .expiresIn(TOKEN_LIFETIME)
+                .sign(privateKey());
+    }
+
     private static PrivateKey privateKey() {
         try {
             return KeyUtils.decodePrivateKey(Files.readString(PRIVATE_KEY));

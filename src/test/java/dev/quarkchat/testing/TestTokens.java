@@ -41,7 +41,10 @@ public final class TestTokens {
         return Jwt.upn(user).issuer(issuer()).expiresIn(LIFETIME).sign();
     }
 
-    /** A valid token whose {@code groups} hold the admin group: it may delete any message. */
+    /**
+     * A valid token whose {@code groups} hold the admin group: it may delete any message and call
+     * the server API.
+     */
     public static String admin(String user) {
         return Jwt.upn(user)
                 .groups(TokenClaims.ADMIN_GROUP)

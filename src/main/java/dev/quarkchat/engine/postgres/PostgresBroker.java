@@ -166,6 +166,11 @@ public final class PostgresBroker implements Broker {
     }
 
     @Override
+    public CompletionStage<Optional<StreamPosition>> position(String room) {
+        return store.position(room);
+    }
+
+    @Override
     public boolean available() {
         return store.isUp() && fanout.available();
     }
@@ -198,7 +203,8 @@ public final class PostgresBroker implements Broker {
             RoomEvent.Message message =
                     new RoomEvent.Message(
                             post.room(), stored.epoch(), stored.seq(), post.frame(stored.seq()));
-            return fanout.publish(message).thenApply(done -> new Appended.Posted(stored.seq()));
+            return fanout.publish(message)
+                    .thenApply(done -> new Appended.Posted(stored.epoch(), stored.seq()));
         }
         // A deleted original has no text left: it goes out again as the tombstone it is.
         String text = stored.earlierText().orElse(post.text());
@@ -210,7 +216,13 @@ public final class PostgresBroker implements Broker {
                         stored.seq(),
                         stored.earlierText().isPresent()
                                 ? ServerFrames.message(
-                                        post.room(), stored.seq(), post.from(), text, ts, post.id())
+                                        post.room(),
+                                        stored.seq(),
+                                        post.from(),
+                                        text,
+                                        ts,
+                                        post.id(),
+                                        post.service())
                                 : ServerFrames.deletedMessage(
                                         post.room(), stored.seq(), post.from(), ts));
         return fanout.publish(original)

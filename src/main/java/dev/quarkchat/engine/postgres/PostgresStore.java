@@ -47,7 +47,7 @@ public class PostgresStore {
 
     private static final Logger LOG = Logger.getLogger(PostgresStore.class);
 
-    private static final String APPEND = "SELECT * FROM chat_append($1, $2, $3, $4, $5, $6)";
+    private static final String APPEND = "SELECT * FROM chat_append($1, $2, $3, $4, $5, $6, $7)";
 
     /**
      * Where room {@code $1} stands, made with epoch {@code $2} if new, and its messages: the
@@ -63,7 +63,7 @@ public class PostgresStore {
                 UNION ALL
                 SELECT epoch, last_seq, first_seq FROM chat_room WHERE room = $1)
             SELECT p.epoch, p.last_seq, p.first_seq, m.seq, m.sender, m.body, m.sent_at, m.client_id,
-                   m.kind, m.target, m.edited_at
+                   m.kind, m.target, m.edited_at, m.service
             FROM position p
             """;
 
@@ -72,7 +72,7 @@ public class PostgresStore {
             POSITION_AND
                     + """
                     LEFT JOIN LATERAL (
-                        SELECT seq, sender, body, sent_at, client_id, kind, target, edited_at
+                        SELECT seq, sender, body, sent_at, client_id, kind, target, edited_at, service
                         FROM chat_message
                         WHERE room = $1 AND seq > $3 AND seq <= p.last_seq
                         ORDER BY seq LIMIT $4) m ON true
@@ -84,7 +84,7 @@ public class PostgresStore {
             POSITION_AND
                     + """
                     LEFT JOIN LATERAL (
-                        SELECT seq, sender, body, sent_at, client_id, kind, target, edited_at
+                        SELECT seq, sender, body, sent_at, client_id, kind, target, edited_at, service
                         FROM chat_message
                         WHERE room = $1 AND seq >= p.first_seq AND seq <= p.last_seq
                         ORDER BY seq DESC LIMIT $3) m ON true
@@ -95,10 +95,10 @@ public class PostgresStore {
     private static final String PAGE =
             """
             SELECT p.epoch, p.last_seq, p.first_seq, m.seq, m.sender, m.body, m.sent_at, m.client_id,
-                   m.kind, m.target, m.edited_at
+                   m.kind, m.target, m.edited_at, m.service
             FROM chat_room p
             LEFT JOIN LATERAL (
-                SELECT seq, sender, body, sent_at, client_id, kind, target, edited_at
+                SELECT seq, sender, body, sent_at, client_id, kind, target, edited_at, service
                 FROM chat_message
                 WHERE room = $1 AND seq < $2 AND seq >= p.first_seq
                 ORDER BY seq DESC LIMIT $3) m ON true
@@ -110,13 +110,16 @@ public class PostgresStore {
     private static final String HELD =
             """
             SELECT p.epoch, m.seq, m.sender, m.body, m.sent_at, m.client_id,
-                   m.kind, m.target, m.edited_at
+                   m.kind, m.target, m.edited_at, m.service
             FROM chat_room p
             LEFT JOIN chat_message m ON m.room = p.room AND m.seq = $2 AND m.seq >= p.first_seq
             WHERE p.room = $1
             """;
 
     private static final String AMEND = "SELECT chat_amend($1, $2, $3, $4, $5, $6, $7) AS at";
+
+    /** Where room {@code $1} stands, if the store has it; never makes it. */
+    private static final String POSITION = "SELECT epoch, last_seq FROM chat_room WHERE room = $1";
 
     private static final int RETRIES_WHILE_MADE = 3;
 
@@ -175,6 +178,7 @@ public class PostgresStore {
         OffsetDateTime[] sent = new OffsetDateTime[size];
         String[] clientIds = new String[size];
         String[] epochs = new String[size];
+        Boolean[] services = new Boolean[size];
         for (int i = 0; i < size; i++) {
             Post post = batch.get(i);
             rooms[i] = post.room();
@@ -183,6 +187,7 @@ public class PostgresStore {
             sent[i] = post.ts().atOffset(ZoneOffset.UTC);
             clientIds[i] = post.id().orElse(null);
             epochs[i] = Epochs.next();
+            services[i] = post.service();
         }
         Tuple arguments =
                 Tuple.tuple()
@@ -191,7 +196,8 @@ public class PostgresStore {
                         .addArrayOfString(bodies)
                         .addArrayOfOffsetDateTime(sent)
                         .addArrayOfString(clientIds)
-                        .addArrayOfString(epochs);
+                        .addArrayOfString(epochs)
+                        .addArrayOfBoolean(services);
         long started = System.nanoTime();
         return run(
                 StoreOperation.APPEND,
@@ -348,6 +354,22 @@ public class PostgresStore {
                 rows -> Optional.ofNullable(rows.iterator().next().getLong("at")));
     }
 
+    /** Where the room stands, if the store has it. */
+    CompletionStage<Optional<StreamPosition>> position(String room) {
+        return run(
+                StoreOperation.READ,
+                POSITION,
+                Tuple.of(room),
+                rows -> {
+                    if (rows.size() == 0) {
+                        return Optional.<StreamPosition>empty();
+                    }
+                    Row row = rows.iterator().next();
+                    return Optional.of(
+                            new StreamPosition(row.getString("epoch"), row.getLong("last_seq")));
+                });
+    }
+
     /** Runs a statement that changes nothing the chat reads, for the retention job. */
     CompletionStage<Integer> update(String sql, Tuple arguments) {
         return run(StoreOperation.RETENTION, sql, arguments, RowSet::rowCount);
@@ -389,10 +411,11 @@ public class PostgresStore {
                 if (body == null) {
                     yield ServerFrames.deletedMessage(room, seq, sender, ts);
                 }
+                boolean service = row.getBoolean("service");
                 yield editedAt == null
-                        ? ServerFrames.message(room, seq, sender, body, ts, id)
+                        ? ServerFrames.message(room, seq, sender, body, ts, id, service)
                         : ServerFrames.editedMessage(
-                                room, seq, sender, body, ts, id, editedAt.toInstant());
+                                room, seq, sender, body, ts, id, service, editedAt.toInstant());
             }
         };
     }

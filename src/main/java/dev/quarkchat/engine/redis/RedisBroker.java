@@ -16,7 +16,6 @@ import dev.quarkchat.engine.TextDigest;
 import dev.quarkchat.protocol.ServerFrames;
 
 import io.vertx.mutiny.redis.client.Response;
-import io.vertx.redis.client.ResponseType;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -242,6 +241,20 @@ public final class RedisBroker implements Broker {
     }
 
     @Override
+    public CompletionStage<Optional<StreamPosition>> position(String room) {
+        return link.run(RedisScript.POSITION, List.of(link.key(room, "meta")), List.of())
+                .map(
+                        reply ->
+                                reply.size() == 0
+                                        ? Optional.<StreamPosition>empty()
+                                        : Optional.of(
+                                                new StreamPosition(
+                                                        reply.get(0).toString(),
+                                                        reply.get(1).toLong())))
+                .subscribeAsCompletionStage();
+    }
+
+    @Override
     public boolean available() {
         return link.isUp();
     }
@@ -259,8 +272,8 @@ public final class RedisBroker implements Broker {
     }
 
     private static Appended appendedOf(Response reply) {
-        if (reply.type() != ResponseType.MULTI) {
-            return new Appended.Posted(reply.toLong());
+        if (reply.size() == 2) {
+            return new Appended.Posted(reply.get(0).toString(), reply.get(1).toLong());
         }
         return new Appended.AlreadyPosted(
                 reply.get(0).toString(),

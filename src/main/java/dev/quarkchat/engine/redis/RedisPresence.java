@@ -30,6 +30,9 @@ public final class RedisPresence implements Presence {
      */
     private static final int REFRESHES_PER_TTL = 3;
 
+    /** Where the list of rooms lives, as if it were a room no room name can be. */
+    private static final String ROOM_LIST = "~rooms";
+
     private final RedisLink link;
     private final RedisBackplaneConfig config;
 
@@ -53,6 +56,44 @@ public final class RedisPresence implements Presence {
     @Override
     public CompletionStage<Members> members(String room, int maxNames) {
         return members(room, "", "", maxNames);
+    }
+
+    @Override
+    public CompletionStage<Members> membersAfter(String room, String after, int maxNames) {
+        return link.run(
+                        RedisScript.MEMBER_PAGE,
+                        keys(room),
+                        List.of(link.channel(), room, after, String.valueOf(maxNames)))
+                .map(
+                        reply ->
+                                new Members(
+                                        RedisBroker.strings(reply.get(0)),
+                                        reply.get(1).toInteger()))
+                .subscribeAsCompletionStage();
+    }
+
+    @Override
+    public CompletionStage<List<String>> rooms(String after, int limit) {
+        return link.run(
+                        RedisScript.ROOMS_PAGE,
+                        roomListKeys(),
+                        List.of(after, String.valueOf(limit)))
+                .map(RedisBroker::strings)
+                .subscribeAsCompletionStage();
+    }
+
+    /**
+     * Lists the rooms until one presence TTL from now: one refresh may come late, as for the
+     * entries.
+     */
+    @Override
+    public CompletionStage<Void> keepListed(Collection<String> rooms) {
+        List<String> args = new ArrayList<>(rooms.size() + 1);
+        args.add(RedisBroker.millis(config.presenceTtl()));
+        args.addAll(rooms);
+        return link.run(RedisScript.ROOMS_KEEP, roomListKeys(), args)
+                .replaceWithVoid()
+                .subscribeAsCompletionStage();
     }
 
     @Override
@@ -106,6 +147,11 @@ public final class RedisPresence implements Presence {
                                         RedisBroker.strings(reply.get(0)),
                                         reply.get(1).toInteger()))
                 .subscribeAsCompletionStage();
+    }
+
+    /** In a slot of their own, apart from every room's: no room name holds a {@code ~}. */
+    private List<String> roomListKeys() {
+        return List.of(link.key(ROOM_LIST, "names"), link.key(ROOM_LIST, "alive"));
     }
 
     private List<String> keys(String room) {

@@ -18,7 +18,9 @@ import java.nio.charset.StandardCharsets;
  * (hash: how many entries each user has, so that a user is counted and announced once however many
  * instances it is on); per user who sent with message ids, {@code ids:<user>} and {@code
  * id-ages:<user>}, which expire a window after the user's last such send. Bans have keys of their
- * own ({@link RedisBanStore}). Each script file says what it takes and returns.
+ * own ({@link RedisBanStore}). The list of rooms with members is kept apart, in {@code
+ * {~rooms}:names} and {@code {~rooms}:alive} (no room name holds a {@code ~}). Each script file
+ * says what it takes and returns.
  */
 enum RedisScript {
     APPEND("clock.lua", "append.lua"),
@@ -32,7 +34,11 @@ enum RedisScript {
     REFRESH("clock.lua", "presence.lua", "refresh.lua"),
     BAN_PUT("ban-put.lua"),
     BAN_LIFT("ban-purge.lua", "ban-lift.lua"),
-    BAN_LIST("ban-purge.lua", "ban-list.lua");
+    BAN_LIST("ban-purge.lua", "ban-list.lua"),
+    POSITION("position.lua"),
+    MEMBER_PAGE("clock.lua", "presence.lua", "member-page.lua"),
+    ROOMS_KEEP("clock.lua", "rooms-keep.lua"),
+    ROOMS_PAGE("clock.lua", "rooms-page.lua");
 
     private final String source;
 
