@@ -1,6 +1,6 @@
 package dev.quarkchat.api;
 
-import static io.restassured.RestAssured.given;
+import static dev.quarkchat.testing.ApiRequests.given;
 
 import dev.quarkchat.testing.TestTokens;
 

@@ -1,6 +1,6 @@
 package dev.quarkchat.api;
 
-import static io.restassured.RestAssured.given;
+import static dev.quarkchat.testing.ApiRequests.given;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
