@@ -1,5 +1,7 @@
 package dev.quarkchat.api;
 
+import io.quarkus.smallrye.openapi.OpenApiFilter;
+
 import org.eclipse.microprofile.openapi.OASFactory;
 import org.eclipse.microprofile.openapi.OASFilter;
 import org.eclipse.microprofile.openapi.models.OpenAPI;
@@ -12,8 +14,9 @@ import java.util.Map;
 /**
  * Adds to every operation of the server API the problems any of them may answer, so that each
  * resource documents only its own: invalid input, no token or a user's, the rate limit, the engines
- * being unreachable. Runs when the OpenAPI document is built ({@code mp.openapi.filter}).
+ * being unreachable. Runs once, when the build makes the OpenAPI document.
  */
+@OpenApiFilter(stages = OpenApiFilter.RunStage.BUILD)
 public class CommonProblems implements OASFilter {
 
     private static final Map<String, String> PROBLEMS =
