@@ -263,10 +263,8 @@ public class RoomsResource {
                     @QueryParam("reason")
                     String reason) {
         String by = caller.requireName();
-        return Uni.createFrom()
-                .completionStage(() -> moderation.kick(by, room, user, Optional.ofNullable(reason)))
-                .map(ModerationAnswers::valueOf)
-                .replaceWithVoid();
+        return ModerationAnswers.done(
+                () -> moderation.kick(by, room, user, Optional.ofNullable(reason)));
     }
 
     @DELETE
@@ -288,10 +286,7 @@ public class RoomsResource {
                     String seq) {
         String by = caller.requireName();
         long position = QueryParams.integer("seq", seq, 0, 1, Long.MAX_VALUE);
-        return Uni.createFrom()
-                .completionStage(() -> moderation.deleteMessage(by, room, position))
-                .map(ModerationAnswers::valueOf)
-                .replaceWithVoid();
+        return ModerationAnswers.done(() -> moderation.deleteMessage(by, room, position));
     }
 
     private ApiMessages.MessagePage page(String room, HistoryPage page) {
