@@ -2,6 +2,7 @@ package dev.quarkchat.api;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
 
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -16,7 +17,11 @@ public interface ApiConfig {
     @Max(1048576)
     int maxBodyBytes();
 
-    /** How often one caller may call the API. */
+    /**
+     * How often one caller may call the API. Named here so that a validation message names the key
+     * as it is written, not the method.
+     */
+    @WithName("rate-limit")
     RateLimit rateLimit();
 
     /** A token bucket per caller (the service token's user name). */
