@@ -49,6 +49,34 @@ class KubernetesManifestsTest {
             K8S.resolve("components").resolve("postgres-history");
     private static final Path POSTGRES_EXAMPLE =
             K8S.resolve("examples").resolve("cloudnative-pg-cluster.yaml");
+    private static final Path INGRESS_EXAMPLE =
+            K8S.resolve("examples").resolve("ingress-nginx.yaml");
+
+    /** The page's files, served from the root. */
+    private static final Path PAGE = Path.of("src", "main", "resources", "META-INF", "resources");
+
+    /** What browsers ask besides the page's files: the chat's socket and the name rules. */
+    private static final List<String> PUBLIC_PATHS = List.of("/chat", "/user-name-rules");
+
+    /**
+     * Paths of the server API and the management interface, which stay inside the cluster: the
+     * Ingress must route none of them.
+     */
+    private static final List<String> INTERNAL_PATHS =
+            List.of(
+                    "/api",
+                    "/api/v1",
+                    "/api/v1/rooms",
+                    "/api/v1/rooms/general/messages",
+                    "/api/v1/rooms/general/messages/7",
+                    "/api/v1/rooms/general/members/mallory",
+                    "/api/v1/users/mallory/disconnect",
+                    "/api/v1/bans",
+                    "/api/v1/bans/mallory",
+                    "/q",
+                    "/q/metrics",
+                    "/q/health/ready",
+                    "/q/openapi");
 
     /**
      * Variables whose values are credentials: the database password, and Redis' address (its URL
@@ -147,6 +175,55 @@ class KubernetesManifestsTest {
                         .get(0);
         assertThat(endpoint.get("port")).isEqualTo(servicePort.get("name"));
         given().when().get(String.valueOf(endpoint.get("path"))).then().statusCode(200);
+    }
+
+    @Test
+    void theServerApiSharesTheChatPortWhichEveryNetworkPolicyAdmits() throws IOException {
+        String containerPort = String.valueOf(maps(container().get("ports")).get(0).get("name"));
+        List<Map<String, Object>> servicePorts =
+                maps(map(yaml(BASE.resolve("service.yaml")).get("spec")).get("ports"));
+        assertThat(servicePorts).as("the API has no port of its own").hasSize(1);
+        assertThat(servicePorts.get(0).get("targetPort")).isEqualTo(containerPort);
+        for (Path kustomization : kustomizations()) {
+            assertThat(KubernetesDeployment.build(kustomization).ingressPorts())
+                    .as(kustomization + ": the NetworkPolicy admits the chat's port, the API's too")
+                    .containsExactly(containerPort);
+        }
+        // The server that answers the chat serves the API: it is there, refusing a call without
+        // a token.
+        given().header("Connection", "close").when().get("/api/v1/rooms").then().statusCode(401);
+    }
+
+    @Test
+    void theExampleIngressRoutesTheChatAndThePageButNeitherTheApiNorTheManagementPaths()
+            throws IOException {
+        Map<String, Object> ingress = yaml(INGRESS_EXAMPLE);
+        String servicePort =
+                String.valueOf(
+                        maps(map(yaml(BASE.resolve("service.yaml")).get("spec")).get("ports"))
+                                .get(0)
+                                .get("name"));
+        List<Map<String, Object>> paths = new ArrayList<>();
+        for (Map<String, Object> rule : maps(map(ingress.get("spec")).get("rules"))) {
+            paths.addAll(maps(map(rule.get("http")).get("paths")));
+        }
+        for (Map<String, Object> path : paths) {
+            Map<String, Object> service = map(map(path.get("backend")).get("service"));
+            assertThat(service.get("name")).isEqualTo("quarkchat");
+            assertThat(map(service.get("port")).get("name")).isEqualTo(servicePort);
+        }
+
+        List<String> pagePaths = pagePaths();
+        for (String path : pagePaths) {
+            assertThat(routed(paths, path)).as(path + " is routed").isTrue();
+            given().header("Connection", "close").when().get(path).then().statusCode(200);
+        }
+        for (String path : PUBLIC_PATHS) {
+            assertThat(routed(paths, path)).as(path + " is routed").isTrue();
+        }
+        for (String path : INTERNAL_PATHS) {
+            assertThat(routed(paths, path)).as(path + " stays inside the cluster").isFalse();
+        }
     }
 
     @Test
@@ -327,6 +404,49 @@ class KubernetesManifestsTest {
                         "%prod.quarkus.http.ssl-port",
                         application.getProperty(
                                 "quarkus.http.ssl-port", Integer.toString(DEFAULT_HTTPS_PORT))));
+    }
+
+    /**
+     * Whether one of an Ingress' paths takes a request for {@code requested}, by the rules of its
+     * path types: {@code Exact} the path itself, {@code Prefix} the path and what lies below it,
+     * element by element.
+     */
+    private static boolean routed(List<Map<String, Object>> paths, String requested) {
+        for (Map<String, Object> path : paths) {
+            String routedPath = String.valueOf(path.get("path"));
+            String type = String.valueOf(path.get("pathType"));
+            boolean takes =
+                    switch (type) {
+                        case "Exact" -> requested.equals(routedPath);
+                        case "Prefix" -> {
+                            String prefix =
+                                    routedPath.endsWith("/") ? routedPath : routedPath + "/";
+                            yield requested.equals(routedPath) || requested.startsWith(prefix);
+                        }
+                        default ->
+                                throw new AssertionError(
+                                        "path type "
+                                                + type
+                                                + " of "
+                                                + routedPath
+                                                + ": its meaning is up to the ingress");
+                    };
+            if (takes) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The paths browsers load the page's files from: index.html from the root. */
+    private static List<String> pagePaths() throws IOException {
+        try (Stream<Path> files = Files.walk(PAGE)) {
+            return files.filter(Files::isRegularFile)
+                    .map(file -> PAGE.relativize(file).toString().replace('\\', '/'))
+                    .map(file -> file.equals("index.html") ? "/" : "/" + file)
+                    .sorted()
+                    .toList();
+        }
     }
 
     /** Every property of the chat's {@code @ConfigMapping} interfaces, as SmallRye names them. */

@@ -1,5 +1,7 @@
 package dev.quarkchat.metrics;
 
+import static dev.quarkchat.testing.ApiRequests.given;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.quarkchat.testing.ChatClient;
@@ -35,10 +37,10 @@ import java.util.stream.Collectors;
 
 /**
  * The dashboard and the alert rules against a real Prometheus scraping the service: a silent
- * client, a stuck reader and a flood of refused handshakes each show up, correctly labelled, and
- * every query of the dashboard and every series the alerts use returns data (those of the
- * PostgreSQL store's up gauge only where the service runs that store). Runs with {@code ./mvnw
- * verify -Pe2e}.
+ * client, a stuck reader, a flood of refused handshakes and calls of the server API each show up,
+ * correctly labelled, and every query of the dashboard and every series the alerts use returns data
+ * (those of the PostgreSQL store's up gauge only where the service runs that store). Runs with
+ * {@code ./mvnw verify -Pe2e}.
  */
 @Tag("e2e")
 @QuarkusTest
@@ -136,6 +138,19 @@ class PrometheusEndToEndTest {
                     "chat_handshakes_rejected_total{job=\"quarkchat\",reason=\"unauthenticated\"}",
                     REFUSED_HANDSHAKES);
 
+            // Calls of the server API, made after Prometheus has scraped its series at zero, so
+            // that their rates show: one answered, one refused without a token.
+            given().auth().oauth2(TestTokens.admin("e2e-backend")).get("/api/v1/rooms");
+            given().get("/api/v1/rooms");
+            prometheus.awaitAtLeast(
+                    "chat_api_requests_total{job=\"quarkchat\",endpoint=\"GET /api/v1/rooms\","
+                            + "status=\"200\"}",
+                    1);
+            prometheus.awaitAtLeast(
+                    "chat_api_requests_total{job=\"quarkchat\",endpoint=\"GET /api/v1/rooms\","
+                            + "status=\"401\"}",
+                    1);
+
             boolean withTheStore = metrics.find("chat_store_up").isPresent();
             for (String query : dashboardQueries()) {
                 assertAnswers(query, withTheStore);
@@ -182,7 +197,8 @@ class PrometheusEndToEndTest {
                         "ChatBroadcastLatencyHigh",
                         "ChatStoreDown",
                         "ChatStoreSlow",
-                        "ChatStoreErrors");
+                        "ChatStoreErrors",
+                        "ChatApiServerErrors");
         List<JsonObject> loaded = prometheus.loadedRules();
         assertThat(
                         loaded.stream()

@@ -148,6 +148,24 @@ public final class KubernetesDeployment {
         return ports;
     }
 
+    /**
+     * The ports the pods' NetworkPolicy admits connections to, as the manifests name them (a port's
+     * name or number).
+     */
+    public Set<String> ingressPorts() {
+        Set<String> ports = new TreeSet<>();
+        for (JsonValue rule :
+                object("NetworkPolicy", "quarkchat")
+                        .getJsonObject("spec")
+                        .getJsonArray("ingress")) {
+            for (JsonValue port : rule.asJsonObject().getJsonArray("ports")) {
+                JsonValue value = port.asJsonObject().get("port");
+                ports.add(value instanceof JsonString name ? name.getString() : value.toString());
+            }
+        }
+        return ports;
+    }
+
     /** How many replicas the Deployment asks for. */
     public int replicas() {
         return object("Deployment", "quarkchat").getJsonObject("spec").getInt("replicas");
