@@ -194,6 +194,9 @@ class ChatMetricsTest {
                 metrics.value("chat_connections_closed_total{reason=\"moderator\"}");
 
         try (ChatClient banned = ChatClient.connect(base, TestTokens.valid("mod-counted"))) {
+            banned.send("lobby", "to be deleted", "mod-counted-1");
+            long seq = banned.awaitMessage("mod-counted-1").getLong("seq");
+            settle(moderation.deleteMessage("ops", "lobby", seq));
             settle(moderation.kick("ops", "lobby", "mod-counted", Optional.empty()));
             settle(moderation.ban("ops", "mod-counted", Optional.empty(), Optional.empty(), "r"));
             banned.awaitClose();
