@@ -22,6 +22,8 @@ const state = {
   current: null,
   /** id of a frame sent -> id of the element where its error belongs */
   pending: new Map(),
+  /** id of a join not answered yet -> its room: an error answering it names no room */
+  joining: new Map(),
   /**
    * id of a send not answered yet -> {room, text, resend}: after a reconnect it is sent again with the same id,
    * which the server answers with the original message if it was posted (docs/protocol.md, "Resending")
@@ -37,7 +39,8 @@ const state = {
 const scheme = location.protocol === "https:" ? "wss:" : "ws:";
 const connection = new ChatConnection(`${scheme}//${location.host}/chat`, receive, ({ state: connectionState, detail }) => {
   view.showStatus(connectionState, detail === "connected" && state.user ? `connected as ${state.user}` : detail);
-  if (connectionState === "signed-out") {
+  view.showReconnect(connectionState === "disconnected");
+  if (connectionState === "signed-out" || connectionState === "banned") {
     view.showSignedIn(false);
     view.showError("sign-in-error", detail === "signed out" ? "" : detail);
   }
@@ -89,16 +92,12 @@ function receive(frame) {
     case "left":
       if (frame.reason === "access_revoked") {
         view.showError("join-error", `You no longer have access to ${frame.room}.`);
+      } else if (frame.reason === "kicked") {
+        view.showError("join-error", `You were removed from #${frame.room} by a moderator.`);
+      } else if (frame.reason === "banned") {
+        view.showError("join-error", bannedFrom(frame.room));
       }
-      state.rooms.delete(frame.room);
-      for (const [id, unanswered] of state.outbox) {
-        if (unanswered.room === frame.room) {
-          state.outbox.delete(id);
-        }
-      }
-      if (state.current === frame.room) {
-        state.current = state.rooms.keys().next().value ?? null;
-      }
+      forgetRoom(frame.room);
       settle(frame.id);
       break;
     case "presence": {
@@ -155,7 +154,16 @@ function receive(frame) {
       render({ olderAdded: olderMessages(frame) });
       return;
     case "error":
-      view.showError(state.pending.get(frame.ref) ?? "send-error", `${frame.message} (${frame.code})`);
+      if (frame.code === "banned") {
+        // A join refused, or the default room's in place of its joined (no ref, so the server's words).
+        const room = state.joining.get(frame.ref);
+        view.showError("join-error", room === undefined ? sentence(frame.message) : bannedFrom(room));
+        if (room !== undefined) {
+          forgetRoom(room);
+        }
+      } else {
+        view.showError(state.pending.get(frame.ref) ?? "send-error", `${frame.message} (${frame.code})`);
+      }
       settle(frame.ref);
       for (const room of state.rooms.values()) {
         if (room.loadingOlder === frame.ref) {
@@ -169,6 +177,28 @@ function receive(frame) {
       return;
   }
   render();
+}
+
+function bannedFrom(room) {
+  return `You are banned from #${room}.`;
+}
+
+/** The server's error message as a sentence of its own. */
+function sentence(message) {
+  return `${message.charAt(0).toUpperCase()}${message.slice(1)}.`;
+}
+
+/** Takes a room the connection is no longer in off the page, with what was still to be sent to it. */
+function forgetRoom(name) {
+  state.rooms.delete(name);
+  for (const [id, unanswered] of state.outbox) {
+    if (unanswered.room === name) {
+      state.outbox.delete(id);
+    }
+  }
+  if (state.current === name) {
+    state.current = state.rooms.keys().next().value ?? null;
+  }
 }
 
 function messageLine(frame) {
@@ -302,6 +332,8 @@ function send(frame, errorElementId) {
   }
   if (frame.type === "send") {
     state.outbox.set(id, { room: frame.room, text: frame.text, resend: false });
+  } else if (frame.type === "join") {
+    state.joining.set(id, frame.room);
   }
   view.showError(errorElementId, "");
   return true;
@@ -320,6 +352,7 @@ function resendInFlight(roomName) {
 function settle(id) {
   state.pending.delete(id);
   state.outbox.delete(id);
+  state.joining.delete(id);
 }
 
 /** A random part for this page's ids (two 32-bit numbers in base 36), so that they are its own. */
@@ -415,6 +448,7 @@ async function start(token, renewToken = null) {
 document.getElementById("sign-in-form").addEventListener("submit", signIn);
 document.getElementById("messages").addEventListener("scroll", loadOlderAtTop, { passive: true });
 document.getElementById("sign-out").addEventListener("click", () => connection.stop());
+document.getElementById("reconnect").addEventListener("click", () => connection.resume());
 
 document.getElementById("join-form").addEventListener("submit", (event) => {
   event.preventDefault();

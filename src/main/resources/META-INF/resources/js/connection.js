@@ -1,11 +1,17 @@
 // One WebSocket to /chat that reconnects by itself: exponential backoff with full jitter, capped, and no
 // retry once the token has expired (the person must sign in again instead). Where it was given a way to get a
 // new token, it refreshes the token in-band when the server says it is expiring (docs/protocol.md, "Refreshing
-// the token"), so the connection never ends for it.
+// the token"), so the connection never ends for it. A moderator's close is not a failure to retry
+// (docs/protocol.md, "Moderation"): after a ban it never reconnects, after a disconnect only when asked to.
 const CARRIER = "bearer-token-carrier";
 const FIRST_DELAY_MS = 500;
 const MAX_DELAY_MS = 15000;
 const TOKEN_EXPIRED_CLOSE = 1008;
+const DISCONNECTED_BY_MODERATOR_CLOSE = 4000;
+const BANNED_BY_MODERATOR_CLOSE = 4003;
+/** What the page says after a moderator's close: the server's reason text is for any client, this for the person. */
+const DISCONNECTED_TEXT = "A moderator disconnected you.";
+const BANNED_TEXT = "A moderator banned this account from the chat.";
 /** No refresh attempt later than this before the token's exp: it could not be answered in time. */
 const LAST_REFRESH_MS = 1000;
 
@@ -26,7 +32,8 @@ export class ChatConnection {
 
   /**
    * @param onFrame called with every frame the server sends, parsed
-   * @param onState called with {state: "connecting" | "connected" | "reconnecting" | "signed-out", detail}
+   * @param onState called with {state, detail}: state "connecting", "connected", "reconnecting", "signed-out",
+   * "disconnected" (by a moderator: nothing happens until resume()) or "banned" (from the chat: signed out for good)
    */
   constructor(url, onFrame, onState) {
     this.#url = url;
@@ -42,7 +49,7 @@ export class ChatConnection {
     this.#open();
   }
 
-  stop(detail = "signed out") {
+  stop(detail = "signed out", state = "signed-out") {
     this.#token = null;
     this.#renewToken = null;
     clearTimeout(this.#timer);
@@ -51,7 +58,16 @@ export class ChatConnection {
       this.#socket.close(1000, "signed out");
       this.#socket = null;
     }
-    this.#onState({ state: "signed-out", detail });
+    this.#onState({ state, detail });
+  }
+
+  /** Connects again with the same sign-in, after a moderator's disconnect; does nothing in any other state. */
+  resume() {
+    if (this.#token === null || this.#socket !== null) {
+      return;
+    }
+    this.#attempts = 0;
+    this.#open();
   }
 
   /** @returns false when there is no open connection to send on */
@@ -90,6 +106,17 @@ export class ChatConnection {
       this.#cancelRefresh();
       if (event.code === TOKEN_EXPIRED_CLOSE && event.reason.includes("token expired")) {
         this.stop("your token has expired: sign in again");
+        return;
+      }
+      if (event.code === BANNED_BY_MODERATOR_CLOSE) {
+        // Upgrades are refused until the ban ends or is lifted, and no page can tell when that is.
+        this.stop(BANNED_TEXT, "banned");
+        return;
+      }
+      if (event.code === DISCONNECTED_BY_MODERATOR_CLOSE) {
+        // The sign-in stays: the person decides when to come back.
+        this.#socket = null;
+        this.#onState({ state: "disconnected", detail: DISCONNECTED_TEXT });
         return;
       }
       this.#reconnectLater();

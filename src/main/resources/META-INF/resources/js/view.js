@@ -20,6 +20,24 @@ export function showSignedIn(signedIn) {
   element("sign-out").hidden = !signedIn;
 }
 
+/**
+ * The button that connects again after a moderator's disconnect. Shown, it takes the keyboard focus; hidden while
+ * it has it, the focus goes on to the message field rather than back to the top of the page.
+ */
+export function showReconnect(shown) {
+  const button = element("reconnect");
+  if (shown === !button.hidden) {
+    return;
+  }
+  const focused = document.activeElement === button;
+  button.hidden = !shown;
+  if (shown) {
+    button.focus();
+  } else if (focused && !element("chat").hidden) {
+    element("message-text").focus();
+  }
+}
+
 export function showError(formErrorId, text) {
   element(formErrorId).textContent = text;
 }
