@@ -412,6 +412,11 @@ public class Moderation {
         }
     }
 
+    /** Whether the bans were loaded from their store at least once: until then none apply. */
+    boolean bansLoaded() {
+        return lastReload != null;
+    }
+
     private void reloadIfDue() {
         Instant last = lastReload;
         if (last == null || !Instant.now().isBefore(last.plus(RELOAD_INTERVAL))) {
