@@ -224,8 +224,9 @@ class ModerationIT {
             try (ChatClient cat = connect(first, "mod-ed-cat").join(room)) {
                 epoch = joined(cat, room).getString("epoch");
                 bob.send(room, "see you at 9", "ed-1");
-                ann.send(room, "something to remove", "ed-2");
                 bobs = cat.awaitMessage("ed-1").getLong("seq");
+                // Sent once the first is posted, so that it is the room's latest message.
+                ann.send(room, "something to remove", "ed-2");
                 anns = cat.awaitMessage("ed-2").getLong("seq");
                 position = anns;
                 bob.awaitMessage("ed-2");
