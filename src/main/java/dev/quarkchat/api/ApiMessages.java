@@ -3,6 +3,8 @@ package dev.quarkchat.api;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 
+import dev.quarkchat.engine.Ban;
+
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
 import jakarta.validation.constraints.NotBlank;
@@ -12,9 +14,10 @@ import jakarta.validation.constraints.Size;
 
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
+import java.time.Instant;
 import java.util.List;
 
-/** The bodies of the server API's room resources, each a validated record. */
+/** The bodies of the server API, each a validated record. */
 public final class ApiMessages {
 
     /**
@@ -105,4 +108,56 @@ public final class ApiMessages {
             @Schema(description = "The oldest seq the history still holds") long firstSeq,
             @Schema(description = "Whether older messages are held") boolean more,
             @Schema(description = "Pass as before= for the next (older) page") Long next) {}
+
+    /** A ban to place: from the whole chat or one room, until a time or until lifted. */
+    @RegisterForReflection
+    @Schema(name = "BanRequest")
+    public record BanRequest(
+            @Schema(
+                            description =
+                                    "Why, for the ban list and the audit log (never shown to the"
+                                            + " user); at most 500 characters",
+                            example = "spam")
+                    @NotNull
+                    String reason,
+            @Schema(description = "Ban from this room only; absent: from the whole chat")
+                    String room,
+            @Schema(
+                            description =
+                                    "When the ban ends, an ISO-8601 instant; absent: until lifted",
+                            example = "2026-12-01T10:00:00Z")
+                    String until) {}
+
+    /** A ban in force. */
+    @RegisterForReflection
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    @Schema(name = "Ban")
+    public record BanView(
+            String user,
+            @Schema(description = "The room; absent for a ban from the whole chat") String room,
+            @Schema(description = "When it ends; absent: until lifted") String until,
+            String reason,
+            @Schema(description = "Who placed it") String by,
+            @Schema(description = "When it was placed") String at) {
+
+        static BanView of(Ban ban) {
+            return new BanView(
+                    ban.user(),
+                    ban.room().orElse(null),
+                    ban.until().map(Instant::toString).orElse(null),
+                    ban.reason(),
+                    ban.by(),
+                    ban.at().toString());
+        }
+    }
+
+    /** The bans in force. */
+    @RegisterForReflection
+    @Schema(name = "BanList")
+    public record BanList(List<BanView> bans) {}
+
+    /** The bans a lift removed. */
+    @RegisterForReflection
+    @Schema(name = "Lifted")
+    public record Lifted(List<BanView> lifted) {}
 }

@@ -17,6 +17,8 @@ public enum ProblemType {
     FORBIDDEN("forbidden", 403, "The token lacks the chat-admin group"),
     NOT_FOUND("not-found", 404, "No such resource"),
     ROOM_NOT_FOUND("room-not-found", 404, "No such room"),
+    MESSAGE_NOT_FOUND("message-not-found", 404, "No such message"),
+    NOT_BANNED("not-banned", 404, "The user has no such ban"),
     METHOD_NOT_ALLOWED("method-not-allowed", 405, "The resource does not take this method"),
     NOT_ACCEPTABLE("not-acceptable", 406, "The resource cannot answer in an accepted type"),
     IDEMPOTENCY_KEY_REUSED(
@@ -82,6 +84,8 @@ public enum ProblemType {
         for (ProblemType type : values()) {
             if (type.status == status
                     && type != ROOM_NOT_FOUND
+                    && type != MESSAGE_NOT_FOUND
+                    && type != NOT_BANNED
                     && type != MALFORMED_JSON
                     && type != VALIDATION) {
                 return type;

@@ -9,6 +9,7 @@ import dev.quarkchat.engine.Appended;
 import dev.quarkchat.engine.HistoryConfig;
 import dev.quarkchat.engine.HistoryPage;
 import dev.quarkchat.engine.TextDigest;
+import dev.quarkchat.moderation.Moderation;
 import dev.quarkchat.protocol.CommandDecoder;
 import dev.quarkchat.protocol.RoomName;
 import dev.quarkchat.room.RoomDirectory;
@@ -21,6 +22,7 @@ import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -41,51 +43,18 @@ import org.jboss.resteasy.reactive.RestResponse;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The rooms of the server API: publish into a room as a service, list the rooms with members, read
- * one room and its history. Every method answers without blocking (the engines' calls complete
- * later), so all of them run on the event loop.
+ * one room and its history; and, for moderators, kick a user out of a room and delete any message.
+ * Every method answers without blocking (the engines' calls complete later), so all of them run on
+ * the event loop.
  */
 @Path(ApiPaths.ROOT + "/rooms")
 @RolesAllowed(TokenClaims.ADMIN_GROUP)
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "rooms")
-@APIResponse(
-        responseCode = "400",
-        description = "Invalid input",
-        content =
-                @Content(
-                        mediaType = ProblemType.MEDIA_TYPE,
-                        schema = @Schema(implementation = Problem.class)))
-@APIResponse(
-        responseCode = "401",
-        description = "No token, or one that fails verification",
-        content =
-                @Content(
-                        mediaType = ProblemType.MEDIA_TYPE,
-                        schema = @Schema(implementation = Problem.class)))
-@APIResponse(
-        responseCode = "403",
-        description = "The token lacks the chat-admin group",
-        content =
-                @Content(
-                        mediaType = ProblemType.MEDIA_TYPE,
-                        schema = @Schema(implementation = Problem.class)))
-@APIResponse(
-        responseCode = "429",
-        description = "Over the caller's rate limit",
-        content =
-                @Content(
-                        mediaType = ProblemType.MEDIA_TYPE,
-                        schema = @Schema(implementation = Problem.class)))
-@APIResponse(
-        responseCode = "503",
-        description = "The backplane or the store is unreachable",
-        content =
-                @Content(
-                        mediaType = ProblemType.MEDIA_TYPE,
-                        schema = @Schema(implementation = Problem.class)))
 public class RoomsResource {
 
     /** Set on the answer to a repeated publish: it posted nothing. */
@@ -99,6 +68,7 @@ public class RoomsResource {
 
     private final RoomRegistry registry;
     private final RoomDirectory directory;
+    private final Moderation moderation;
     private final ApiCaller caller;
     private final ObjectMapper json;
     private final int maxTextLength;
@@ -107,12 +77,14 @@ public class RoomsResource {
     RoomsResource(
             RoomRegistry registry,
             RoomDirectory directory,
+            Moderation moderation,
             ApiCaller caller,
             ObjectMapper json,
             ChatConfig config,
             HistoryConfig history) {
         this.registry = registry;
         this.directory = directory;
+        this.moderation = moderation;
         this.caller = caller;
         this.json = json;
         this.maxTextLength = config.maxTextLength();
@@ -293,6 +265,58 @@ public class RoomsResource {
         return Uni.createFrom()
                 .completionStage(() -> directory.page(room, below, most))
                 .map(found -> page(room, found.orElseThrow(() -> unknown(room))));
+    }
+
+    @DELETE
+    @Path("/{room}/members/{user}")
+    @Tag(name = "moderation")
+    @Operation(
+            summary = "Kick a user out of a room, on every instance",
+            description =
+                    "Their connections get left with reason kicked, the room's others a presence"
+                            + " leave. They may join again: to keep them out, ban them from the"
+                            + " room.")
+    @APIResponse(responseCode = "204", description = "Kicked")
+    public Uni<Void> kick(
+            @PathParam("room") @Pattern(regexp = RoomName.REGEX, message = ROOM_RULE) String room,
+            @PathParam("user") String user,
+            @Parameter(description = "Why, for the audit log; at most 500 characters")
+                    @QueryParam("reason")
+                    String reason) {
+        String by = caller.requireName();
+        return Uni.createFrom()
+                .completionStage(() -> moderation.kick(by, room, user, Optional.ofNullable(reason)))
+                .map(ModerationAnswers::valueOf)
+                .replaceWithVoid();
+    }
+
+    @DELETE
+    @Path("/{room}/messages/{seq}")
+    @Tag(name = "moderation")
+    @Operation(
+            summary = "Delete any message of a room",
+            description =
+                    "Every member, on every instance, gets deleted; the history keeps a tombstone"
+                            + " without the text. Deleting a deleted message again changes nothing"
+                            + " and answers 204 as well.")
+    @APIResponse(responseCode = "204", description = "Deleted")
+    @APIResponse(
+            responseCode = "404",
+            description = "The room's history holds no message at this seq",
+            content =
+                    @Content(
+                            mediaType = ProblemType.MEDIA_TYPE,
+                            schema = @Schema(implementation = Problem.class)))
+    public Uni<Void> deleteMessage(
+            @PathParam("room") @Pattern(regexp = RoomName.REGEX, message = ROOM_RULE) String room,
+            @Parameter(schema = @Schema(type = SchemaType.INTEGER, minimum = "1")) @PathParam("seq")
+                    String seq) {
+        String by = caller.requireName();
+        long position = QueryParams.integer("seq", seq, 0, 1, Long.MAX_VALUE);
+        return Uni.createFrom()
+                .completionStage(() -> moderation.deleteMessage(by, room, position))
+                .map(ModerationAnswers::valueOf)
+                .replaceWithVoid();
     }
 
     private ApiMessages.MessagePage page(String room, HistoryPage page) {

@@ -10,7 +10,9 @@ public enum ModerationAction {
     /** Banned a user, from the chat or from one room. */
     BAN("ban"),
     /** Lifted bans. */
-    LIFT("lift");
+    LIFT("lift"),
+    /** Deleted a message of anyone's. */
+    DELETE("delete");
 
     private final String label;
 

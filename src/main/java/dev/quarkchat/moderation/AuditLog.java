@@ -34,19 +34,31 @@ final class AuditLog {
             Optional<String> room,
             Optional<Instant> until,
             Optional<String> reason) {
-        StringBuilder line =
-                new StringBuilder("moderation action=")
-                        .append(action.label())
-                        .append(" outcome=")
-                        .append(result == Result.DONE ? "done" : "unavailable")
-                        .append(" caller=")
-                        .append(quoted(caller))
-                        .append(" user=")
-                        .append(quoted(user));
+        StringBuilder line = start(action, result, caller).append(" user=").append(quoted(user));
         room.ifPresent(name -> line.append(" room=").append(quoted(name)));
         until.ifPresent(end -> line.append(" until=").append(end));
         reason.ifPresent(text -> line.append(" reason=").append(quoted(text)));
         LOG.info(line.toString());
+    }
+
+    /** A deletion names the message, by room and seq: its author is whoever posted it. */
+    static void recordDeletion(Result result, String caller, String room, long seq) {
+        LOG.info(
+                start(ModerationAction.DELETE, result, caller)
+                        .append(" room=")
+                        .append(quoted(room))
+                        .append(" seq=")
+                        .append(seq)
+                        .toString());
+    }
+
+    private static StringBuilder start(ModerationAction action, Result result, String caller) {
+        return new StringBuilder("moderation action=")
+                .append(action.label())
+                .append(" outcome=")
+                .append(result == Result.DONE ? "done" : "unavailable")
+                .append(" caller=")
+                .append(quoted(caller));
     }
 
     /** In double quotes, escaped: a quote inside becomes {@code \"}, a backslash {@code \\}. */

@@ -280,6 +280,54 @@ public class Moderation {
                         });
     }
 
+    /**
+     * Deletes any message of a room, whoever posted it and however old: its members, on every
+     * instance, get {@code deleted}, and its text is gone from the history. Deleting a message
+     * deleted before changes nothing and is done all the same, so that a caller may repeat it.
+     */
+    public CompletionStage<Outcome<Void>> deleteMessage(String caller, String room, long seq) {
+        Optional<Outcome<Void>> refused = refusedCallerOrReason(caller, Optional.empty(), false);
+        if (refused.isPresent()) {
+            return done(refused.get());
+        }
+        if (room == null || !RoomName.isValid(room)) {
+            return done(refused(Refusal.INVALID_ROOM, "not a room name: " + RoomName.REGEX));
+        }
+        if (seq < 1) {
+            return done(refused(Refusal.INVALID_SEQ, "a message's seq is at least 1"));
+        }
+        return rooms.deleteAsModerator(room, seq)
+                .thenApply(
+                        deletion -> {
+                            Outcome<Void> outcome =
+                                    switch (deletion) {
+                                        case DELETED, ALREADY_DELETED -> carriedOut(null);
+                                        case UNKNOWN ->
+                                                refused(
+                                                        Refusal.UNKNOWN_MESSAGE,
+                                                        "the room's history holds no message at"
+                                                                + " this seq");
+                                        case UNAVAILABLE ->
+                                                new Outcome.Unavailable<>(
+                                                        "the store or the backplane is"
+                                                                + " unreachable: try again shortly");
+                                    };
+                            if (!(outcome instanceof Outcome.Refused)) {
+                                if (outcome.done()) {
+                                    metrics.moderated(ModerationAction.DELETE);
+                                }
+                                AuditLog.recordDeletion(
+                                        outcome.done()
+                                                ? AuditLog.Result.DONE
+                                                : AuditLog.Result.UNAVAILABLE,
+                                        caller,
+                                        room,
+                                        seq);
+                            }
+                            return outcome;
+                        });
+    }
+
     /** Carries out a command here, then on the other instances. */
     private CompletionStage<Outcome<Void>> command(
             ModerationAction action,

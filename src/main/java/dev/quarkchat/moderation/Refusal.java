@@ -17,7 +17,11 @@ public enum Refusal {
     /** The caller's name is not a user name. */
     INVALID_CALLER("invalid_caller"),
     /** There is no ban to lift. */
-    NOT_BANNED("not_banned");
+    NOT_BANNED("not_banned"),
+    /** A message's seq is not a positive number. */
+    INVALID_SEQ("invalid_seq"),
+    /** The room's history holds no message at that seq. */
+    UNKNOWN_MESSAGE("unknown_message");
 
     private final String wireName;
 

@@ -24,7 +24,12 @@ class OpenApiDocumentTest {
             Map.of(
                     "/api/v1/rooms", Set.of("get"),
                     "/api/v1/rooms/{room}", Set.of("get"),
-                    "/api/v1/rooms/{room}/messages", Set.of("get", "post"));
+                    "/api/v1/rooms/{room}/messages", Set.of("get", "post"),
+                    "/api/v1/rooms/{room}/messages/{seq}", Set.of("delete"),
+                    "/api/v1/rooms/{room}/members/{user}", Set.of("delete"),
+                    "/api/v1/users/{user}/disconnect", Set.of("post"),
+                    "/api/v1/bans", Set.of("get"),
+                    "/api/v1/bans/{user}", Set.of("put", "delete"));
 
     private static JsonObject document() {
         return new JsonObject(
@@ -58,7 +63,8 @@ class OpenApiDocumentTest {
                                 .as("security of " + method + " " + path)
                                 .contains("serviceToken");
                         JsonObject responses = operation.getJsonObject("responses");
-                        assertThat(responses.fieldNames()).contains("401", "403", "429");
+                        assertThat(responses.fieldNames())
+                                .contains("400", "401", "403", "429", "503");
                         assertThat(
                                         responses
                                                 .getJsonObject("401")
@@ -85,7 +91,11 @@ class OpenApiDocumentTest {
                         "RoomDetails",
                         "MessagePage",
                         "Message",
-                        "Problem");
+                        "Problem",
+                        "BanRequest",
+                        "Ban",
+                        "BanList",
+                        "Lifted");
         JsonObject publish = schemas.getJsonObject("PublishRequest");
         assertThat(publish.getJsonArray("required").encode())
                 .contains("\"text\"", "\"idempotencyKey\"");

@@ -1,10 +1,14 @@
 package dev.quarkchat.moderation;
 
+import static dev.quarkchat.testing.Frames.left;
+import static dev.quarkchat.testing.Frames.presence;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.quarkchat.engine.Ban;
 import dev.quarkchat.testing.ChatClient;
+import dev.quarkchat.testing.Frames;
 import dev.quarkchat.testing.TestTokens;
 
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -28,7 +32,6 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.Predicate;
 import java.util.logging.Handler;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
@@ -132,6 +135,37 @@ public class ModerationTest {
                         line ->
                                 line.contains("action=kick outcome=done")
                                         && line.contains("room=\"mk-room\""));
+    }
+
+    @Test
+    void aModeratorDeletesAnyMessageForEveryMemberAndAgainChangesNothing() {
+        String room = "md-room";
+        try (ChatClient author = connect("md-ann").join(room);
+                ChatClient reader = connect("md-ben").join(room)) {
+            author.send(room, "something to remove", "md-1");
+            long seq = author.awaitMessage("md-1").getLong("seq");
+
+            assertThat(result(moderation.deleteMessage(MODERATOR, room, seq)))
+                    .isInstanceOf(Outcome.Done.class);
+
+            for (ChatClient member : List.of(author, reader)) {
+                member.awaitFrame(Frames.deleted(room, seq));
+            }
+            assertThat(result(moderation.deleteMessage(MODERATOR, room, seq)))
+                    .isInstanceOf(Outcome.Done.class);
+            assertRefused(
+                    moderation.deleteMessage(MODERATOR, room, seq + 1000), Refusal.UNKNOWN_MESSAGE);
+            assertRefused(moderation.deleteMessage(MODERATOR, room, 0), Refusal.INVALID_SEQ);
+            assertRefused(
+                    moderation.deleteMessage(MODERATOR, "Md Room", seq), Refusal.INVALID_ROOM);
+            assertThat(reader.framesOfType("deleted")).hasSize(1);
+        }
+        assertThat(auditLines())
+                .anyMatch(
+                        line ->
+                                line.contains("action=delete outcome=done")
+                                        && line.contains("caller=\"" + MODERATOR + "\"")
+                                        && line.contains("room=\"md-room\" seq="));
     }
 
     @Test
@@ -420,21 +454,6 @@ public class ModerationTest {
         synchronized (audit) {
             return audit.stream().map(LogRecord::getMessage).toList();
         }
-    }
-
-    protected static Predicate<JsonObject> left(String room, String reason) {
-        return frame ->
-                "left".equals(frame.getString("type"))
-                        && room.equals(frame.getString("room"))
-                        && reason.equals(frame.getString("reason"));
-    }
-
-    protected static Predicate<JsonObject> presence(String room, String user, String event) {
-        return frame ->
-                "presence".equals(frame.getString("type"))
-                        && room.equals(frame.getString("room"))
-                        && user.equals(frame.getString("user"))
-                        && event.equals(frame.getString("event"));
     }
 
     protected static <T> T result(CompletionStage<T> stage) {

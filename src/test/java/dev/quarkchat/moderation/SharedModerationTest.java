@@ -1,5 +1,8 @@
 package dev.quarkchat.moderation;
 
+import static dev.quarkchat.testing.Frames.left;
+import static dev.quarkchat.testing.Frames.presence;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
