@@ -26,6 +26,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.URI;
+import java.net.URLDecoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -214,6 +215,59 @@ class ServerApiHostileInputTest {
                 .statusCode(oneOf(400, 404))
                 .contentType(PROBLEM)
                 .body("status", not(equalTo(201)));
+    }
+
+    /**
+     * User names shaped like injections in the moderation endpoints' paths: a name the chat's rule
+     * refuses is a validation problem; one it takes (quotes, slashes and all) is banned under
+     * exactly that name, listed as such and lifted, and touches nothing else.
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(
+            strings = {
+                "..%2F..%2Fetc%2Fpasswd",
+                "mallory'%20OR%20'1'='1",
+                "mallory%22%3B%20DROP%20TABLE%20chat_ban%3B--",
+                "%3Cscript%3Ealert(1)%3C%2Fscript%3E",
+                "mallory%00",
+                "mallory%0D%0Aaction=lift",
+                "%7B_moderation%7D:bans",
+                "*"
+            })
+    void anInjectionShapedUserNameIsBannedVerbatimOrRefused(String user) {
+        String name = URLDecoder.decode(user, StandardCharsets.UTF_8);
+        Response banned =
+                given().auth()
+                        .oauth2(TestTokens.admin("ops"))
+                        .urlEncodingEnabled(false)
+                        .contentType(ContentType.JSON)
+                        .body("{\"reason\":\"hostile\"}")
+                        .put("/api/v1/bans/" + user);
+        assertThat(banned.statusCode()).as(name).isIn(200, 400, 404);
+        assertThat(banned.contentType())
+                .startsWith(banned.statusCode() == 200 ? "application/json" : PROBLEM);
+        assertThat(banned.asString()).doesNotContain("Exception");
+        if (banned.statusCode() != 200) {
+            return;
+        }
+        assertThat(banned.jsonPath().getString("user")).isEqualTo(name);
+        assertThat(
+                        given().auth()
+                                .oauth2(TestTokens.admin("ops"))
+                                .get("/api/v1/bans")
+                                .then()
+                                .statusCode(200)
+                                .extract()
+                                .jsonPath()
+                                .getList("bans.user", String.class))
+                .contains(name);
+        given().auth()
+                .oauth2(TestTokens.admin("ops"))
+                .urlEncodingEnabled(false)
+                .delete("/api/v1/bans/" + user)
+                .then()
+                .statusCode(200)
+                .body("lifted.user", hasItem(name));
     }
 
     @Test

@@ -20,8 +20,6 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
-import org.eclipse.microprofile.openapi.annotations.media.Content;
-import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -92,13 +90,7 @@ public class BansResource {
             summary = "Lift a user's ban from one room, or all of the user's bans",
             description = "On every instance at once; the user may connect and join again.")
     @APIResponse(responseCode = "200", description = "The bans lifted")
-    @APIResponse(
-            responseCode = "404",
-            description = "The user has no such ban",
-            content =
-                    @Content(
-                            mediaType = ProblemType.MEDIA_TYPE,
-                            schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "404", description = "The user has no such ban")
     public Uni<ApiMessages.Lifted> lift(
             @PathParam("user") String user,
             @Parameter(description = "Lift the ban from this room only") @QueryParam("room")

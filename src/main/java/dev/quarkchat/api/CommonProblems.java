@@ -1,19 +1,24 @@
 package dev.quarkchat.api;
 
+import io.quarkus.smallrye.openapi.OpenApiFilter;
+
 import org.eclipse.microprofile.openapi.OASFactory;
 import org.eclipse.microprofile.openapi.OASFilter;
 import org.eclipse.microprofile.openapi.models.OpenAPI;
 import org.eclipse.microprofile.openapi.models.Operation;
 import org.eclipse.microprofile.openapi.models.PathItem;
+import org.eclipse.microprofile.openapi.models.media.Content;
 import org.eclipse.microprofile.openapi.models.responses.APIResponse;
 
 import java.util.Map;
 
 /**
- * Adds to every operation of the server API the problems any of them may answer, so that each
- * resource documents only its own: invalid input, no token or a user's, the rate limit, the engines
- * being unreachable. Runs when the OpenAPI document is built ({@code mp.openapi.filter}).
+ * Adds to every operation of the server API the problems any of them may answer (invalid input, no
+ * token or a user's, the rate limit, the engines being unreachable), so that each resource
+ * documents only its own, and gives every error the problem body. Runs once, when the build makes
+ * the OpenAPI document.
  */
+@OpenApiFilter(stages = OpenApiFilter.RunStage.BUILD)
 public class CommonProblems implements OASFilter {
 
     private static final Map<String, String> PROBLEMS =
@@ -39,23 +44,32 @@ public class CommonProblems implements OASFilter {
     private static void addProblems(Operation operation) {
         PROBLEMS.forEach(
                 (status, description) -> {
-                    // Kept only where the resource wrote its own; the 401 and 403 that the
-                    // generator adds to secured operations have no body.
-                    APIResponse own = operation.getResponses().getAPIResponse(status);
-                    if (own == null || own.getContent() == null) {
+                    if (operation.getResponses().getAPIResponse(status) == null) {
                         operation.getResponses().addAPIResponse(status, problem(description));
                     }
                 });
+        // A resource describes its own errors by status and description; every error's body is
+        // a problem. The 401 and 403 the generator adds to secured operations come bare too.
+        operation
+                .getResponses()
+                .getAPIResponses()
+                .forEach(
+                        (status, response) -> {
+                            if (status.startsWith("4") || status.startsWith("5")) {
+                                response.setContent(problemContent());
+                            }
+                        });
     }
 
     private static APIResponse problem(String description) {
-        return OASFactory.createAPIResponse()
-                .description(description)
-                .content(
-                        OASFactory.createContent()
-                                .addMediaType(
-                                        ProblemType.MEDIA_TYPE,
-                                        OASFactory.createMediaType()
-                                                .schema(OASFactory.createSchema().ref("Problem"))));
+        return OASFactory.createAPIResponse().description(description);
+    }
+
+    private static Content problemContent() {
+        return OASFactory.createContent()
+                .addMediaType(
+                        ProblemType.MEDIA_TYPE,
+                        OASFactory.createMediaType()
+                                .schema(OASFactory.createSchema().ref("Problem")));
     }
 }

@@ -2,6 +2,11 @@ package dev.quarkchat.api;
 
 import dev.quarkchat.moderation.Outcome;
 
+import io.smallrye.mutiny.Uni;
+
+import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
+
 /**
  * The answer to each outcome of a moderation request: its value when done, else the problem that
  * says why not (a refused argument names its field).
@@ -9,6 +14,14 @@ import dev.quarkchat.moderation.Outcome;
 final class ModerationAnswers {
 
     private ModerationAnswers() {}
+
+    /** Asks for an action that answers nothing when done: 204, or its problem. */
+    static Uni<Void> done(Supplier<CompletionStage<Outcome<Void>>> action) {
+        return Uni.createFrom()
+                .completionStage(action)
+                .map(ModerationAnswers::valueOf)
+                .replaceWithVoid();
+    }
 
     /** The value of a request carried out; otherwise throws its problem. */
     static <T> T valueOf(Outcome<T> outcome) {

@@ -34,7 +34,6 @@ import jakarta.ws.rs.core.UriBuilder;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
-import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
@@ -105,18 +104,10 @@ public class RoomsResource {
             description = "Published (or published before, for a repeat)")
     @APIResponse(
             responseCode = "404",
-            description = "Without a backplane or a store: nobody is in the room",
-            content =
-                    @Content(
-                            mediaType = ProblemType.MEDIA_TYPE,
-                            schema = @Schema(implementation = Problem.class)))
+            description = "Without a backplane or a store: nobody is in the room")
     @APIResponse(
             responseCode = "409",
-            description = "The idempotency key was used for another text",
-            content =
-                    @Content(
-                            mediaType = ProblemType.MEDIA_TYPE,
-                            schema = @Schema(implementation = Problem.class)))
+            description = "The idempotency key was used for another text")
     public Uni<RestResponse<ApiMessages.Published>> publish(
             @PathParam("room") @Pattern(regexp = RoomName.REGEX, message = ROOM_RULE) String room,
             @Valid @NotNull(message = "must be a JSON object") ApiMessages.PublishRequest message) {
@@ -189,13 +180,7 @@ public class RoomsResource {
     @Path("/{room}")
     @Operation(
             summary = "One room: its member count, a page of its members, its epoch and last seq")
-    @APIResponse(
-            responseCode = "404",
-            description = "The room has neither members nor messages",
-            content =
-                    @Content(
-                            mediaType = ProblemType.MEDIA_TYPE,
-                            schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "404", description = "The room has neither members nor messages")
     public Uni<ApiMessages.RoomDetails> room(
             @PathParam("room") @Pattern(regexp = RoomName.REGEX, message = ROOM_RULE) String room,
             @Parameter(description = "Start the members after this name")
@@ -234,13 +219,7 @@ public class RoomsResource {
                     "The messages with a seq below before (the latest without it), oldest first:"
                             + " the same store and limits as a member's history frame. Pass the"
                             + " answer's next as before= for the older page.")
-    @APIResponse(
-            responseCode = "404",
-            description = "The engines hold nothing of the room",
-            content =
-                    @Content(
-                            mediaType = ProblemType.MEDIA_TYPE,
-                            schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "404", description = "The engines hold nothing of the room")
     public Uni<ApiMessages.MessagePage> history(
             @PathParam("room") @Pattern(regexp = RoomName.REGEX, message = ROOM_RULE) String room,
             @Parameter(
@@ -284,10 +263,8 @@ public class RoomsResource {
                     @QueryParam("reason")
                     String reason) {
         String by = caller.requireName();
-        return Uni.createFrom()
-                .completionStage(() -> moderation.kick(by, room, user, Optional.ofNullable(reason)))
-                .map(ModerationAnswers::valueOf)
-                .replaceWithVoid();
+        return ModerationAnswers.done(
+                () -> moderation.kick(by, room, user, Optional.ofNullable(reason)));
     }
 
     @DELETE
@@ -302,21 +279,14 @@ public class RoomsResource {
     @APIResponse(responseCode = "204", description = "Deleted")
     @APIResponse(
             responseCode = "404",
-            description = "The room's history holds no message at this seq",
-            content =
-                    @Content(
-                            mediaType = ProblemType.MEDIA_TYPE,
-                            schema = @Schema(implementation = Problem.class)))
+            description = "The room's history holds no message at this seq")
     public Uni<Void> deleteMessage(
             @PathParam("room") @Pattern(regexp = RoomName.REGEX, message = ROOM_RULE) String room,
             @Parameter(schema = @Schema(type = SchemaType.INTEGER, minimum = "1")) @PathParam("seq")
                     String seq) {
         String by = caller.requireName();
         long position = QueryParams.integer("seq", seq, 0, 1, Long.MAX_VALUE);
-        return Uni.createFrom()
-                .completionStage(() -> moderation.deleteMessage(by, room, position))
-                .map(ModerationAnswers::valueOf)
-                .replaceWithVoid();
+        return ModerationAnswers.done(() -> moderation.deleteMessage(by, room, position));
     }
 
     private ApiMessages.MessagePage page(String room, HistoryPage page) {

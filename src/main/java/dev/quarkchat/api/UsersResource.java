@@ -49,9 +49,7 @@ public class UsersResource {
                     @QueryParam("reason")
                     String reason) {
         String by = caller.requireName();
-        return Uni.createFrom()
-                .completionStage(() -> moderation.disconnect(by, user, Optional.ofNullable(reason)))
-                .map(ModerationAnswers::valueOf)
-                .replaceWithVoid();
+        return ModerationAnswers.done(
+                () -> moderation.disconnect(by, user, Optional.ofNullable(reason)));
     }
 }

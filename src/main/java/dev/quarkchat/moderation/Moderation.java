@@ -4,6 +4,7 @@ import dev.quarkchat.engine.Ban;
 import dev.quarkchat.engine.BanStore;
 import dev.quarkchat.engine.ModerationBus;
 import dev.quarkchat.engine.ModerationCommand;
+import dev.quarkchat.metrics.AuditLog;
 import dev.quarkchat.metrics.ChatMetrics;
 import dev.quarkchat.metrics.DisconnectReason;
 import dev.quarkchat.metrics.ModerationAction;

@@ -202,9 +202,11 @@ final class Room implements RoomSeam.Connections<ChatSession, OutboundFrame> {
 
     /**
      * Edits or deletes a message: once the broker rewrote it, every member gets the event ({@code
-     * edited} or {@code deleted}) like a message; a refusal is answered to the connection alone.
+     * edited} or {@code deleted}) like a message, and {@code whenApplied} runs; a refusal is
+     * answered to the connection alone.
      */
-    void amend(ChatSession session, Amendment amendment, Optional<String> id) {
+    void amend(
+            ChatSession session, Amendment amendment, Optional<String> id, Runnable whenApplied) {
         parts.broker()
                 .amend(amendment)
                 .whenComplete(
@@ -213,6 +215,8 @@ final class Room implements RoomSeam.Connections<ChatSession, OutboundFrame> {
                                 unavailable(session, "message not changed in " + name, id);
                             } else if (outcome instanceof Amendment.NotApplied refused) {
                                 refuseAmendment(session, refused.reason(), amendment.seq(), id);
+                            } else {
+                                whenApplied.run();
                             }
                         });
     }

@@ -7,8 +7,10 @@ import dev.quarkchat.engine.Broker;
 import dev.quarkchat.engine.HistoryConfig;
 import dev.quarkchat.engine.Post;
 import dev.quarkchat.engine.Presence;
+import dev.quarkchat.metrics.AuditLog;
 import dev.quarkchat.metrics.ChatMetrics;
 import dev.quarkchat.metrics.LiveGauge;
+import dev.quarkchat.metrics.ModerationAction;
 import dev.quarkchat.protocol.ClientCommand;
 import dev.quarkchat.protocol.LogSafe;
 import dev.quarkchat.protocol.ServerFrames;
@@ -194,7 +196,8 @@ public class RoomRegistry {
                 session,
                 MessageAmendments.edit(
                         roomName, seq, session.user(), text, Instant.now(), editWindow),
-                id);
+                id,
+                () -> {});
         return true;
     }
 
@@ -209,12 +212,25 @@ public class RoomRegistry {
         if (room == null) {
             return false;
         }
-        Optional<String> author =
-                session.credentials().admin() ? Optional.empty() : Optional.of(session.user());
+        Instant now = Instant.now();
+        if (!session.credentials().admin()) {
+            room.amend(
+                    session,
+                    MessageAmendments.delete(
+                            roomName, seq, Optional.of(session.user()), now, editWindow),
+                    id,
+                    () -> {});
+            return true;
+        }
+        // A moderator's deletion, audited and counted like those through the server API.
         room.amend(
                 session,
-                MessageAmendments.delete(roomName, seq, author, Instant.now(), editWindow),
-                id);
+                MessageAmendments.delete(roomName, seq, Optional.empty(), now, editWindow),
+                id,
+                () -> {
+                    parts.metrics().moderated(ModerationAction.DELETE);
+                    AuditLog.recordDeletion(AuditLog.Result.DONE, session.user(), roomName, seq);
+                });
         return true;
     }
 

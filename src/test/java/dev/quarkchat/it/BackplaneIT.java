@@ -1,5 +1,7 @@
 package dev.quarkchat.it;
 
+import static dev.quarkchat.testing.Frames.presence;
+
 import static io.restassured.RestAssured.given;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -26,7 +28,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import java.util.stream.LongStream;
 
@@ -301,14 +302,6 @@ class BackplaneIT {
         for (int n = first; n <= last; n++) {
             client.send(room, prefix + " " + n, prefix + "-" + n);
         }
-    }
-
-    private static Predicate<JsonObject> presence(String room, String user, String event) {
-        return frame ->
-                "presence".equals(frame.getString("type"))
-                        && room.equals(frame.getString("room"))
-                        && user.equals(frame.getString("user"))
-                        && event.equals(frame.getString("event"));
     }
 
     private static JsonObject joined(ChatClient client, String room) {

@@ -1,5 +1,7 @@
 package dev.quarkchat.room;
 
+import static dev.quarkchat.testing.Frames.presence;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -20,7 +22,6 @@ import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Predicate;
 
 /**
  * In a crowded room a join costs no frame to every member and no full member list: presence events
@@ -92,13 +93,5 @@ class CrowdedRoomTest {
                 frame ->
                         "joined".equals(frame.getString("type"))
                                 && room.equals(frame.getString("room")));
-    }
-
-    private static Predicate<JsonObject> presence(String room, String user, String event) {
-        return frame ->
-                "presence".equals(frame.getString("type"))
-                        && room.equals(frame.getString("room"))
-                        && user.equals(frame.getString("user"))
-                        && event.equals(frame.getString("event"));
     }
 }

@@ -1,9 +1,11 @@
 package dev.quarkchat.room;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.quarkchat.engine.Broker;
 import dev.quarkchat.testing.ChatClient;
+import dev.quarkchat.testing.Metrics;
 import dev.quarkchat.testing.TestTokens;
 
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -29,6 +31,9 @@ import java.util.stream.Collectors;
  */
 @QuarkusTest
 class MessageEditTest {
+
+    private static final String MODERATOR_DELETIONS =
+            "chat_moderation_actions_total{action=\"delete\"}";
 
     @TestHTTPResource("/")
     URI base;
@@ -123,6 +128,8 @@ class MessageEditTest {
                 ChatClient mod =
                         ChatClient.connect(base, TestTokens.admin("mod")).join("moderated")) {
             long seq = post(ann, "moderated", "spam spam spam", "spam-1", mod);
+            Metrics metrics = Metrics.ofTestedService();
+            double deletions = metrics.value(MODERATOR_DELETIONS);
 
             edit(mod, "moderated", seq, "ham", "mod-edit");
             assertThat(mod.awaitError("mod-edit").getString("code")).isEqualTo("not_yours");
@@ -130,6 +137,13 @@ class MessageEditTest {
 
             awaitEvent(ann, "deleted", seq);
             assertThat(String.join("\n", stored("moderated"))).doesNotContain("spam spam");
+            // A moderator's deletion over the WebSocket counts (and is audited) like one through
+            // the server API.
+            await().atMost(ChatClient.TIMEOUT)
+                    .untilAsserted(
+                            () ->
+                                    assertThat(metrics.value(MODERATOR_DELETIONS))
+                                            .isEqualTo(deletions + 1));
         }
     }
 

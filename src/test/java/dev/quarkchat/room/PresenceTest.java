@@ -1,5 +1,7 @@
 package dev.quarkchat.room;
 
+import static dev.quarkchat.testing.Frames.presence;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -15,7 +17,6 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
-import java.util.function.Predicate;
 
 /**
  * Who is in a room: presence events on join, leave and disconnect, per user rather than per
@@ -83,14 +84,6 @@ class PresenceTest {
             fin.sendJson(new JsonObject().put("type", "leave").put("room", "hall"));
             eve.awaitFrame(presence("hall", "p-fin", "leave"));
         }
-    }
-
-    private static Predicate<JsonObject> presence(String room, String user, String event) {
-        return frame ->
-                "presence".equals(frame.getString("type"))
-                        && room.equals(frame.getString("room"))
-                        && user.equals(frame.getString("user"))
-                        && event.equals(frame.getString("event"));
     }
 
     private ChatClient connect(String user) {

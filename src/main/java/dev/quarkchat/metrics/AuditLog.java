@@ -1,6 +1,5 @@
-package dev.quarkchat.moderation;
+package dev.quarkchat.metrics;
 
-import dev.quarkchat.metrics.ModerationAction;
 import dev.quarkchat.protocol.LogSafe;
 
 import org.jboss.logging.Logger;
@@ -14,19 +13,19 @@ import java.util.Optional;
  * whom, where, why and until when, and whether it was carried out. Names and reasons are quoted and
  * escaped ({@link LogSafe}), so no value can break the line or pass for another field.
  */
-final class AuditLog {
+public final class AuditLog {
 
     private static final Logger LOG = Logger.getLogger("dev.quarkchat.audit");
 
     /** What became of the action: {@code done}, or {@code unavailable}. */
-    enum Result {
+    public enum Result {
         DONE,
         UNAVAILABLE
     }
 
     private AuditLog() {}
 
-    static void record(
+    public static void record(
             ModerationAction action,
             Result result,
             String caller,
@@ -42,7 +41,7 @@ final class AuditLog {
     }
 
     /** A deletion names the message, by room and seq: its author is whoever posted it. */
-    static void recordDeletion(Result result, String caller, String room, long seq) {
+    public static void recordDeletion(Result result, String caller, String room, long seq) {
         LOG.info(
                 start(ModerationAction.DELETE, result, caller)
                         .append(" room=")
