@@ -1,5 +1,9 @@
 package dev.quarkchat.it;
 
+import static dev.quarkchat.testing.Frames.deleted;
+import static dev.quarkchat.testing.Frames.left;
+import static dev.quarkchat.testing.Frames.presence;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -240,7 +244,7 @@ class ModerationIT {
                             .put("text", "see you at 10")
                             .put("id", "ed-3"));
             for (ChatClient member : List.of(ann, bob)) {
-                JsonObject edited = member.awaitFrame(event("edited", room, bobs));
+                JsonObject edited = member.awaitFrame(edited(room, bobs));
                 assertThat(edited.getString("text")).isEqualTo("see you at 10");
                 assertThat(edited.getString("editedAt")).isNotBlank();
             }
@@ -250,7 +254,7 @@ class ModerationIT {
                     .then()
                     .statusCode(204);
             for (ChatClient member : List.of(ann, bob)) {
-                member.awaitFrame(event("deleted", room, anns));
+                member.awaitFrame(deleted(room, anns));
             }
             api(second)
                     .delete("/api/v1/rooms/{room}/messages/{seq}", room, anns)
@@ -268,8 +272,8 @@ class ModerationIT {
                                 .put("room", room)
                                 .put("since", position)
                                 .put("epoch", epoch));
-                JsonObject edited = cat.awaitFrame(event("edited", room, bobs));
-                JsonObject deleted = cat.awaitFrame(event("deleted", room, anns));
+                JsonObject edited = cat.awaitFrame(edited(room, bobs));
+                JsonObject deleted = cat.awaitFrame(deleted(room, anns));
                 assertThat(joined(cat, room).getBoolean("recovered")).isTrue();
                 assertThat(edited.getString("text")).isEqualTo("see you at 10");
                 assertThat(edited.getLong("at")).isGreaterThan(position);
@@ -405,25 +409,10 @@ class ModerationIT {
                         });
     }
 
-    private static Predicate<JsonObject> presence(String room, String user, String event) {
+    /** {@code edited} of message {@code seq} of the room. */
+    private static Predicate<JsonObject> edited(String room, long seq) {
         return frame ->
-                "presence".equals(frame.getString("type"))
-                        && room.equals(frame.getString("room"))
-                        && user.equals(frame.getString("user"))
-                        && event.equals(frame.getString("event"));
-    }
-
-    private static Predicate<JsonObject> left(String room, String reason) {
-        return frame ->
-                "left".equals(frame.getString("type"))
-                        && room.equals(frame.getString("room"))
-                        && reason.equals(frame.getString("reason"));
-    }
-
-    /** An {@code edited} or {@code deleted} frame about the message {@code seq}. */
-    private static Predicate<JsonObject> event(String type, String room, long seq) {
-        return frame ->
-                type.equals(frame.getString("type"))
+                "edited".equals(frame.getString("type"))
                         && room.equals(frame.getString("room"))
                         && Long.valueOf(seq).equals(frame.getLong("seq"));
     }
