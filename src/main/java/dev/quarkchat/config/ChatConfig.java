@@ -10,6 +10,7 @@ import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.Pattern;
 
+import org.hibernate.validator.constraints.time.DurationMax;
 import org.hibernate.validator.constraints.time.DurationMin;
 
 import java.time.Duration;
@@ -125,6 +126,17 @@ public interface ChatConfig {
     @WithDefault("100")
     @Min(0)
     int presenceMaxRoomSize();
+
+    /**
+     * Typing events of one user in one room reach the others at most once per interval, on any
+     * instance, whatever its clients send; clients show "is typing" for three intervals after the
+     * latest, so that a user who keeps typing stays shown. Suppressed in rooms too large for
+     * presence events.
+     */
+    @WithDefault("2s")
+    @DurationMin(millis = 100)
+    @DurationMax(minutes = 1)
+    Duration typingInterval();
 
     /**
      * The most member names a {@code joined} lists (the first to arrive; by name with Redis), so

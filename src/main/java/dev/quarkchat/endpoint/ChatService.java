@@ -29,6 +29,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 
@@ -53,6 +54,7 @@ public class ChatService {
     private final Optional<String> defaultRoom;
     private final int maxTextLength;
     private final long editWindowSeconds;
+    private final Duration typingInterval;
     private final int maxRoomsPerConnection;
     private final int maxConnectionsPerUser;
     private final int maxRateViolations;
@@ -82,6 +84,7 @@ public class ChatService {
         this.defaultRoom = config.defaultRoom();
         this.maxTextLength = config.maxTextLength();
         this.editWindowSeconds = config.editWindow().toSeconds();
+        this.typingInterval = config.typingInterval();
         this.maxRoomsPerConnection = config.maxRoomsPerConnection();
         this.maxConnectionsPerUser = config.maxConnectionsPerUser();
         this.maxRateViolations = config.rateLimit().maxViolations();
@@ -113,7 +116,9 @@ public class ChatService {
             return;
         }
         sender.send(
-                session, ServerFrames.welcome(session.user(), maxTextLength, editWindowSeconds));
+                session,
+                ServerFrames.welcome(
+                        session.user(), maxTextLength, editWindowSeconds, typingInterval));
         tokenExpiry.noticeIfDue(session);
         defaultRoom.ifPresent(
                 room -> {
@@ -265,6 +270,10 @@ public class ChatService {
         } else if (command instanceof ClientCommand.Send send) {
             if (!rooms.post(session, send.room(), send.text(), send.id(), receivedAt)) {
                 throw notJoined(send.room(), send.id());
+            }
+        } else if (command instanceof ClientCommand.Typing typing) {
+            if (!rooms.typing(session, typing.room())) {
+                throw notJoined(typing.room(), typing.id());
             }
         } else if (command instanceof ClientCommand.Edit edit) {
             if (!rooms.edit(session, edit.room(), edit.seq(), edit.text(), edit.id())) {

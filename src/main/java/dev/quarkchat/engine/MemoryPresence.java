@@ -58,6 +58,13 @@ public final class MemoryPresence implements Presence {
         }
     }
 
+    /** One instance: its room's throttle is the only one needed. */
+    @Override
+    public CompletionStage<Void> typing(String room, String user, Duration interval) {
+        announcements.accept(new RoomEvent.Typing(room, user));
+        return DONE;
+    }
+
     @Override
     public CompletionStage<Members> members(String room, int maxNames) {
         Users users = rooms.get(room);

@@ -51,6 +51,15 @@ public interface Presence {
     /** Takes this instance's entry of the user out of the room: its last connection here left. */
     CompletionStage<Void> leave(String room, String user);
 
+    /**
+     * Tells the room's members, on every instance, that the user is typing ({@link
+     * RoomEvent.Typing}), in its place among the room's events; nothing is kept but the throttle.
+     * Each instance's rooms throttle their own connections; an engine shared by instances also
+     * passes at most one such event per {@code interval} for a user and room, whichever instance
+     * asks.
+     */
+    CompletionStage<Void> typing(String room, String user, Duration interval);
+
     /** Keeps this instance's users present in the room, putting back entries the store lost. */
     CompletionStage<Void> refresh(String room, Collection<String> users);
 

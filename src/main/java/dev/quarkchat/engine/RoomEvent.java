@@ -2,7 +2,7 @@ package dev.quarkchat.engine;
 
 /**
  * What a broker tells a room's subscriber, in the order the room's engine ordered it: messages with
- * their {@code seq}, and users coming and going.
+ * their {@code seq}, users coming and going, and users typing.
  */
 public sealed interface RoomEvent {
 
@@ -30,4 +30,7 @@ public sealed interface RoomEvent {
 
     /** The user's last connection anywhere left the room, or its instance stopped refreshing it. */
     record Left(String room, String user) implements RoomEvent {}
+
+    /** The user is typing in the room: for the other members only, never stored. */
+    record Typing(String room, String user) implements RoomEvent {}
 }

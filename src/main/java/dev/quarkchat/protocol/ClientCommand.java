@@ -29,6 +29,12 @@ public sealed interface ClientCommand {
     record Send(String room, String text, Optional<String> id) implements ClientCommand {}
 
     /**
+     * {@code {"type":"typing","room":"general"}}: the user is typing in a joined room; the other
+     * members hear of it, throttled, and nothing is stored.
+     */
+    record Typing(String room, Optional<String> id) implements ClientCommand {}
+
+    /**
      * {@code {"type":"edit","room":"general","seq":12,"text":"hi!"}}: replace the text of one's own
      * message.
      */

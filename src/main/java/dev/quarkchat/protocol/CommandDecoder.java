@@ -56,7 +56,7 @@ public final class CommandDecoder {
      */
     public static final int DEFAULT_PAGE_LIMIT = 50;
 
-    private static final String TYPES = "join, leave, send, edit, delete, history, refresh";
+    private static final String TYPES = "join, leave, send, typing, edit, delete, history, refresh";
 
     private final JsonFactory json;
     private final int maxTextLength;
@@ -106,6 +106,7 @@ public final class CommandDecoder {
             case "join" -> new ClientCommand.Join(room(fields, id), recovery(fields, id), id);
             case "leave" -> new ClientCommand.Leave(room(fields, id), id);
             case "send" -> new ClientCommand.Send(room(fields, id), text(fields, id), id);
+            case "typing" -> new ClientCommand.Typing(room(fields, id), id);
             case "edit" ->
                     new ClientCommand.Edit(room(fields, id), seq(fields, id), text(fields, id), id);
             case "delete" -> new ClientCommand.Delete(room(fields, id), seq(fields, id), id);

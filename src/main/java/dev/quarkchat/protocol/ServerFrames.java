@@ -6,6 +6,8 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -29,20 +31,45 @@ public final class ServerFrames {
 
     private static final JsonFactory JSON = new JsonFactory();
 
+    /**
+     * A typing indicator outlives this many intervals, so that one event lost to the throttle's
+     * timing does not make it blink.
+     */
+    private static final int TYPING_SHOWN_INTERVALS = 3;
+
     private ServerFrames() {}
 
     /**
      * The first frame of every connection: who the server knows the client as, the longest text it
-     * accepts, so that a client can check before sending, and how long (seconds) its messages can
-     * be edited or deleted, so that it offers that only while it can.
+     * accepts, so that a client can check before sending, how long (seconds) its messages can be
+     * edited or deleted, so that it offers that only while it can, and the pace of typing events
+     * (seconds): how often the others hear of a user typing, and how long a client shows it.
      */
-    public static String welcome(String user, int maxTextLength, long editWindowSeconds) {
+    public static String welcome(
+            String user, int maxTextLength, long editWindowSeconds, Duration typingInterval) {
         return write(
                 json -> {
                     json.writeStringField("type", "welcome");
                     json.writeStringField("user", user);
                     json.writeNumberField("maxTextLength", maxTextLength);
                     json.writeNumberField("editWindow", editWindowSeconds);
+                    json.writeFieldName("typingInterval");
+                    json.writeNumber(seconds(typingInterval));
+                    json.writeFieldName("typingTimeout");
+                    json.writeNumber(seconds(typingInterval.multipliedBy(TYPING_SHOWN_INTERVALS)));
+                });
+    }
+
+    /**
+     * {@code "alice is typing"}: for the other members of the room, shown until {@code
+     * typingTimeout} passes without another, or the user's next message or leave.
+     */
+    public static String typing(String room, String user) {
+        return write(
+                json -> {
+                    json.writeStringField("type", "typing");
+                    json.writeStringField("room", room);
+                    json.writeStringField("user", user);
                 });
     }
 
@@ -334,6 +361,11 @@ public final class ServerFrames {
         if (value.isPresent()) {
             json.writeStringField(field, value.get());
         }
+    }
+
+    /** A duration as seconds in plain decimal notation: {@code 2}, {@code 0.5}. */
+    private static String seconds(Duration duration) {
+        return BigDecimal.valueOf(duration.toMillis(), 3).stripTrailingZeros().toPlainString();
     }
 
     private static String write(FieldWriter fields) {

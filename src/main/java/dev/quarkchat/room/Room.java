@@ -21,9 +21,12 @@ import dev.quarkchat.session.OutboundFrame;
 
 import org.jboss.logging.Logger;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
@@ -56,6 +59,13 @@ final class Room implements RoomSeam.Connections<ChatSession, OutboundFrame> {
      */
     private final CountsByUser localConnections = new CountsByUser();
 
+    /**
+     * When each user with a connection here last had a typing event let through ({@link
+     * System#nanoTime()}): the throttle of this instance's connections, dropped with the user's
+     * last one.
+     */
+    private final Map<String, Long> typingLetThrough = new HashMap<>();
+
     private final Broker.Subscription subscription;
     private final Consumer<Room> retire;
 
@@ -69,6 +79,7 @@ final class Room implements RoomSeam.Connections<ChatSession, OutboundFrame> {
      * What every room of the registry works with: the engines, and the way to its connections.
      *
      * @param pageBytes most bytes of messages in one {@code history} answer
+     * @param typingInterval least time between two typing events of one user that reach the others
      */
     record Collaborators(
             Broker broker,
@@ -77,7 +88,8 @@ final class Room implements RoomSeam.Connections<ChatSession, OutboundFrame> {
             ChatMetrics metrics,
             MemberListing listing,
             int replayedOnJoin,
-            long pageBytes) {}
+            long pageBytes,
+            Duration typingInterval) {}
 
     /**
      * Subscribes to the room's events.
@@ -151,6 +163,9 @@ final class Room implements RoomSeam.Connections<ChatSession, OutboundFrame> {
         boolean nowRetired;
         synchronized (this) {
             lastOfUser = seam.leave(session) && localConnections.decrement(session.user()) == 0;
+            if (lastOfUser) {
+                typingLetThrough.remove(session.user());
+            }
             nowRetired = !retired && seam.isEmpty();
             retired |= nowRetired;
         }
@@ -196,6 +211,35 @@ final class Room implements RoomSeam.Connections<ChatSession, OutboundFrame> {
                                 answerResend(session, post, earlier);
                             } else {
                                 parts.metrics().broadcastFinished(receivedAt);
+                            }
+                        });
+    }
+
+    /**
+     * The user is typing: the other members, on every instance, hear of it, unless its last typing
+     * event is less than an interval old or the room is too crowded for presence events. Ephemeral:
+     * if the engine cannot be told now, the next keystroke tells it.
+     */
+    void typing(ChatSession session) {
+        long now = System.nanoTime();
+        synchronized (this) {
+            Long last = typingLetThrough.get(session.user());
+            if (!seam.announcesPresence()
+                    || (last != null && now - last < parts.typingInterval().toNanos())) {
+                return;
+            }
+            typingLetThrough.put(session.user(), now);
+        }
+        parts.presence()
+                .typing(name, session.user(), parts.typingInterval())
+                .whenComplete(
+                        (done, failure) -> {
+                            if (failure != null) {
+                                LOG.debugf(
+                                        "Typing of %s in %s not told: %s",
+                                        LogSafe.escaped(session.user()),
+                                        LogSafe.escaped(name),
+                                        failure);
                             }
                         });
     }
@@ -412,6 +456,11 @@ final class Room implements RoomSeam.Connections<ChatSession, OutboundFrame> {
     @Override
     public String idOf(ChatSession connection) {
         return connection.id();
+    }
+
+    @Override
+    public String userOf(ChatSession connection) {
+        return connection.user();
     }
 
     @Override

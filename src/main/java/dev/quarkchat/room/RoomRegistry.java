@@ -74,7 +74,8 @@ public class RoomRegistry {
                         MemberListing.of(config),
                         history.onJoin(),
                         // Half the send queue: live messages still fit beside a page.
-                        config.maxPendingBytes() / 2);
+                        config.maxPendingBytes() / 2,
+                        config.typingInterval());
         this.tasks = tasks;
         this.editWindow = config.editWindow();
     }
@@ -172,11 +173,26 @@ public class RoomRegistry {
             String text,
             Optional<String> id,
             long receivedAt) {
-        Room room = session.rooms().contains(roomName) ? rooms.get(roomName) : null;
+        Room room = joinedRoom(session, roomName);
         if (room == null) {
             return false;
         }
         room.post(session, text, id, receivedAt);
+        return true;
+    }
+
+    /**
+     * Tells the room's other members that the user is typing, at most once per {@code
+     * chat.typing-interval}.
+     *
+     * @return false if the session is not a member of that room
+     */
+    public boolean typing(ChatSession session, String roomName) {
+        Room room = joinedRoom(session, roomName);
+        if (room == null) {
+            return false;
+        }
+        room.typing(session);
         return true;
     }
 
@@ -188,7 +204,7 @@ public class RoomRegistry {
      */
     public boolean edit(
             ChatSession session, String roomName, long seq, String text, Optional<String> id) {
-        Room room = session.rooms().contains(roomName) ? rooms.get(roomName) : null;
+        Room room = joinedRoom(session, roomName);
         if (room == null) {
             return false;
         }
@@ -208,7 +224,7 @@ public class RoomRegistry {
      * @return false if the session is not a member of that room
      */
     public boolean delete(ChatSession session, String roomName, long seq, Optional<String> id) {
-        Room room = session.rooms().contains(roomName) ? rooms.get(roomName) : null;
+        Room room = joinedRoom(session, roomName);
         if (room == null) {
             return false;
         }
@@ -285,7 +301,7 @@ public class RoomRegistry {
             OptionalLong before,
             int limit,
             Optional<String> id) {
-        Room room = session.rooms().contains(roomName) ? rooms.get(roomName) : null;
+        Room room = joinedRoom(session, roomName);
         if (room == null) {
             return false;
         }
@@ -315,6 +331,11 @@ public class RoomRegistry {
     /** Whether joins and sends can be served now (false while a shared engine is unreachable). */
     public boolean available() {
         return parts.broker().available();
+    }
+
+    /** The room, if the session is a member of it (or joining it); null otherwise. */
+    private Room joinedRoom(ChatSession session, String roomName) {
+        return session.rooms().contains(roomName) ? rooms.get(roomName) : null;
     }
 
     private void leaveRoom(ChatSession session, String roomName) {

@@ -45,6 +45,9 @@ public final class RoomSeam<C, F> {
         /** The connection's id, as the engine names it in {@link RoomEvent.Joined}. */
         String idOf(C connection);
 
+        /** The user the connection is signed in as. */
+        String userOf(C connection);
+
         /** Encodes a frame once, for any number of connections. */
         F encode(String frame);
 
@@ -251,14 +254,16 @@ public final class RoomSeam<C, F> {
             if (joiner != null) {
                 joiner.seamPassed = true;
             }
-            if (everyone.add(joined.user()) && listing.announcesPresenceAmong(everyone.size())) {
+            if (everyone.add(joined.user()) && announcesPresence()) {
                 tellPresence(joined.user(), PresenceEvent.JOIN, joined.connectionId());
             }
         } else if (event instanceof RoomEvent.Left left) {
-            boolean announced = listing.announcesPresenceAmong(everyone.size());
+            boolean announced = announcesPresence();
             if (everyone.remove(left.user()) && announced) {
                 tellPresence(left.user(), PresenceEvent.LEAVE, RoomEvent.NO_CONNECTION);
             }
+        } else if (event instanceof RoomEvent.Typing typing) {
+            tellTyping(typing.user());
         }
     }
 
@@ -333,6 +338,14 @@ public final class RoomSeam<C, F> {
      */
     public boolean knowsEveryone() {
         return epoch != null;
+    }
+
+    /**
+     * Whether the room is small enough for presence events, and typing events with them, as far as
+     * this instance knows.
+     */
+    public boolean announcesPresence() {
+        return listing.announcesPresenceAmong(everyone.size());
     }
 
     /** Everyone in the room on any instance, in the order this instance learnt of them. */
@@ -465,6 +478,23 @@ public final class RoomSeam<C, F> {
         for (String user : now.names()) {
             if (everyone.add(user)) {
                 tellPresence(user, PresenceEvent.JOIN, RoomEvent.NO_CONNECTION);
+            }
+        }
+    }
+
+    /**
+     * Tells the members other than the typing user's own connections. Neither held for joiners nor
+     * while catching up: it would come after the messages it preceded, and the next one is an
+     * interval away.
+     */
+    private void tellTyping(String user) {
+        if (heldBack != null || !announcesPresence()) {
+            return;
+        }
+        F frame = out.encode(ServerFrames.typing(name, user));
+        for (C member : members.values()) {
+            if (!out.userOf(member).equals(user)) {
+                out.send(member, frame);
             }
         }
     }

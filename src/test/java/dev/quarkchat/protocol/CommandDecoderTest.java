@@ -30,6 +30,8 @@ class CommandDecoderTest {
                         decoder.decode(
                                 "{\"type\":\"send\",\"room\":\"general\",\"text\":\"hi \\\"you\\\"\",\"id\":\"s1\"}"))
                 .isEqualTo(new ClientCommand.Send("general", "hi \"you\"", Optional.of("s1")));
+        assertThat(decoder.decode("{\"type\":\"typing\",\"room\":\"general\",\"id\":\"t1\"}"))
+                .isEqualTo(new ClientCommand.Typing("general", Optional.of("t1")));
     }
 
     @Test

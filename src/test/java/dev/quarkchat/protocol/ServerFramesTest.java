@@ -6,6 +6,7 @@ import io.vertx.core.json.JsonObject;
 
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -24,6 +25,20 @@ class ServerFramesTest {
         assertThat(message.getString("text")).isEqualTo(text);
         assertThat(message.getLong("seq")).isEqualTo(7L);
         assertThat(message.getString("id")).isEqualTo("i");
+    }
+
+    @Test
+    void welcomeGivesTheTypingPaceInSecondsWithoutExponentOrTrailingZeros() {
+        assertThat(ServerFrames.welcome("ann", 4000, 900, Duration.ofSeconds(2)))
+                .isEqualTo(
+                        "{\"type\":\"welcome\",\"user\":\"ann\",\"maxTextLength\":4000,"
+                                + "\"editWindow\":900,\"typingInterval\":2,\"typingTimeout\":6}");
+        JsonObject fast = new JsonObject(ServerFrames.welcome("ann", 1, 0, Duration.ofMillis(500)));
+        assertThat(fast.getValue("typingInterval")).isEqualTo(0.5);
+        assertThat(fast.getValue("typingTimeout")).isEqualTo(1.5);
+        JsonObject slow = new JsonObject(ServerFrames.welcome("ann", 1, 0, Duration.ofSeconds(60)));
+        assertThat(ServerFrames.welcome("ann", 1, 0, Duration.ofSeconds(60))).contains(":180}");
+        assertThat(slow.getInteger("typingTimeout")).isEqualTo(180);
     }
 
     @Test

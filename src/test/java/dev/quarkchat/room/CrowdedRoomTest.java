@@ -1,6 +1,7 @@
 package dev.quarkchat.room;
 
 import static dev.quarkchat.testing.Frames.presence;
+import static dev.quarkchat.testing.Frames.typing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -83,6 +84,34 @@ class CrowdedRoomTest {
                     .filteredOn(frame -> room.equals(frame.getString("room")))
                     .extracting(frame -> frame.getString("user") + " " + frame.getString("event"))
                     .containsExactly("crowd-2 join", "crowd-3 join", "crowd-3 leave");
+        } finally {
+            clients.forEach(ChatClient::close);
+        }
+    }
+
+    @Test
+    void typingIsToldOnlyWhilePresenceIs() {
+        String room = "crowd-typing";
+        List<ChatClient> clients = new ArrayList<>();
+        try {
+            for (int n = 1; n <= PRESENCE_MAX_ROOM_SIZE; n++) {
+                clients.add(ChatClient.connect(base, TestTokens.valid("typist-" + n)).join(room));
+            }
+            ChatClient first = clients.get(0);
+            ChatClient last = clients.get(clients.size() - 1);
+            first.awaitFrame(presence(room, "typist-" + PRESENCE_MAX_ROOM_SIZE, "join"));
+            last.sendJson(new JsonObject().put("type", "typing").put("room", room));
+            first.awaitFrame(typing(room, "typist-" + PRESENCE_MAX_ROOM_SIZE));
+
+            clients.add(ChatClient.connect(base, TestTokens.valid("typist-crowd")).join(room));
+            await().atMost(ChatClient.TIMEOUT)
+                    .until(() -> rooms.memberNames(room).size() > PRESENCE_MAX_ROOM_SIZE);
+            ChatClient crowd = clients.get(clients.size() - 1);
+            crowd.sendJson(new JsonObject().put("type", "typing").put("room", room));
+            crowd.send(room, "after typing", "crowd-fence");
+            first.awaitMessage("crowd-fence");
+
+            assertThat(first.frames()).noneMatch(typing(room, "typist-crowd"));
         } finally {
             clients.forEach(ChatClient::close);
         }

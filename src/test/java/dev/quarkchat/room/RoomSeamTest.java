@@ -20,8 +20,9 @@ import java.util.Optional;
 /**
  * The seam alone, without sockets or engines: connections are their ids, frames their text, and
  * each test plays one order in which snapshots and events can reach an instance. Messages are
- * {@code m<seq>} (in another epoch, {@code <epoch>:m<seq>}); {@code joined} and {@code presence}
- * frames are shown as short descriptions.
+ * {@code m<seq>} (in another epoch, {@code <epoch>:m<seq>}); {@code joined}, {@code presence} and
+ * {@code typing} frames are shown as short descriptions. A connection's user is its id up to a
+ * {@code -}: {@code ann-2} is a second connection of ann.
  */
 class RoomSeamTest {
 
@@ -263,6 +264,41 @@ class RoomSeamTest {
     }
 
     @Test
+    void typingReachesTheOtherMembersButNotTheTypistsOwnConnections() {
+        join("ann", history(E1, 0, false), members("ann"));
+        join("bob", history(E1, 0, false), members("ann", "bob"));
+        join("ann-2", history(E1, 0, false), members("ann", "bob"));
+        seam.startJoin("cat", Optional.empty());
+        seam.on(new RoomEvent.Joined(ROOM, "cat", "cat"));
+
+        seam.on(new RoomEvent.Typing(ROOM, "ann"));
+        seam.completeJoin("cat", new RoomSeam.Snapshot(history(E1, 0, false), members("cat")));
+
+        assertThat(frames("bob")).last().isEqualTo("typing ann");
+        assertThat(frames("ann")).doesNotContain("typing ann");
+        assertThat(frames("ann-2")).doesNotContain("typing ann");
+        // Ephemeral: a connection still joining is not given it later.
+        assertThat(frames("cat")).containsExactly("joined e1 0 fresh [cat]");
+    }
+
+    @Test
+    void typingIsToldNeitherInCrowdedRoomsNorWhileCatchingUp() {
+        seam = seam(new MemberListing(2, 10));
+        join("ann", history(E1, 0, false), members("ann", "bob"));
+        seam.on(new RoomEvent.Typing(ROOM, "bob"));
+        assertThat(frames("ann")).last().isEqualTo("typing bob");
+
+        seam.startCatchUp();
+        seam.on(new RoomEvent.Typing(ROOM, "bob"));
+        seam.caughtUp(new RoomSeam.Snapshot(history(E1, 0, true), members("ann", "bob")));
+        seam.on(new RoomEvent.Joined(ROOM, "cat-1", "cat"));
+        seam.on(new RoomEvent.Typing(ROOM, "bob"));
+
+        assertThat(seam.announcesPresence()).isFalse();
+        assertThat(frames("ann")).containsExactly("joined e1 0 fresh [ann, bob]", "typing bob");
+    }
+
+    @Test
     void afterACatchUpTheEnginesMembersReplaceThoseThisInstanceKnew() {
         join("ann", history(E1, 0, false), members("ann", "bob"));
         seam.startCatchUp();
@@ -308,6 +344,11 @@ class RoomSeamTest {
         @Override
         public String idOf(String connection) {
             return connection;
+        }
+
+        @Override
+        public String userOf(String connection) {
+            return connection.replaceFirst("-.*", "");
         }
 
         @Override
@@ -367,6 +408,9 @@ class RoomSeamTest {
         JsonObject json = new JsonObject(frame);
         if ("presence".equals(json.getString("type"))) {
             return "presence " + json.getString("event") + " " + json.getString("user");
+        }
+        if ("typing".equals(json.getString("type"))) {
+            return "typing " + json.getString("user");
         }
         String described =
                 "joined "

@@ -26,6 +26,14 @@ public final class Frames {
                         && event.equals(frame.getString("event"));
     }
 
+    /** {@code typing} of the user in the room. */
+    public static Predicate<JsonObject> typing(String room, String user) {
+        return frame ->
+                "typing".equals(frame.getString("type"))
+                        && room.equals(frame.getString("room"))
+                        && user.equals(frame.getString("user"));
+    }
+
     /** {@code deleted} of message {@code seq} of the room. */
     public static Predicate<JsonObject> deleted(String room, long seq) {
         return frame ->

@@ -12,6 +12,7 @@ import java.util.Optional;
  *   <li>{@code M <room> <epoch> <seq> <frame>}: a {@link RoomEvent.Message}
  *   <li>{@code J <room> <connection> <user>}: a {@link RoomEvent.Joined}
  *   <li>{@code L <room> <user>}: a {@link RoomEvent.Left}
+ *   <li>{@code T <room> <user>}: a {@link RoomEvent.Typing}
  * </ul>
  */
 final class RedisEventFormat {
@@ -28,6 +29,11 @@ final class RedisEventFormat {
                 + message.seq()
                 + " "
                 + message.frame();
+    }
+
+    /** Writes a typing event, for {@code typing.lua} to publish. */
+    static String typing(RoomEvent.Typing typing) {
+        return "T " + typing.room() + " " + typing.user();
     }
 
     /** Reads one event; empty for anything this version does not understand. */
@@ -53,6 +59,10 @@ final class RedisEventFormat {
                 case "L" ->
                         fields.length >= 3
                                 ? Optional.of(new RoomEvent.Left(fields[1], rest(payload, 2)))
+                                : Optional.empty();
+                case "T" ->
+                        fields.length >= 3
+                                ? Optional.of(new RoomEvent.Typing(fields[1], rest(payload, 2)))
                                 : Optional.empty();
                 default -> Optional.empty();
             };

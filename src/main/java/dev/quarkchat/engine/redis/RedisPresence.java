@@ -2,6 +2,7 @@ package dev.quarkchat.engine.redis;
 
 import dev.quarkchat.engine.Members;
 import dev.quarkchat.engine.Presence;
+import dev.quarkchat.engine.RoomEvent;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -102,6 +103,19 @@ public final class RedisPresence implements Presence {
                         RedisScript.LEAVE,
                         keys(room),
                         List.of(link.channel(), room, instanceId, user))
+                .replaceWithVoid()
+                .subscribeAsCompletionStage();
+    }
+
+    @Override
+    public CompletionStage<Void> typing(String room, String user, Duration interval) {
+        return link.run(
+                        RedisScript.TYPING,
+                        List.of(link.key(room, "typing:" + user)),
+                        List.of(
+                                link.channel(),
+                                RedisEventFormat.typing(new RoomEvent.Typing(room, user)),
+                                RedisBroker.millis(interval)))
                 .replaceWithVoid()
                 .subscribeAsCompletionStage();
     }
