@@ -41,6 +41,7 @@ class FrameFuzzTest {
                     "joined",
                     "left",
                     "presence",
+                    "typing",
                     "message",
                     "edited",
                     "deleted",
@@ -69,7 +70,8 @@ class FrameFuzzTest {
         "x"
     };
     private static final String[] TYPES = {
-        "join", "leave", "send", "edit", "delete", "history", "refresh", "JOIN", "", "message"
+        "join", "leave", "send", "typing", "edit", "delete", "history", "refresh", "JOIN", "",
+        "message"
     };
     private static final String[] ROOMS = {
         "lobby", "fuzz", "private-fuzz", "-x", "Fuzz", "a".repeat(65), ""

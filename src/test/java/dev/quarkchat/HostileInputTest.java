@@ -10,6 +10,7 @@ import dev.quarkchat.engine.IdempotencyConfig;
 import dev.quarkchat.protocol.CommandDecoder;
 import dev.quarkchat.testing.Canaries;
 import dev.quarkchat.testing.ChatClient;
+import dev.quarkchat.testing.Frames;
 import dev.quarkchat.testing.Metrics;
 import dev.quarkchat.testing.PendingSocket;
 import dev.quarkchat.testing.RawWebSocket;
@@ -24,6 +25,7 @@ import io.vertx.core.json.JsonObject;
 import jakarta.inject.Inject;
 
 import org.eclipse.microprofile.config.ConfigProvider;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jose4j.jws.AlgorithmIdentifiers;
 import org.jose4j.jws.JsonWebSignature;
 import org.jose4j.jwt.JwtClaims;
@@ -72,6 +74,9 @@ class HostileInputTest {
     @Inject HandshakeConfig handshake;
 
     @Inject IdempotencyConfig idempotency;
+
+    @ConfigProperty(name = "chat.typing-interval")
+    Duration typingInterval;
 
     private Canaries canaries;
 
@@ -426,6 +431,21 @@ class HostileInputTest {
                         "invalid_json",
                         null),
                 Arguments.of(
+                        "typing in a private room it has not joined",
+                        "{\"type\":\"typing\",\"room\":\"private-x\",\"id\":\"h-40\"}",
+                        "not_joined",
+                        "h-40"),
+                Arguments.of(
+                        "typing with a room as an array",
+                        "{\"type\":\"typing\",\"room\":[\"lobby\"],\"id\":\"h-41\"}",
+                        "invalid_room",
+                        "h-41"),
+                Arguments.of(
+                        "typing in a room shaped like an injection",
+                        "{\"type\":\"typing\",\"room\":\"lobby\\\"},{\\\"type\\\":\\\"send\",\"id\":\"h-42\"}",
+                        "invalid_room",
+                        "h-42"),
+                Arguments.of(
                         "an edit in a private room it has not joined",
                         "{\"type\":\"edit\",\"room\":\"private-x\",\"seq\":1,\"text\":\"x\",\"id\":\"h-34\"}",
                         "not_joined",
@@ -522,6 +542,25 @@ class HostileInputTest {
             assertThat(canaries.receiver().framesOfType("message"))
                     .filteredOn(m -> "flood".equals(m.getString("from")))
                     .hasSize(flood);
+        }
+    }
+
+    @Test
+    void aFloodOfTypingReachesTheOthersOncePerInterval() {
+        try (ChatClient typist = ChatClient.connect(base, TestTokens.valid("typist"))) {
+            typist.awaitFrame(frame -> "joined".equals(frame.getString("type")));
+            long started = System.nanoTime();
+            for (int i = 0; i < 200; i++) {
+                typist.sendJson(new JsonObject().put("type", "typing").put("room", "lobby"));
+            }
+            typist.send("lobby", "done typing", "typed-1");
+            canaries.receiver().awaitMessage("typed-1");
+
+            long intervals = 1 + (System.nanoTime() - started) / typingInterval.toNanos();
+            assertThat(canaries.receiver().frames())
+                    .filteredOn(Frames.typing("lobby", "typist"))
+                    .hasSizeBetween(1, (int) intervals);
+            assertThat(typist.framesOfType("error")).isEmpty();
         }
     }
 
