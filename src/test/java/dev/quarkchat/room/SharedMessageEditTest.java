@@ -1,50 +1,48 @@
 package dev.quarkchat.room;
 
+import dev.quarkchat.testing.ChatClient;
 import dev.quarkchat.testing.RedisBackplane;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
+import io.vertx.mutiny.redis.client.Command;
+import io.vertx.mutiny.redis.client.Redis;
+import io.vertx.mutiny.redis.client.Request;
+import io.vertx.mutiny.redis.client.Response;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
+import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
+
 import java.util.ArrayList;
 import java.util.List;
 
-/** {@link MessageEditTest}, with the rooms shared through Redis, whose log is read directly. */
+/**
+ * {@link MessageEditTest}, with the rooms shared through Redis, whose log is read directly with the
+ * application's own Redis client.
+ */
 @QuarkusTest
 @TestProfile(RedisBackplane.class)
 class SharedMessageEditTest extends MessageEditTest {
 
+    @Inject Instance<Redis> client;
+
     @Override
     protected List<String> stored(String room) {
         List<String> stored = new ArrayList<>();
-        for (String key : redis("--raw", "KEYS", "*{" + room + "}:*")) {
-            if (key.endsWith(":log")) {
-                stored.addAll(redis("--raw", "XRANGE", key, "-", "+"));
+        for (Response key : redis(Request.cmd(Command.KEYS).arg("*{" + room + "}:*"))) {
+            if (key.toString().endsWith(":log")) {
+                for (Response entry :
+                        redis(Request.cmd(Command.XRANGE).arg(key.toString()).arg("-").arg("+"))) {
+                    // An entry is [id, [field, value, ...]]: the fields and values are what is
+                    // kept.
+                    entry.get(1).forEach(part -> stored.add(part.toString()));
+                }
             }
         }
         return stored;
     }
 
-    /** The lines redis-cli prints for one command to the test's Redis. */
-    private static List<String> redis(String... command) {
-        List<String> line =
-                new ArrayList<>(List.of("redis-cli", "-u", RedisBackplane.Server.redis().uri()));
-        line.addAll(List.of(command));
-        try {
-            Process process = new ProcessBuilder(line).redirectErrorStream(true).start();
-            String output =
-                    new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (process.waitFor() != 0) {
-                throw new IllegalStateException("redis-cli failed: " + output);
-            }
-            return output.lines().filter(text -> !text.isEmpty()).toList();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+    private Response redis(Request request) {
+        return client.get().send(request).await().atMost(ChatClient.TIMEOUT);
     }
 }
