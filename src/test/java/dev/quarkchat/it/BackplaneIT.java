@@ -1,6 +1,7 @@
 package dev.quarkchat.it;
 
 import static dev.quarkchat.testing.Frames.presence;
+import static dev.quarkchat.testing.Frames.typing;
 
 import static io.restassured.RestAssured.given;
 
@@ -35,8 +36,8 @@ import java.util.stream.LongStream;
  * Several instances of the packaged service (jar, or native executable with {@code -Dnative})
  * sharing their rooms through a real Redis: one sequence per room across instances, recovery on
  * another instance, cluster-wide presence that outlives no crashed instance, a drain on SIGTERM
- * that loses nobody's messages, resends answered on another instance and posted once, and a Redis
- * restart the instances get over by themselves.
+ * that loses nobody's messages, typing throttled across instances, resends answered on another
+ * instance and posted once, and a Redis restart the instances get over by themselves.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class BackplaneIT {
@@ -129,6 +130,32 @@ class BackplaneIT {
 
     @Test
     @Order(3)
+    void typingOnTwoInstancesReachesTheOthersOncePerInterval() {
+        String room = "typing";
+        try (ChatClient typistHere = connect(first, "bp-typist").join(room);
+                ChatClient typistThere = connect(second, "bp-typist").join(room);
+                ChatClient eve = connect(first, "bp-eve").join(room);
+                ChatClient fay = connect(second, "bp-fay").join(room)) {
+            for (int n = 0; n < 5; n++) {
+                typistHere.sendJson(typingIn(room));
+                typistThere.sendJson(typingIn(room));
+            }
+            // Each connection's message follows its typing frames through Redis: once both have
+            // arrived, every typing event published before them has too.
+            typistHere.send(room, "here", "typed-here");
+            typistThere.send(room, "there", "typed-there");
+            for (ChatClient member : List.of(eve, fay)) {
+                member.awaitMessage("typed-here");
+                member.awaitMessage("typed-there");
+                assertThat(member.frames()).filteredOn(typing(room, "bp-typist")).hasSize(1);
+            }
+            assertThat(typistHere.framesOfType("typing")).isEmpty();
+            assertThat(typistThere.framesOfType("typing")).isEmpty();
+        }
+    }
+
+    @Test
+    @Order(4)
     void theUsersOfACrashedInstanceLeaveEveryRoomOnTheOthers() throws Exception {
         String room = "watch";
         try (PackagedApp doomed = startInstance("backplane-crash");
@@ -144,7 +171,7 @@ class BackplaneIT {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void onSigtermClientsReconnectToAnotherInstanceAndMissNothing() throws Exception {
         String room = "handover";
         int messages = 300;
@@ -187,7 +214,7 @@ class BackplaneIT {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void aResendOnTheOtherInstanceIsAnsweredWithTheOriginalAndRacingResendsPostOnce()
             throws Exception {
         String room = "resend";
@@ -239,7 +266,7 @@ class BackplaneIT {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void afterARedisRestartBothInstancesCarryOnByThemselves() {
         String room = "restart";
         try (ChatClient gus = connect(first, "bp-gus").join(room);
@@ -271,6 +298,8 @@ class BackplaneIT {
         settings.put("chat.backplane.redis.check-interval", "200ms");
         settings.put("chat.backplane.redis.presence-ttl", PRESENCE_TTL.toMillis() + "ms");
         settings.put("chat.history.size", "1000");
+        // Far longer than a test: the typing test counts exactly one event per interval.
+        settings.put("chat.typing-interval", "1m");
         // The senders here send as fast as they can, far over a person's rate.
         settings.put("chat.rate-limit.messages-per-second", "100000");
         settings.put("chat.rate-limit.burst", "100000");
@@ -302,6 +331,10 @@ class BackplaneIT {
         for (int n = first; n <= last; n++) {
             client.send(room, prefix + " " + n, prefix + "-" + n);
         }
+    }
+
+    private static JsonObject typingIn(String room) {
+        return new JsonObject().put("type", "typing").put("room", room);
     }
 
     private static JsonObject joined(ChatClient client, String room) {
