@@ -7,16 +7,22 @@ import {
 import * as view from "./view.js";
 
 const DEFAULT_MAX_TEXT_LENGTH = 4000;
+/** The server's default pace of typing events (chat.typing-interval), until its welcome tells. */
+const DEFAULT_TYPING_INTERVAL_S = 2;
 /** How long scrolling back waits after a page was refused (unavailable, rate_limited) before asking again. */
 const OLDER_RETRY_MS = 3000;
 
 const state = {
   user: null,
   maxTextLength: DEFAULT_MAX_TEXT_LENGTH,
+  typingIntervalMs: DEFAULT_TYPING_INTERVAL_S * 1000,
+  typingTimeoutMs: DEFAULT_TYPING_INTERVAL_S * 3000,
   /**
    * name -> {members: Set, memberCount, lines: [], unread, epoch, lastSeq, seqs: Set, olderHeld, loadingOlder,
-   * olderPausedUntil}: where each room's conversation stands; seqs are those shown in this epoch, olderHeld whether
-   * the server may hold older messages, loadingOlder the id of the history request in flight
+   * olderPausedUntil, typing: Map, typingSentAt}: where each room's conversation stands; seqs are those shown in
+   * this epoch, olderHeld whether the server may hold older messages, loadingOlder the id of the history request in
+   * flight, typing who else is typing (user -> when to stop showing it), typingSentAt when this page last said the
+   * user was typing there
    */
   rooms: new Map(),
   current: null,
@@ -52,6 +58,8 @@ function receive(frame) {
       state.user = frame.user;
       state.maxTextLength = frame.maxTextLength ?? DEFAULT_MAX_TEXT_LENGTH;
       state.editWindowMs = (frame.editWindow ?? 0) * 1000;
+      state.typingIntervalMs = (frame.typingInterval ?? DEFAULT_TYPING_INTERVAL_S) * 1000;
+      state.typingTimeoutMs = (frame.typingTimeout ?? DEFAULT_TYPING_INTERVAL_S * 3) * 1000;
       view.showStatus("connected", `connected as ${frame.user}`);
       view.showSignedIn(true);
       // After a reconnect: back into every room we were in, from where we stopped (docs/protocol.md,
@@ -108,6 +116,7 @@ function receive(frame) {
       } else {
         room.members.delete(frame.user);
         room.memberCount -= 1;
+        room.typing.delete(frame.user);
       }
       room.lines.push({ kind: "notice", text: `${frame.user} ${frame.event === "join" ? "joined" : "left"}` });
       break;
@@ -117,6 +126,8 @@ function receive(frame) {
       if (frame.from === state.user) {
         settle(frame.id);
       }
+      // A message ends its author's typing: it reaches us after the typing event that came before it.
+      room.typing.delete(frame.from);
       if (frame.seq <= room.lastSeq) {
         break; // replayed, or the answer to a resend: already shown
       }
@@ -147,6 +158,13 @@ function receive(frame) {
       } else if (index >= 0) {
         room.lines[index] = { ...room.lines[index], text: frame.text, edited: true };
       }
+      break;
+    }
+    case "typing": {
+      const room = roomNamed(frame.room);
+      room.typing.set(frame.user, Date.now() + state.typingTimeoutMs);
+      // Gone once its time is up, unless another one came meanwhile.
+      setTimeout(render, state.typingTimeoutMs);
       break;
     }
     case "history":
@@ -315,7 +333,7 @@ function roomNamed(name) {
   if (!state.rooms.has(name)) {
     state.rooms.set(name, {
       members: new Set(), memberCount: 0, lines: [], unread: 0, epoch: null, lastSeq: 0,
-      seqs: new Set(), olderHeld: false, loadingOlder: null, olderPausedUntil: 0,
+      seqs: new Set(), olderHeld: false, loadingOlder: null, olderPausedUntil: 0, typing: new Map(), typingSentAt: 0,
     });
   }
   return state.rooms.get(name);
@@ -380,7 +398,32 @@ function render({ olderAdded = false } = {}) {
   view.showRoom(state.current, room, {
     olderAdded, changeable, onEdit: editMessage, onDelete: deleteMessage,
   });
+  view.showTyping(room ? typingNow(room) : []);
   loadOlderAtTop();
+}
+
+/** Who is typing in the room now; those whose time is up are forgotten. */
+function typingNow(room) {
+  const now = Date.now();
+  for (const [user, until] of room.typing) {
+    if (until <= now) {
+      room.typing.delete(user);
+    }
+  }
+  return [...room.typing.keys()];
+}
+
+/**
+ * Tells the room's other members that the user is typing: once an interval at most, the most the server passes on
+ * (docs/protocol.md, "Typing"), so that no frame is spent in vain.
+ */
+function sayTyping() {
+  const room = state.rooms.get(state.current);
+  const text = document.getElementById("message-text").value;
+  if (room?.epoch && text.trim() !== "" && Date.now() - room.typingSentAt >= state.typingIntervalMs
+    && connection.send({ type: "typing", room: state.current })) {
+    room.typingSentAt = Date.now();
+  }
 }
 
 /** Where the server takes the user's name from and how long it may be; its defaults if it cannot tell now. */
@@ -475,8 +518,12 @@ document.getElementById("send-form").addEventListener("submit", (event) => {
   }
   if (state.current && send({ type: "send", room: state.current, text: input.value }, "send-error")) {
     input.value = "";
+    // The message ended the typing the others saw: the next keystroke starts it again.
+    state.rooms.get(state.current).typingSentAt = 0;
   }
 });
+
+document.getElementById("message-text").addEventListener("input", sayTyping);
 
 document.getElementById("leave").addEventListener("click", () => {
   if (state.current) {

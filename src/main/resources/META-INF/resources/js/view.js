@@ -97,6 +97,20 @@ export function showRoom(name, room, {
   }
 }
 
+/** "alice is typing…" for the users typing in the room shown, the first two by name. */
+export function showTyping(users) {
+  const [first, second] = users;
+  let text = "";
+  if (users.length === 1) {
+    text = `${first} is typing…`;
+  } else if (users.length === 2) {
+    text = `${first} and ${second} are typing…`;
+  } else if (users.length > 2) {
+    text = `${first}, ${second} and ${users.length - 2} more are typing…`;
+  }
+  element("typing").textContent = text;
+}
+
 /** Whether the messages are scrolled to the top (or fit without scrolling): time to show older ones. */
 export function messagesAtTop() {
   return element("messages").scrollTop <= TOP_MARGIN_PX;

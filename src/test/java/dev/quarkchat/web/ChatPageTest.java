@@ -29,9 +29,10 @@ import java.util.List;
 import java.util.stream.LongStream;
 
 /**
- * The chat page in a real headless Chromium: two people chat, markup shows as text, a dropped
- * connection comes back by itself, and bad input is stopped in the page or shown from the server.
- * Runs with {@code ./mvnw verify -Pe2e}; the screenshot lands in target/screenshots/.
+ * The chat page in a real headless Chromium: two people chat and see each other typing, markup
+ * shows as text, a dropped connection comes back by itself, and bad input is stopped in the page or
+ * shown from the server. Runs with {@code ./mvnw verify -Pe2e}; the screenshot lands in
+ * target/screenshots/.
  */
 @Tag("e2e")
 @QuarkusTest
@@ -86,6 +87,23 @@ class ChatPageTest {
             lee.await(page -> !lee.find("#messages").getText().contains("meet at 10"));
             kim.await(
                     page -> kim.find("#messages").findElements(By.cssSelector("li.own")).isEmpty());
+        }
+    }
+
+    @Test
+    void someoneTypingIsShownUntilTheirMessageArrives() {
+        try (Browser dee = signedIn("dee", false);
+                Browser eli = signedIn("eli", true)) {
+            dee.awaitText("#members", "eli");
+
+            dee.type("#message-text", "let me think");
+            eli.awaitText("#typing", "dee is typing\u2026");
+            eli.screenshot(SCREENSHOTS.resolve("typing.png"));
+            dee.find("#message-text").sendKeys(Keys.ENTER);
+
+            eli.awaitText("#messages", "let me think");
+            eli.await(page -> eli.find("#typing").getText().isEmpty());
+            assertThat(dee.find("#typing").getText()).isEmpty();
         }
     }
 
