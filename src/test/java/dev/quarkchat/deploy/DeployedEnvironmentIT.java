@@ -1,6 +1,7 @@
 package dev.quarkchat.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.quarkchat.testing.ChatClient;
 import dev.quarkchat.testing.EmbeddedRedis;
@@ -132,9 +133,17 @@ class DeployedEnvironmentIT {
             throws Exception {
         Map<String, String> environment = deployment.environment(secrets);
         URI secure = app.secureBaseUri();
-        for (String probe : deployment.probePaths()) {
-            assertThat(get(secure.resolve(probe)).statusCode()).as(probe).isEqualTo(OK);
-        }
+        // As the kubelet does, the probes are asked again until they pass: readiness waits for the
+        // backplane and the first load of the bans, which come a moment after the port opens.
+        await().atMost(ChatClient.TIMEOUT)
+                .untilAsserted(
+                        () -> {
+                            for (String probe : deployment.probePaths()) {
+                                assertThat(get(secure.resolve(probe)).statusCode())
+                                        .as(probe)
+                                        .isEqualTo(OK);
+                            }
+                        });
 
         String token =
                 Jwt.upn("deployed-dana")
