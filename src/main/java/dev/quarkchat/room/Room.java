@@ -172,18 +172,10 @@ final class Room implements RoomSeam.Connections<ChatSession, OutboundFrame> {
         if (lastOfUser) {
             // If the engine cannot be told now, a shared entry expires after
             // chat.backplane.redis.presence-ttl.
-            parts.presence()
-                    .leave(name, session.user())
-                    .whenComplete(
-                            (done, failure) -> {
-                                if (failure != null) {
-                                    LOG.debugf(
-                                            "Presence of %s in %s left to expire: %s",
-                                            LogSafe.escaped(session.user()),
-                                            LogSafe.escaped(name),
-                                            failure);
-                                }
-                            });
+            whenFailed(
+                    parts.presence().leave(name, session.user()),
+                    "Presence of %s in %s left to expire: %s",
+                    session.user());
         }
         if (nowRetired) {
             subscription.close();
@@ -230,18 +222,23 @@ final class Room implements RoomSeam.Connections<ChatSession, OutboundFrame> {
             }
             typingLetThrough.put(session.user(), now);
         }
-        parts.presence()
-                .typing(name, session.user(), parts.typingInterval())
-                .whenComplete(
-                        (done, failure) -> {
-                            if (failure != null) {
-                                LOG.debugf(
-                                        "Typing of %s in %s not told: %s",
-                                        LogSafe.escaped(session.user()),
-                                        LogSafe.escaped(name),
-                                        failure);
-                            }
-                        });
+        whenFailed(
+                parts.presence().typing(name, session.user(), parts.typingInterval()),
+                "Typing of %s in %s not told: %s",
+                session.user());
+    }
+
+    /**
+     * Logs a presence call that failed, for a user in this room: nothing waits for it, and the
+     * engine puts things right by itself (an entry expires, the next keystroke tells again).
+     */
+    private void whenFailed(CompletionStage<Void> call, String format, String user) {
+        call.whenComplete(
+                (done, failure) -> {
+                    if (failure != null) {
+                        LOG.debugf(format, LogSafe.escaped(user), LogSafe.escaped(name), failure);
+                    }
+                });
     }
 
     /**
