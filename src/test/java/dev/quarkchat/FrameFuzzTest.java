@@ -42,6 +42,7 @@ class FrameFuzzTest {
                     "left",
                     "presence",
                     "typing",
+                    "read",
                     "message",
                     "edited",
                     "deleted",
@@ -70,8 +71,8 @@ class FrameFuzzTest {
         "x"
     };
     private static final String[] TYPES = {
-        "join", "leave", "send", "typing", "edit", "delete", "history", "refresh", "JOIN", "",
-        "message"
+        "join", "leave", "send", "typing", "read", "edit", "delete", "history", "refresh", "JOIN",
+        "", "message"
     };
     private static final String[] ROOMS = {
         "lobby", "fuzz", "private-fuzz", "-x", "Fuzz", "a".repeat(65), ""

@@ -446,6 +446,26 @@ class HostileInputTest {
                         "invalid_room",
                         "h-42"),
                 Arguments.of(
+                        "a read position in a private room it has not joined",
+                        "{\"type\":\"read\",\"room\":\"private-x\",\"seq\":1,\"id\":\"h-43\"}",
+                        "not_joined",
+                        "h-43"),
+                Arguments.of(
+                        "a read position as a string",
+                        "{\"type\":\"read\",\"room\":\"lobby\",\"seq\":\"12\",\"id\":\"h-44\"}",
+                        "invalid_seq",
+                        "h-44"),
+                Arguments.of(
+                        "a read position past any long",
+                        "{\"type\":\"read\",\"room\":\"lobby\",\"seq\":99999999999999999999999,\"id\":\"h-45\"}",
+                        "invalid_seq",
+                        "h-45"),
+                Arguments.of(
+                        "a read position with a room as an object",
+                        "{\"type\":\"read\",\"room\":{\"name\":\"lobby\"},\"seq\":1,\"id\":\"h-46\"}",
+                        "invalid_room",
+                        "h-46"),
+                Arguments.of(
                         "an edit in a private room it has not joined",
                         "{\"type\":\"edit\",\"room\":\"private-x\",\"seq\":1,\"text\":\"x\",\"id\":\"h-34\"}",
                         "not_joined",
@@ -561,6 +581,32 @@ class HostileInputTest {
                     .filteredOn(Frames.typing("lobby", "typist"))
                     .hasSizeBetween(1, (int) intervals);
             assertThat(typist.framesOfType("error")).isEmpty();
+        }
+    }
+
+    @Test
+    void aFloodOfReadPositionsMovesOnlyForwardAndReachesNoOtherUser() {
+        try (ChatClient reader = ChatClient.connect(base, TestTokens.valid("flood-reader"))) {
+            reader.awaitFrame(frame -> "joined".equals(frame.getString("type")));
+            reader.send("lobby", "something to read", "read-1");
+            long seq = reader.awaitMessage("read-1").getLong("seq");
+            for (int i = 0; i < 200; i++) {
+                reader.sendJson(
+                        new JsonObject()
+                                .put("type", "read")
+                                .put("room", "lobby")
+                                .put("seq", i % 2 == 0 ? seq : Long.MAX_VALUE - i));
+            }
+            reader.awaitFrame(Frames.read("lobby", seq));
+
+            // At most the room's latest message can have been read, and each step is forward.
+            List<Long> told =
+                    reader.framesOfType("read").stream()
+                            .map(frame -> frame.getLong("seq"))
+                            .toList();
+            assertThat(told).isSorted().doesNotHaveDuplicates().allMatch(at -> at >= seq);
+            assertThat(reader.framesOfType("error")).isEmpty();
+            assertThat(canaries.receiver().framesOfType("read")).isEmpty();
         }
     }
 

@@ -139,6 +139,15 @@ public interface ChatConfig {
     Duration typingInterval();
 
     /**
+     * How many read positions (one per user and room) a single instance keeps in memory, without
+     * the backplane or the durable store, which keep theirs; past it, the one moved least recently
+     * is forgotten.
+     */
+    @WithDefault("100000")
+    @Min(1)
+    int maxReadPositions();
+
+    /**
      * The most member names a {@code joined} lists (the first to arrive; by name with Redis), so
      * that joining a crowded room costs a bounded frame; {@code memberCount} has the full count.
      */

@@ -275,6 +275,10 @@ public class ChatService {
             if (!rooms.typing(session, typing.room())) {
                 throw notJoined(typing.room(), typing.id());
             }
+        } else if (command instanceof ClientCommand.Read read) {
+            if (!rooms.read(session, read.room(), read.seq(), read.id())) {
+                throw notJoined(read.room(), read.id());
+            }
         } else if (command instanceof ClientCommand.Edit edit) {
             if (!rooms.edit(session, edit.room(), edit.seq(), edit.text(), edit.id())) {
                 throw notJoined(edit.room(), edit.id());

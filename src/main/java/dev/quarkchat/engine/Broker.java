@@ -59,6 +59,13 @@ public interface Broker {
     CompletionStage<HistoryPage> page(String room, long before, int limit);
 
     /**
+     * How many messages a reader has not read: those of {@code read}'s epoch after its seq, up to
+     * {@code top}, that are still held, not deleted and not the reader's own. Edits and deletions
+     * hold positions of their own and are not counted. 0 if the room is no longer in that epoch.
+     */
+    CompletionStage<Long> unread(String room, StreamPosition read, long top, String reader);
+
+    /**
      * Where the room's sequence stands, its epoch and the seq of its latest message; empty if the
      * engine holds nothing of the room. Unlike the other reads, it never makes the room.
      */

@@ -2,6 +2,7 @@ package dev.quarkchat.engine;
 
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 
 /**
@@ -41,6 +42,12 @@ public interface HistoryStore {
      * @param top where the room's sequence stands
      */
     CompletionStage<HistoryPage> page(String room, StreamPosition top, long before, int limit);
+
+    /**
+     * How many frames of that epoch of the room, with a seq after {@code after} and up to {@code
+     * top}, {@code counted} accepts, among those still held.
+     */
+    long count(String room, String epoch, long after, long top, Predicate<String> counted);
 
     /**
      * The broker no longer serves that epoch of the room: a store that keeps only live rooms drops

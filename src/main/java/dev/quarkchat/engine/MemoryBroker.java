@@ -1,6 +1,7 @@
 package dev.quarkchat.engine;
 
 import dev.quarkchat.protocol.ServerFrames;
+import dev.quarkchat.protocol.StoredMessage;
 
 import java.time.Duration;
 import java.util.Map;
@@ -163,6 +164,23 @@ public final class MemoryBroker implements Broker {
         synchronized (channel) {
             return history.page(
                     room, new StreamPosition(channel.epoch, channel.lastSeq), before, limit);
+        }
+    }
+
+    @Override
+    public CompletionStage<Long> unread(String room, StreamPosition read, long top, String reader) {
+        Channel channel = channels.get(room);
+        if (channel == null) {
+            return CompletableFuture.completedFuture(0L);
+        }
+        synchronized (channel) {
+            return CompletableFuture.completedFuture(
+                    history.count(
+                            room,
+                            read.epoch(),
+                            read.seq(),
+                            top,
+                            frame -> StoredMessage.unreadBy(frame, reader)));
         }
     }
 

@@ -6,6 +6,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 
 /**
@@ -91,6 +92,14 @@ public final class MemoryHistoryStore implements HistoryStore {
         long pageStart = Math.min(before, top.seq() + 1) - page.size();
         return CompletableFuture.completedFuture(
                 new HistoryPage(top.epoch(), firstSeq, page, pageStart > firstSeq));
+    }
+
+    @Override
+    public long count(String room, String epoch, long after, long top, Predicate<String> counted) {
+        Window window = rooms.get(room);
+        return window != null && window.epoch().equals(epoch)
+                ? window.messages().count(after, top, counted)
+                : 0;
     }
 
     @Override

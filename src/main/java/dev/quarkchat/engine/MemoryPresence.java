@@ -66,6 +66,12 @@ public final class MemoryPresence implements Presence {
     }
 
     @Override
+    public CompletionStage<Void> read(String room, String user, long seq) {
+        announcements.accept(new RoomEvent.Read(room, user, seq));
+        return DONE;
+    }
+
+    @Override
     public CompletionStage<Members> members(String room, int maxNames) {
         Users users = rooms.get(room);
         if (users == null) {

@@ -2,7 +2,7 @@ package dev.quarkchat.engine;
 
 /**
  * What a broker tells a room's subscriber, in the order the room's engine ordered it: messages with
- * their {@code seq}, users coming and going, and users typing.
+ * their {@code seq}, users coming and going, users typing, and users' read positions moving.
  */
 public sealed interface RoomEvent {
 
@@ -33,4 +33,10 @@ public sealed interface RoomEvent {
 
     /** The user is typing in the room: for the other members only, never stored. */
     record Typing(String room, String user) implements RoomEvent {}
+
+    /**
+     * The user's read position in the room moved forward to {@code seq} of the room's current
+     * epoch: for the user's own connections, kept by {@link ReadPositions}.
+     */
+    record Read(String room, String user, long seq) implements RoomEvent {}
 }

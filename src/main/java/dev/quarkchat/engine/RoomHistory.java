@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 
 /**
@@ -127,6 +128,17 @@ public final class RoomHistory<F> {
             }
         }
         return new ArrayList<>(page);
+    }
+
+    /** How many of the frames held with a seq after {@code after} and up to {@code top} match. */
+    public long count(long after, long top, Predicate<F> counted) {
+        long matching = 0;
+        for (Entry<F> entry : entries) {
+            if (entry.seq() > after && entry.seq() <= top && counted.test(entry.frame())) {
+                matching++;
+            }
+        }
+        return matching;
     }
 
     /** The seq of the oldest message held; {@code lastSeq + 1} when none is. */

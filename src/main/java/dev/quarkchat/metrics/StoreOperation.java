@@ -14,6 +14,8 @@ public enum StoreOperation {
     PAGE("page"),
     /** Deleting messages past retention: retried at the next run. */
     RETENTION("retention"),
+    /** Keeping or reading where users stopped reading rooms. */
+    READ_POSITIONS("read_positions"),
     /** Keeping, lifting or reading bans. */
     BANS("bans"),
     /** Checking that the database answers. */

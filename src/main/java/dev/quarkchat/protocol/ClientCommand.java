@@ -35,6 +35,12 @@ public sealed interface ClientCommand {
     record Typing(String room, Optional<String> id) implements ClientCommand {}
 
     /**
+     * {@code {"type":"read","room":"general","seq":120}}: the user has read a joined room up to
+     * that seq; its read position only moves forward, and its other connections are told.
+     */
+    record Read(String room, long seq, Optional<String> id) implements ClientCommand {}
+
+    /**
      * {@code {"type":"edit","room":"general","seq":12,"text":"hi!"}}: replace the text of one's own
      * message.
      */

@@ -56,7 +56,8 @@ public final class CommandDecoder {
      */
     public static final int DEFAULT_PAGE_LIMIT = 50;
 
-    private static final String TYPES = "join, leave, send, typing, edit, delete, history, refresh";
+    private static final String TYPES =
+            "join, leave, send, typing, read, edit, delete, history, refresh";
 
     private final JsonFactory json;
     private final int maxTextLength;
@@ -107,6 +108,7 @@ public final class CommandDecoder {
             case "leave" -> new ClientCommand.Leave(room(fields, id), id);
             case "send" -> new ClientCommand.Send(room(fields, id), text(fields, id), id);
             case "typing" -> new ClientCommand.Typing(room(fields, id), id);
+            case "read" -> new ClientCommand.Read(room(fields, id), seq(fields, id), id);
             case "edit" ->
                     new ClientCommand.Edit(room(fields, id), seq(fields, id), text(fields, id), id);
             case "delete" -> new ClientCommand.Delete(room(fields, id), seq(fields, id), id);

@@ -86,6 +86,22 @@ public final class ServerFrames {
             long seq,
             boolean recovered,
             Optional<String> id) {
+        return joined(room, members, memberCount, epoch, seq, recovered, Optional.empty(), id);
+    }
+
+    /**
+     * A {@code joined} that also says where the user stopped reading the room ({@code readSeq}) and
+     * how many messages of others after it are still there to read ({@code unread}).
+     */
+    public static String joined(
+            String room,
+            Collection<String> members,
+            int memberCount,
+            String epoch,
+            long seq,
+            boolean recovered,
+            Optional<Reading> reading,
+            Optional<String> id) {
         return write(
                 json -> {
                     json.writeStringField("type", "joined");
@@ -99,7 +115,30 @@ public final class ServerFrames {
                     json.writeStringField("epoch", epoch);
                     json.writeNumberField("seq", seq);
                     json.writeBooleanField("recovered", recovered);
+                    if (reading.isPresent()) {
+                        json.writeNumberField("readSeq", reading.get().readSeq());
+                        json.writeNumberField("unread", reading.get().unread());
+                    }
                     writeOptional(json, "id", id);
+                });
+    }
+
+    /**
+     * Where a user stands in a room: it has read up to {@code readSeq}, and {@code unread} messages
+     * of others came after.
+     */
+    public record Reading(long readSeq, long unread) {}
+
+    /**
+     * The user's read position in the room moved forward to {@code seq}, by one of its connections:
+     * for each of them.
+     */
+    public static String read(String room, long seq) {
+        return write(
+                json -> {
+                    json.writeStringField("type", "read");
+                    json.writeStringField("room", room);
+                    json.writeNumberField("seq", seq);
                 });
     }
 

@@ -31,6 +31,16 @@ public record StoredMessage(
     private static final JsonFactory JSON = new JsonFactory();
 
     /**
+     * Whether a stored frame is a message the reader has something to read in: not deleted, and not
+     * its own.
+     */
+    public static boolean unreadBy(String frame, String reader) {
+        return read(frame)
+                .filter(message -> !message.deleted() && !message.from().equals(reader))
+                .isPresent();
+    }
+
+    /**
      * Reads a stored frame; empty for anything but a {@code message} frame (an {@code edited} or
      * {@code deleted} frame holds a position of the room too).
      */

@@ -4,9 +4,11 @@ import dev.quarkchat.engine.Amendment;
 import dev.quarkchat.engine.Appended;
 import dev.quarkchat.engine.Broker;
 import dev.quarkchat.engine.HistoryPage;
+import dev.quarkchat.engine.HistorySnapshot;
 import dev.quarkchat.engine.Members;
 import dev.quarkchat.engine.Post;
 import dev.quarkchat.engine.Presence;
+import dev.quarkchat.engine.ReadPositions;
 import dev.quarkchat.engine.RoomEvent;
 import dev.quarkchat.engine.StreamPosition;
 import dev.quarkchat.metrics.ChatMetrics;
@@ -28,6 +30,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
 
@@ -87,6 +90,7 @@ final class Room implements RoomSeam.Connections<ChatSession, OutboundFrame> {
             FrameSender sender,
             ChatMetrics metrics,
             MemberListing listing,
+            ReadPositions readPositions,
             int replayedOnJoin,
             long pageBytes,
             Duration typingInterval) {}
@@ -110,9 +114,10 @@ final class Room implements RoomSeam.Connections<ChatSession, OutboundFrame> {
     }
 
     /**
-     * Puts the connection in the room: it is answered with {@code joined} and the messages it
-     * missed since its recovery position if all are still held, else the latest ones, then
-     * everything after; the others hear of a user who was not there yet.
+     * Puts the connection in the room: it is answered with {@code joined}, which says where the
+     * user stopped reading, and the messages it missed since its recovery position if all are still
+     * held, else the latest ones, then everything after; the others hear of a user who was not
+     * there yet.
      *
      * @return false if the room was retired meanwhile, and the caller must look the room up again
      */
@@ -136,9 +141,13 @@ final class Room implements RoomSeam.Connections<ChatSession, OutboundFrame> {
                         from -> from.epoch().map(epoch -> new StreamPosition(epoch, from.since())));
         CompletionStage<Members> members =
                 parts.presence().join(name, session.user(), session.id(), names);
+        CompletionStage<Optional<StreamPosition>> read =
+                parts.readPositions().position(name, session.user());
         parts.broker()
                 .history(name, since, parts.replayedOnJoin())
                 .thenCombine(members, RoomSeam.Snapshot::new)
+                .thenCombine(read, (snapshot, position) -> withReading(snapshot, position, session))
+                .thenCompose(reading -> reading)
                 .whenComplete(
                         (snapshot, failure) -> {
                             if (failure == null) {
@@ -152,6 +161,32 @@ final class Room implements RoomSeam.Connections<ChatSession, OutboundFrame> {
                             }
                         });
         return true;
+    }
+
+    /**
+     * Adds where the user stands in the room's reading to a join's snapshot: its read position in
+     * the snapshot's epoch (none of another epoch), and how many messages of others after it the
+     * snapshot's history holds.
+     */
+    private CompletionStage<RoomSeam.Snapshot> withReading(
+            RoomSeam.Snapshot snapshot, Optional<StreamPosition> read, ChatSession session) {
+        HistorySnapshot history = snapshot.history();
+        long readSeq =
+                read.filter(position -> position.epoch().equals(history.epoch()))
+                        .map(StreamPosition::seq)
+                        .orElse(0L);
+        if (readSeq >= history.seq()) {
+            return CompletableFuture.completedFuture(
+                    snapshot.withReading(new ServerFrames.Reading(readSeq, 0)));
+        }
+        return parts.broker()
+                .unread(
+                        name,
+                        new StreamPosition(history.epoch(), readSeq),
+                        history.seq(),
+                        session.user())
+                .thenApply(
+                        unread -> snapshot.withReading(new ServerFrames.Reading(readSeq, unread)));
     }
 
     /**
@@ -226,6 +261,35 @@ final class Room implements RoomSeam.Connections<ChatSession, OutboundFrame> {
                 parts.presence().typing(name, session.user(), parts.typingInterval()),
                 "Typing of %s in %s not told: %s",
                 session.user());
+    }
+
+    /**
+     * The user has read the room up to {@code seq}, at most as far as it has been given: its
+     * position moves there if that is forward, and each of its connections in the room, on every
+     * instance, hears of it.
+     */
+    void read(ChatSession session, long seq, Optional<String> id) {
+        Optional<StreamPosition> position;
+        synchronized (this) {
+            position = seam.readPosition(seq);
+        }
+        if (position.isEmpty() || position.get().seq() == 0) {
+            return; // nothing given out yet, so nothing read
+        }
+        String user = session.user();
+        parts.readPositions()
+                .advance(name, user, position.get())
+                .whenComplete(
+                        (moved, failure) -> {
+                            if (failure != null) {
+                                unavailable(session, "read position in " + name + " not kept", id);
+                            } else if (moved) {
+                                whenFailed(
+                                        parts.presence().read(name, user, position.get().seq()),
+                                        "Read position of %s in %s not told: %s",
+                                        user);
+                            }
+                        });
     }
 
     /**

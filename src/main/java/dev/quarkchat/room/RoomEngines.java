@@ -11,8 +11,11 @@ import dev.quarkchat.engine.LocalFanout;
 import dev.quarkchat.engine.MemoryBroker;
 import dev.quarkchat.engine.MemoryHistoryStore;
 import dev.quarkchat.engine.MemoryPresence;
+import dev.quarkchat.engine.MemoryReadPositions;
 import dev.quarkchat.engine.Presence;
+import dev.quarkchat.engine.ReadPositions;
 import dev.quarkchat.engine.postgres.PostgresBroker;
+import dev.quarkchat.engine.postgres.PostgresReadPositions;
 import dev.quarkchat.engine.postgres.PostgresStore;
 import dev.quarkchat.engine.postgres.Retention;
 import dev.quarkchat.engine.redis.RedisBackplaneConfig;
@@ -20,6 +23,7 @@ import dev.quarkchat.engine.redis.RedisBroker;
 import dev.quarkchat.engine.redis.RedisFanout;
 import dev.quarkchat.engine.redis.RedisLink;
 import dev.quarkchat.engine.redis.RedisPresence;
+import dev.quarkchat.engine.redis.RedisReadPositions;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
@@ -30,7 +34,8 @@ import jakarta.inject.Singleton;
  * Makes the engines {@code chat.backplane} and {@code chat.history.store} ask for. Messages are
  * ordered and kept by the memory engine or Redis, or by PostgreSQL ({@code postgres}), which then
  * hands them to this instance's rooms or, with Redis, to every instance's; presence is in memory or
- * in Redis. Nothing else knows which ones run; a new engine is a new case here.
+ * in Redis; read positions are kept beside the messages. Nothing else knows which ones run; a new
+ * engine is a new case here.
  */
 @ApplicationScoped
 class RoomEngines {
@@ -80,6 +85,24 @@ class RoomEngines {
             return new MemoryPresence(localFanout()::announce);
         }
         return new MemoryPresence(memoryBroker(history, sentIds)::announce);
+    }
+
+    /** Read positions live where the messages they point into do. */
+    @Produces
+    @Singleton
+    ReadPositions readPositions(
+            ChatConfig config,
+            HistoryConfig history,
+            Instance<RedisLink> link,
+            Instance<RedisBackplaneConfig> redis,
+            Instance<PostgresStore> store) {
+        if (history.store() == HistoryConfig.Store.POSTGRES) {
+            return new PostgresReadPositions(store.get());
+        }
+        if (config.backplane() == Backplane.REDIS) {
+            return new RedisReadPositions(link.get(), redis.get());
+        }
+        return new MemoryReadPositions(config.maxReadPositions());
     }
 
     private synchronized MemoryBroker memoryBroker(HistoryConfig history, IdempotencyKeys sentIds) {

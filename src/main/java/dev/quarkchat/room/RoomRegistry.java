@@ -7,6 +7,7 @@ import dev.quarkchat.engine.Broker;
 import dev.quarkchat.engine.HistoryConfig;
 import dev.quarkchat.engine.Post;
 import dev.quarkchat.engine.Presence;
+import dev.quarkchat.engine.ReadPositions;
 import dev.quarkchat.metrics.AuditLog;
 import dev.quarkchat.metrics.ChatMetrics;
 import dev.quarkchat.metrics.LiveGauge;
@@ -60,6 +61,7 @@ public class RoomRegistry {
     RoomRegistry(
             Broker broker,
             Presence presence,
+            ReadPositions readPositions,
             FrameSender sender,
             ChatMetrics metrics,
             ChatConfig config,
@@ -72,6 +74,7 @@ public class RoomRegistry {
                         sender,
                         metrics,
                         MemberListing.of(config),
+                        readPositions,
                         history.onJoin(),
                         // Half the send queue: live messages still fit beside a page.
                         config.maxPendingBytes() / 2,
@@ -193,6 +196,21 @@ public class RoomRegistry {
             return false;
         }
         room.typing(session);
+        return true;
+    }
+
+    /**
+     * Moves the user's read position in the room forward to {@code seq}, and tells its connections
+     * in the room.
+     *
+     * @return false if the session is not a member of that room
+     */
+    public boolean read(ChatSession session, String roomName, long seq, Optional<String> id) {
+        Room room = joinedRoom(session, roomName);
+        if (room == null) {
+            return false;
+        }
+        room.read(session, seq, id);
         return true;
     }
 

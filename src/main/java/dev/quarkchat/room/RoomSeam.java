@@ -77,9 +77,21 @@ public final class RoomSeam<C, F> {
     }
 
     /**
-     * Where a room stood for a reader: its history from the broker and its members from presence.
+     * Where a room stood for a reader: its history from the broker, its members from presence, and
+     * for a join where the user stands in its reading.
      */
-    public record Snapshot(HistorySnapshot history, Members members) {}
+    public record Snapshot(
+            HistorySnapshot history, Members members, Optional<ServerFrames.Reading> reading) {
+
+        /** A snapshot for catching up, which no user reads. */
+        public Snapshot(HistorySnapshot history, Members members) {
+            this(history, members, Optional.empty());
+        }
+
+        public Snapshot withReading(ServerFrames.Reading reading) {
+            return new Snapshot(history, members, Optional.of(reading));
+        }
+    }
 
     private final String name;
     private final MemberListing listing;
@@ -207,6 +219,7 @@ public final class RoomSeam<C, F> {
                                 history.epoch(),
                                 history.seq(),
                                 history.recovered(),
+                                snapshot.reading(),
                                 joiner.id)));
         for (String frame : history.frames()) {
             out.send(connection, out.encode(frame));
@@ -264,6 +277,8 @@ public final class RoomSeam<C, F> {
             }
         } else if (event instanceof RoomEvent.Typing typing) {
             tellTyping(typing.user());
+        } else if (event instanceof RoomEvent.Read read) {
+            tellRead(read.user(), read.seq());
         }
     }
 
@@ -326,6 +341,16 @@ public final class RoomSeam<C, F> {
      */
     public void catchUpFailed() {
         catchUpDue = true;
+    }
+
+    /**
+     * Where a member has read up to when it says {@code seq}: no further than what this instance
+     * has given out; empty before the room's first snapshot.
+     */
+    public Optional<StreamPosition> readPosition(long seq) {
+        return epoch == null
+                ? Optional.empty()
+                : Optional.of(new StreamPosition(epoch, Math.min(seq, lastSeq)));
     }
 
     /** Whether the room should start catching up. */
@@ -495,6 +520,25 @@ public final class RoomSeam<C, F> {
         for (C member : members.values()) {
             if (!out.userOf(member).equals(user)) {
                 out.send(member, frame);
+            }
+        }
+    }
+
+    /**
+     * The user's read position moved: each of its connections here hears of it, the one that moved
+     * it too, so that every device agrees. A joiner's snapshot may have read the position before or
+     * after the move; clients keep the furthest.
+     */
+    private void tellRead(String user, long seq) {
+        F frame = out.encode(ServerFrames.read(name, seq));
+        for (C member : members.values()) {
+            if (out.userOf(member).equals(user)) {
+                out.send(member, frame);
+            }
+        }
+        for (Joiner<C, F> joiner : joiners.values()) {
+            if (out.userOf(joiner.connection).equals(user)) {
+                joiner.pending.add(new Pending<>(frame, 0, null));
             }
         }
     }

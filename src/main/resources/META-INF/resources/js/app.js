@@ -11,6 +11,8 @@ const DEFAULT_MAX_TEXT_LENGTH = 4000;
 const DEFAULT_TYPING_INTERVAL_S = 2;
 /** How long scrolling back waits after a page was refused (unavailable, rate_limited) before asking again. */
 const OLDER_RETRY_MS = 3000;
+/** Least time between two read positions this page sends for a room: reading a burst costs one frame a second. */
+const READ_EVERY_MS = 1000;
 
 const state = {
   user: null,
@@ -19,10 +21,13 @@ const state = {
   typingTimeoutMs: DEFAULT_TYPING_INTERVAL_S * 3000,
   /**
    * name -> {members: Set, memberCount, lines: [], unread, epoch, lastSeq, seqs: Set, olderHeld, loadingOlder,
-   * olderPausedUntil, typing: Map, typingSentAt}: where each room's conversation stands; seqs are those shown in
-   * this epoch, olderHeld whether the server may hold older messages, loadingOlder the id of the history request in
-   * flight, typing who else is typing (user -> when to stop showing it), typingSentAt when this page last said the
-   * user was typing there
+   * olderPausedUntil, typing: Map, typingSentAt, readSeq, countedUpTo, newAfter, readSentSeq, readSentAt}: where
+   * each room's conversation stands; seqs are those shown in this epoch, olderHeld whether the server may hold older
+   * messages, loadingOlder the id of the history request in flight, typing who else is typing (user -> when to stop
+   * showing it), typingSentAt when this page last said the user was typing there; readSeq where the user stopped
+   * reading (on any device), unread counts the messages of others after it up to countedUpTo (as joined told) and
+   * those that came since, newAfter the seq after which the "new messages" line goes, readSentSeq and readSentAt the
+   * read position this page sent last, and when
    */
   rooms: new Map(),
   current: null,
@@ -91,6 +96,17 @@ function receive(frame) {
         room.olderHeld = frame.seq > 0;
         room.loadingOlder = null;
         room.epoch = frame.epoch;
+        room.readSeq = 0;
+        room.readSentSeq = 0;
+      }
+      if (frame.readSeq !== undefined) {
+        // The server counted the unread messages up to the joined's seq; those after it are counted as they come.
+        room.readSeq = Math.max(room.readSeq, frame.readSeq);
+        room.unread = frame.unread;
+        room.countedUpTo = frame.seq;
+        if (frame.room === state.current || state.current === null) {
+          room.newAfter = frame.unread > 0 ? room.readSeq : null;
+        }
       }
       state.current ??= frame.room;
       settle(frame.id);
@@ -140,9 +156,17 @@ function receive(frame) {
         break; // a replayed tombstone: nothing to show
       }
       room.lines.push(messageLine(frame));
-      if (frame.room !== state.current) {
+      if (frame.from !== state.user && frame.seq > room.countedUpTo && frame.seq > room.readSeq) {
         room.unread++;
       }
+      break;
+    }
+    case "read": {
+      // This user read on: here, or on another device. What is left unread is what came after it.
+      const room = roomNamed(frame.room);
+      room.readSeq = Math.max(room.readSeq, frame.seq);
+      room.unread = Math.min(room.unread, room.lines.filter((entry) => entry.kind === "message" && !entry.own
+        && entry.seq > room.readSeq).length);
       break;
     }
     case "edited":
@@ -334,6 +358,7 @@ function roomNamed(name) {
     state.rooms.set(name, {
       members: new Set(), memberCount: 0, lines: [], unread: 0, epoch: null, lastSeq: 0,
       seqs: new Set(), olderHeld: false, loadingOlder: null, olderPausedUntil: 0, typing: new Map(), typingSentAt: 0,
+      readSeq: 0, countedUpTo: 0, newAfter: null, readSentSeq: 0, readSentAt: 0,
     });
   }
   return state.rooms.get(name);
@@ -379,10 +404,14 @@ function randomIdPrefix() {
 }
 
 function select(name) {
+  const left = state.rooms.get(state.current);
+  if (left) {
+    left.newAfter = null; // the line marks what was new when the room was opened
+  }
   state.current = name;
   const room = state.rooms.get(name);
   if (room) {
-    room.unread = 0;
+    room.newAfter = room.unread > 0 ? room.readSeq : null;
   }
   render();
   document.getElementById("message-text").focus();
@@ -391,15 +420,37 @@ function select(name) {
 /** @param olderAdded whether older messages were put before those shown: what the reader sees stays in place */
 function render({ olderAdded = false } = {}) {
   const room = state.rooms.get(state.current);
-  if (room) {
+  if (room && document.visibilityState === "visible") {
     room.unread = 0;
+    sayRead(state.current, room);
   }
   view.showRooms(state.rooms, state.current, select);
   view.showRoom(state.current, room, {
-    olderAdded, changeable, onEdit: editMessage, onDelete: deleteMessage,
+    olderAdded, changeable, onEdit: editMessage, onDelete: deleteMessage, newAfter: room?.newAfter ?? null,
   });
   view.showTyping(room ? typingNow(room) : []);
   loadOlderAtTop();
+}
+
+/**
+ * Tells the server the user has read the room shown up to its latest position, so that the user's other devices
+ * and next visits start there (docs/protocol.md, "Read positions and unread counts"): at most once a second, the
+ * latest position at the end of a burst.
+ */
+function sayRead(name, room) {
+  if (!room.epoch || room.lastSeq <= Math.max(room.readSeq, room.readSentSeq)) {
+    return;
+  }
+  const wait = room.readSentAt + READ_EVERY_MS - Date.now();
+  if (wait > 0) {
+    clearTimeout(room.readTimer);
+    room.readTimer = setTimeout(render, wait);
+    return;
+  }
+  if (connection.send({ type: "read", room: name, seq: room.lastSeq })) {
+    room.readSentSeq = room.lastSeq;
+    room.readSentAt = Date.now();
+  }
 }
 
 /** Who is typing in the room now; those whose time is up are forgotten. */
@@ -524,6 +575,8 @@ document.getElementById("send-form").addEventListener("submit", (event) => {
 });
 
 document.getElementById("message-text").addEventListener("input", sayTyping);
+// Back to a hidden page: what came meanwhile is read now.
+document.addEventListener("visibilitychange", () => render());
 
 document.getElementById("leave").addEventListener("click", () => {
   if (state.current) {

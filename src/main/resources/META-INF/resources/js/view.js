@@ -68,9 +68,10 @@ export function showRooms(rooms, current, onSelect) {
  * @param room {members: Set, memberCount, lines: [{kind, seq, from, text, ts, own, edited}]} or undefined
  * @param olderAdded whether older lines were put before those shown: the reader's place stays where it was
  * @param changeable whether a message line gets the controls to edit and delete it, which call onEdit and onDelete
+ * @param newAfter the seq after which the messages of others were new when the room was opened, or null
  */
 export function showRoom(name, room, {
-  olderAdded = false, changeable = () => false, onEdit = () => {}, onDelete = () => {},
+  olderAdded = false, changeable = () => false, onEdit = () => {}, onDelete = () => {}, newAfter = null,
 } = {}) {
   element("room-title").textContent = name ?? "";
   const names = [...(room?.members ?? [])];
@@ -85,7 +86,8 @@ export function showRoom(name, room, {
   const fromTop = messages.scrollTop;
   const fromBottom = messages.scrollHeight - messages.clientHeight - messages.scrollTop;
   const actions = { changeable, onEdit, onDelete };
-  messages.replaceChildren(...withDaySeparators(room?.lines ?? []).map((entry) => line(entry, actions)));
+  const lines = withNewMessagesLine(withDaySeparators(room?.lines ?? []), newAfter);
+  messages.replaceChildren(...lines.map((entry) => line(entry, actions)));
   messages.dataset.room = name ?? "";
   if (sameRoom && olderAdded) {
     // What was below the top stays where it was on the screen; the older lines are above it.
@@ -141,8 +143,27 @@ export function withDaySeparators(lines) {
   return separated;
 }
 
+/** The lines with a "new messages" line before the first message of someone else after newAfter, if any. */
+export function withNewMessagesLine(lines, newAfter) {
+  if (newAfter === null) {
+    return lines;
+  }
+  const first = lines.findIndex((entry) => entry.kind === "message" && !entry.own && entry.seq > newAfter);
+  if (first < 0) {
+    return lines;
+  }
+  // Right above that message: below the day line that heads it, if one does.
+  return [...lines.slice(0, first), { kind: "new", text: "New messages" }, ...lines.slice(first)];
+}
+
 function line(entry, actions) {
   const item = document.createElement("li");
+  if (entry.kind === "new") {
+    item.className = "new";
+    item.setAttribute("role", "separator");
+    item.textContent = entry.text;
+    return item;
+  }
   if (entry.kind === "day") {
     item.className = "day";
     item.setAttribute("role", "separator");

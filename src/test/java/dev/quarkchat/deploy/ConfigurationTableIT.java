@@ -234,6 +234,7 @@ class ConfigurationTableIT {
                 Probe.refused("CHAT_PRESENCE_MAX_ROOM_SIZE", "-1"),
                 Probe.refused("CHAT_JOINED_MAX_MEMBERS", "-1"),
                 Probe.refused("CHAT_TYPING_INTERVAL", "10ms"),
+                Probe.refused("CHAT_MAX_READ_POSITIONS", "0"),
                 Probe.refused("CHAT_DEFAULT_ROOM", "Not A Room"),
                 Probe.refused("CHAT_MAX_TEXT_LENGTH", "0"),
                 Probe.refused("CHAT_EDIT_WINDOW", "-1s"),

@@ -285,6 +285,41 @@ class MemoryEnginesTest {
         assertThat(done(broker.history(ROOM, Optional.empty(), 10)).seq()).isEqualTo(1);
     }
 
+    @Test
+    void unreadCountsHeldMessagesOfOthersThatAreNotDeleted() {
+        broker.subscribe(ROOM, events::add);
+        done(broker.publish(post("mine", Optional.empty())));
+        done(broker.publish(Post.of(ROOM, "bob", "one", TS, Optional.empty())));
+        done(broker.publish(Post.of(ROOM, "bob", "two", TS, Optional.empty())));
+        String epoch = ((RoomEvent.Message) events.get(0)).epoch();
+
+        assertThat(done(broker.unread(ROOM, new StreamPosition(epoch, 0), 3, "ann"))).isEqualTo(2);
+        assertThat(done(broker.unread(ROOM, new StreamPosition(epoch, 2), 3, "ann"))).isEqualTo(1);
+        assertThat(done(broker.unread(ROOM, new StreamPosition(epoch, 0), 2, "ann"))).isEqualTo(1);
+        assertThat(done(broker.unread(ROOM, new StreamPosition(epoch, 0), 3, "bob"))).isEqualTo(1);
+        assertThat(done(broker.unread(ROOM, new StreamPosition("gone", 0), 3, "ann"))).isZero();
+        assertThat(done(broker.unread("elsewhere", new StreamPosition(epoch, 0), 3, "ann")))
+                .isZero();
+    }
+
+    @Test
+    void readPositionsMoveForwardOrToAnotherEpochAndTheLeastRecentAreForgotten() {
+        MemoryReadPositions positions = new MemoryReadPositions(2);
+
+        assertThat(done(positions.advance(ROOM, "ann", new StreamPosition("e1", 5)))).isTrue();
+        assertThat(done(positions.advance(ROOM, "ann", new StreamPosition("e1", 3)))).isFalse();
+        assertThat(done(positions.advance(ROOM, "ann", new StreamPosition("e1", 5)))).isFalse();
+        assertThat(done(positions.position(ROOM, "ann"))).contains(new StreamPosition("e1", 5));
+        assertThat(done(positions.advance(ROOM, "ann", new StreamPosition("e2", 1)))).isTrue();
+        assertThat(done(positions.position(ROOM, "ann"))).contains(new StreamPosition("e2", 1));
+
+        done(positions.advance(ROOM, "bob", new StreamPosition("e2", 1)));
+        done(positions.position(ROOM, "ann")); // ann's is now the more recent
+        done(positions.advance("elsewhere", "ann", new StreamPosition("e9", 1)));
+        assertThat(done(positions.position(ROOM, "bob"))).isEmpty();
+        assertThat(done(positions.position(ROOM, "ann"))).isPresent();
+    }
+
     private static Post post(String text, Optional<String> id) {
         return Post.of(ROOM, "ann", text, TS, id);
     }

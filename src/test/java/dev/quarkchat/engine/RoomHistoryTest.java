@@ -50,6 +50,16 @@ class RoomHistoryTest {
         assertThat(history.latest(0)).isEmpty();
     }
 
+    @Test
+    void countingLooksOnlyBetweenTheTwoPositionsAtWhatIsStillHeld() {
+        RoomHistory<String> history = filled(5, 10);
+
+        assertThat(history.count(0, 10, frame -> true)).as("m6 to m10 are held").isEqualTo(5);
+        assertThat(history.count(7, 9, frame -> true)).isEqualTo(2);
+        assertThat(history.count(0, 10, frame -> frame.endsWith("0"))).isEqualTo(1);
+        assertThat(history.count(10, 10, frame -> true)).isZero();
+    }
+
     private static RoomHistory<String> filled(int capacity, int messages) {
         RoomHistory<String> history = new RoomHistory<>(capacity);
         for (int seq = 1; seq <= messages; seq++) {

@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.quarkchat.testing.ChatClient;
 import dev.quarkchat.testing.EmbeddedRedis;
+import dev.quarkchat.testing.Frames;
 import dev.quarkchat.testing.OperatorKeys;
 import dev.quarkchat.testing.PackagedApp;
 import dev.quarkchat.testing.PostgresServer;
@@ -43,7 +44,8 @@ import java.util.stream.LongStream;
  * started again, Redis restarts empty, PostgreSQL restarts, and finally every instance and Redis
  * restart together. Every acknowledged message is then stored once, in one gap-free order, every
  * sender saw that order, the room kept its epoch, and a client that comes back with {@code since}
- * recovers all of it. The same on one instance without Redis.
+ * recovers all of it. The same on one instance without Redis, where a user's read position and
+ * unread count outlive a crash too.
  */
 class DurableHistoryIT {
 
@@ -135,6 +137,50 @@ class DurableHistoryIT {
             }
             List<String> stored = checkStored(database, epoch, senders);
             checkRecovery(instances.current().get(0), epoch, 0, stored);
+        }
+    }
+
+    @Test
+    void aReadPositionAndItsUnreadCountOutliveACrash() throws Exception {
+        String database = postgres.createDatabase();
+        Map<String, String> settings = durableSettings(database);
+        settings.put("chat.backplane", "none");
+        String room = "dh-reading";
+        long read;
+        try (Instances instances = new Instances("durable-reading", settings, 1)) {
+            URI instance = instances.current().get(0);
+            try (ChatClient ann = ChatClient.connect(instance, OperatorKeys.token("dh-ann"));
+                    ChatClient bob = ChatClient.connect(instance, OperatorKeys.token("dh-bob"))) {
+                ann.join(room);
+                bob.join(room);
+                for (int n = 1; n <= 3; n++) {
+                    bob.send(room, "news " + n, "dh-news-" + n);
+                }
+                read = ann.awaitMessage("dh-news-2").getLong("seq");
+                ann.awaitMessage("dh-news-3");
+                ann.sendJson(
+                        new JsonObject().put("type", "read").put("room", room).put("seq", read));
+                ann.awaitFrame(Frames.read(room, read));
+            }
+            instances.kill(0);
+            instances.start(0);
+            try (ChatClient annsPhone =
+                    ChatClient.connect(instances.current().get(0), OperatorKeys.token("dh-ann"))) {
+                JsonObject joined = annsPhone.joined(room);
+                assertThat(joined.getLong("readSeq")).isEqualTo(read);
+                assertThat(joined.getLong("unread")).isEqualTo(1);
+            }
+        }
+        try (Connection connection = postgres.connect(database);
+                PreparedStatement position =
+                        connection.prepareStatement(
+                                "SELECT seq FROM chat_read_position WHERE room = ? AND user_name = ?")) {
+            position.setString(1, room);
+            position.setString(2, "dh-ann");
+            try (ResultSet row = position.executeQuery()) {
+                assertThat(row.next()).isTrue();
+                assertThat(row.getLong("seq")).isEqualTo(read);
+            }
         }
     }
 

@@ -32,6 +32,8 @@ class CommandDecoderTest {
                 .isEqualTo(new ClientCommand.Send("general", "hi \"you\"", Optional.of("s1")));
         assertThat(decoder.decode("{\"type\":\"typing\",\"room\":\"general\",\"id\":\"t1\"}"))
                 .isEqualTo(new ClientCommand.Typing("general", Optional.of("t1")));
+        assertThat(decoder.decode("{\"type\":\"read\",\"room\":\"general\",\"seq\":120}"))
+                .isEqualTo(new ClientCommand.Read("general", 120, Optional.empty()));
     }
 
     @Test

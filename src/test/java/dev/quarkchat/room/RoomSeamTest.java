@@ -6,6 +6,7 @@ import dev.quarkchat.engine.HistorySnapshot;
 import dev.quarkchat.engine.Members;
 import dev.quarkchat.engine.RoomEvent;
 import dev.quarkchat.engine.StreamPosition;
+import dev.quarkchat.protocol.ServerFrames;
 
 import io.vertx.core.json.JsonObject;
 
@@ -282,6 +283,42 @@ class RoomSeamTest {
     }
 
     @Test
+    void aReadPositionReachesTheReadersOwnConnectionsJoinersIncluded() {
+        join("ann", history(E1, 0, false), members("ann"));
+        join("bob", history(E1, 0, false), members("ann", "bob"));
+        seam.startJoin("ann-2", Optional.empty());
+
+        seam.on(new RoomEvent.Read(ROOM, "ann", 4));
+        seam.completeJoin("ann-2", new RoomSeam.Snapshot(history(E1, 0, false), members("ann")));
+
+        assertThat(frames("ann")).last().isEqualTo("read 4");
+        assertThat(frames("ann-2")).containsExactly("joined e1 0 fresh [ann]", "read 4");
+        assertThat(frames("bob")).doesNotContain("read 4");
+    }
+
+    @Test
+    void aReadPositionGoesNoFurtherThanWhatTheRoomGaveOut() {
+        assertThat(seam.readPosition(3)).as("before the first snapshot").isEmpty();
+        join("ann", history(E1, 2, false), members("ann"));
+        live(3);
+
+        assertThat(seam.readPosition(2)).contains(new StreamPosition(E1, 2));
+        assertThat(seam.readPosition(99)).contains(new StreamPosition(E1, 3));
+    }
+
+    @Test
+    void aJoinSaysWhereItsUserStoppedReading() {
+        join(
+                "ann",
+                new RoomSeam.Snapshot(history(E1, 9, false), members("ann"))
+                        .withReading(new ServerFrames.Reading(6, 2)));
+
+        JsonObject joined = new JsonObject(given.get("ann").get(0));
+        assertThat(joined.getLong("readSeq")).isEqualTo(6);
+        assertThat(joined.getLong("unread")).isEqualTo(2);
+    }
+
+    @Test
     void typingIsToldNeitherInCrowdedRoomsNorWhileCatchingUp() {
         seam = seam(new MemberListing(2, 10));
         join("ann", history(E1, 0, false), members("ann", "bob"));
@@ -372,10 +409,14 @@ class RoomSeamTest {
      * name.
      */
     private void join(String connection, HistorySnapshot history, Members members) {
+        join(connection, new RoomSeam.Snapshot(history, members));
+    }
+
+    private void join(String connection, RoomSeam.Snapshot snapshot) {
         assertThat(seam.startJoin(connection, Optional.empty()))
                 .isEqualTo(RoomSeam.JoinStart.WAITING);
         seam.on(new RoomEvent.Joined(ROOM, connection, connection));
-        seam.completeJoin(connection, new RoomSeam.Snapshot(history, members));
+        seam.completeJoin(connection, snapshot);
     }
 
     private void live(long seq) {
@@ -411,6 +452,9 @@ class RoomSeamTest {
         }
         if ("typing".equals(json.getString("type"))) {
             return "typing " + json.getString("user");
+        }
+        if ("read".equals(json.getString("type"))) {
+            return "read " + json.getLong("seq");
         }
         String described =
                 "joined "

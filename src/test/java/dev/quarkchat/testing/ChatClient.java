@@ -126,12 +126,17 @@ public final class ChatClient implements AutoCloseable {
     }
 
     public ChatClient join(String room) {
+        joined(room);
+        return this;
+    }
+
+    /** Joins the room and answers its {@code joined}. */
+    public JsonObject joined(String room) {
         sendJson(new JsonObject().put("type", "join").put("room", room));
-        awaitFrame(
+        return awaitFrame(
                 frame ->
                         "joined".equals(frame.getString("type"))
                                 && room.equals(frame.getString("room")));
-        return this;
     }
 
     public void send(String room, String text, String id) {

@@ -34,6 +34,14 @@ public final class Frames {
                         && user.equals(frame.getString("user"));
     }
 
+    /** {@code read}: the user's read position in the room moved to {@code seq}. */
+    public static Predicate<JsonObject> read(String room, long seq) {
+        return frame ->
+                "read".equals(frame.getString("type"))
+                        && room.equals(frame.getString("room"))
+                        && frame.getLong("seq") == seq;
+    }
+
     /** {@code deleted} of message {@code seq} of the room. */
     public static Predicate<JsonObject> deleted(String room, long seq) {
         return frame ->

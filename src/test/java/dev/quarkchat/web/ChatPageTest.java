@@ -306,6 +306,40 @@ class ChatPageTest {
     }
 
     @Test
+    void readingOnOneDeviceClearsTheOthersBadgeAndMarksWhatWasNew() {
+        try (Browser laptop = signedIn("uma", false);
+                ChatClient kim =
+                        ChatClient.connect(page, TestTokens.valid("umas-friend")).join("news")) {
+            join(laptop, "news");
+            laptop.awaitText("#room-title", "news");
+            laptop.find("#rooms li:first-child button").click();
+            laptop.awaitText("#room-title", "lobby");
+
+            for (int n = 1; n <= 3; n++) {
+                kim.send("news", "headline " + n, "news-" + n);
+            }
+            laptop.awaitText("#rooms", "3");
+            laptop.screenshot(SCREENSHOTS.resolve("unread.png"));
+
+            try (Browser phone = signedIn("uma", true)) {
+                join(phone, "news");
+                phone.awaitText("#messages", "headline 3");
+                phone.awaitText("#messages li.new", "New messages");
+                assertThat(
+                                phone.script(
+                                        "return document.querySelector('#messages li.new')"
+                                                + ".nextElementSibling.textContent"))
+                        .asString()
+                        .contains("headline 1");
+                phone.screenshot(SCREENSHOTS.resolve("new-messages.png"));
+
+                // The phone read the room: the laptop's badge goes.
+                laptop.await(page -> page.findElements(By.cssSelector("#rooms .unread")).isEmpty());
+            }
+        }
+    }
+
+    @Test
     void scrollingToTheTopLoadsOlderMessagesInPlaceEachOnceUnderItsDay() {
         String room = "scroll-back";
         int posted = history.size() + 20;
@@ -359,9 +393,13 @@ class ChatPageTest {
             assertThat(
                             ivy.script(
                                     "const days = document.querySelectorAll('#messages li.day');"
-                                            + "return days.length === 1 && days[0].nextElementSibling"
-                                            + " === document.querySelector('#messages li.message')"))
-                    .as("one day line, before the first message: all were posted today")
+                                            + "let next = days[0].nextElementSibling;"
+                                            + "if (next.classList.contains('new')) next = next.nextElementSibling;"
+                                            + "return days.length === 1"
+                                            + " && next === document.querySelector('#messages li.message')"))
+                    .as(
+                            "one day line, before the first message (and its new-messages line):"
+                                    + " all were posted today")
                     .isEqualTo(true);
 
             friend.send(room, "and one more", "one-more");

@@ -166,6 +166,11 @@ public final class PostgresBroker implements Broker {
     }
 
     @Override
+    public CompletionStage<Long> unread(String room, StreamPosition read, long top, String reader) {
+        return store.unread(room, read, top, reader);
+    }
+
+    @Override
     public CompletionStage<Optional<StreamPosition>> position(String room) {
         return store.position(room);
     }

@@ -121,6 +121,17 @@ public class PostgresStore {
     /** Where room {@code $1} stands, if the store has it; never makes it. */
     private static final String POSITION = "SELECT epoch, last_seq FROM chat_room WHERE room = $1";
 
+    /**
+     * Messages of others, not deleted, of the room's epoch {@code $2} with {@code $3 < seq <= $4}
+     * and still retained.
+     */
+    private static final String UNREAD =
+            """
+            SELECT count(*) AS unread FROM chat_message m JOIN chat_room r ON r.room = m.room
+            WHERE m.room = $1 AND r.epoch = $2 AND m.seq > $3 AND m.seq <= $4 AND m.seq >= r.first_seq
+              AND m.kind = 'message' AND NOT m.deleted AND m.sender <> $5
+            """;
+
     private static final int RETRIES_WHILE_MADE = 3;
 
     private final Instance<Pool> pools;
@@ -352,6 +363,17 @@ public class PostgresStore {
                 AMEND,
                 arguments,
                 rows -> Optional.ofNullable(rows.iterator().next().getLong("at")));
+    }
+
+    /**
+     * How many messages the reader has not read; see {@link dev.quarkchat.engine.Broker#unread}.
+     */
+    CompletionStage<Long> unread(String room, StreamPosition read, long top, String reader) {
+        return run(
+                StoreOperation.READ,
+                UNREAD,
+                Tuple.of(room, read.epoch(), read.seq(), top, reader),
+                rows -> rows.iterator().next().getLong("unread"));
     }
 
     /** Where the room stands, if the store has it. */

@@ -241,6 +241,20 @@ public final class RedisBroker implements Broker {
     }
 
     @Override
+    public CompletionStage<Long> unread(String room, StreamPosition read, long top, String reader) {
+        return link.run(
+                        RedisScript.UNREAD,
+                        List.of(link.key(room, "meta"), link.key(room, "log")),
+                        List.of(
+                                read.epoch(),
+                                String.valueOf(read.seq()),
+                                String.valueOf(top),
+                                reader))
+                .map(reply -> reply.toLong())
+                .subscribeAsCompletionStage();
+    }
+
+    @Override
     public CompletionStage<Optional<StreamPosition>> position(String room) {
         return link.run(RedisScript.POSITION, List.of(link.key(room, "meta")), List.of())
                 .map(

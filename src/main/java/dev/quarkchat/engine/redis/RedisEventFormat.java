@@ -13,6 +13,7 @@ import java.util.Optional;
  *   <li>{@code J <room> <connection> <user>}: a {@link RoomEvent.Joined}
  *   <li>{@code L <room> <user>}: a {@link RoomEvent.Left}
  *   <li>{@code T <room> <user>}: a {@link RoomEvent.Typing}
+ *   <li>{@code R <room> <seq> <user>}: a {@link RoomEvent.Read}
  * </ul>
  */
 final class RedisEventFormat {
@@ -34,6 +35,11 @@ final class RedisEventFormat {
     /** Writes a typing event, for {@code typing.lua} to publish. */
     static String typing(RoomEvent.Typing typing) {
         return "T " + typing.room() + " " + typing.user();
+    }
+
+    /** Writes a read event, for {@code publish.lua} to publish. */
+    static String read(RoomEvent.Read read) {
+        return "R " + read.room() + " " + read.seq() + " " + read.user();
     }
 
     /** Reads one event; empty for anything this version does not understand. */
@@ -63,6 +69,14 @@ final class RedisEventFormat {
                 case "T" ->
                         fields.length >= 3
                                 ? Optional.of(new RoomEvent.Typing(fields[1], rest(payload, 2)))
+                                : Optional.empty();
+                case "R" ->
+                        fields.length >= 4
+                                ? Optional.of(
+                                        new RoomEvent.Read(
+                                                fields[1],
+                                                rest(payload, 3),
+                                                Long.parseLong(fields[2])))
                                 : Optional.empty();
                 default -> Optional.empty();
             };

@@ -120,6 +120,18 @@ public final class RedisPresence implements Presence {
                 .subscribeAsCompletionStage();
     }
 
+    @Override
+    public CompletionStage<Void> read(String room, String user, long seq) {
+        return link.run(
+                        RedisScript.PUBLISH,
+                        List.of(link.key(room, "meta")),
+                        List.of(
+                                link.channel(),
+                                RedisEventFormat.read(new RoomEvent.Read(room, user, seq))))
+                .replaceWithVoid()
+                .subscribeAsCompletionStage();
+    }
+
     /** Also expires other instances' stale entries. */
     @Override
     public CompletionStage<Void> refresh(String room, Collection<String> users) {

@@ -18,10 +18,11 @@ import java.nio.charset.StandardCharsets;
  * (hash: how many entries each user has, so that a user is counted and announced once however many
  * instances it is on); per user who sent with message ids, {@code ids:<user>} and {@code
  * id-ages:<user>}, which expire a window after the user's last such send; per user typing, {@code
- * typing:<user>}, which expires an interval after the last typing event it let through. Bans have
- * keys of their own ({@link RedisBanStore}). The list of rooms with members is kept apart, in
- * {@code {~rooms}:names} and {@code {~rooms}:alive} (no room name holds a {@code ~}). Each script
- * file says what it takes and returns.
+ * typing:<user>}, which expires an interval after the last typing event it let through; per user
+ * who read the room, {@code read:<user>} (its read position, {@code <epoch> <seq>}), which expires
+ * a room TTL after it last moved. Bans have keys of their own ({@link RedisBanStore}). The list of
+ * rooms with members is kept apart, in {@code {~rooms}:names} and {@code {~rooms}:alive} (no room
+ * name holds a {@code ~}). Each script file says what it takes and returns.
  */
 enum RedisScript {
     APPEND("clock.lua", "append.lua"),
@@ -31,6 +32,9 @@ enum RedisScript {
     PAGE("page.lua"),
     PUBLISH("publish.lua"),
     TYPING("typing.lua"),
+    UNREAD("unread.lua"),
+    READ_POSITION("read-position.lua"),
+    READ_ADVANCE("read-advance.lua"),
     MEMBERS("clock.lua", "presence.lua", "members.lua"),
     LEAVE("presence.lua", "leave.lua"),
     REFRESH("clock.lua", "presence.lua", "refresh.lua"),

@@ -29,11 +29,21 @@ class RedisEventFormatTest {
     }
 
     @Test
+    void aReadPositionKeepsItsUserNameWithSpaces() {
+        RoomEvent.Read read = new RoomEvent.Read("den", "Ann Lee", 120);
+
+        assertThat(RedisEventFormat.read(read)).isEqualTo("R den 120 Ann Lee");
+        assertThat(RedisEventFormat.parse(RedisEventFormat.read(read))).contains(read);
+    }
+
+    @Test
     void whatThisVersionDoesNotUnderstandIsIgnored() {
         assertThat(RedisEventFormat.parse("M den e1 not-a-seq {}")).isEmpty();
         assertThat(RedisEventFormat.parse("M den e1 42")).isEmpty();
         assertThat(RedisEventFormat.parse("J den c-1")).isEmpty();
         assertThat(RedisEventFormat.parse("L den")).isEmpty();
+        assertThat(RedisEventFormat.parse("R den 12")).isEmpty();
+        assertThat(RedisEventFormat.parse("R den twelve ann")).isEmpty();
         assertThat(RedisEventFormat.parse("X den something")).isEmpty();
         assertThat(RedisEventFormat.parse("")).isEmpty();
     }

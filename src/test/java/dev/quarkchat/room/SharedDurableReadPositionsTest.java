@@ -1,0 +1,13 @@
+package dev.quarkchat.room;
+
+import dev.quarkchat.testing.PostgresHistoryWithRedis;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+
+/**
+ * {@link ReadPositionsTest}, with read positions in PostgreSQL and the rooms shared through Redis.
+ */
+@QuarkusTest
+@TestProfile(PostgresHistoryWithRedis.class)
+class SharedDurableReadPositionsTest extends ReadPositionsTest {}
