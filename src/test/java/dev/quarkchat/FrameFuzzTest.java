@@ -43,6 +43,8 @@ class FrameFuzzTest {
                     "presence",
                     "typing",
                     "read",
+                    "rooms",
+                    "room",
                     "message",
                     "edited",
                     "deleted",
@@ -71,8 +73,8 @@ class FrameFuzzTest {
         "x"
     };
     private static final String[] TYPES = {
-        "join", "leave", "send", "typing", "read", "edit", "delete", "history", "refresh", "JOIN",
-        "", "message"
+        "join", "leave", "send", "typing", "read", "dm", "rooms", "edit", "delete", "history",
+        "refresh", "JOIN", "", "message"
     };
     private static final String[] ROOMS = {
         "lobby", "fuzz", "private-fuzz", "-x", "Fuzz", "a".repeat(65), ""

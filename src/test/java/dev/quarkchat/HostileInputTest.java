@@ -466,6 +466,31 @@ class HostileInputTest {
                         "invalid_room",
                         "h-46"),
                 Arguments.of(
+                        "a join of a direct conversation's room",
+                        "{\"type\":\"join\",\"room\":\"dm-0123456789abcdef0123456789abcdef01234567\",\"id\":\"h-47\"}",
+                        "forbidden",
+                        "h-47"),
+                Arguments.of(
+                        "a conversation with a user name holding a control character",
+                        "{\"type\":\"dm\",\"user\":\"bob\\u0007\",\"id\":\"h-48\"}",
+                        "invalid_user",
+                        "h-48"),
+                Arguments.of(
+                        "a conversation with a user name as an array",
+                        "{\"type\":\"dm\",\"user\":[\"bob\"],\"id\":\"h-49\"}",
+                        "invalid_user",
+                        "h-49"),
+                Arguments.of(
+                        "a conversation with a user name longer than any",
+                        "{\"type\":\"dm\",\"user\":\"" + "b".repeat(300) + "\",\"id\":\"h-50\"}",
+                        "invalid_user",
+                        "h-50"),
+                Arguments.of(
+                        "a conversation with a bad recovery position",
+                        "{\"type\":\"dm\",\"user\":\"bob\",\"since\":-1,\"epoch\":\"e\",\"id\":\"h-51\"}",
+                        "invalid_since",
+                        "h-51"),
+                Arguments.of(
                         "an edit in a private room it has not joined",
                         "{\"type\":\"edit\",\"room\":\"private-x\",\"seq\":1,\"text\":\"x\",\"id\":\"h-34\"}",
                         "not_joined",

@@ -139,13 +139,21 @@ public interface ChatConfig {
     Duration typingInterval();
 
     /**
-     * How many read positions (one per user and room) a single instance keeps in memory, without
-     * the backplane or the durable store, which keep theirs; past it, the one moved least recently
-     * is forgotten.
+     * How many entries of a user in a room a single instance keeps in memory, without the backplane
+     * or the durable store, which keep theirs: read positions, and rooms in users' lists, each;
+     * past it, the least recently used go first.
      */
     @WithDefault("100000")
     @Min(1)
-    int maxReadPositions();
+    int maxUserRoomsInMemory();
+
+    /**
+     * How many rooms a user's room list holds (its rooms on connect); joining one more drops the
+     * one joined least recently from the list.
+     */
+    @WithDefault("100")
+    @Min(1)
+    int maxListedRooms();
 
     /**
      * The most member names a {@code joined} lists (the first to arrive; by name with Redis), so

@@ -5,6 +5,7 @@ import dev.quarkchat.auth.RoomAccess;
 import dev.quarkchat.auth.TokenRefresh;
 import dev.quarkchat.config.ChatConfig;
 import dev.quarkchat.engine.HistoryConfig;
+import dev.quarkchat.engine.Memberships;
 import dev.quarkchat.lifecycle.TokenExpiry;
 import dev.quarkchat.metrics.ChatMetrics;
 import dev.quarkchat.metrics.DisconnectReason;
@@ -17,6 +18,9 @@ import dev.quarkchat.protocol.ErrorCode;
 import dev.quarkchat.protocol.LogSafe;
 import dev.quarkchat.protocol.RejectedFrameException;
 import dev.quarkchat.protocol.ServerFrames;
+import dev.quarkchat.room.DirectConversations;
+import dev.quarkchat.room.DirectRooms;
+import dev.quarkchat.room.RoomList;
 import dev.quarkchat.room.RoomRegistry;
 import dev.quarkchat.session.ChatSession;
 import dev.quarkchat.session.ChatSessions;
@@ -44,6 +48,8 @@ public class ChatService {
 
     private final ChatSessions sessions;
     private final RoomRegistry rooms;
+    private final RoomList roomList;
+    private final DirectConversations directs;
     private final FrameSender sender;
     private final ChatMetrics metrics;
     private final RoomAccess access;
@@ -62,6 +68,8 @@ public class ChatService {
     ChatService(
             ChatSessions sessions,
             RoomRegistry rooms,
+            RoomList roomList,
+            DirectConversations directs,
             FrameSender sender,
             ChatMetrics metrics,
             RoomAccess access,
@@ -72,6 +80,8 @@ public class ChatService {
             HistoryConfig history) {
         this.sessions = sessions;
         this.rooms = rooms;
+        this.roomList = roomList;
+        this.directs = directs;
         this.sender = sender;
         this.metrics = metrics;
         this.access = access;
@@ -120,13 +130,14 @@ public class ChatService {
                 ServerFrames.welcome(
                         session.user(), maxTextLength, editWindowSeconds, typingInterval));
         tokenExpiry.noticeIfDue(session);
+        sendRoomList(session, Optional.empty());
         defaultRoom.ifPresent(
                 room -> {
                     if (bans.bannedFrom(session.user(), room, now)) {
                         sender.refuse(
                                 session, ErrorCode.BANNED, bannedFrom(room), Optional.empty());
                     } else {
-                        rooms.join(session, room, Optional.empty(), Optional.empty());
+                        rooms.join(session, listed(room), Optional.empty(), Optional.empty());
                     }
                 });
     }
@@ -243,26 +254,33 @@ public class ChatService {
     private void execute(ChatSession session, ClientCommand command, long receivedAt)
             throws RejectedFrameException {
         if (command instanceof ClientCommand.Join join) {
+            if (DirectRooms.isDirect(join.room())) {
+                throw new RejectedFrameException(
+                        ErrorCode.FORBIDDEN,
+                        "room "
+                                + join.room()
+                                + " is a direct conversation: its users open it with dm",
+                        join.id());
+            }
             if (!access.mayJoin(session.credentials(), join.room())) {
                 throw new RejectedFrameException(
                         ErrorCode.FORBIDDEN,
                         "room " + join.room() + " is private and your token does not grant it",
                         join.id());
             }
-            if (bans.bannedFrom(session.user(), join.room(), Instant.now())) {
+            checkMayEnter(session, join.room(), join.id());
+            rooms.join(session, listed(join.room()), join.recovery(), join.id());
+        } else if (command instanceof ClientCommand.Dm dm) {
+            if (dm.user().equals(session.user())) {
                 throw new RejectedFrameException(
-                        ErrorCode.BANNED, bannedFrom(join.room()), join.id());
+                        ErrorCode.INVALID_USER,
+                        "a direct conversation is with another user",
+                        dm.id());
             }
-            if (session.rooms().size() >= maxRoomsPerConnection
-                    && !session.rooms().contains(join.room())) {
-                throw new RejectedFrameException(
-                        ErrorCode.TOO_MANY_ROOMS,
-                        "at most "
-                                + maxRoomsPerConnection
-                                + " rooms per connection: leave one first",
-                        join.id());
-            }
-            rooms.join(session, join.room(), join.recovery(), join.id());
+            checkMayEnter(session, DirectRooms.nameOf(session.user(), dm.user()), dm.id());
+            directs.open(session, dm.user(), dm.recovery(), dm.id());
+        } else if (command instanceof ClientCommand.Rooms list) {
+            sendRoomList(session, list.id());
         } else if (command instanceof ClientCommand.Leave leave) {
             if (!rooms.leave(session, leave.room(), leave.id())) {
                 throw notJoined(leave.room(), leave.id());
@@ -295,6 +313,42 @@ public class ChatService {
         } else if (command instanceof ClientCommand.Refresh refresh) {
             tokenRefresh.refresh(session, refresh);
         }
+    }
+
+    /** Refuses a room the user is banned from, or one more room than a connection may be in. */
+    private void checkMayEnter(ChatSession session, String room, Optional<String> id)
+            throws RejectedFrameException {
+        if (bans.bannedFrom(session.user(), room, Instant.now())) {
+            throw new RejectedFrameException(ErrorCode.BANNED, bannedFrom(room), id);
+        }
+        if (session.rooms().size() >= maxRoomsPerConnection && !session.rooms().contains(room)) {
+            throw new RejectedFrameException(
+                    ErrorCode.TOO_MANY_ROOMS,
+                    "at most " + maxRoomsPerConnection + " rooms per connection: leave one first",
+                    id);
+        }
+    }
+
+    /** Sends the user's room list, or {@code unavailable} if the engines cannot tell it now. */
+    private void sendRoomList(ChatSession session, Optional<String> id) {
+        roomList.of(session.user())
+                .whenComplete(
+                        (listed, failure) -> {
+                            if (failure == null) {
+                                sender.send(session, ServerFrames.rooms(listed, id));
+                            } else {
+                                sender.refuse(
+                                        session,
+                                        ErrorCode.UNAVAILABLE,
+                                        "no room list: the backplane or the store is unreachable,"
+                                                + " try again shortly",
+                                        id);
+                            }
+                        });
+    }
+
+    private static Memberships.Membership listed(String room) {
+        return new Memberships.Membership(room, Optional.empty());
     }
 
     /**

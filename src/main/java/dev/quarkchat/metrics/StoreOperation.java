@@ -16,6 +16,8 @@ public enum StoreOperation {
     RETENTION("retention"),
     /** Keeping or reading where users stopped reading rooms. */
     READ_POSITIONS("read_positions"),
+    /** Keeping or reading the rooms each user belongs to. */
+    MEMBERSHIPS("memberships"),
     /** Keeping, lifting or reading bans. */
     BANS("bans"),
     /** Checking that the database answers. */

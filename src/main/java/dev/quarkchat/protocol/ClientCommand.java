@@ -41,6 +41,16 @@ public sealed interface ClientCommand {
     record Read(String room, long seq, Optional<String> id) implements ClientCommand {}
 
     /**
+     * {@code {"type":"dm","user":"bob"}}: open (or reopen) the direct conversation with another
+     * user, and join its room; {@code since} and {@code epoch} as for a join.
+     */
+    record Dm(String user, Optional<Recovery> recovery, Optional<String> id)
+            implements ClientCommand {}
+
+    /** {@code {"type":"rooms"}}: the user's room list, with unread counts and latest messages. */
+    record Rooms(Optional<String> id) implements ClientCommand {}
+
+    /**
      * {@code {"type":"edit","room":"general","seq":12,"text":"hi!"}}: replace the text of one's own
      * message.
      */

@@ -38,7 +38,9 @@ public final class CommandDecoder {
     private static final String BEFORE = "before";
     private static final String LIMIT = "limit";
     private static final String SEQ = "seq";
-    private static final Set<String> STRING_FIELDS = Set.of(TYPE, ROOM, TEXT, ID, EPOCH, TOKEN);
+    private static final String USER = "user";
+    private static final Set<String> STRING_FIELDS =
+            Set.of(TYPE, ROOM, TEXT, ID, EPOCH, TOKEN, USER);
     private static final Set<String> INTEGER_FIELDS = Set.of(SINCE, BEFORE, LIMIT, SEQ);
 
     /** Longest accepted {@code epoch}; the server's are 13 characters. */
@@ -57,7 +59,7 @@ public final class CommandDecoder {
     public static final int DEFAULT_PAGE_LIMIT = 50;
 
     private static final String TYPES =
-            "join, leave, send, typing, read, edit, delete, history, refresh";
+            "join, leave, send, typing, read, dm, rooms, edit, delete, history, refresh";
 
     private final JsonFactory json;
     private final int maxTextLength;
@@ -109,6 +111,8 @@ public final class CommandDecoder {
             case "send" -> new ClientCommand.Send(room(fields, id), text(fields, id), id);
             case "typing" -> new ClientCommand.Typing(room(fields, id), id);
             case "read" -> new ClientCommand.Read(room(fields, id), seq(fields, id), id);
+            case "dm" -> new ClientCommand.Dm(user(fields, id), recovery(fields, id), id);
+            case "rooms" -> new ClientCommand.Rooms(id);
             case "edit" ->
                     new ClientCommand.Edit(room(fields, id), seq(fields, id), text(fields, id), id);
             case "delete" -> new ClientCommand.Delete(room(fields, id), seq(fields, id), id);
@@ -235,6 +239,20 @@ public final class CommandDecoder {
                     id);
         }
         return room.get();
+    }
+
+    /** A name a user could have, in the form the server knows users by (NFC). */
+    private static String user(Fields fields, Optional<String> id) throws RejectedFrameException {
+        UserName.Verdict verdict =
+                UserName.check(fields.string(USER).orElse(null), UserName.MAX_LENGTH_CEILING);
+        if (!verdict.isValid()) {
+            throw rejected(
+                    ErrorCode.INVALID_USER,
+                    "user is not a user name: "
+                            + verdict.fault().reason(UserName.MAX_LENGTH_CEILING),
+                    id);
+        }
+        return verdict.name();
     }
 
     private static Optional<ClientCommand.Recovery> recovery(Fields fields, Optional<String> id)

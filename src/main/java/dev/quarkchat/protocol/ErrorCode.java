@@ -25,6 +25,10 @@ public enum ErrorCode {
     INVALID_LIMIT("invalid_limit"),
     /** {@code seq} of an {@code edit} or {@code delete} frame is not a positive integer. */
     INVALID_SEQ("invalid_seq"),
+    /**
+     * {@code user} of a {@code dm} frame is not a name a user could have, or is the sender's own.
+     */
+    INVALID_USER("invalid_user"),
     /** {@code id} is not a string or is too long. */
     INVALID_ID("invalid_id"),
     /** The room is private and the connection's token does not grant it. */

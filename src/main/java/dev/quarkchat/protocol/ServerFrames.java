@@ -142,6 +142,59 @@ public final class ServerFrames {
                 });
     }
 
+    /**
+     * A room in a user's list: where its sequence stands ({@code seq}), where the user stopped
+     * reading it and how many messages of others came after, and its latest message.
+     *
+     * @param dm the other user, for a direct conversation
+     * @param last the latest message's frame, as stored
+     */
+    public record ListedRoom(
+            String room,
+            Optional<String> dm,
+            long seq,
+            long readSeq,
+            long unread,
+            Optional<String> last) {}
+
+    /** The user's room list: on connect, and as the answer to {@code rooms}. */
+    public static String rooms(List<ListedRoom> rooms, Optional<String> id) {
+        return write(
+                json -> {
+                    json.writeStringField("type", "rooms");
+                    json.writeArrayFieldStart("rooms");
+                    for (ListedRoom room : rooms) {
+                        json.writeStartObject();
+                        writeListed(json, room);
+                        json.writeEndObject();
+                    }
+                    json.writeEndArray();
+                    writeOptional(json, "id", id);
+                });
+    }
+
+    /** A room that came into the user's list without its asking: someone opened a conversation. */
+    public static String room(ListedRoom room) {
+        return write(
+                json -> {
+                    json.writeStringField("type", "room");
+                    writeListed(json, room);
+                });
+    }
+
+    private static void writeListed(JsonGenerator json, ListedRoom room) throws IOException {
+        json.writeStringField("room", room.room());
+        writeOptional(json, "dm", room.dm());
+        json.writeNumberField("seq", room.seq());
+        json.writeNumberField("readSeq", room.readSeq());
+        json.writeNumberField("unread", room.unread());
+        if (room.last().isPresent()) {
+            // A frame this server wrote and stored: already JSON.
+            json.writeFieldName("last");
+            json.writeRawValue(room.last().get());
+        }
+    }
+
     public static String left(String room, Optional<String> id) {
         return write(
                 json -> {

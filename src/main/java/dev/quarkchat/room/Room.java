@@ -30,7 +30,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
 
@@ -171,22 +170,9 @@ final class Room implements RoomSeam.Connections<ChatSession, OutboundFrame> {
     private CompletionStage<RoomSeam.Snapshot> withReading(
             RoomSeam.Snapshot snapshot, Optional<StreamPosition> read, ChatSession session) {
         HistorySnapshot history = snapshot.history();
-        long readSeq =
-                read.filter(position -> position.epoch().equals(history.epoch()))
-                        .map(StreamPosition::seq)
-                        .orElse(0L);
-        if (readSeq >= history.seq()) {
-            return CompletableFuture.completedFuture(
-                    snapshot.withReading(new ServerFrames.Reading(readSeq, 0)));
-        }
-        return parts.broker()
-                .unread(
-                        name,
-                        new StreamPosition(history.epoch(), readSeq),
-                        history.seq(),
-                        session.user())
-                .thenApply(
-                        unread -> snapshot.withReading(new ServerFrames.Reading(readSeq, unread)));
+        StreamPosition top = new StreamPosition(history.epoch(), history.seq());
+        return Readings.at(parts.broker(), name, session.user(), top, read)
+                .thenApply(snapshot::withReading);
     }
 
     /**

@@ -8,13 +8,18 @@ import dev.quarkchat.engine.HistoryConfig;
 import dev.quarkchat.engine.IdempotencyConfig;
 import dev.quarkchat.engine.IdempotencyKeys;
 import dev.quarkchat.engine.LocalFanout;
+import dev.quarkchat.engine.LocalUserBus;
+import dev.quarkchat.engine.Memberships;
 import dev.quarkchat.engine.MemoryBroker;
 import dev.quarkchat.engine.MemoryHistoryStore;
+import dev.quarkchat.engine.MemoryMemberships;
 import dev.quarkchat.engine.MemoryPresence;
 import dev.quarkchat.engine.MemoryReadPositions;
 import dev.quarkchat.engine.Presence;
 import dev.quarkchat.engine.ReadPositions;
+import dev.quarkchat.engine.UserBus;
 import dev.quarkchat.engine.postgres.PostgresBroker;
+import dev.quarkchat.engine.postgres.PostgresMemberships;
 import dev.quarkchat.engine.postgres.PostgresReadPositions;
 import dev.quarkchat.engine.postgres.PostgresStore;
 import dev.quarkchat.engine.postgres.Retention;
@@ -22,8 +27,10 @@ import dev.quarkchat.engine.redis.RedisBackplaneConfig;
 import dev.quarkchat.engine.redis.RedisBroker;
 import dev.quarkchat.engine.redis.RedisFanout;
 import dev.quarkchat.engine.redis.RedisLink;
+import dev.quarkchat.engine.redis.RedisMemberships;
 import dev.quarkchat.engine.redis.RedisPresence;
 import dev.quarkchat.engine.redis.RedisReadPositions;
+import dev.quarkchat.engine.redis.RedisUserBus;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
@@ -34,8 +41,9 @@ import jakarta.inject.Singleton;
  * Makes the engines {@code chat.backplane} and {@code chat.history.store} ask for. Messages are
  * ordered and kept by the memory engine or Redis, or by PostgreSQL ({@code postgres}), which then
  * hands them to this instance's rooms or, with Redis, to every instance's; presence is in memory or
- * in Redis; read positions are kept beside the messages. Nothing else knows which ones run; a new
- * engine is a new case here.
+ * in Redis; read positions and room lists are kept beside the messages, and frames for one user
+ * travel to the other instances through Redis. Nothing else knows which ones run; a new engine is a
+ * new case here.
  */
 @ApplicationScoped
 class RoomEngines {
@@ -102,7 +110,34 @@ class RoomEngines {
         if (config.backplane() == Backplane.REDIS) {
             return new RedisReadPositions(link.get(), redis.get());
         }
-        return new MemoryReadPositions(config.maxReadPositions());
+        return new MemoryReadPositions(config.maxUserRoomsInMemory());
+    }
+
+    /** Room lists live with the read positions. */
+    @Produces
+    @Singleton
+    Memberships memberships(
+            ChatConfig config,
+            HistoryConfig history,
+            Instance<RedisLink> link,
+            Instance<RedisBackplaneConfig> redis,
+            Instance<PostgresStore> store) {
+        if (history.store() == HistoryConfig.Store.POSTGRES) {
+            return new PostgresMemberships(store.get(), config.maxListedRooms());
+        }
+        if (config.backplane() == Backplane.REDIS) {
+            return new RedisMemberships(link.get(), redis.get(), config.maxListedRooms());
+        }
+        return new MemoryMemberships(config.maxListedRooms(), config.maxUserRoomsInMemory());
+    }
+
+    /** Frames for one user reach its connections on other instances through Redis. */
+    @Produces
+    @Singleton
+    UserBus userBus(ChatConfig config, Instance<RedisLink> link) {
+        return config.backplane() == Backplane.REDIS
+                ? new RedisUserBus(link.get())
+                : new LocalUserBus();
     }
 
     private synchronized MemoryBroker memoryBroker(HistoryConfig history, IdempotencyKeys sentIds) {

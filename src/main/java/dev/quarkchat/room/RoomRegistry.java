@@ -5,6 +5,7 @@ import dev.quarkchat.engine.Amendment;
 import dev.quarkchat.engine.Appended;
 import dev.quarkchat.engine.Broker;
 import dev.quarkchat.engine.HistoryConfig;
+import dev.quarkchat.engine.Memberships;
 import dev.quarkchat.engine.Post;
 import dev.quarkchat.engine.Presence;
 import dev.quarkchat.engine.ReadPositions;
@@ -57,11 +58,13 @@ public class RoomRegistry {
     private final Room.Collaborators parts;
     private final PeriodicTasks tasks;
     private final Duration editWindow;
+    private final Memberships memberships;
 
     RoomRegistry(
             Broker broker,
             Presence presence,
             ReadPositions readPositions,
+            Memberships memberships,
             FrameSender sender,
             ChatMetrics metrics,
             ChatConfig config,
@@ -81,6 +84,7 @@ public class RoomRegistry {
                         config.typingInterval());
         this.tasks = tasks;
         this.editWindow = config.editWindow();
+        this.memberships = memberships;
     }
 
     /**
@@ -100,9 +104,29 @@ public class RoomRegistry {
 
     /**
      * Puts the session in the room and answers it with {@code joined} and the messages it should
-     * see.
+     * see; the room goes to the top of the user's list.
+     *
+     * @return whether the room came into the user's list now
      */
-    public void join(
+    public CompletionStage<Boolean> join(
+            ChatSession session,
+            Memberships.Membership membership,
+            Optional<ClientCommand.Recovery> recovery,
+            Optional<String> id) {
+        enter(session, membership.room(), recovery, id);
+        CompletionStage<Boolean> listed = memberships.add(session.user(), membership);
+        listed.whenComplete(
+                (added, failure) -> {
+                    if (failure != null) {
+                        LOG.debugf(
+                                "%s not put in the room list of %s: %s",
+                                membership.room(), LogSafe.escaped(session.user()), failure);
+                    }
+                });
+        return listed;
+    }
+
+    private void enter(
             ChatSession session,
             String roomName,
             Optional<ClientCommand.Recovery> recovery,
@@ -129,26 +153,28 @@ public class RoomRegistry {
     }
 
     /**
-     * Takes the session out of the room, answering it with {@code left}; false if it was not a
-     * member.
+     * Takes the session out of the room, answering it with {@code left}, and the room from the
+     * user's list; false if it was not a member.
      */
     public boolean leave(ChatSession session, String roomName, Optional<String> id) {
         if (!session.rooms().remove(roomName)) {
             return false;
         }
         leaveRoom(session, roomName);
+        unlist(session.user(), roomName);
         parts.sender().send(session, ServerFrames.left(roomName, id));
         return true;
     }
 
     /**
      * Takes a session out of a room on the server's initiative: it gets a {@code left} with the
-     * reason, the others a presence {@code leave} as for any leave. Nothing happens if it is not a
-     * member.
+     * reason, the others a presence {@code leave} as for any leave, and the room goes from the
+     * user's list. Nothing happens if it is not a member.
      */
     public void remove(ChatSession session, String roomName, ServerFrames.LeaveReason reason) {
         if (session.rooms().remove(roomName)) {
             leaveRoom(session, roomName);
+            unlist(session.user(), roomName);
             // Out of the room, nothing more of it is queued for the session: this comes after all
             // of it.
             parts.sender().send(session, ServerFrames.removed(roomName, reason));
@@ -361,6 +387,20 @@ public class RoomRegistry {
         if (room != null) {
             room.leave(session);
         }
+    }
+
+    /** A room left for good goes from the user's list. */
+    private void unlist(String user, String roomName) {
+        memberships
+                .remove(user, roomName)
+                .whenComplete(
+                        (done, failure) -> {
+                            if (failure != null) {
+                                LOG.debugf(
+                                        "%s left in the room list of %s: %s",
+                                        roomName, LogSafe.escaped(user), failure);
+                            }
+                        });
     }
 
     /** A room left out of the list for a while is listed again at the next refresh. */

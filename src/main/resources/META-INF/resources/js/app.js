@@ -35,6 +35,15 @@ const state = {
   pending: new Map(),
   /** id of a join not answered yet -> its room: an error answering it names no room */
   joining: new Map(),
+  /** id of a dm not answered yet -> the other user: its joined names the conversation's room */
+  opening: new Map(),
+  /**
+   * name -> {dm, unread}: rooms of the user's list (docs/protocol.md, "Room list") this page has not joined, shown
+   * with their unread counts until opened; dm names the other user of a direct conversation
+   */
+  listed: new Map(),
+  /** the user this page asked to write to: its conversation is shown once joined */
+  awaitedConversation: null,
   /**
    * id of a send not answered yet -> {room, text, resend}: after a reconnect it is sent again with the same id,
    * which the server answers with the original message if it was posted (docs/protocol.md, "Resending")
@@ -79,11 +88,22 @@ function receive(frame) {
       }
       for (const [name, room] of state.rooms) {
         const position = room.epoch ? { since: room.lastSeq, epoch: room.epoch } : {};
-        send({ type: "join", room: name, ...position }, "join-error");
+        send(room.dm ? { type: "dm", user: room.dm, ...position } : { type: "join", room: name, ...position },
+          room.dm ? "dm-error" : "join-error");
       }
+      break;
+    case "rooms":
+      settle(frame.id);
+      state.listed.clear();
+      frame.rooms.forEach(listRoom);
+      break;
+    case "room":
+      listRoom(frame);
       break;
     case "joined": {
       const room = roomNamed(frame.room);
+      room.dm ??= state.opening.get(frame.id) ?? state.listed.get(frame.room)?.dm ?? null;
+      state.listed.delete(frame.room);
       // In a crowded room the server lists only the first names and sends no presence events.
       room.members = new Set(frame.members);
       room.memberCount = frame.memberCount;
@@ -109,6 +129,10 @@ function receive(frame) {
         }
       }
       state.current ??= frame.room;
+      if (room.dm !== null && room.dm === state.awaitedConversation) {
+        state.current = frame.room;
+        state.awaitedConversation = null;
+      }
       settle(frame.id);
       resendInFlight(frame.room);
       break;
@@ -219,6 +243,29 @@ function receive(frame) {
       return;
   }
   render();
+}
+
+/**
+ * Puts a room of the user's list beside those joined. A direct conversation is opened at once, so that its messages
+ * come live: someone wrote to the user, or will.
+ */
+function listRoom(entry) {
+  if (state.rooms.has(entry.room)) {
+    return;
+  }
+  state.listed.set(entry.room, { dm: entry.dm ?? null, unread: entry.unread });
+  if (entry.dm) {
+    send({ type: "dm", user: entry.dm }, "dm-error");
+  }
+}
+
+/** Opens a room of the list the page has not joined yet. */
+function openListed(name) {
+  const entry = state.listed.get(name);
+  if (entry && send(entry.dm ? { type: "dm", user: entry.dm } : { type: "join", room: name },
+    entry.dm ? "dm-error" : "join-error")) {
+    state.current = name;
+  }
 }
 
 function bannedFrom(room) {
@@ -358,7 +405,7 @@ function roomNamed(name) {
     state.rooms.set(name, {
       members: new Set(), memberCount: 0, lines: [], unread: 0, epoch: null, lastSeq: 0,
       seqs: new Set(), olderHeld: false, loadingOlder: null, olderPausedUntil: 0, typing: new Map(), typingSentAt: 0,
-      readSeq: 0, countedUpTo: 0, newAfter: null, readSentSeq: 0, readSentAt: 0,
+      readSeq: 0, countedUpTo: 0, newAfter: null, readSentSeq: 0, readSentAt: 0, dm: null,
     });
   }
   return state.rooms.get(name);
@@ -377,6 +424,8 @@ function send(frame, errorElementId) {
     state.outbox.set(id, { room: frame.room, text: frame.text, resend: false });
   } else if (frame.type === "join") {
     state.joining.set(id, frame.room);
+  } else if (frame.type === "dm") {
+    state.opening.set(id, frame.user);
   }
   view.showError(errorElementId, "");
   return true;
@@ -396,6 +445,7 @@ function settle(id) {
   state.pending.delete(id);
   state.outbox.delete(id);
   state.joining.delete(id);
+  state.opening.delete(id);
 }
 
 /** A random part for this page's ids (two 32-bit numbers in base 36), so that they are its own. */
@@ -424,7 +474,7 @@ function render({ olderAdded = false } = {}) {
     room.unread = 0;
     sayRead(state.current, room);
   }
-  view.showRooms(state.rooms, state.current, select);
+  view.showRooms(state.rooms, state.listed, state.current, { onSelect: select, onOpen: openListed });
   view.showRoom(state.current, room, {
     olderAdded, changeable, onEdit: editMessage, onDelete: deleteMessage, newAfter: room?.newAfter ?? null,
   });
@@ -534,6 +584,7 @@ async function start(token, renewToken = null) {
   }
   view.showError("sign-in-error", "");
   state.rooms.clear();
+  state.listed.clear();
   state.outbox.clear();
   state.current = null;
   connection.start(token, renewToken);
@@ -571,6 +622,20 @@ document.getElementById("send-form").addEventListener("submit", (event) => {
     input.value = "";
     // The message ended the typing the others saw: the next keystroke starts it again.
     state.rooms.get(state.current).typingSentAt = 0;
+  }
+});
+
+document.getElementById("dm-form").addEventListener("submit", (event) => {
+  event.preventDefault();
+  const input = document.getElementById("dm-user");
+  const user = input.value.trim();
+  if (user === "" || user === state.user) {
+    view.showError("dm-error", user === "" ? "Whom to write to?" : "Write to someone else.");
+    return;
+  }
+  if (send({ type: "dm", user }, "dm-error")) {
+    input.value = "";
+    state.awaitedConversation = user;
   }
 });
 

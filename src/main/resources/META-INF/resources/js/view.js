@@ -42,13 +42,19 @@ export function showError(formErrorId, text) {
   element(formErrorId).textContent = text;
 }
 
-/** @param rooms Map of name to {unread}; @param onSelect called with a room name */
-export function showRooms(rooms, current, onSelect) {
-  const list = element("rooms");
-  list.replaceChildren(...[...rooms.entries()].map(([name, room]) => {
+/**
+ * The rooms in the sidebar, direct conversations apart under the other user's name ("@bob"), each with its unread
+ * count: those joined, then those of the user's list not joined yet.
+ * @param rooms Map of name to {unread, dm} joined; @param listed Map of name to {unread, dm} not joined
+ * @param onSelect called with the name of a joined room; @param onOpen with the name of a listed one
+ */
+export function showRooms(rooms, listed, current, { onSelect, onOpen }) {
+  const entries = [...rooms.entries()].map(([name, room]) => ({ name, room, pick: onSelect }))
+    .concat([...listed.entries()].map(([name, room]) => ({ name, room, pick: onOpen })));
+  const item = ({ name, room, pick }) => {
     const button = document.createElement("button");
     button.type = "button";
-    button.textContent = name;
+    button.textContent = room.dm ? `@${room.dm}` : name;
     button.setAttribute("aria-current", String(name === current));
     if (room.unread > 0) {
       const badge = document.createElement("span");
@@ -57,11 +63,13 @@ export function showRooms(rooms, current, onSelect) {
       badge.setAttribute("aria-label", `${room.unread} unread`);
       button.append(badge);
     }
-    button.addEventListener("click", () => onSelect(name));
-    const item = document.createElement("li");
-    item.append(button);
-    return item;
-  }));
+    button.addEventListener("click", () => pick(name));
+    const entry = document.createElement("li");
+    entry.append(button);
+    return entry;
+  };
+  element("rooms").replaceChildren(...entries.filter(({ room }) => !room.dm).map(item));
+  element("directs").replaceChildren(...entries.filter(({ room }) => room.dm).map(item));
 }
 
 /**
@@ -73,7 +81,7 @@ export function showRooms(rooms, current, onSelect) {
 export function showRoom(name, room, {
   olderAdded = false, changeable = () => false, onEdit = () => {}, onDelete = () => {}, newAfter = null,
 } = {}) {
-  element("room-title").textContent = name ?? "";
+  element("room-title").textContent = room?.dm ? `@${room.dm}` : name ?? "";
   const names = [...(room?.members ?? [])];
   const unnamed = (room?.memberCount ?? 0) - names.length;
   element("members").replaceChildren(...names.concat(unnamed > 0 ? [`and ${unnamed} more`] : []).map((member) => {

@@ -320,6 +320,31 @@ class MemoryEnginesTest {
         assertThat(done(positions.position(ROOM, "ann"))).isPresent();
     }
 
+    @Test
+    void aUsersListKeepsItsLatestRoomsAndTheLeastSeenUsersGoFirst() {
+        MemoryMemberships lists = new MemoryMemberships(2, 3);
+        Memberships.Membership den = new Memberships.Membership("den", Optional.empty());
+        Memberships.Membership hall = new Memberships.Membership("hall", Optional.empty());
+        Memberships.Membership direct = new Memberships.Membership("dm-1", Optional.of("bob"));
+
+        assertThat(done(lists.add("ann", den))).isTrue();
+        assertThat(done(lists.add("ann", hall))).isTrue();
+        assertThat(done(lists.add("ann", den))).as("again").isFalse();
+        assertThat(done(lists.list("ann"))).containsExactly(den, hall);
+        assertThat(done(lists.add("ann", direct))).isTrue();
+        assertThat(done(lists.list("ann")))
+                .as("hall was joined least recently")
+                .containsExactly(direct, den);
+
+        done(lists.add("bob", den));
+        done(lists.add("cat", den));
+        assertThat(done(lists.list("ann"))).as("past 3 in all, the least seen user goes").isEmpty();
+        assertThat(done(lists.list("cat"))).containsExactly(den);
+
+        done(lists.remove("cat", "den"));
+        assertThat(done(lists.list("cat"))).isEmpty();
+    }
+
     private static Post post(String text, Optional<String> id) {
         return Post.of(ROOM, "ann", text, TS, id);
     }

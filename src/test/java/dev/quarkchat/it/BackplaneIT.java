@@ -10,6 +10,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.quarkchat.testing.ChatClient;
 import dev.quarkchat.testing.EmbeddedRedis;
+import dev.quarkchat.testing.Frames;
 import dev.quarkchat.testing.OperatorKeys;
 import dev.quarkchat.testing.PackagedApp;
 
@@ -36,7 +37,8 @@ import java.util.stream.LongStream;
  * Several instances of the packaged service (jar, or native executable with {@code -Dnative})
  * sharing their rooms through a real Redis: one sequence per room across instances, recovery on
  * another instance, cluster-wide presence that outlives no crashed instance, a drain on SIGTERM
- * that loses nobody's messages, typing throttled across instances, resends answered on another
+ * that loses nobody's messages, read positions and new direct conversations told to a user's
+ * connections on every instance, typing throttled across instances, resends answered on another
  * instance and posted once, and a Redis restart the instances get over by themselves.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -130,6 +132,32 @@ class BackplaneIT {
 
     @Test
     @Order(3)
+    void readPositionsAndNewConversationsReachTheUsersConnectionsOnEveryInstance() {
+        String room = "reading";
+        try (ChatClient ann = connect(first, "bp-reader").join(room);
+                ChatClient annsPhone = connect(second, "bp-reader").join(room);
+                ChatClient bob = connect(first, "bp-writer").join(room);
+                ChatClient dee = connect(second, "bp-dee")) {
+            bob.send(room, "read me", "read-me");
+            long seq = ann.awaitMessage("read-me").getLong("seq");
+            ann.sendJson(new JsonObject().put("type", "read").put("room", room).put("seq", seq));
+            annsPhone.awaitFrame(Frames.read(room, seq));
+
+            bob.sendJson(
+                    new JsonObject().put("type", "dm").put("user", "bp-dee").put("id", "dm-1"));
+            String direct =
+                    bob.awaitFrame(frame -> "dm-1".equals(frame.getString("id"))).getString("room");
+            JsonObject appeared =
+                    dee.awaitFrame(
+                            frame ->
+                                    "room".equals(frame.getString("type"))
+                                            && direct.equals(frame.getString("room")));
+            assertThat(appeared.getString("dm")).isEqualTo("bp-writer");
+        }
+    }
+
+    @Test
+    @Order(4)
     void typingOnTwoInstancesReachesTheOthersOncePerInterval() {
         String room = "typing";
         try (ChatClient typistHere = connect(first, "bp-typist").join(room);
@@ -155,7 +183,7 @@ class BackplaneIT {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void theUsersOfACrashedInstanceLeaveEveryRoomOnTheOthers() throws Exception {
         String room = "watch";
         try (PackagedApp doomed = startInstance("backplane-crash");
@@ -171,7 +199,7 @@ class BackplaneIT {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void onSigtermClientsReconnectToAnotherInstanceAndMissNothing() throws Exception {
         String room = "handover";
         int messages = 300;
@@ -214,7 +242,7 @@ class BackplaneIT {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void aResendOnTheOtherInstanceIsAnsweredWithTheOriginalAndRacingResendsPostOnce()
             throws Exception {
         String room = "resend";
@@ -266,7 +294,7 @@ class BackplaneIT {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void afterARedisRestartBothInstancesCarryOnByThemselves() {
         String room = "restart";
         try (ChatClient gus = connect(first, "bp-gus").join(room);

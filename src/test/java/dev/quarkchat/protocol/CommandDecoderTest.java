@@ -34,6 +34,11 @@ class CommandDecoderTest {
                 .isEqualTo(new ClientCommand.Typing("general", Optional.of("t1")));
         assertThat(decoder.decode("{\"type\":\"read\",\"room\":\"general\",\"seq\":120}"))
                 .isEqualTo(new ClientCommand.Read("general", 120, Optional.empty()));
+        assertThat(decoder.decode("{\"type\":\"dm\",\"user\":\"Zoe\u0308\"}"))
+                .as("the name in NFC, as the server knows users")
+                .isEqualTo(new ClientCommand.Dm("Zo\u00eb", Optional.empty(), Optional.empty()));
+        assertThat(decoder.decode("{\"type\":\"rooms\",\"id\":\"r1\"}"))
+                .isEqualTo(new ClientCommand.Rooms(Optional.of("r1")));
     }
 
     @Test

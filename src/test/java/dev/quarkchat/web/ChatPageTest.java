@@ -340,6 +340,29 @@ class ChatPageTest {
     }
 
     @Test
+    void twoPeopleWriteEachOtherDirectlyAndTheConversationAppearsForTheOther() {
+        try (Browser vic = signedIn("vic", false);
+                Browser wes = signedIn("wes", true)) {
+            vic.type("#dm-user", "wes");
+            vic.find("#dm-user").sendKeys(Keys.ENTER);
+            vic.awaitText("#room-title", "@wes");
+
+            // Without a reload: the conversation comes into wes's list and opens by itself.
+            wes.awaitText("#directs", "@vic");
+            say(vic, "just for you");
+            wes.awaitText("#directs .unread", "1");
+            wes.screenshot(SCREENSHOTS.resolve("direct-unread.png"));
+            wes.find("#directs li:first-child button").click();
+            wes.awaitText("#room-title", "@vic");
+            wes.awaitText("#messages", "just for you");
+            say(wes, "thanks");
+            vic.awaitText("#messages", "thanks");
+            vic.screenshot(SCREENSHOTS.resolve("direct.png"));
+            assertThat(vic.find("#rooms").getText()).doesNotContain("dm-");
+        }
+    }
+
+    @Test
     void scrollingToTheTopLoadsOlderMessagesInPlaceEachOnceUnderItsDay() {
         String room = "scroll-back";
         int posted = history.size() + 20;

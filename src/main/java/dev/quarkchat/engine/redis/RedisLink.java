@@ -56,6 +56,7 @@ public class RedisLink {
     private Consumer<RoomEvent> eventHandler;
     private Runnable restoredHandler;
     private volatile Consumer<String> moderationHandler = payload -> {};
+    private volatile Consumer<String> userNoticeHandler = payload -> {};
 
     RedisLink(
             Instance<Redis> client,
@@ -97,6 +98,14 @@ public class RedisLink {
         moderationHandler = handler;
     }
 
+    /**
+     * Hands every frame for a user published on the event channel ({@link RedisUserBus}) to {@code
+     * handler}, from now on.
+     */
+    void onUserNotice(Consumer<String> handler) {
+        userNoticeHandler = handler;
+    }
+
     /** The channel every instance publishes its room events on. */
     String channel() {
         return channel;
@@ -113,6 +122,14 @@ public class RedisLink {
      */
     String sharedKey(String part) {
         return config.keyPrefix() + "{_moderation}:" + part;
+    }
+
+    /**
+     * A key of one user (its list of rooms); its hash tag is no room's, since room names start with
+     * a letter or digit.
+     */
+    String userKey(String user, String part) {
+        return config.keyPrefix() + "{~user:" + user + "}:" + part;
     }
 
     /**
@@ -214,6 +231,10 @@ public class RedisLink {
             String payload = push.get(2).toString();
             if (RedisModerationFormat.isCommand(payload)) {
                 moderationHandler.accept(payload);
+                return;
+            }
+            if (RedisUserBus.isNotice(payload)) {
+                userNoticeHandler.accept(payload);
                 return;
             }
             RedisEventFormat.parse(payload)

@@ -22,7 +22,8 @@ import java.nio.charset.StandardCharsets;
  * who read the room, {@code read:<user>} (its read position, {@code <epoch> <seq>}), which expires
  * a room TTL after it last moved. Bans have keys of their own ({@link RedisBanStore}). The list of
  * rooms with members is kept apart, in {@code {~rooms}:names} and {@code {~rooms}:alive} (no room
- * name holds a {@code ~}). Each script file says what it takes and returns.
+ * name holds a {@code ~}), and so is each user's room list, in {@code {~user:<user>}:rooms} and
+ * {@code {~user:<user>}:peers}. Each script file says what it takes and returns.
  */
 enum RedisScript {
     APPEND("clock.lua", "append.lua"),
@@ -35,6 +36,9 @@ enum RedisScript {
     UNREAD("unread.lua"),
     READ_POSITION("read-position.lua"),
     READ_ADVANCE("read-advance.lua"),
+    LISTED_ADD("clock.lua", "listed-add.lua"),
+    LISTED_REMOVE("listed-remove.lua"),
+    LISTED("listed.lua"),
     MEMBERS("clock.lua", "presence.lua", "members.lua"),
     LEAVE("presence.lua", "leave.lua"),
     REFRESH("clock.lua", "presence.lua", "refresh.lua"),

@@ -1,0 +1,14 @@
+package dev.quarkchat.room;
+
+import dev.quarkchat.testing.PostgresHistoryWithRedis;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+
+/**
+ * {@link DirectConversationsTest}, with room lists in PostgreSQL and the rooms shared through
+ * Redis.
+ */
+@QuarkusTest
+@TestProfile(PostgresHistoryWithRedis.class)
+class SharedDurableDirectConversationsTest extends DirectConversationsTest {}
