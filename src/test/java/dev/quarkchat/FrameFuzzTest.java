@@ -45,6 +45,7 @@ class FrameFuzzTest {
                     "read",
                     "rooms",
                     "room",
+                    "reaction",
                     "message",
                     "edited",
                     "deleted",
@@ -73,8 +74,8 @@ class FrameFuzzTest {
         "x"
     };
     private static final String[] TYPES = {
-        "join", "leave", "send", "typing", "read", "dm", "rooms", "edit", "delete", "history",
-        "refresh", "JOIN", "", "message"
+        "join", "leave", "send", "typing", "read", "dm", "rooms", "react", "edit", "delete",
+        "history", "refresh", "JOIN", "", "message"
     };
     private static final String[] ROOMS = {
         "lobby", "fuzz", "private-fuzz", "-x", "Fuzz", "a".repeat(65), ""

@@ -491,6 +491,31 @@ class HostileInputTest {
                         "invalid_since",
                         "h-51"),
                 Arguments.of(
+                        "a reaction in a private room it has not joined",
+                        "{\"type\":\"react\",\"room\":\"private-x\",\"seq\":1,\"emoji\":\"👍\",\"id\":\"h-52\"}",
+                        "not_joined",
+                        "h-52"),
+                Arguments.of(
+                        "a reaction that is a word",
+                        "{\"type\":\"react\",\"room\":\"lobby\",\"seq\":1,\"emoji\":\"lol\",\"id\":\"h-53\"}",
+                        "invalid_reaction",
+                        "h-53"),
+                Arguments.of(
+                        "a reaction carrying a script",
+                        "{\"type\":\"react\",\"room\":\"lobby\",\"seq\":1,\"emoji\":\"👍<script>\",\"id\":\"h-54\"}",
+                        "invalid_reaction",
+                        "h-54"),
+                Arguments.of(
+                        "a reaction switched on with a number",
+                        "{\"type\":\"react\",\"room\":\"lobby\",\"seq\":1,\"emoji\":\"👍\",\"on\":1,\"id\":\"h-55\"}",
+                        "invalid_reaction",
+                        "h-55"),
+                Arguments.of(
+                        "a reaction without a message",
+                        "{\"type\":\"react\",\"room\":\"lobby\",\"emoji\":\"👍\",\"id\":\"h-56\"}",
+                        "invalid_seq",
+                        "h-56"),
+                Arguments.of(
                         "an edit in a private room it has not joined",
                         "{\"type\":\"edit\",\"room\":\"private-x\",\"seq\":1,\"text\":\"x\",\"id\":\"h-34\"}",
                         "not_joined",

@@ -297,6 +297,11 @@ public class ChatService {
             if (!rooms.read(session, read.room(), read.seq(), read.id())) {
                 throw notJoined(read.room(), read.id());
             }
+        } else if (command instanceof ClientCommand.React react) {
+            if (!rooms.react(
+                    session, react.room(), react.seq(), react.emoji(), react.on(), react.id())) {
+                throw notJoined(react.room(), react.id());
+            }
         } else if (command instanceof ClientCommand.Edit edit) {
             if (!rooms.edit(session, edit.room(), edit.seq(), edit.text(), edit.id())) {
                 throw notJoined(edit.room(), edit.id());

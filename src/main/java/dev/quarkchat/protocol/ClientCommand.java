@@ -47,6 +47,13 @@ public sealed interface ClientCommand {
     record Dm(String user, Optional<Recovery> recovery, Optional<String> id)
             implements ClientCommand {}
 
+    /**
+     * {@code {"type":"react","room":"general","seq":12,"emoji":"👍","on":true}}: add (or with
+     * {@code on} false, take back) an emoji reaction on a message of a joined room.
+     */
+    record React(String room, long seq, String emoji, boolean on, Optional<String> id)
+            implements ClientCommand {}
+
     /** {@code {"type":"rooms"}}: the user's room list, with unread counts and latest messages. */
     record Rooms(Optional<String> id) implements ClientCommand {}
 

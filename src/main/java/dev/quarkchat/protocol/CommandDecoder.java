@@ -39,8 +39,10 @@ public final class CommandDecoder {
     private static final String LIMIT = "limit";
     private static final String SEQ = "seq";
     private static final String USER = "user";
+    private static final String EMOJI = "emoji";
+    private static final String ON = "on";
     private static final Set<String> STRING_FIELDS =
-            Set.of(TYPE, ROOM, TEXT, ID, EPOCH, TOKEN, USER);
+            Set.of(TYPE, ROOM, TEXT, ID, EPOCH, TOKEN, USER, EMOJI);
     private static final Set<String> INTEGER_FIELDS = Set.of(SINCE, BEFORE, LIMIT, SEQ);
 
     /** Longest accepted {@code epoch}; the server's are 13 characters. */
@@ -59,7 +61,7 @@ public final class CommandDecoder {
     public static final int DEFAULT_PAGE_LIMIT = 50;
 
     private static final String TYPES =
-            "join, leave, send, typing, read, dm, rooms, edit, delete, history, refresh";
+            "join, leave, send, typing, read, dm, rooms, react, edit, delete, history, refresh";
 
     private final JsonFactory json;
     private final int maxTextLength;
@@ -113,6 +115,13 @@ public final class CommandDecoder {
             case "read" -> new ClientCommand.Read(room(fields, id), seq(fields, id), id);
             case "dm" -> new ClientCommand.Dm(user(fields, id), recovery(fields, id), id);
             case "rooms" -> new ClientCommand.Rooms(id);
+            case "react" ->
+                    new ClientCommand.React(
+                            room(fields, id),
+                            seq(fields, id),
+                            emoji(fields, id),
+                            on(fields, id),
+                            id);
             case "edit" ->
                     new ClientCommand.Edit(room(fields, id), seq(fields, id), text(fields, id), id);
             case "delete" -> new ClientCommand.Delete(room(fields, id), seq(fields, id), id);
@@ -180,6 +189,12 @@ public final class CommandDecoder {
                 } else if (INTEGER_FIELDS.contains(name) && value != JsonToken.VALUE_NULL) {
                     fields.mistyped.add(name);
                     parser.skipChildren();
+                } else if (name.equals(ON)
+                        && (value == JsonToken.VALUE_TRUE || value == JsonToken.VALUE_FALSE)) {
+                    fields.on = Optional.of(value == JsonToken.VALUE_TRUE);
+                } else if (name.equals(ON) && value != JsonToken.VALUE_NULL) {
+                    fields.mistyped.add(name);
+                    parser.skipChildren();
                 } else if (!STRING_FIELDS.contains(name) || value == JsonToken.VALUE_NULL) {
                     parser.skipChildren();
                 } else if (value == JsonToken.VALUE_STRING) {
@@ -239,6 +254,26 @@ public final class CommandDecoder {
                     id);
         }
         return room.get();
+    }
+
+    /** One emoji, as a user picks it: see {@link Emoji}. */
+    private static String emoji(Fields fields, Optional<String> id) throws RejectedFrameException {
+        Optional<String> emoji = fields.string(EMOJI);
+        if (emoji.isEmpty() || !Emoji.isEmoji(emoji.get())) {
+            throw rejected(
+                    ErrorCode.INVALID_REACTION,
+                    "emoji must be one emoji (at most " + Emoji.MAX_CODE_POINTS + " code points)",
+                    id);
+        }
+        return emoji.get();
+    }
+
+    /** Whether a reaction is added: true unless {@code on} says false. */
+    private static boolean on(Fields fields, Optional<String> id) throws RejectedFrameException {
+        if (fields.mistyped.contains(ON)) {
+            throw rejected(ErrorCode.INVALID_REACTION, "on must be true or false", id);
+        }
+        return fields.on.orElse(true);
     }
 
     /** A name a user could have, in the form the server knows users by (NFC). */
@@ -368,6 +403,7 @@ public final class CommandDecoder {
         final Map<String, String> strings = new HashMap<>();
         final Map<String, Long> integers = new HashMap<>();
         final Set<String> mistyped = new HashSet<>();
+        Optional<Boolean> on = Optional.empty();
 
         Optional<String> string(String name) {
             return Optional.ofNullable(strings.get(name));

@@ -29,6 +29,8 @@ public enum ErrorCode {
      * {@code user} of a {@code dm} frame is not a name a user could have, or is the sender's own.
      */
     INVALID_USER("invalid_user"),
+    /** {@code emoji} of a {@code react} frame is not one emoji, or {@code on} not a boolean. */
+    INVALID_REACTION("invalid_reaction"),
     /** {@code id} is not a string or is too long. */
     INVALID_ID("invalid_id"),
     /** The room is private and the connection's token does not grant it. */
@@ -40,6 +42,11 @@ public enum ErrorCode {
      * dropped.
      */
     RATE_LIMITED("rate_limited"),
+    /**
+     * A reaction past the bounds: a message carries at most 20 emoji, 100 users under one, and 10
+     * of one user's.
+     */
+    TOO_MANY_REACTIONS("too_many_reactions"),
     /** The connection sent to, left, or asked for the history of a room it has not joined. */
     NOT_JOINED("not_joined"),
     /**

@@ -13,6 +13,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -293,6 +294,23 @@ public final class ServerFrames {
             Optional<String> id,
             boolean service,
             Optional<Instant> editedAt) {
+        return storedMessage(room, seq, from, text, ts, id, service, editedAt, Map.of());
+    }
+
+    /**
+     * A message as the history keeps it: its latest text, when that was set if it was edited, and
+     * its reactions (emoji to the users who reacted with it, in the order they came).
+     */
+    public static String storedMessage(
+            String room,
+            long seq,
+            String from,
+            String text,
+            Instant ts,
+            Optional<String> id,
+            boolean service,
+            Optional<Instant> editedAt,
+            Map<String, List<String>> reactions) {
         return write(
                 json -> {
                     json.writeStringField("type", "message");
@@ -308,7 +326,35 @@ public final class ServerFrames {
                     if (editedAt.isPresent()) {
                         json.writeStringField("editedAt", TIMESTAMP.format(editedAt.get()));
                     }
+                    if (!reactions.isEmpty()) {
+                        json.writeFieldName("reactions");
+                        writeReactions(json, reactions);
+                    }
                 });
+    }
+
+    /** Reactions alone, as a message's {@code reactions} field holds them. */
+    public static String reactions(Map<String, List<String>> reactions) {
+        StringWriter out = new StringWriter();
+        try (JsonGenerator json = JSON.createGenerator(out)) {
+            writeReactions(json, reactions);
+        } catch (IOException impossible) {
+            throw new UncheckedIOException(impossible);
+        }
+        return out.toString();
+    }
+
+    private static void writeReactions(JsonGenerator json, Map<String, List<String>> reactions)
+            throws IOException {
+        json.writeStartObject();
+        for (Map.Entry<String, List<String>> reaction : reactions.entrySet()) {
+            json.writeArrayFieldStart(reaction.getKey());
+            for (String user : reaction.getValue()) {
+                json.writeString(user);
+            }
+            json.writeEndArray();
+        }
+        json.writeEndObject();
     }
 
     /** What the history keeps of a deleted message: where it was, and no text. */
@@ -340,6 +386,26 @@ public final class ServerFrames {
                             json.writeStringField("editedAt", TIMESTAMP.format(editedAt));
                         });
         return cutAtZero(whole, amendmentPrefix("edited", room, seq));
+    }
+
+    /**
+     * A {@code reaction} frame cut where its own position {@code at} goes: {@code user} added
+     * ({@code on}) or took back an {@code emoji} on message {@code seq}.
+     */
+    public static SeqSlot reactionAroundAt(
+            String room, long seq, String emoji, String user, boolean on) {
+        String whole =
+                write(
+                        json -> {
+                            json.writeStringField("type", "reaction");
+                            json.writeStringField("room", room);
+                            json.writeNumberField("seq", seq);
+                            json.writeNumberField("at", 0);
+                            json.writeStringField("emoji", emoji);
+                            json.writeStringField("user", user);
+                            json.writeBooleanField("on", on);
+                        });
+        return cutAtZero(whole, amendmentPrefix("reaction", room, seq));
     }
 
     /** A {@code deleted} frame cut where its own position {@code at} goes. */

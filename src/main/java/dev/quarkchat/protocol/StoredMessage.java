@@ -7,6 +7,11 @@ import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -16,6 +21,7 @@ import java.util.Optional;
  * @param text empty once deleted
  * @param service posted by a backend through the server API
  * @param editedAt when its text was last replaced, if it was
+ * @param reactions each emoji to the users who reacted with it, in the order they came
  */
 public record StoredMessage(
         String room,
@@ -26,7 +32,8 @@ public record StoredMessage(
         Optional<String> id,
         boolean service,
         Optional<Instant> editedAt,
-        boolean deleted) {
+        boolean deleted,
+        Map<String, List<String>> reactions) {
 
     private static final JsonFactory JSON = new JsonFactory();
 
@@ -55,6 +62,7 @@ public record StoredMessage(
         boolean service = false;
         Instant editedAt = null;
         boolean deleted = false;
+        Map<String, List<String>> reactions = new LinkedHashMap<>();
         try (JsonParser parser = JSON.createParser(frame)) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
                 return Optional.empty();
@@ -74,6 +82,7 @@ public record StoredMessage(
                     case "service" -> service = value == JsonToken.VALUE_TRUE;
                     case "editedAt" -> editedAt = Instant.parse(parser.getText());
                     case "deleted" -> deleted = value == JsonToken.VALUE_TRUE;
+                    case "reactions" -> readReactions(parser, reactions);
                     default -> parser.skipChildren();
                 }
             }
@@ -93,12 +102,76 @@ public record StoredMessage(
                         Optional.ofNullable(id),
                         service,
                         Optional.ofNullable(editedAt),
-                        deleted));
+                        deleted,
+                        Collections.unmodifiableMap(reactions)));
+    }
+
+    /**
+     * The reactions a store kept apart from the frame, as {@link #reactionsJson} wrote them; none
+     * for null or anything unreadable.
+     */
+    public static Map<String, List<String>> reactionsOf(String json) {
+        Map<String, List<String>> reactions = new LinkedHashMap<>();
+        if (json != null) {
+            try (JsonParser parser = JSON.createParser(json)) {
+                parser.nextToken();
+                readReactions(parser, reactions);
+            } catch (IOException unreadable) {
+                return Map.of();
+            }
+        }
+        return Collections.unmodifiableMap(reactions);
+    }
+
+    /** The reactions as JSON, for a store that keeps them apart from the frame; empty if none. */
+    public Optional<String> reactionsJson() {
+        return reactions.isEmpty()
+                ? Optional.empty()
+                : Optional.of(ServerFrames.reactions(reactions));
+    }
+
+    /** {@code {"👍":["ann","bob"]}}, as {@link ServerFrames#storedMessage} writes it. */
+    private static void readReactions(JsonParser parser, Map<String, List<String>> reactions)
+            throws IOException {
+        if (parser.currentToken() != JsonToken.START_OBJECT) {
+            parser.skipChildren();
+            return;
+        }
+        for (String emoji = parser.nextFieldName(); emoji != null; emoji = parser.nextFieldName()) {
+            List<String> users = new ArrayList<>();
+            if (parser.nextToken() == JsonToken.START_ARRAY) {
+                while (parser.nextToken() == JsonToken.VALUE_STRING) {
+                    users.add(parser.getText());
+                }
+            } else {
+                parser.skipChildren();
+            }
+            reactions.put(emoji, List.copyOf(users));
+        }
     }
 
     /** This message with {@code newText}, edited at {@code now}, as the history keeps it. */
     public String editedFrame(String newText, Instant now) {
-        return ServerFrames.editedMessage(room, seq, from, newText, ts, id, service, now);
+        return ServerFrames.storedMessage(
+                room, seq, from, newText, ts, id, service, Optional.of(now), reactions);
+    }
+
+    /** This message with the user's reaction added ({@code on}) or taken back. */
+    public String reactedFrame(String emoji, String user, boolean on) {
+        Map<String, List<String>> changed = new LinkedHashMap<>(reactions);
+        List<String> users = new ArrayList<>(changed.getOrDefault(emoji, List.of()));
+        if (on) {
+            users.add(user);
+        } else {
+            users.remove(user);
+        }
+        if (users.isEmpty()) {
+            changed.remove(emoji);
+        } else {
+            changed.put(emoji, users);
+        }
+        return ServerFrames.storedMessage(
+                room, seq, from, text.orElseThrow(), ts, id, service, editedAt, changed);
     }
 
     /** The tombstone the history keeps of this message once deleted. */

@@ -6,12 +6,15 @@ import dev.quarkchat.protocol.StoredMessage;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
- * The rules of edits and deletions, over the message as the history holds it: a member edits and
- * deletes its own messages while they are younger than the edit window; a moderator deletes any;
- * nothing changes a deleted message.
+ * The rules of edits, deletions and reactions, over the message as the history holds it: a member
+ * edits and deletes its own messages while they are younger than the edit window; a moderator
+ * deletes any; any member reacts to any message, within the bounds below; nothing changes a deleted
+ * message.
  */
 final class MessageAmendments {
 
@@ -36,7 +39,8 @@ final class MessageAmendments {
                     return new Amendment.Rewrite(
                             message.get().editedFrame(text, now),
                             ServerFrames.editedAroundAt(room, seq, text, now),
-                            false);
+                            false,
+                            Optional.empty());
                 });
     }
 
@@ -66,8 +70,62 @@ final class MessageAmendments {
                     return new Amendment.Rewrite(
                             message.get().deletedFrame(),
                             ServerFrames.deletedAroundAt(room, seq),
-                            true);
+                            true,
+                            Optional.empty());
                 });
+    }
+
+    /** The most emoji one message carries. */
+    static final int MAX_EMOJI_PER_MESSAGE = 20;
+
+    /** The most users listed under one emoji of a message. */
+    static final int MAX_USERS_PER_EMOJI = 100;
+
+    /** The most emoji one user puts on one message. */
+    static final int MAX_EMOJI_PER_USER = 10;
+
+    /**
+     * {@code user} adds ({@code on}) or takes back the reaction {@code emoji} on message {@code
+     * seq}.
+     */
+    static Amendment react(String room, long seq, String user, String emoji, boolean on) {
+        return new Amendment(
+                room,
+                seq,
+                stored -> {
+                    Optional<StoredMessage> message = message(stored, room, seq);
+                    if (message.isEmpty()) {
+                        return refused(Amendment.Refusal.UNKNOWN_MESSAGE);
+                    }
+                    if (message.get().deleted()) {
+                        return refused(Amendment.Refusal.DELETED);
+                    }
+                    Map<String, List<String>> reactions = message.get().reactions();
+                    List<String> users = reactions.getOrDefault(emoji, List.of());
+                    if (users.contains(user) == on) {
+                        return refused(Amendment.Refusal.UNCHANGED);
+                    }
+                    if (on && tooMany(reactions, users, user)) {
+                        return refused(Amendment.Refusal.TOO_MANY_REACTIONS);
+                    }
+                    return new Amendment.Rewrite(
+                            message.get().reactedFrame(emoji, user, on),
+                            ServerFrames.reactionAroundAt(room, seq, emoji, user, on),
+                            false,
+                            Optional.of(new Amendment.Reaction(user, emoji, on)));
+                });
+    }
+
+    /**
+     * Whether one more reaction of {@code user}, under an emoji with {@code users}, is past a
+     * bound.
+     */
+    private static boolean tooMany(
+            Map<String, List<String>> reactions, List<String> users, String user) {
+        long usersOwn = reactions.values().stream().filter(list -> list.contains(user)).count();
+        return (users.isEmpty() && reactions.size() >= MAX_EMOJI_PER_MESSAGE)
+                || users.size() >= MAX_USERS_PER_EMOJI
+                || usersOwn >= MAX_EMOJI_PER_USER;
     }
 
     /** Why {@code user} may not change the message: deleted, someone else's, or too old. */

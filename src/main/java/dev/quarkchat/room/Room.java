@@ -30,6 +30,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
 
@@ -67,6 +68,13 @@ final class Room implements RoomSeam.Connections<ChatSession, OutboundFrame> {
      * last one.
      */
     private final Map<String, Long> typingLetThrough = new HashMap<>();
+
+    /**
+     * The latest amendment of this room sent from this instance: each waits for the one before. An
+     * amendment writes the message back only if nobody changed it since it read it, so a burst on
+     * one message (reactions) sent at once would mostly make each other read again.
+     */
+    private CompletionStage<?> lastAmendment = CompletableFuture.completedFuture(null);
 
     private final Broker.Subscription subscription;
     private final Consumer<Room> retire;
@@ -292,24 +300,30 @@ final class Room implements RoomSeam.Connections<ChatSession, OutboundFrame> {
     }
 
     /**
-     * Edits or deletes a message: once the broker rewrote it, every member gets the event ({@code
-     * edited} or {@code deleted}) like a message, and {@code whenApplied} runs; a refusal is
-     * answered to the connection alone.
+     * Edits, deletes or reacts to a message: once the broker rewrote it, every member gets the
+     * event ({@code edited}, {@code deleted} or {@code reaction}) like a message, and {@code
+     * whenApplied} runs; a refusal is answered to the connection alone.
      */
     void amend(
             ChatSession session, Amendment amendment, Optional<String> id, Runnable whenApplied) {
-        parts.broker()
-                .amend(amendment)
-                .whenComplete(
-                        (outcome, failure) -> {
-                            if (failure != null) {
-                                unavailable(session, "message not changed in " + name, id);
-                            } else if (outcome instanceof Amendment.NotApplied refused) {
-                                refuseAmendment(session, refused.reason(), amendment.seq(), id);
-                            } else {
-                                whenApplied.run();
-                            }
-                        });
+        CompletionStage<Amendment.Outcome> amended;
+        synchronized (this) {
+            amended =
+                    lastAmendment
+                            .handle((earlier, failure) -> amendment)
+                            .thenCompose(parts.broker()::amend);
+            lastAmendment = amended;
+        }
+        amended.whenComplete(
+                (outcome, failure) -> {
+                    if (failure != null) {
+                        unavailable(session, "message not changed in " + name, id);
+                    } else if (outcome instanceof Amendment.NotApplied refused) {
+                        refuseAmendment(session, refused.reason(), amendment.seq(), id);
+                    } else {
+                        whenApplied.run();
+                    }
+                });
     }
 
     private void refuseAmendment(
@@ -340,6 +354,18 @@ final class Room implements RoomSeam.Connections<ChatSession, OutboundFrame> {
                                     ErrorCode.MESSAGE_DELETED,
                                     message + " has been deleted",
                                     id);
+            case TOO_MANY_REACTIONS ->
+                    parts.sender()
+                            .refuse(
+                                    session,
+                                    ErrorCode.TOO_MANY_REACTIONS,
+                                    message
+                                            + " has as many reactions as it may carry, or you"
+                                            + " put as many on it as you may",
+                                    id);
+            case UNCHANGED -> {
+                // Already as asked: a repeat, or a race with the user's other device.
+            }
         }
     }
 

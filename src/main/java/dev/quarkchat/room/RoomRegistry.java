@@ -262,6 +262,31 @@ public class RoomRegistry {
     }
 
     /**
+     * Adds ({@code on}) or takes back the user's emoji reaction on a message: every member gets
+     * {@code reaction}; one that is already as asked changes nothing and is not told.
+     *
+     * @return false if the session is not a member of that room
+     */
+    public boolean react(
+            ChatSession session,
+            String roomName,
+            long seq,
+            String emoji,
+            boolean on,
+            Optional<String> id) {
+        Room room = joinedRoom(session, roomName);
+        if (room == null) {
+            return false;
+        }
+        room.amend(
+                session,
+                MessageAmendments.react(roomName, seq, session.user(), emoji, on),
+                id,
+                () -> {});
+        return true;
+    }
+
+    /**
      * Deletes one of the user's own messages, younger than {@code chat.edit-window}, or any message
      * for a connection whose token carries the admin group: every member gets {@code deleted}.
      *

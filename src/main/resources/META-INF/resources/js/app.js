@@ -193,6 +193,20 @@ function receive(frame) {
         && entry.seq > room.readSeq).length);
       break;
     }
+    case "reaction": {
+      // In order with the messages, like an edit (docs/protocol.md, "Reactions").
+      const room = roomNamed(frame.room);
+      room.lastSeq = Math.max(room.lastSeq, frame.at);
+      const entry = room.lines.find((line) => line.kind === "message" && line.seq === frame.seq);
+      if (entry) {
+        const users = (entry.reactions[frame.emoji] ?? []).filter((user) => user !== frame.user);
+        entry.reactions = { ...entry.reactions, [frame.emoji]: frame.on ? [...users, frame.user] : users };
+        if (entry.reactions[frame.emoji].length === 0) {
+          delete entry.reactions[frame.emoji];
+        }
+      }
+      break;
+    }
     case "edited":
     case "deleted": {
       // Edits and deletions take positions of their own (at), in order with the messages: applied in that order,
@@ -294,7 +308,7 @@ function messageLine(frame) {
   const own = frame.from === state.user;
   return {
     kind: "message", seq: frame.seq, from: frame.from, text: frame.text, ts: frame.ts, own,
-    edited: Boolean(frame.editedAt), room: frame.room,
+    edited: Boolean(frame.editedAt), room: frame.room, reactions: frame.reactions ?? {},
   };
 }
 
@@ -366,6 +380,11 @@ function editMessage(entry) {
     return;
   }
   send({ type: "edit", room: entry.room, seq: entry.seq, text }, "send-error");
+}
+
+/** Adds the user's reaction to a message, or takes it back. */
+function react(entry, emoji, on) {
+  send({ type: "react", room: entry.room, seq: entry.seq, emoji, on }, "send-error");
 }
 
 /** Deletes one's own message, once confirmed. */
@@ -477,6 +496,7 @@ function render({ olderAdded = false } = {}) {
   view.showRooms(state.rooms, state.listed, state.current, { onSelect: select, onOpen: openListed });
   view.showRoom(state.current, room, {
     olderAdded, changeable, onEdit: editMessage, onDelete: deleteMessage, newAfter: room?.newAfter ?? null,
+    me: state.user, onReact: react,
   });
   view.showTyping(room ? typingNow(room) : []);
   loadOlderAtTop();

@@ -77,9 +77,11 @@ export function showRooms(rooms, listed, current, { onSelect, onOpen }) {
  * @param olderAdded whether older lines were put before those shown: the reader's place stays where it was
  * @param changeable whether a message line gets the controls to edit and delete it, which call onEdit and onDelete
  * @param newAfter the seq after which the messages of others were new when the room was opened, or null
+ * @param me the user's name: its own reactions show pressed; @param onReact called with (entry, emoji, on)
  */
 export function showRoom(name, room, {
   olderAdded = false, changeable = () => false, onEdit = () => {}, onDelete = () => {}, newAfter = null,
+  me = null, onReact = () => {},
 } = {}) {
   element("room-title").textContent = room?.dm ? `@${room.dm}` : name ?? "";
   const names = [...(room?.members ?? [])];
@@ -93,7 +95,7 @@ export function showRoom(name, room, {
   const sameRoom = messages.dataset.room === (name ?? "");
   const fromTop = messages.scrollTop;
   const fromBottom = messages.scrollHeight - messages.clientHeight - messages.scrollTop;
-  const actions = { changeable, onEdit, onDelete };
+  const actions = { changeable, onEdit, onDelete, me, onReact };
   const lines = withNewMessagesLine(withDaySeparators(room?.lines ?? []), newAfter);
   messages.replaceChildren(...lines.map((entry) => line(entry, actions)));
   messages.dataset.room = name ?? "";
@@ -208,7 +210,41 @@ function line(entry, actions) {
     item.append(control("Edit", "edit", () => actions.onEdit(entry)),
       control("Delete", "delete", () => actions.onDelete(entry)));
   }
+  item.append(reactions(entry, actions));
   return item;
+}
+
+/** The emoji offered by a message's "React" button. */
+const OFFERED_EMOJI = ["👍", "❤️", "😂", "🎉", "😮", "😢"];
+
+/**
+ * A message's reactions, each a button that adds or takes back the user's own (pressed when it is there), and a
+ * "React" button that offers a few emoji.
+ */
+function reactions(entry, actions) {
+  const bar = document.createElement("span");
+  bar.className = "reactions";
+  for (const [emoji, users] of Object.entries(entry.reactions ?? {})) {
+    const mine = users.includes(actions.me);
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = "reaction";
+    button.textContent = `${emoji} ${users.length}`;
+    button.setAttribute("aria-pressed", String(mine));
+    button.setAttribute("aria-label", `${emoji} from ${users.join(", ")}`);
+    button.addEventListener("click", () => actions.onReact(entry, emoji, !mine));
+    bar.append(button);
+  }
+  const offer = control("React", "react", () => {
+    offer.replaceWith(...OFFERED_EMOJI.map((emoji) => {
+      const choice = control(emoji, "emoji", () => actions.onReact(entry, emoji, true));
+      choice.setAttribute("aria-label", `React with ${emoji}`);
+      return choice;
+    }));
+    bar.querySelector(".emoji")?.focus();
+  });
+  bar.append(offer);
+  return bar;
 }
 
 /** A small button on one's own message. */

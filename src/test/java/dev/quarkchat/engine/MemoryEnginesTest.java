@@ -206,7 +206,8 @@ class MemoryEnginesTest {
                                                         edited,
                                                         ServerFrames.editedAroundAt(
                                                                 ROOM, 1, "final", TS),
-                                                        false))));
+                                                        false,
+                                                        Optional.empty()))));
 
         assertThat(outcome).isEqualTo(new Amendment.Applied(2));
         RoomEvent.Message event = (RoomEvent.Message) events.get(1);
@@ -230,7 +231,8 @@ class MemoryEnginesTest {
                                                 "{\"edited\":true}",
                                                 ServerFrames.editedAroundAt(
                                                         ROOM, 1, "more secret", TS),
-                                                false))));
+                                                false,
+                                                Optional.empty()))));
         List<String> seen = new ArrayList<>();
 
         Amendment.Outcome outcome =
@@ -244,7 +246,8 @@ class MemoryEnginesTest {
                                             return new Amendment.Rewrite(
                                                     "{\"deleted\":true}",
                                                     ServerFrames.deletedAroundAt(ROOM, 1),
-                                                    true);
+                                                    true,
+                                                    Optional.empty());
                                         })));
 
         assertThat(outcome).isEqualTo(new Amendment.Applied(3));

@@ -10,6 +10,8 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** The rules of edits and deletions alone, over stored frames. */
@@ -90,6 +92,79 @@ class MessageAmendmentsTest {
                 .contains(ServerFrames.deleted(ROOM, 4, 12));
         assertThat(ServerFrames.erasedEdit(frame, ROOM, 40)).isEmpty();
         assertThat(ServerFrames.erasedEdit(STORED, ROOM, 4)).isEmpty();
+    }
+
+    @Test
+    void aReactionIsKeptWithTheMessageAndItsEventTellsWhoAndWhat() {
+        Amendment.Rewrite added =
+                (Amendment.Rewrite)
+                        MessageAmendments.react(ROOM, 4, "ben", "👍", true).decide().apply(STORED);
+        StoredMessage kept = StoredMessage.read(added.message()).orElseThrow();
+
+        assertThat(kept.reactions()).containsExactly(Map.entry("👍", List.of("ben")));
+        assertThat(kept.text()).isEqualTo(StoredMessage.read(STORED).orElseThrow().text());
+        assertThat(added.event().before() + 9 + added.event().after())
+                .isEqualTo(
+                        "{\"type\":\"reaction\",\"room\":\"den\",\"seq\":4,\"at\":9,"
+                                + "\"emoji\":\"👍\",\"user\":\"ben\",\"on\":true}");
+        assertThat(added.reaction()).contains(new Amendment.Reaction("ben", "👍", true));
+
+        assertThat(
+                        MessageAmendments.react(ROOM, 4, "ben", "👍", true)
+                                .decide()
+                                .apply(added.message()))
+                .as("twice")
+                .isEqualTo(refused("UNCHANGED"));
+        assertThat(
+                        MessageAmendments.react(ROOM, 4, "cat", "👍", false)
+                                .decide()
+                                .apply(added.message()))
+                .as("never there")
+                .isEqualTo(refused("UNCHANGED"));
+        Amendment.Rewrite taken =
+                (Amendment.Rewrite)
+                        MessageAmendments.react(ROOM, 4, "ben", "👍", false)
+                                .decide()
+                                .apply(added.message());
+        assertThat(StoredMessage.read(taken.message()).orElseThrow().reactions()).isEmpty();
+        assertThat(taken.message()).isEqualTo(STORED);
+    }
+
+    @Test
+    void reactionsStopAtTheirBoundsAndNeverReachADeletedMessage() {
+        String message = STORED;
+        for (int n = 0; n < MessageAmendments.MAX_EMOJI_PER_MESSAGE; n++) {
+            String emoji = new String(Character.toChars(0x1F600 + n));
+            String user = n < MessageAmendments.MAX_EMOJI_PER_USER ? "ben" : "cat";
+            message =
+                    ((Amendment.Rewrite)
+                                    MessageAmendments.react(ROOM, 4, user, emoji, true)
+                                            .decide()
+                                            .apply(message))
+                            .message();
+        }
+        String full = message;
+        assertThat(MessageAmendments.react(ROOM, 4, "dan", "🚀", true).decide().apply(full))
+                .as("one emoji more than a message carries")
+                .isEqualTo(refused("TOO_MANY_REACTIONS"));
+        assertThat(MessageAmendments.react(ROOM, 4, "ben", "😀", false).decide().apply(full))
+                .isInstanceOf(Amendment.Rewrite.class);
+        assertThat(
+                        MessageAmendments.react(
+                                        ROOM,
+                                        4,
+                                        "ben",
+                                        new String(Character.toChars(0x1F60A)),
+                                        true)
+                                .decide()
+                                .apply(full))
+                .as("ben already has as many as one user may")
+                .isEqualTo(refused("TOO_MANY_REACTIONS"));
+        assertThat(
+                        MessageAmendments.react(ROOM, 2, "ann", "👍", true)
+                                .decide()
+                                .apply(ServerFrames.deletedMessage(ROOM, 2, "ann", POSTED)))
+                .isEqualTo(refused("DELETED"));
     }
 
     private static Amendment edit(String user, Instant now) {

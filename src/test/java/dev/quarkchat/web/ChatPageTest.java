@@ -75,7 +75,10 @@ class ChatPageTest {
                 Browser lee = signedIn("lee", false)) {
             say(kim, "meet at 9");
             lee.awaitText("#messages", "meet at 9");
-            assertThat(lee.find("#messages").findElements(By.cssSelector(".control"))).isEmpty();
+            assertThat(
+                            lee.find("#messages")
+                                    .findElements(By.cssSelector(".control.edit, .control.delete")))
+                    .isEmpty();
 
             // The page asks with the browser's own dialogs: answered here as a user would.
             kim.script("window.prompt = () => 'meet at 10'; window.confirm = () => true;");
@@ -359,6 +362,32 @@ class ChatPageTest {
             vic.awaitText("#messages", "thanks");
             vic.screenshot(SCREENSHOTS.resolve("direct.png"));
             assertThat(vic.find("#rooms").getText()).doesNotContain("dm-");
+        }
+    }
+
+    @Test
+    void aReactionShowsUnderTheMessageForEveryoneAndIsTakenBackWithAClick() {
+        try (Browser xia = signedIn("xia", false);
+                Browser yan = signedIn("yan", false)) {
+            say(xia, "pizza tonight?");
+            yan.awaitText("#messages", "pizza tonight?");
+
+            yan.find("#messages li.message .control.react").click();
+            yan.find("#messages li.message .control.emoji").click();
+            xia.awaitText("#messages li.message .reaction", "👍 1");
+            assertThat(xia.find("#messages li.message .reaction").getAttribute("aria-label"))
+                    .isEqualTo("👍 from yan");
+            yan.await(
+                    page ->
+                            "true"
+                                    .equals(
+                                            yan.script(
+                                                    "return document.querySelector('.reaction')"
+                                                            + "?.getAttribute('aria-pressed')")));
+            xia.screenshot(SCREENSHOTS.resolve("reactions.png"));
+
+            yan.find("#messages li.message .reaction").click();
+            xia.await(page -> page.findElements(By.cssSelector("#messages .reaction")).isEmpty());
         }
     }
 

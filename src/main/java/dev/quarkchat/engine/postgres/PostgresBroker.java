@@ -116,34 +116,40 @@ public final class PostgresBroker implements Broker {
                                 return CompletableFuture.completedFuture(
                                         new Amendment.NotApplied(refused.reason()));
                             }
+                            Amendment.Rewrite rewrite = (Amendment.Rewrite) verdict;
                             StoredMessage rewritten =
-                                    StoredMessage.read(((Amendment.Rewrite) verdict).message())
-                                            .orElseThrow();
-                            Instant changedAt = rewritten.editedAt().orElseGet(Instant::now);
-                            return store.amend(
-                                            room,
-                                            seq,
-                                            held.orElseThrow(),
-                                            rewritten.text(),
-                                            changedAt)
-                                    .thenCompose(
-                                            at -> {
-                                                if (at.isPresent()) {
-                                                    return published(
-                                                            (Amendment.Rewrite) verdict,
-                                                            room,
-                                                            held.orElseThrow().epoch(),
-                                                            at.get());
-                                                }
-                                                if (attemptsLeft <= 1) {
-                                                    return CompletableFuture.failedFuture(
-                                                            new EngineUnavailableException(
-                                                                    "message "
-                                                                            + seq
-                                                                            + " kept changing"));
-                                                }
-                                                return amend(amendment, attemptsLeft - 1);
-                                            });
+                                    StoredMessage.read(rewrite.message()).orElseThrow();
+                            CompletionStage<Optional<Long>> written =
+                                    rewrite.reaction().isPresent()
+                                            ? store.react(
+                                                    room,
+                                                    seq,
+                                                    held.orElseThrow(),
+                                                    rewritten.reactionsJson(),
+                                                    rewrite.reaction().get(),
+                                                    Instant.now())
+                                            : store.amend(
+                                                    room,
+                                                    seq,
+                                                    held.orElseThrow(),
+                                                    rewritten.text(),
+                                                    rewritten.editedAt().orElseGet(Instant::now));
+                            return written.thenCompose(
+                                    at -> {
+                                        if (at.isPresent()) {
+                                            return published(
+                                                    (Amendment.Rewrite) verdict,
+                                                    room,
+                                                    held.orElseThrow().epoch(),
+                                                    at.get());
+                                        }
+                                        if (attemptsLeft <= 1) {
+                                            return CompletableFuture.failedFuture(
+                                                    new EngineUnavailableException(
+                                                            "message " + seq + " kept changing"));
+                                        }
+                                        return amend(amendment, attemptsLeft - 1);
+                                    });
                         });
     }
 

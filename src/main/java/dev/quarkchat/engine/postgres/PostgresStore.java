@@ -1,5 +1,6 @@
 package dev.quarkchat.engine.postgres;
 
+import dev.quarkchat.engine.Amendment;
 import dev.quarkchat.engine.EngineUnavailableException;
 import dev.quarkchat.engine.Epochs;
 import dev.quarkchat.engine.HistoryConfig;
@@ -11,6 +12,7 @@ import dev.quarkchat.metrics.ChatMetrics;
 import dev.quarkchat.metrics.LiveGauge;
 import dev.quarkchat.metrics.StoreOperation;
 import dev.quarkchat.protocol.ServerFrames;
+import dev.quarkchat.protocol.StoredMessage;
 import dev.quarkchat.scheduling.PeriodicTasks;
 
 import io.smallrye.mutiny.Uni;
@@ -63,7 +65,7 @@ public class PostgresStore {
                 UNION ALL
                 SELECT epoch, last_seq, first_seq FROM chat_room WHERE room = $1)
             SELECT p.epoch, p.last_seq, p.first_seq, m.seq, m.sender, m.body, m.sent_at, m.client_id,
-                   m.kind, m.target, m.edited_at, m.service
+                   m.kind, m.target, m.edited_at, m.service, m.reactions::text AS reactions, m.reaction_on
             FROM position p
             """;
 
@@ -72,7 +74,8 @@ public class PostgresStore {
             POSITION_AND
                     + """
                     LEFT JOIN LATERAL (
-                        SELECT seq, sender, body, sent_at, client_id, kind, target, edited_at, service
+                        SELECT seq, sender, body, sent_at, client_id, kind, target, edited_at, service,
+                               reactions, reaction_on
                         FROM chat_message
                         WHERE room = $1 AND seq > $3 AND seq <= p.last_seq
                         ORDER BY seq LIMIT $4) m ON true
@@ -84,7 +87,8 @@ public class PostgresStore {
             POSITION_AND
                     + """
                     LEFT JOIN LATERAL (
-                        SELECT seq, sender, body, sent_at, client_id, kind, target, edited_at, service
+                        SELECT seq, sender, body, sent_at, client_id, kind, target, edited_at, service,
+                               reactions, reaction_on
                         FROM chat_message
                         WHERE room = $1 AND seq >= p.first_seq AND seq <= p.last_seq
                         ORDER BY seq DESC LIMIT $3) m ON true
@@ -95,10 +99,11 @@ public class PostgresStore {
     private static final String PAGE =
             """
             SELECT p.epoch, p.last_seq, p.first_seq, m.seq, m.sender, m.body, m.sent_at, m.client_id,
-                   m.kind, m.target, m.edited_at, m.service
+                   m.kind, m.target, m.edited_at, m.service, m.reactions::text AS reactions, m.reaction_on
             FROM chat_room p
             LEFT JOIN LATERAL (
-                SELECT seq, sender, body, sent_at, client_id, kind, target, edited_at, service
+                SELECT seq, sender, body, sent_at, client_id, kind, target, edited_at, service,
+                               reactions, reaction_on
                 FROM chat_message
                 WHERE room = $1 AND seq < $2 AND seq >= p.first_seq
                 ORDER BY seq DESC LIMIT $3) m ON true
@@ -110,13 +115,16 @@ public class PostgresStore {
     private static final String HELD =
             """
             SELECT p.epoch, m.seq, m.sender, m.body, m.sent_at, m.client_id,
-                   m.kind, m.target, m.edited_at, m.service
+                   m.kind, m.target, m.edited_at, m.service, m.reactions::text AS reactions, m.reaction_on
             FROM chat_room p
             LEFT JOIN chat_message m ON m.room = p.room AND m.seq = $2 AND m.seq >= p.first_seq
             WHERE p.room = $1
             """;
 
     private static final String AMEND = "SELECT chat_amend($1, $2, $3, $4, $5, $6, $7) AS at";
+
+    private static final String REACT =
+            "SELECT chat_react($1, $2, $3, $4, $5, $6, $7, $8, $9) AS at";
 
     /** Where room {@code $1} stands, if the store has it; never makes it. */
     private static final String POSITION = "SELECT epoch, last_seq FROM chat_room WHERE room = $1";
@@ -313,7 +321,8 @@ public class PostgresStore {
             String epoch,
             Optional<String> frame,
             Optional<String> body,
-            Optional<OffsetDateTime> editedAt) {}
+            Optional<OffsetDateTime> editedAt,
+            Optional<String> reactions) {}
 
     /**
      * The room's epoch and its frame at {@code seq}; empty if the store has never seen the room.
@@ -337,7 +346,8 @@ public class PostgresStore {
                                     row.getString("epoch"),
                                     frame,
                                     Optional.ofNullable(row.getString("body")),
-                                    Optional.ofNullable(row.getOffsetDateTime("edited_at"))));
+                                    Optional.ofNullable(row.getOffsetDateTime("edited_at")),
+                                    Optional.ofNullable(row.getString("reactions"))));
                 });
     }
 
@@ -361,6 +371,37 @@ public class PostgresStore {
         return run(
                 StoreOperation.APPEND,
                 AMEND,
+                arguments,
+                rows -> Optional.ofNullable(rows.iterator().next().getLong("at")));
+    }
+
+    /**
+     * Sets the reactions of message {@code seq} to {@code newReactions} (empty: none) and appends
+     * the reaction event, unless they changed since {@code read}; see {@code chat_react}.
+     *
+     * @return the event's seq, or empty if the message changed meanwhile
+     */
+    CompletionStage<Optional<Long>> react(
+            String room,
+            long seq,
+            Held read,
+            Optional<String> newReactions,
+            Amendment.Reaction reaction,
+            Instant changedAt) {
+        Tuple arguments =
+                Tuple.tuple()
+                        .addString(room)
+                        .addString(read.epoch())
+                        .addLong(seq)
+                        .addString(read.reactions().orElse(null))
+                        .addString(newReactions.orElse(null))
+                        .addString(reaction.user())
+                        .addString(reaction.emoji())
+                        .addBoolean(reaction.on())
+                        .addOffsetDateTime(changedAt.atOffset(ZoneOffset.UTC));
+        return run(
+                StoreOperation.APPEND,
+                REACT,
                 arguments,
                 rows -> Optional.ofNullable(rows.iterator().next().getLong("at")));
     }
@@ -425,6 +466,16 @@ public class PostgresStore {
                 yield event.before() + seq + event.after();
             }
             case "deleted" -> ServerFrames.deleted(room, row.getLong("target"), seq);
+            case "reaction" -> {
+                ServerFrames.SeqSlot event =
+                        ServerFrames.reactionAroundAt(
+                                room,
+                                row.getLong("target"),
+                                body,
+                                row.getString("sender"),
+                                row.getBoolean("reaction_on"));
+                yield event.before() + seq + event.after();
+            }
             default -> {
                 String sender = row.getString("sender");
                 Instant ts = row.getOffsetDateTime("sent_at").toInstant();
@@ -434,10 +485,16 @@ public class PostgresStore {
                     yield ServerFrames.deletedMessage(room, seq, sender, ts);
                 }
                 boolean service = row.getBoolean("service");
-                yield editedAt == null
-                        ? ServerFrames.message(room, seq, sender, body, ts, id, service)
-                        : ServerFrames.editedMessage(
-                                room, seq, sender, body, ts, id, service, editedAt.toInstant());
+                yield ServerFrames.storedMessage(
+                        room,
+                        seq,
+                        sender,
+                        body,
+                        ts,
+                        id,
+                        service,
+                        Optional.ofNullable(editedAt).map(OffsetDateTime::toInstant),
+                        StoredMessage.reactionsOf(row.getString("reactions")));
             }
         };
     }
