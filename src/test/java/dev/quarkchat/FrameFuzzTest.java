@@ -46,6 +46,7 @@ class FrameFuzzTest {
                     "rooms",
                     "room",
                     "reaction",
+                    "mention",
                     "message",
                     "edited",
                     "deleted",

@@ -35,6 +35,7 @@ import org.jboss.logging.Logger;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -334,13 +335,26 @@ public class ChatService {
         }
     }
 
-    /** Sends the user's room list, or {@code unavailable} if the engines cannot tell it now. */
+    /**
+     * Sends the user's room list, without the rooms it is banned from now, or {@code unavailable}
+     * if the engines cannot tell it now.
+     */
     private void sendRoomList(ChatSession session, Optional<String> id) {
         roomList.of(session.user())
                 .whenComplete(
                         (listed, failure) -> {
                             if (failure == null) {
-                                sender.send(session, ServerFrames.rooms(listed, id));
+                                Instant now = Instant.now();
+                                List<ServerFrames.ListedRoom> allowed =
+                                        listed.stream()
+                                                .filter(
+                                                        entry ->
+                                                                !bans.bannedFrom(
+                                                                        session.user(),
+                                                                        entry.room(),
+                                                                        now))
+                                                .toList();
+                                sender.send(session, ServerFrames.rooms(allowed, id));
                             } else {
                                 sender.refuse(
                                         session,

@@ -61,9 +61,11 @@ public interface Broker {
     /**
      * How many messages a reader has not read: those of {@code read}'s epoch after its seq, up to
      * {@code top}, that are still held, not deleted and not the reader's own. Edits and deletions
-     * hold positions of their own and are not counted. 0 if the room is no longer in that epoch.
+     * hold positions of their own and are not counted; of those, the ones whose text mentions the
+     * reader ({@link dev.quarkchat.protocol.Mentions}). None if the room is no longer in that
+     * epoch.
      */
-    CompletionStage<Long> unread(String room, StreamPosition read, long top, String reader);
+    CompletionStage<Unread> unread(String room, StreamPosition read, long top, String reader);
 
     /**
      * Where the room's sequence stands, its epoch and the seq of its latest message; empty if the

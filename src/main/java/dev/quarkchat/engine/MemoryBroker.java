@@ -168,19 +168,28 @@ public final class MemoryBroker implements Broker {
     }
 
     @Override
-    public CompletionStage<Long> unread(String room, StreamPosition read, long top, String reader) {
+    public CompletionStage<Unread> unread(
+            String room, StreamPosition read, long top, String reader) {
         Channel channel = channels.get(room);
         if (channel == null) {
-            return CompletableFuture.completedFuture(0L);
+            return CompletableFuture.completedFuture(Unread.NONE);
         }
         synchronized (channel) {
-            return CompletableFuture.completedFuture(
+            long messages =
                     history.count(
                             room,
                             read.epoch(),
                             read.seq(),
                             top,
-                            frame -> StoredMessage.unreadBy(frame, reader)));
+                            frame -> StoredMessage.unreadBy(frame, reader));
+            long mentions =
+                    history.count(
+                            room,
+                            read.epoch(),
+                            read.seq(),
+                            top,
+                            frame -> StoredMessage.mentionsUnread(frame, reader));
+            return CompletableFuture.completedFuture(new Unread(messages, mentions));
         }
     }
 

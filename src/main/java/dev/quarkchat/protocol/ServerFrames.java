@@ -119,16 +119,17 @@ public final class ServerFrames {
                     if (reading.isPresent()) {
                         json.writeNumberField("readSeq", reading.get().readSeq());
                         json.writeNumberField("unread", reading.get().unread());
+                        json.writeNumberField("mentions", reading.get().mentions());
                     }
                     writeOptional(json, "id", id);
                 });
     }
 
     /**
-     * Where a user stands in a room: it has read up to {@code readSeq}, and {@code unread} messages
-     * of others came after.
+     * Where a user stands in a room: it has read up to {@code readSeq}, {@code unread} messages of
+     * others came after, and {@code mentions} of those mention it.
      */
-    public record Reading(long readSeq, long unread) {}
+    public record Reading(long readSeq, long unread, long mentions) {}
 
     /**
      * The user's read position in the room moved forward to {@code seq}, by one of its connections:
@@ -156,6 +157,7 @@ public final class ServerFrames {
             long seq,
             long readSeq,
             long unread,
+            long mentions,
             Optional<String> last) {}
 
     /** The user's room list: on connect, and as the answer to {@code rooms}. */
@@ -189,11 +191,27 @@ public final class ServerFrames {
         json.writeNumberField("seq", room.seq());
         json.writeNumberField("readSeq", room.readSeq());
         json.writeNumberField("unread", room.unread());
+        json.writeNumberField("mentions", room.mentions());
         if (room.last().isPresent()) {
             // A frame this server wrote and stored: already JSON.
             json.writeFieldName("last");
             json.writeRawValue(room.last().get());
         }
+    }
+
+    /**
+     * {@code from} mentioned the user in message {@code seq} of a room: for every connection of the
+     * user, in that room or not.
+     */
+    public static String mention(String room, long seq, String from, String text) {
+        return write(
+                json -> {
+                    json.writeStringField("type", "mention");
+                    json.writeStringField("room", room);
+                    json.writeNumberField("seq", seq);
+                    json.writeStringField("from", from);
+                    json.writeStringField("text", text);
+                });
     }
 
     public static String left(String room, Optional<String> id) {

@@ -47,6 +47,15 @@ public record StoredMessage(
                 .isPresent();
     }
 
+    /** Whether a stored frame is a message the reader has to read that mentions it. */
+    public static boolean mentionsUnread(String frame, String reader) {
+        return read(frame)
+                .filter(message -> !message.deleted() && !message.from().equals(reader))
+                .flatMap(StoredMessage::text)
+                .filter(text -> Mentions.mentions(text, reader))
+                .isPresent();
+    }
+
     /**
      * Reads a stored frame; empty for anything but a {@code message} frame (an {@code edited} or
      * {@code deleted} frame holds a position of the room too).

@@ -15,7 +15,7 @@ final class Readings {
 
     /**
      * The user's read position in the room's epoch (none of another epoch: 0), and how many
-     * messages of others after it the broker holds, up to {@code top}.
+     * messages of others after it the broker holds, up to {@code top}, and how many mention it.
      */
     static CompletionStage<ServerFrames.Reading> at(
             Broker broker,
@@ -28,9 +28,12 @@ final class Readings {
                         .map(StreamPosition::seq)
                         .orElse(0L);
         if (readSeq >= top.seq()) {
-            return CompletableFuture.completedFuture(new ServerFrames.Reading(readSeq, 0));
+            return CompletableFuture.completedFuture(new ServerFrames.Reading(readSeq, 0, 0));
         }
         return broker.unread(room, new StreamPosition(top.epoch(), readSeq), top.seq(), user)
-                .thenApply(unread -> new ServerFrames.Reading(readSeq, unread));
+                .thenApply(
+                        unread ->
+                                new ServerFrames.Reading(
+                                        readSeq, unread.messages(), unread.mentions()));
     }
 }

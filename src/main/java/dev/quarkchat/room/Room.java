@@ -15,11 +15,13 @@ import dev.quarkchat.metrics.ChatMetrics;
 import dev.quarkchat.protocol.ClientCommand;
 import dev.quarkchat.protocol.ErrorCode;
 import dev.quarkchat.protocol.LogSafe;
+import dev.quarkchat.protocol.Mentions;
 import dev.quarkchat.protocol.ServerFrames;
 import dev.quarkchat.session.ChatSession;
 import dev.quarkchat.session.CountsByUser;
 import dev.quarkchat.session.FrameSender;
 import dev.quarkchat.session.OutboundFrame;
+import dev.quarkchat.session.UserNotices;
 
 import org.jboss.logging.Logger;
 
@@ -30,6 +32,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
@@ -47,6 +50,9 @@ import java.util.function.Consumer;
 final class Room implements RoomSeam.Connections<ChatSession, OutboundFrame> {
 
     private static final Logger LOG = Logger.getLogger(Room.class);
+
+    /** The most members one message's mentions are told to. */
+    static final int MAX_MENTIONS_TOLD = 10;
 
     /** The {@code message} of an {@code id_reused} error. */
     private static final String REUSED_ID =
@@ -98,6 +104,7 @@ final class Room implements RoomSeam.Connections<ChatSession, OutboundFrame> {
             ChatMetrics metrics,
             MemberListing listing,
             ReadPositions readPositions,
+            UserNotices notices,
             int replayedOnJoin,
             long pageBytes,
             Duration typingInterval) {}
@@ -232,8 +239,29 @@ final class Room implements RoomSeam.Connections<ChatSession, OutboundFrame> {
                                 answerResend(session, post, earlier);
                             } else {
                                 parts.metrics().broadcastFinished(receivedAt);
+                                tellMentioned(post, ((Appended.Posted) appended).seq());
                             }
                         });
+    }
+
+    /**
+     * Tells the members the message mentions, on every connection, wherever they are: the first
+     * {@link #MAX_MENTIONS_TOLD} named, so that one message cannot call a whole crowd.
+     */
+    private void tellMentioned(Post post, long seq) {
+        Set<String> named = Mentions.in(post.text());
+        if (named.isEmpty()) {
+            return;
+        }
+        List<String> members;
+        synchronized (this) {
+            members = seam.everyone();
+        }
+        String frame = ServerFrames.mention(name, seq, post.from(), post.text());
+        named.stream()
+                .filter(user -> !user.equals(post.from()) && members.contains(user))
+                .limit(MAX_MENTIONS_TOLD)
+                .forEach(user -> parts.notices().tell(user, frame));
     }
 
     /**

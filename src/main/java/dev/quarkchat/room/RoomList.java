@@ -71,6 +71,7 @@ public class RoomList {
                                                 0,
                                                 0,
                                                 0,
+                                                0,
                                                 Optional.empty()));
                             }
                             return readPositions
@@ -88,6 +89,7 @@ public class RoomList {
                                                             top.get().seq(),
                                                             reading.readSeq(),
                                                             reading.unread(),
+                                                            reading.mentions(),
                                                             last));
                         });
     }

@@ -19,6 +19,7 @@ import dev.quarkchat.protocol.ServerFrames;
 import dev.quarkchat.scheduling.PeriodicTasks;
 import dev.quarkchat.session.ChatSession;
 import dev.quarkchat.session.FrameSender;
+import dev.quarkchat.session.UserNotices;
 
 import io.quarkus.runtime.StartupEvent;
 
@@ -65,6 +66,7 @@ public class RoomRegistry {
             Presence presence,
             ReadPositions readPositions,
             Memberships memberships,
+            UserNotices notices,
             FrameSender sender,
             ChatMetrics metrics,
             ChatConfig config,
@@ -78,6 +80,7 @@ public class RoomRegistry {
                         metrics,
                         MemberListing.of(config),
                         readPositions,
+                        notices,
                         history.onJoin(),
                         // Half the send queue: live messages still fit beside a page.
                         config.maxPendingBytes() / 2,

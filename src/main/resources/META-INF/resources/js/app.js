@@ -123,6 +123,7 @@ function receive(frame) {
         // The server counted the unread messages up to the joined's seq; those after it are counted as they come.
         room.readSeq = Math.max(room.readSeq, frame.readSeq);
         room.unread = frame.unread;
+        room.mentions = frame.mentions ?? 0;
         room.countedUpTo = frame.seq;
         if (frame.room === state.current || state.current === null) {
           room.newAfter = frame.unread > 0 ? room.readSeq : null;
@@ -182,6 +183,19 @@ function receive(frame) {
       room.lines.push(messageLine(frame));
       if (frame.from !== state.user && frame.seq > room.countedUpTo && frame.seq > room.readSeq) {
         room.unread++;
+        if (mentionsMe(frame.text)) {
+          room.mentions++;
+        }
+      }
+      break;
+    }
+    case "mention": {
+      // Someone called the user in a room this page has not joined: the room's entry says so until it is opened.
+      const listed = state.listed.get(frame.room);
+      if (!state.rooms.has(frame.room)) {
+        state.listed.set(frame.room, {
+          dm: listed?.dm ?? null, unread: (listed?.unread ?? 0) + 1, mentions: (listed?.mentions ?? 0) + 1,
+        });
       }
       break;
     }
@@ -189,8 +203,10 @@ function receive(frame) {
       // This user read on: here, or on another device. What is left unread is what came after it.
       const room = roomNamed(frame.room);
       room.readSeq = Math.max(room.readSeq, frame.seq);
-      room.unread = Math.min(room.unread, room.lines.filter((entry) => entry.kind === "message" && !entry.own
-        && entry.seq > room.readSeq).length);
+      const stillUnread = room.lines.filter((entry) => entry.kind === "message" && !entry.own
+        && entry.seq > room.readSeq);
+      room.unread = Math.min(room.unread, stillUnread.length);
+      room.mentions = Math.min(room.mentions, stillUnread.filter((entry) => mentionsMe(entry.text)).length);
       break;
     }
     case "reaction": {
@@ -267,7 +283,7 @@ function listRoom(entry) {
   if (state.rooms.has(entry.room)) {
     return;
   }
-  state.listed.set(entry.room, { dm: entry.dm ?? null, unread: entry.unread });
+  state.listed.set(entry.room, { dm: entry.dm ?? null, unread: entry.unread, mentions: entry.mentions ?? 0 });
   if (entry.dm) {
     send({ type: "dm", user: entry.dm }, "dm-error");
   }
@@ -304,10 +320,20 @@ function forgetRoom(name) {
   }
 }
 
+/**
+ * Whether a text mentions the user: a word that is "@" and the user's name, followed by nothing but .,!?:;) - as
+ * the server reads it (docs/protocol.md, "Mentions").
+ */
+function mentionsMe(text) {
+  return (text ?? "").split(/[ \t\n\r\f\v]+/)
+    .some((word) => word.startsWith("@") && word.slice(1).replace(/[.,!?:;)]+$/, "") === state.user);
+}
+
 function messageLine(frame) {
   const own = frame.from === state.user;
   return {
     kind: "message", seq: frame.seq, from: frame.from, text: frame.text, ts: frame.ts, own,
+    mentionsMe: !own && mentionsMe(frame.text),
     edited: Boolean(frame.editedAt), room: frame.room, reactions: frame.reactions ?? {},
   };
 }
@@ -424,7 +450,7 @@ function roomNamed(name) {
     state.rooms.set(name, {
       members: new Set(), memberCount: 0, lines: [], unread: 0, epoch: null, lastSeq: 0,
       seqs: new Set(), olderHeld: false, loadingOlder: null, olderPausedUntil: 0, typing: new Map(), typingSentAt: 0,
-      readSeq: 0, countedUpTo: 0, newAfter: null, readSentSeq: 0, readSentAt: 0, dm: null,
+      readSeq: 0, countedUpTo: 0, newAfter: null, readSentSeq: 0, readSentAt: 0, dm: null, mentions: 0,
     });
   }
   return state.rooms.get(name);
@@ -491,6 +517,7 @@ function render({ olderAdded = false } = {}) {
   const room = state.rooms.get(state.current);
   if (room && document.visibilityState === "visible") {
     room.unread = 0;
+    room.mentions = 0;
     sayRead(state.current, room);
   }
   view.showRooms(state.rooms, state.listed, state.current, { onSelect: select, onOpen: openListed });

@@ -63,6 +63,13 @@ export function showRooms(rooms, listed, current, { onSelect, onOpen }) {
       badge.setAttribute("aria-label", `${room.unread} unread`);
       button.append(badge);
     }
+    if (room.mentions > 0) {
+      const badge = document.createElement("span");
+      badge.className = "mentions";
+      badge.textContent = `@${room.mentions}`;
+      badge.setAttribute("aria-label", `${room.mentions} ${room.mentions === 1 ? "mention" : "mentions"} of you`);
+      button.append(badge);
+    }
     button.addEventListener("click", () => pick(name));
     const entry = document.createElement("li");
     entry.append(button);
@@ -188,7 +195,7 @@ function line(entry, actions) {
     item.textContent = entry.text;
     return item;
   }
-  item.className = entry.own ? "message own" : "message";
+  item.className = entry.own ? "message own" : entry.mentionsMe ? "message mentions-me" : "message";
   item.dataset.seq = String(entry.seq);
   const time = document.createElement("time");
   time.dateTime = entry.ts;

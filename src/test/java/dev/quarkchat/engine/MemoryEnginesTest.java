@@ -289,20 +289,25 @@ class MemoryEnginesTest {
     }
 
     @Test
-    void unreadCountsHeldMessagesOfOthersThatAreNotDeleted() {
+    void unreadCountsHeldMessagesOfOthersThatAreNotDeletedAndTheirMentions() {
         broker.subscribe(ROOM, events::add);
-        done(broker.publish(post("mine", Optional.empty())));
-        done(broker.publish(Post.of(ROOM, "bob", "one", TS, Optional.empty())));
+        done(broker.publish(post("mine, @bob", Optional.empty())));
+        done(broker.publish(Post.of(ROOM, "bob", "one for @ann", TS, Optional.empty())));
         done(broker.publish(Post.of(ROOM, "bob", "two", TS, Optional.empty())));
         String epoch = ((RoomEvent.Message) events.get(0)).epoch();
 
-        assertThat(done(broker.unread(ROOM, new StreamPosition(epoch, 0), 3, "ann"))).isEqualTo(2);
-        assertThat(done(broker.unread(ROOM, new StreamPosition(epoch, 2), 3, "ann"))).isEqualTo(1);
-        assertThat(done(broker.unread(ROOM, new StreamPosition(epoch, 0), 2, "ann"))).isEqualTo(1);
-        assertThat(done(broker.unread(ROOM, new StreamPosition(epoch, 0), 3, "bob"))).isEqualTo(1);
-        assertThat(done(broker.unread(ROOM, new StreamPosition("gone", 0), 3, "ann"))).isZero();
+        assertThat(done(broker.unread(ROOM, new StreamPosition(epoch, 0), 3, "ann")))
+                .isEqualTo(new Unread(2, 1));
+        assertThat(done(broker.unread(ROOM, new StreamPosition(epoch, 2), 3, "ann")))
+                .isEqualTo(new Unread(1, 0));
+        assertThat(done(broker.unread(ROOM, new StreamPosition(epoch, 0), 2, "ann")))
+                .isEqualTo(new Unread(1, 1));
+        assertThat(done(broker.unread(ROOM, new StreamPosition(epoch, 0), 3, "bob")))
+                .isEqualTo(new Unread(1, 1));
+        assertThat(done(broker.unread(ROOM, new StreamPosition("gone", 0), 3, "ann")))
+                .isEqualTo(Unread.NONE);
         assertThat(done(broker.unread("elsewhere", new StreamPosition(epoch, 0), 3, "ann")))
-                .isZero();
+                .isEqualTo(Unread.NONE);
     }
 
     @Test

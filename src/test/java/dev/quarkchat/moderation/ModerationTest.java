@@ -104,6 +104,28 @@ public class ModerationTest {
     }
 
     @Test
+    void aRoomBanTakesTheRoomOutOfTheUsersListEvenIfItWasAway() {
+        try (ChatClient away = connect("md-listed").join("md-listing")) {
+            away.sendJson(new JsonObject().put("type", "rooms").put("id", "md-l1"));
+            assertThat(away.awaitFrame(frame -> "md-l1".equals(frame.getString("id"))).encode())
+                    .contains("\"md-listing\"");
+        }
+        done(
+                moderation.ban(
+                        MODERATOR,
+                        "md-listed",
+                        Optional.of("md-listing"),
+                        Optional.empty(),
+                        "spam"));
+        try (ChatClient back = connect("md-listed")) {
+            JsonObject rooms = back.awaitFrame(frame -> "rooms".equals(frame.getString("type")));
+            assertThat(rooms.encode()).doesNotContain("\"md-listing\"");
+        } finally {
+            done(moderation.lift(MODERATOR, "md-listed", Optional.empty()));
+        }
+    }
+
+    @Test
     void aKickTakesEveryConnectionOutOfTheRoomAndTheOthersSeeALeave() {
         String room = "mk-room";
         try (ChatClient laptop = connect("mk-ann").join(room);

@@ -51,7 +51,8 @@ class RoomListTest {
                         .doesNotContain("rl-gone");
                 JsonObject news = entry(listed, "rl-news");
                 assertThat(news.fieldNames())
-                        .containsExactlyInAnyOrder("room", "seq", "readSeq", "unread", "last");
+                        .containsExactlyInAnyOrder(
+                                "room", "seq", "readSeq", "unread", "mentions", "last");
                 assertThat(news.getLong("seq")).isEqualTo(latest);
                 assertThat(news.getLong("unread")).isEqualTo(2);
                 assertThat(news.getJsonObject("last").getString("text")).isEqualTo("latest");

@@ -311,11 +311,12 @@ class RoomSeamTest {
         join(
                 "ann",
                 new RoomSeam.Snapshot(history(E1, 9, false), members("ann"))
-                        .withReading(new ServerFrames.Reading(6, 2)));
+                        .withReading(new ServerFrames.Reading(6, 2, 1)));
 
         JsonObject joined = new JsonObject(given.get("ann").get(0));
         assertThat(joined.getLong("readSeq")).isEqualTo(6);
         assertThat(joined.getLong("unread")).isEqualTo(2);
+        assertThat(joined.getLong("mentions")).isEqualTo(1);
     }
 
     @Test

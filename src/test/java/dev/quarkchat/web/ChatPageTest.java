@@ -392,6 +392,29 @@ class ChatPageTest {
     }
 
     @Test
+    void aMentionIsCountedApartBesideItsRoomAndStandsOutInIt() {
+        try (Browser amy = signedIn("amy", false);
+                ChatClient zed = ChatClient.connect(page, TestTokens.valid("zed")).join("plans")) {
+            join(amy, "plans");
+            amy.awaitText("#room-title", "plans");
+            amy.find("#rooms li:first-child button").click();
+            amy.awaitText("#room-title", "lobby");
+
+            zed.send("plans", "@amy, can you book it?", "plans-1");
+            zed.send("plans", "thanks all", "plans-2");
+            amy.awaitText("#rooms .mentions", "@1");
+            assertThat(amy.find("#rooms .unread").getText()).isEqualTo("2");
+            assertThat(amy.find("#rooms .mentions").getAttribute("aria-label"))
+                    .isEqualTo("1 mention of you");
+
+            amy.find("#rooms li:nth-child(2) button").click();
+            amy.awaitText("#messages li.mentions-me", "can you book it?");
+            amy.screenshot(SCREENSHOTS.resolve("mention.png"));
+            assertThat(amy.find("#rooms").findElements(By.cssSelector(".mentions"))).isEmpty();
+        }
+    }
+
+    @Test
     void scrollingToTheTopLoadsOlderMessagesInPlaceEachOnceUnderItsDay() {
         String room = "scroll-back";
         int posted = history.size() + 20;

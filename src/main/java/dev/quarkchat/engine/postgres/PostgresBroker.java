@@ -12,6 +12,7 @@ import dev.quarkchat.engine.Post;
 import dev.quarkchat.engine.RoomEvent;
 import dev.quarkchat.engine.StreamPosition;
 import dev.quarkchat.engine.TextDigest;
+import dev.quarkchat.engine.Unread;
 import dev.quarkchat.protocol.ServerFrames;
 import dev.quarkchat.protocol.StoredMessage;
 
@@ -172,7 +173,8 @@ public final class PostgresBroker implements Broker {
     }
 
     @Override
-    public CompletionStage<Long> unread(String room, StreamPosition read, long top, String reader) {
+    public CompletionStage<Unread> unread(
+            String room, StreamPosition read, long top, String reader) {
         return store.unread(room, read, top, reader);
     }
 

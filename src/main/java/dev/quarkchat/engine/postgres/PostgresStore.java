@@ -8,6 +8,7 @@ import dev.quarkchat.engine.HistoryPage;
 import dev.quarkchat.engine.HistorySnapshot;
 import dev.quarkchat.engine.Post;
 import dev.quarkchat.engine.StreamPosition;
+import dev.quarkchat.engine.Unread;
 import dev.quarkchat.metrics.ChatMetrics;
 import dev.quarkchat.metrics.LiveGauge;
 import dev.quarkchat.metrics.StoreOperation;
@@ -131,11 +132,16 @@ public class PostgresStore {
 
     /**
      * Messages of others, not deleted, of the room's epoch {@code $2} with {@code $3 < seq <= $4}
-     * and still retained.
+     * and still retained; and of those, the ones with a word that mentions {@code $5}, read as
+     * {@link dev.quarkchat.protocol.Mentions} reads it.
      */
     private static final String UNREAD =
             """
-            SELECT count(*) AS unread FROM chat_message m JOIN chat_room r ON r.room = m.room
+            SELECT count(*) AS unread,
+                   count(*) FILTER (WHERE EXISTS (
+                       SELECT 1 FROM regexp_split_to_table(m.body, '[ \\t\\n\\r\\f\\v]+') AS word
+                       WHERE left(word, 1) = '@' AND rtrim(substr(word, 2), '.,!?:;)') = $5)) AS mentions
+            FROM chat_message m JOIN chat_room r ON r.room = m.room
             WHERE m.room = $1 AND r.epoch = $2 AND m.seq > $3 AND m.seq <= $4 AND m.seq >= r.first_seq
               AND m.kind = 'message' AND NOT m.deleted AND m.sender <> $5
             """;
@@ -409,12 +415,15 @@ public class PostgresStore {
     /**
      * How many messages the reader has not read; see {@link dev.quarkchat.engine.Broker#unread}.
      */
-    CompletionStage<Long> unread(String room, StreamPosition read, long top, String reader) {
+    CompletionStage<Unread> unread(String room, StreamPosition read, long top, String reader) {
         return run(
                 StoreOperation.READ,
                 UNREAD,
                 Tuple.of(room, read.epoch(), read.seq(), top, reader),
-                rows -> rows.iterator().next().getLong("unread"));
+                rows -> {
+                    Row row = rows.iterator().next();
+                    return new Unread(row.getLong("unread"), row.getLong("mentions"));
+                });
     }
 
     /** Where the room stands, if the store has it. */

@@ -13,6 +13,7 @@ import dev.quarkchat.engine.Post;
 import dev.quarkchat.engine.RoomEvent;
 import dev.quarkchat.engine.StreamPosition;
 import dev.quarkchat.engine.TextDigest;
+import dev.quarkchat.engine.Unread;
 import dev.quarkchat.protocol.ServerFrames;
 
 import io.vertx.mutiny.redis.client.Response;
@@ -241,7 +242,8 @@ public final class RedisBroker implements Broker {
     }
 
     @Override
-    public CompletionStage<Long> unread(String room, StreamPosition read, long top, String reader) {
+    public CompletionStage<Unread> unread(
+            String room, StreamPosition read, long top, String reader) {
         return link.run(
                         RedisScript.UNREAD,
                         List.of(link.key(room, "meta"), link.key(room, "log")),
@@ -250,7 +252,7 @@ public final class RedisBroker implements Broker {
                                 String.valueOf(read.seq()),
                                 String.valueOf(top),
                                 reader))
-                .map(reply -> reply.toLong())
+                .map(reply -> new Unread(reply.get(0).toLong(), reply.get(1).toLong()))
                 .subscribeAsCompletionStage();
     }
 
