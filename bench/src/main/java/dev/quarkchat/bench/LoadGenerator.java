@@ -50,12 +50,17 @@ final class LoadGenerator implements AutoCloseable {
     private static final String JOINED_PREFIX = "{\"type\":\"joined\"";
     private static final String ERROR_PREFIX = "{\"type\":\"error\"";
     private static final String TEXT_FIELD = "\"text\":\"";
+    private static final String SEQ_FIELD = "\"seq\":";
+
+    /** The least time between two {@code read} frames of a connection, as the chat page waits. */
+    private static final long READ_EVERY_NANOS = NANOS_PER_SECOND;
 
     private final Vertx vertx;
     private final Context loop;
     private final WebSocketClient client;
     private final Server server;
     private final boolean idempotentSends;
+    private final boolean chatter;
     private final List<Peer> peers = new ArrayList<>();
     private final Histogram latency = new Histogram(MAX_LATENCY_MICROS, LATENCY_DIGITS);
     private final Histogram acknowledgements = new Histogram(MAX_LATENCY_MICROS, LATENCY_DIGITS);
@@ -87,6 +92,12 @@ final class LoadGenerator implements AutoCloseable {
         private long[] lastSeq = new long[0];
         private long lost;
         private long duplicated;
+
+        /** The room's latest seq it was given, and the last it said it read, and when. */
+        private long roomSeq;
+
+        private long readSeq;
+        private long readAtNanos;
 
         private Peer(WebSocket socket, int index) {
             this.socket = socket;
@@ -122,10 +133,14 @@ final class LoadGenerator implements AutoCloseable {
     /**
      * @param offerCompression whether connections offer permessage-deflate, as browsers do
      * @param idempotentSends whether each {@code send} carries an {@code id}, as the chat page's do
+     * @param chatter whether connections also send {@code typing} before each message and {@code
+     *     read} at most once a second, as the chat page does
      */
-    LoadGenerator(Server server, boolean offerCompression, boolean idempotentSends) {
+    LoadGenerator(
+            Server server, boolean offerCompression, boolean idempotentSends, boolean chatter) {
         this.server = server;
         this.idempotentSends = idempotentSends;
+        this.chatter = chatter && server.kind.chatProtocol;
         this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1));
         this.loop = vertx.getOrCreateContext();
         this.client =
@@ -360,6 +375,11 @@ final class LoadGenerator implements AutoCloseable {
                     .append(roomOf(sender))
                     .append("\",\"text\":\"");
         }
+        if (chatter) {
+            peers.get(sender)
+                    .socket
+                    .writeTextMessage("{\"type\":\"typing\",\"room\":\"" + roomOf(sender) + "\"}");
+        }
         int payloadStart = text.length();
         text.append(sender)
                 .append(' ')
@@ -388,6 +408,9 @@ final class LoadGenerator implements AutoCloseable {
                 return;
             }
             at = frame.indexOf(TEXT_FIELD) + TEXT_FIELD.length();
+            if (chatter) {
+                sayRead(peer, frame);
+            }
         }
         int space = frame.indexOf(' ', at);
         int sender = Integer.parseInt(frame, at, space, 10);
@@ -411,6 +434,24 @@ final class LoadGenerator implements AutoCloseable {
             if (sender == peer.index) {
                 acknowledgements.recordValue(micros);
             }
+        }
+    }
+
+    /** Says the connection read up to the room's latest message, once a second at most. */
+    private void sayRead(Peer peer, String frame) {
+        int seqAt = frame.indexOf(SEQ_FIELD) + SEQ_FIELD.length();
+        peer.roomSeq =
+                Math.max(peer.roomSeq, Long.parseLong(frame, seqAt, frame.indexOf(',', seqAt), 10));
+        long now = System.nanoTime();
+        if (peer.roomSeq > peer.readSeq && now - peer.readAtNanos >= READ_EVERY_NANOS) {
+            peer.readSeq = peer.roomSeq;
+            peer.readAtNanos = now;
+            peer.socket.writeTextMessage(
+                    "{\"type\":\"read\",\"room\":\""
+                            + roomOf(peer.index)
+                            + "\",\"seq\":"
+                            + peer.readSeq
+                            + "}");
         }
     }
 

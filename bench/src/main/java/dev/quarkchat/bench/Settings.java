@@ -104,6 +104,13 @@ final class Settings {
     /** Whether the generator's connections offer permessage-deflate, as browsers do. */
     boolean offerCompression = false;
 
+    /**
+     * Whether the broadcast steps' connections also talk as the chat page does: a {@code typing}
+     * before each message a sender sends, and a {@code read} of the latest message at most once a
+     * second on every connection.
+     */
+    boolean chatter = false;
+
     String serverHeap = "512m";
     int basePort = 18080;
     Path quarkchatJar = Path.of("..", "target", "quarkus-app", "quarkus-run.jar");
@@ -159,6 +166,7 @@ final class Settings {
                 case "--mass-join" -> settings.massJoin = Integer.parseInt(value);
                 case "--offer-compression" ->
                         settings.offerCompression = Boolean.parseBoolean(value);
+                case "--chatter" -> settings.chatter = Boolean.parseBoolean(value);
                 case "--server-heap" -> settings.serverHeap = value;
                 case "--quarkchat-jar" -> settings.quarkchatJar = Path.of(value);
                 case "--quarkchat-native" -> settings.quarkchatNative = Path.of(value);

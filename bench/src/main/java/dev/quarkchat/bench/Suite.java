@@ -365,7 +365,7 @@ public final class Suite {
         }
         // Every connection in its own room alone: none in the default room.
         try (Server server = start(kind, storeQuota, List.of("chat.default-room="));
-                LoadGenerator generator = new LoadGenerator(server, false, true)) {
+                LoadGenerator generator = new LoadGenerator(server, false, true, false)) {
             generator.connect(settings.storeRooms * settings.storeMembers, this::token);
             reportRefusedJoins(generator.joinRooms(rooms));
             int warmupRate = settings.storeRates.get(0);
@@ -478,7 +478,7 @@ public final class Suite {
     }
 
     private LoadGenerator generator(Server server) {
-        return new LoadGenerator(server, settings.offerCompression, false);
+        return new LoadGenerator(server, settings.offerCompression, false, settings.chatter);
     }
 
     private Server start(Server.Kind kind) throws Exception {

@@ -3,12 +3,16 @@ package dev.quarkchat.room;
 import dev.quarkchat.config.ChatConfig;
 import dev.quarkchat.engine.EmbeddedEngines;
 import dev.quarkchat.engine.HistoryConfig;
+import dev.quarkchat.engine.Memberships;
 import dev.quarkchat.engine.MemoryBroker;
+import dev.quarkchat.engine.MemoryMemberships;
 import dev.quarkchat.engine.MemoryPresence;
+import dev.quarkchat.engine.MemoryReadPositions;
 import dev.quarkchat.metrics.BenchMetrics;
 import dev.quarkchat.metrics.ChatMetrics;
 import dev.quarkchat.session.ChatSession;
 import dev.quarkchat.session.EmbeddedSessions;
+import dev.quarkchat.session.FrameSender;
 import dev.quarkchat.transport.EmbeddedSockets;
 import dev.quarkchat.transport.NettyTransport;
 
@@ -75,11 +79,15 @@ public class FanOutBenchmark {
         poster = null;
         ChatMetrics metrics = BenchMetrics.inMemory();
         MemoryBroker broker = EmbeddedEngines.broker(100);
+        FrameSender sender = EmbeddedSessions.sender(metrics);
         rooms =
                 new RoomRegistry(
                         broker,
                         new MemoryPresence(broker::announce),
-                        EmbeddedSessions.sender(metrics),
+                        new MemoryReadPositions(members),
+                        new MemoryMemberships(1, members),
+                        EmbeddedSessions.notices(sender),
+                        sender,
                         metrics,
                         crowdedRooms(),
                         history(100, 20),
@@ -87,7 +95,11 @@ public class FanOutBenchmark {
         for (int member = 0; member < members; member++) {
             ChatSession session =
                     EmbeddedSessions.session(connection("c" + member), socket(), "user-" + member);
-            rooms.join(session, ROOM, Optional.empty(), Optional.empty());
+            rooms.join(
+                    session,
+                    new Memberships.Membership(ROOM, Optional.empty()),
+                    Optional.empty(),
+                    Optional.empty());
             if (poster == null) {
                 poster = session;
             }

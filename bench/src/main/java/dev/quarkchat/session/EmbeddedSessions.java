@@ -1,5 +1,6 @@
 package dev.quarkchat.session;
 
+import dev.quarkchat.engine.LocalUserBus;
 import dev.quarkchat.metrics.ChatMetrics;
 import dev.quarkchat.transport.NettyTransport;
 
@@ -18,13 +19,21 @@ public final class EmbeddedSessions {
         return new FrameSender(metrics);
     }
 
+    /**
+     * Notices for users of this instance alone; the benchmark's messages mention nobody, so no
+     * session is ever looked up.
+     */
+    public static UserNotices notices(FrameSender sender) {
+        return new UserNotices(null, sender, new LocalUserBus());
+    }
+
     /** A session of {@code user} whose token never expires, writing into {@code socket}. */
     public static ChatSession session(
             WebSocketConnection connection, NettyTransport.Socket socket, String user) {
         return new ChatSession(
                 connection,
                 socket,
-                new Credentials(user, Instant.MAX, Set.of()),
+                new Credentials(user, Instant.MAX, Set.of(), false),
                 new TokenBucket(20, 40, System.nanoTime()));
     }
 }
