@@ -636,8 +636,11 @@ class HostileInputTest {
 
     @Test
     void aFloodOfReadPositionsMovesOnlyForwardAndReachesNoOtherUser() {
-        try (ChatClient reader = ChatClient.connect(base, TestTokens.valid("flood-reader"))) {
+        try (ChatClient reader = ChatClient.connect(base, TestTokens.valid("flood-reader"));
+                ChatClient readersPhone =
+                        ChatClient.connect(base, TestTokens.valid("flood-reader"))) {
             reader.awaitFrame(frame -> "joined".equals(frame.getString("type")));
+            readersPhone.awaitFrame(frame -> "joined".equals(frame.getString("type")));
             reader.send("lobby", "something to read", "read-1");
             long seq = reader.awaitMessage("read-1").getLong("seq");
             for (int i = 0; i < 200; i++) {
@@ -647,11 +650,11 @@ class HostileInputTest {
                                 .put("room", "lobby")
                                 .put("seq", i % 2 == 0 ? seq : Long.MAX_VALUE - i));
             }
-            reader.awaitFrame(Frames.read("lobby", seq));
+            readersPhone.awaitFrame(Frames.read("lobby", seq));
 
             // At most the room's latest message can have been read, and each step is forward.
             List<Long> told =
-                    reader.framesOfType("read").stream()
+                    readersPhone.framesOfType("read").stream()
                             .map(frame -> frame.getLong("seq"))
                             .toList();
             assertThat(told).isSorted().doesNotHaveDuplicates().allMatch(at -> at >= seq);

@@ -66,8 +66,8 @@ public final class MemoryPresence implements Presence {
     }
 
     @Override
-    public CompletionStage<Void> read(String room, String user, long seq) {
-        announcements.accept(new RoomEvent.Read(room, user, seq));
+    public CompletionStage<Void> read(String room, String user, String connectionId, long seq) {
+        announcements.accept(new RoomEvent.Read(room, connectionId, user, seq));
         return DONE;
     }
 

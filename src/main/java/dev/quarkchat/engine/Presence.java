@@ -61,10 +61,11 @@ public interface Presence {
     CompletionStage<Void> typing(String room, String user, Duration interval);
 
     /**
-     * Tells the user's connections in the room, on every instance, that its read position moved to
-     * {@code seq} ({@link RoomEvent.Read}); {@link ReadPositions} keeps the position.
+     * Tells the user's other connections in the room, on every instance, that its read position
+     * moved to {@code seq} by {@code connectionId} ({@link RoomEvent.Read}); {@link ReadPositions}
+     * keeps the position.
      */
-    CompletionStage<Void> read(String room, String user, long seq);
+    CompletionStage<Void> read(String room, String user, String connectionId, long seq);
 
     /** Keeps this instance's users present in the room, putting back entries the store lost. */
     CompletionStage<Void> refresh(String room, Collection<String> users);

@@ -36,7 +36,8 @@ public sealed interface RoomEvent {
 
     /**
      * The user's read position in the room moved forward to {@code seq} of the room's current
-     * epoch: for the user's own connections, kept by {@link ReadPositions}.
+     * epoch, by the connection {@code connectionId}: for the user's other connections, kept by
+     * {@link ReadPositions}.
      */
-    record Read(String room, String user, long seq) implements RoomEvent {}
+    record Read(String room, String connectionId, String user, long seq) implements RoomEvent {}
 }

@@ -287,8 +287,8 @@ final class Room implements RoomSeam.Connections<ChatSession, OutboundFrame> {
 
     /**
      * The user has read the room up to {@code seq}, at most as far as it has been given: its
-     * position moves there if that is forward, and each of its connections in the room, on every
-     * instance, hears of it.
+     * position moves there if that is forward, and each of its other connections in the room, on
+     * every instance, hears of it.
      */
     void read(ChatSession session, long seq, Optional<String> id) {
         Optional<StreamPosition> position;
@@ -307,7 +307,12 @@ final class Room implements RoomSeam.Connections<ChatSession, OutboundFrame> {
                                 unavailable(session, "read position in " + name + " not kept", id);
                             } else if (moved) {
                                 whenFailed(
-                                        parts.presence().read(name, user, position.get().seq()),
+                                        parts.presence()
+                                                .read(
+                                                        name,
+                                                        user,
+                                                        session.id(),
+                                                        position.get().seq()),
                                         "Read position of %s in %s not told: %s",
                                         user);
                             }

@@ -229,8 +229,8 @@ public class RoomRegistry {
     }
 
     /**
-     * Moves the user's read position in the room forward to {@code seq}, and tells its connections
-     * in the room.
+     * Moves the user's read position in the room forward to {@code seq}, and tells its other
+     * connections in the room.
      *
      * @return false if the session is not a member of that room
      */

@@ -278,7 +278,7 @@ public final class RoomSeam<C, F> {
         } else if (event instanceof RoomEvent.Typing typing) {
             tellTyping(typing.user());
         } else if (event instanceof RoomEvent.Read read) {
-            tellRead(read.user(), read.seq());
+            tellRead(read);
         }
     }
 
@@ -525,19 +525,22 @@ public final class RoomSeam<C, F> {
     }
 
     /**
-     * The user's read position moved: each of its connections here hears of it, the one that moved
-     * it too, so that every device agrees. A joiner's snapshot may have read the position before or
-     * after the move; clients keep the furthest.
+     * The user's read position moved: each of its other connections here hears of it, so that every
+     * device agrees; the one that moved it knows. A joiner's snapshot may have read the position
+     * before or after the move; clients keep the furthest.
      */
-    private void tellRead(String user, long seq) {
-        F frame = out.encode(ServerFrames.read(name, seq));
+    private void tellRead(RoomEvent.Read read) {
+        F frame = null;
         for (C member : members.values()) {
-            if (out.userOf(member).equals(user)) {
+            if (out.userOf(member).equals(read.user())
+                    && !out.idOf(member).equals(read.connectionId())) {
+                frame = frame == null ? out.encode(ServerFrames.read(name, read.seq())) : frame;
                 out.send(member, frame);
             }
         }
         for (Joiner<C, F> joiner : joiners.values()) {
-            if (out.userOf(joiner.connection).equals(user)) {
+            if (out.userOf(joiner.connection).equals(read.user())) {
+                frame = frame == null ? out.encode(ServerFrames.read(name, read.seq())) : frame;
                 joiner.pending.add(new Pending<>(frame, 0, null));
             }
         }

@@ -150,8 +150,11 @@ class DurableHistoryIT {
         try (Instances instances = new Instances("durable-reading", settings, 1)) {
             URI instance = instances.current().get(0);
             try (ChatClient ann = ChatClient.connect(instance, OperatorKeys.token("dh-ann"));
+                    ChatClient annsTablet =
+                            ChatClient.connect(instance, OperatorKeys.token("dh-ann"));
                     ChatClient bob = ChatClient.connect(instance, OperatorKeys.token("dh-bob"))) {
                 ann.join(room);
+                annsTablet.join(room);
                 bob.join(room);
                 for (int n = 1; n <= 3; n++) {
                     bob.send(room, "news " + n, "dh-news-" + n);
@@ -160,7 +163,7 @@ class DurableHistoryIT {
                 ann.awaitMessage("dh-news-3");
                 ann.sendJson(
                         new JsonObject().put("type", "read").put("room", room).put("seq", read));
-                ann.awaitFrame(Frames.read(room, read));
+                annsTablet.awaitFrame(Frames.read(room, read));
             }
             instances.kill(0);
             instances.start(0);

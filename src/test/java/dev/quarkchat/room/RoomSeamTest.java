@@ -283,15 +283,18 @@ class RoomSeamTest {
     }
 
     @Test
-    void aReadPositionReachesTheReadersOwnConnectionsJoinersIncluded() {
+    void aReadPositionReachesTheReadersOtherConnectionsJoinersIncluded() {
         join("ann", history(E1, 0, false), members("ann"));
         join("bob", history(E1, 0, false), members("ann", "bob"));
         seam.startJoin("ann-2", Optional.empty());
 
-        seam.on(new RoomEvent.Read(ROOM, "ann", 4));
+        join("ann-3", history(E1, 0, false), members("ann", "bob"));
+
+        seam.on(new RoomEvent.Read(ROOM, "ann", "ann", 4));
         seam.completeJoin("ann-2", new RoomSeam.Snapshot(history(E1, 0, false), members("ann")));
 
-        assertThat(frames("ann")).last().isEqualTo("read 4");
+        assertThat(frames("ann")).as("it moved the position").doesNotContain("read 4");
+        assertThat(frames("ann-3")).last().isEqualTo("read 4");
         assertThat(frames("ann-2")).containsExactly("joined e1 0 fresh [ann]", "read 4");
         assertThat(frames("bob")).doesNotContain("read 4");
     }

@@ -13,7 +13,7 @@ import java.util.Optional;
  *   <li>{@code J <room> <connection> <user>}: a {@link RoomEvent.Joined}
  *   <li>{@code L <room> <user>}: a {@link RoomEvent.Left}
  *   <li>{@code T <room> <user>}: a {@link RoomEvent.Typing}
- *   <li>{@code R <room> <seq> <user>}: a {@link RoomEvent.Read}
+ *   <li>{@code R <room> <seq> <connection> <user>}: a {@link RoomEvent.Read}
  * </ul>
  */
 final class RedisEventFormat {
@@ -39,7 +39,14 @@ final class RedisEventFormat {
 
     /** Writes a read event, for {@code publish.lua} to publish. */
     static String read(RoomEvent.Read read) {
-        return "R " + read.room() + " " + read.seq() + " " + read.user();
+        return "R "
+                + read.room()
+                + " "
+                + read.seq()
+                + " "
+                + read.connectionId()
+                + " "
+                + read.user();
     }
 
     /** Reads one event; empty for anything this version does not understand. */
@@ -71,11 +78,12 @@ final class RedisEventFormat {
                                 ? Optional.of(new RoomEvent.Typing(fields[1], rest(payload, 2)))
                                 : Optional.empty();
                 case "R" ->
-                        fields.length >= 4
+                        fields.length >= 5
                                 ? Optional.of(
                                         new RoomEvent.Read(
                                                 fields[1],
-                                                rest(payload, 3),
+                                                fields[3],
+                                                rest(payload, 4),
                                                 Long.parseLong(fields[2])))
                                 : Optional.empty();
                 default -> Optional.empty();

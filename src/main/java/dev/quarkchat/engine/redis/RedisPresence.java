@@ -121,13 +121,14 @@ public final class RedisPresence implements Presence {
     }
 
     @Override
-    public CompletionStage<Void> read(String room, String user, long seq) {
+    public CompletionStage<Void> read(String room, String user, String connectionId, long seq) {
         return link.run(
                         RedisScript.PUBLISH,
                         List.of(link.key(room, "meta")),
                         List.of(
                                 link.channel(),
-                                RedisEventFormat.read(new RoomEvent.Read(room, user, seq))))
+                                RedisEventFormat.read(
+                                        new RoomEvent.Read(room, connectionId, user, seq))))
                 .replaceWithVoid()
                 .subscribeAsCompletionStage();
     }

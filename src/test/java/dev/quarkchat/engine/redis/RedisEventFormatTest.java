@@ -30,9 +30,9 @@ class RedisEventFormatTest {
 
     @Test
     void aReadPositionKeepsItsUserNameWithSpaces() {
-        RoomEvent.Read read = new RoomEvent.Read("den", "Ann Lee", 120);
+        RoomEvent.Read read = new RoomEvent.Read("den", "c-7", "Ann Lee", 120);
 
-        assertThat(RedisEventFormat.read(read)).isEqualTo("R den 120 Ann Lee");
+        assertThat(RedisEventFormat.read(read)).isEqualTo("R den 120 c-7 Ann Lee");
         assertThat(RedisEventFormat.parse(RedisEventFormat.read(read))).contains(read);
     }
 
@@ -42,8 +42,8 @@ class RedisEventFormatTest {
         assertThat(RedisEventFormat.parse("M den e1 42")).isEmpty();
         assertThat(RedisEventFormat.parse("J den c-1")).isEmpty();
         assertThat(RedisEventFormat.parse("L den")).isEmpty();
-        assertThat(RedisEventFormat.parse("R den 12")).isEmpty();
-        assertThat(RedisEventFormat.parse("R den twelve ann")).isEmpty();
+        assertThat(RedisEventFormat.parse("R den 12 c-7")).isEmpty();
+        assertThat(RedisEventFormat.parse("R den twelve c-7 ann")).isEmpty();
         assertThat(RedisEventFormat.parse("X den something")).isEmpty();
         assertThat(RedisEventFormat.parse("")).isEmpty();
     }
