@@ -259,15 +259,15 @@ public final class RedisBroker implements Broker {
     @Override
     public CompletionStage<Optional<StreamPosition>> position(String room) {
         return link.run(RedisScript.POSITION, List.of(link.key(room, "meta")), List.of())
-                .map(
-                        reply ->
-                                reply.size() == 0
-                                        ? Optional.<StreamPosition>empty()
-                                        : Optional.of(
-                                                new StreamPosition(
-                                                        reply.get(0).toString(),
-                                                        reply.get(1).toLong())))
+                .map(RedisBroker::streamPosition)
                 .subscribeAsCompletionStage();
+    }
+
+    /** A script's {@code {epoch, seq}}, or {@code {}} for none. */
+    static Optional<StreamPosition> streamPosition(Response reply) {
+        return reply.size() == 0
+                ? Optional.empty()
+                : Optional.of(new StreamPosition(reply.get(0).toString(), reply.get(1).toLong()));
     }
 
     @Override

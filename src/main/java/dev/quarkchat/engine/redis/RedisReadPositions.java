@@ -25,14 +25,7 @@ public final class RedisReadPositions implements ReadPositions {
     @Override
     public CompletionStage<Optional<StreamPosition>> position(String room, String user) {
         return link.run(RedisScript.READ_POSITION, List.of(key(room, user)), List.of())
-                .map(
-                        reply ->
-                                reply.size() == 0
-                                        ? Optional.<StreamPosition>empty()
-                                        : Optional.of(
-                                                new StreamPosition(
-                                                        reply.get(0).toString(),
-                                                        reply.get(1).toLong())))
+                .map(RedisBroker::streamPosition)
                 .subscribeAsCompletionStage();
     }
 
