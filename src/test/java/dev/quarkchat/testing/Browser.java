@@ -4,6 +4,7 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -87,6 +88,22 @@ public final class Browser implements AutoCloseable {
 
     public WebElement find(String cssSelector) {
         return driver.findElement(By.cssSelector(cssSelector));
+    }
+
+    /**
+     * Clicks the element, finding it again if the page drew it anew in between (a frame that
+     * arrived re-renders the list it is in).
+     */
+    public void click(String cssSelector) {
+        await(
+                page -> {
+                    try {
+                        find(cssSelector).click();
+                        return true;
+                    } catch (StaleElementReferenceException redrawn) {
+                        return false;
+                    }
+                });
     }
 
     public void type(String cssSelector, String text) {

@@ -15,6 +15,7 @@ import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.websockets.next.CloseReason;
 import io.smallrye.jwt.build.Jwt;
+import io.vertx.core.json.JsonObject;
 
 import jakarta.inject.Inject;
 
@@ -65,7 +66,43 @@ class ChatPageTest {
 
             assertThat(alice.find("#messages li.own .text").getText()).isEqualTo("hi bob!");
             assertThat(bob.find("#messages li.own .from").getText()).isEqualTo("bob (you)");
-            alice.screenshot(SCREENSHOTS.resolve("chat.png"));
+        }
+    }
+
+    /** One page with most of what a day in the chat shows: the README's screenshot. */
+    @Test
+    void aDayInTheChatShowsReactionsDirectMessagesBadgesAndTyping() {
+        try (Browser ada = signedIn("ada", false);
+                Browser ben = signedIn("ben", true);
+                ChatClient cy = ChatClient.connect(page, TestTokens.valid("cy")).join("lobby")) {
+            ada.awaitText("#members", "cy");
+            join(ada, "release");
+            ada.awaitText("#room-title", "release");
+            ada.find("#rooms li:first-child button").click();
+            ada.awaitText("#room-title", "lobby");
+
+            say(ben, "morning! coffee at 10?");
+            ada.awaitText("#messages", "coffee at 10?");
+            say(ada, "@ben yes, and cake");
+            ben.awaitText("#messages li.mentions-me", "yes, and cake");
+            ben.click("#messages li.message:last-child .control.react");
+            ben.click("#messages li.message:last-child .control.emoji");
+            ada.awaitText("#messages li.message .reaction", "1");
+
+            cy.sendJson(new JsonObject().put("type", "dm").put("user", "ada").put("id", "dm-1"));
+            String direct =
+                    cy.awaitFrame(frame -> "dm-1".equals(frame.getString("id"))).getString("room");
+            cy.send(direct, "can you look at my change?", "dm-2");
+            cy.join("release");
+            cy.send("release", "the build is green", "release-1");
+            cy.send("release", "@ada ready when you are", "release-2");
+            ada.awaitText("#directs .unread", "1");
+            ada.awaitText("#rooms .mentions", "@1");
+            assertThat(ada.find("#rooms .unread").getText()).isEqualTo("2");
+
+            ben.type("#message-text", "see you th");
+            ada.awaitText("#typing", "ben is typing\u2026");
+            ada.screenshot(SCREENSHOTS.resolve("chat.png"));
         }
     }
 
@@ -372,8 +409,8 @@ class ChatPageTest {
             say(xia, "pizza tonight?");
             yan.awaitText("#messages", "pizza tonight?");
 
-            yan.find("#messages li.message .control.react").click();
-            yan.find("#messages li.message .control.emoji").click();
+            yan.click("#messages li.message .control.react");
+            yan.click("#messages li.message .control.emoji");
             xia.awaitText("#messages li.message .reaction", "👍 1");
             assertThat(xia.find("#messages li.message .reaction").getAttribute("aria-label"))
                     .isEqualTo("👍 from yan");
