@@ -300,6 +300,24 @@ class RoomSeamTest {
     }
 
     @Test
+    void aReadPositionMissesTheReadersConnectionsThatLeft() {
+        join("ann", history(E1, 0, false), members("ann"));
+        join("ann-2", history(E1, 0, false), members("ann"));
+        join("ann-3", history(E1, 0, false), members("ann"));
+        seam.leave("ann-2");
+        seam.on(new RoomEvent.Read(ROOM, "ann", "ann", 4));
+
+        seam.leave("ann");
+        seam.leave("ann-3");
+        join("ann-4", history(E1, 4, false), members("ann"));
+        seam.on(new RoomEvent.Read(ROOM, "ann-5", "ann", 5));
+
+        assertThat(frames("ann-2")).doesNotContain("read 4");
+        assertThat(frames("ann-3")).last().isEqualTo("read 4");
+        assertThat(frames("ann-4")).last().isEqualTo("read 5");
+    }
+
+    @Test
     void aReadPositionGoesNoFurtherThanWhatTheRoomGaveOut() {
         assertThat(seam.readPosition(3)).as("before the first snapshot").isEmpty();
         join("ann", history(E1, 2, false), members("ann"));
