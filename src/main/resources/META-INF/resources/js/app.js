@@ -11,7 +11,10 @@ const DEFAULT_MAX_TEXT_LENGTH = 4000;
 const DEFAULT_TYPING_INTERVAL_S = 2;
 /** How long scrolling back waits after a page was refused (unavailable, rate_limited) before asking again. */
 const OLDER_RETRY_MS = 3000;
-/** Least time between two read positions this page sends for a room: reading a burst costs one frame a second. */
+/**
+ * Least time between two read positions this page sends for a room it shows: reading a burst costs one frame a second,
+ * and the last goes when the room or the page is left.
+ */
 const READ_EVERY_MS = 1000;
 
 const state = {
@@ -502,6 +505,9 @@ function select(name) {
   const left = state.rooms.get(state.current);
   if (left) {
     left.newAfter = null; // the line marks what was new when the room was opened
+    if (document.visibilityState === "visible") {
+      sayRead(state.current, left, { now: true });
+    }
   }
   state.current = name;
   const room = state.rooms.get(name);
@@ -531,16 +537,16 @@ function render({ olderAdded = false } = {}) {
 
 /**
  * Tells the server the user has read the room shown up to its latest position, so that the user's other devices
- * and next visits start there (docs/protocol.md, "Read positions and unread counts"): at most once a second, the
- * latest position at the end of a burst.
+ * and next visits start there (docs/protocol.md, "Read positions and unread counts"): at most once per
+ * READ_EVERY_MS, the latest position at the end of a burst, unless the room is being left (now).
  */
-function sayRead(name, room) {
+function sayRead(name, room, { now = false } = {}) {
   if (!room.epoch || room.lastSeq <= Math.max(room.readSeq, room.readSentSeq)) {
     return;
   }
   const wait = room.readSentAt + READ_EVERY_MS - Date.now();
-  if (wait > 0) {
-    clearTimeout(room.readTimer);
+  clearTimeout(room.readTimer);
+  if (wait > 0 && !now) {
     room.readTimer = setTimeout(render, wait);
     return;
   }
@@ -687,8 +693,14 @@ document.getElementById("dm-form").addEventListener("submit", (event) => {
 });
 
 document.getElementById("message-text").addEventListener("input", sayTyping);
-// Back to a hidden page: what came meanwhile is read now.
-document.addEventListener("visibilitychange", () => render());
+// Hidden, the page says what was read so far; back, what came meanwhile is read now.
+document.addEventListener("visibilitychange", () => {
+  const room = state.rooms.get(state.current);
+  if (document.visibilityState === "hidden" && room) {
+    sayRead(state.current, room, { now: true });
+  }
+  render();
+});
 
 document.getElementById("leave").addEventListener("click", () => {
   if (state.current) {

@@ -97,12 +97,8 @@ public final class Browser implements AutoCloseable {
     public void click(String cssSelector) {
         await(
                 page -> {
-                    try {
-                        find(cssSelector).click();
-                        return true;
-                    } catch (StaleElementReferenceException redrawn) {
-                        return false;
-                    }
+                    find(cssSelector).click();
+                    return true;
                 });
     }
 
@@ -112,9 +108,14 @@ public final class Browser implements AutoCloseable {
         field.sendKeys(text);
     }
 
-    /** Waits until the condition holds and returns its value. */
+    /**
+     * Waits until the condition holds and returns its value; an element the page drew anew while
+     * the condition looked at it is looked for again.
+     */
     public <T> T await(Function<WebDriver, T> condition) {
-        return new WebDriverWait(driver, WAIT).until(condition);
+        return new WebDriverWait(driver, WAIT)
+                .ignoring(StaleElementReferenceException.class)
+                .until(condition);
     }
 
     /** Waits until the element's text contains the given text. */

@@ -100,8 +100,8 @@ class ChatPageTest {
             ada.awaitText("#rooms .mentions", "@1");
             assertThat(ada.find("#rooms .unread").getText()).isEqualTo("2");
 
-            ben.type("#message-text", "see you th");
-            ada.awaitText("#typing", "ben is typing\u2026");
+            cy.sendJson(new JsonObject().put("type", "typing").put("room", "lobby"));
+            ada.awaitText("#typing", "cy is typing\u2026");
             ada.screenshot(SCREENSHOTS.resolve("chat.png"));
         }
     }
@@ -377,6 +377,37 @@ class ChatPageTest {
                 laptop.await(page -> page.findElements(By.cssSelector("#rooms .unread")).isEmpty());
             }
         }
+    }
+
+    @Test
+    void theLastReadPositionGoesWhenTheUserTurnsToAnotherRoom() {
+        try (Browser ivy = signedIn("ivy", false);
+                ChatClient phone = ChatClient.connect(page, TestTokens.valid("ivy"));
+                ChatClient jon =
+                        ChatClient.connect(page, TestTokens.valid("jon")).join("cadence")) {
+            join(ivy, "cadence");
+            ivy.awaitText("#room-title", "cadence");
+            phone.join("cadence");
+
+            jon.send("cadence", "one", "c-1");
+            long first = jon.awaitMessage("c-1").getLong("seq");
+            phone.awaitFrame(frame -> isRead(frame, first));
+            // Within a second of that read, so the page holds this one back...
+            jon.send("cadence", "two", "c-2");
+            long last = jon.awaitMessage("c-2").getLong("seq");
+            ivy.awaitText("#messages", "two");
+
+            // ...and says it when the room is left, not when the wait is over.
+            ivy.find("#rooms li:first-child button").click();
+            phone.awaitFrame(frame -> isRead(frame, last));
+            assertThat(phone.framesOfType("read"))
+                    .extracting(frame -> frame.getLong("seq"))
+                    .containsExactly(first, last);
+        }
+    }
+
+    private static boolean isRead(JsonObject frame, long seq) {
+        return "read".equals(frame.getString("type")) && frame.getLong("seq") == seq;
     }
 
     @Test
