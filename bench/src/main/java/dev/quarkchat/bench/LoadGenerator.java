@@ -52,15 +52,16 @@ final class LoadGenerator implements AutoCloseable {
     private static final String TEXT_FIELD = "\"text\":\"";
     private static final String SEQ_FIELD = "\"seq\":";
 
-    /** The least time between two {@code read} frames of a connection, as the chat page waits. */
-    private static final long READ_EVERY_NANOS = NANOS_PER_SECOND;
-
     private final Vertx vertx;
     private final Context loop;
     private final WebSocketClient client;
     private final Server server;
     private final boolean idempotentSends;
-    private final boolean chatter;
+    private volatile boolean chatter;
+
+    /** The least time between two {@code read} frames of a connection. */
+    private final long readEveryNanos;
+
     private final List<Peer> peers = new ArrayList<>();
     private final Histogram latency = new Histogram(MAX_LATENCY_MICROS, LATENCY_DIGITS);
     private final Histogram acknowledgements = new Histogram(MAX_LATENCY_MICROS, LATENCY_DIGITS);
@@ -134,13 +135,18 @@ final class LoadGenerator implements AutoCloseable {
      * @param offerCompression whether connections offer permessage-deflate, as browsers do
      * @param idempotentSends whether each {@code send} carries an {@code id}, as the chat page's do
      * @param chatter whether connections also send {@code typing} before each message and {@code
-     *     read} at most once a second, as the chat page does
+     *     read} at most once per {@code readEveryNanos}, as the chat page does
      */
     LoadGenerator(
-            Server server, boolean offerCompression, boolean idempotentSends, boolean chatter) {
+            Server server,
+            boolean offerCompression,
+            boolean idempotentSends,
+            boolean chatter,
+            long readEveryNanos) {
         this.server = server;
         this.idempotentSends = idempotentSends;
-        this.chatter = chatter && server.kind.chatProtocol;
+        this.readEveryNanos = readEveryNanos;
+        chatter(chatter);
         this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1));
         this.loop = vertx.getOrCreateContext();
         this.client =
@@ -150,6 +156,11 @@ final class LoadGenerator implements AutoCloseable {
                                 .setTcpNoDelay(true)
                                 .setConnectTimeout((int) TimeUnit.SECONDS.toMillis(30))
                                 .setTryUsePerMessageCompression(offerCompression));
+    }
+
+    /** Turns the {@code typing} and {@code read} frames on or off, from the next message on. */
+    void chatter(boolean on) {
+        chatter = on && server.kind.chatProtocol;
     }
 
     /**
@@ -443,7 +454,7 @@ final class LoadGenerator implements AutoCloseable {
         peer.roomSeq =
                 Math.max(peer.roomSeq, Long.parseLong(frame, seqAt, frame.indexOf(',', seqAt), 10));
         long now = System.nanoTime();
-        if (peer.roomSeq > peer.readSeq && now - peer.readAtNanos >= READ_EVERY_NANOS) {
+        if (peer.roomSeq > peer.readSeq && now - peer.readAtNanos >= readEveryNanos) {
             peer.readSeq = peer.roomSeq;
             peer.readAtNanos = now;
             peer.socket.writeTextMessage(

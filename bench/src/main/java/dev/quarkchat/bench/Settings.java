@@ -106,10 +106,19 @@ final class Settings {
 
     /**
      * Whether the broadcast steps' connections also talk as the chat page does: a {@code typing}
-     * before each message a sender sends, and a {@code read} of the latest message at most once a
-     * second on every connection.
+     * before each message a sender sends, and a {@code read} of the latest message at most once per
+     * {@link #readEverySeconds} on every connection.
      */
     boolean chatter = false;
+
+    /** The least time between two {@code read} frames of a connection: the chat page's. */
+    double readEverySeconds = 1;
+
+    /**
+     * Pairs of steps at the fixed rate, one without the chatter and one with it, in the same server
+     * after the fixed-rate step: what the chatter costs (0: none).
+     */
+    int chatterPairs = 0;
 
     String serverHeap = "512m";
     int basePort = 18080;
@@ -167,6 +176,9 @@ final class Settings {
                 case "--offer-compression" ->
                         settings.offerCompression = Boolean.parseBoolean(value);
                 case "--chatter" -> settings.chatter = Boolean.parseBoolean(value);
+                case "--chatter-pairs" -> settings.chatterPairs = Integer.parseInt(value);
+                case "--read-every-seconds" ->
+                        settings.readEverySeconds = Double.parseDouble(value);
                 case "--server-heap" -> settings.serverHeap = value;
                 case "--quarkchat-jar" -> settings.quarkchatJar = Path.of(value);
                 case "--quarkchat-native" -> settings.quarkchatNative = Path.of(value);

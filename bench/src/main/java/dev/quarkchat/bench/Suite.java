@@ -201,10 +201,15 @@ public final class Suite {
             System.out.printf(
                     "warm-up: %.0f s at %d deliveries/s%n",
                     settings.warmupSeconds, settings.efficiencyRate);
+            generator.chatter(settings.chatter || settings.chatterPairs > 0);
             step(generator, settings.efficiencyRate, settings.warmupSeconds, false);
+            generator.chatter(settings.chatter);
             LoadGenerator.Step fixed =
                     step(generator, settings.efficiencyRate, settings.stepSeconds, true);
             print("fixed rate", fixed);
+            if (settings.chatterPairs > 0) {
+                chatterCost(generator);
+            }
             Optional<LoadGenerator.Step> capacity = Optional.empty();
             for (int rate : settings.capacityRates) {
                 LoadGenerator.Step step = step(generator, rate, settings.stepSeconds, true);
@@ -223,6 +228,54 @@ public final class Suite {
             }
             return new Broadcast(fixed, capacity);
         }
+    }
+
+    /**
+     * Steps at the fixed rate without and with the chatter, in pairs (each in the other order than
+     * the last, so that a drift favours neither), in one server so that JIT and heap are alike: the
+     * server CPU the chatter adds per delivery is the share of capacity it takes under the quota.
+     * The quota's CPU figures wander by more than the chatter costs, so each pair is compared
+     * within itself and the pairs' ratios summed up by their median and middle half. Warmed up with
+     * the chatter, so that its code is compiled before it is measured.
+     */
+    private void chatterCost(LoadGenerator generator) throws Exception {
+        List<Double> ratios = new ArrayList<>();
+        for (int pair = 0; pair < settings.chatterPairs; pair++) {
+            double without = 0;
+            double with = 0;
+            for (boolean on : pair % 2 == 0 ? List.of(false, true) : List.of(true, false)) {
+                generator.chatter(on);
+                LoadGenerator.Step step =
+                        step(generator, settings.efficiencyRate, settings.stepSeconds, true);
+                print(on ? "chatter on" : "chatter off", step);
+                double cpuPerDelivery = step.serverCpuPercent() / step.deliveredPerSecond();
+                if (on) {
+                    with = cpuPerDelivery;
+                } else {
+                    without = cpuPerDelivery;
+                }
+            }
+            ratios.add(with / without);
+        }
+        generator.chatter(settings.chatter);
+        List<Double> sorted = ratios.stream().sorted().toList();
+        System.out.printf(
+                Locale.ROOT,
+                "chatter cost: server CPU per delivery with / without, %d pairs at %d deliveries/s: "
+                        + "median %+.1f%%, middle half %+.1f%% to %+.1f%%%n",
+                sorted.size(),
+                settings.efficiencyRate,
+                100 * (quantile(sorted, 0.5) - 1),
+                100 * (quantile(sorted, 0.25) - 1),
+                100 * (quantile(sorted, 0.75) - 1));
+    }
+
+    /** The value at a fraction of sorted values, between the two nearest. */
+    private static double quantile(List<Double> sorted, double fraction) {
+        double at = fraction * (sorted.size() - 1);
+        int below = (int) Math.floor(at);
+        int above = (int) Math.ceil(at);
+        return sorted.get(below) + (at - below) * (sorted.get(above) - sorted.get(below));
     }
 
     /**
@@ -365,7 +418,7 @@ public final class Suite {
         }
         // Every connection in its own room alone: none in the default room.
         try (Server server = start(kind, storeQuota, List.of("chat.default-room="));
-                LoadGenerator generator = new LoadGenerator(server, false, true, false)) {
+                LoadGenerator generator = new LoadGenerator(server, false, true, false, 0)) {
             generator.connect(settings.storeRooms * settings.storeMembers, this::token);
             reportRefusedJoins(generator.joinRooms(rooms));
             int warmupRate = settings.storeRates.get(0);
@@ -478,7 +531,12 @@ public final class Suite {
     }
 
     private LoadGenerator generator(Server server) {
-        return new LoadGenerator(server, settings.offerCompression, false, settings.chatter);
+        return new LoadGenerator(
+                server,
+                settings.offerCompression,
+                false,
+                settings.chatter,
+                (long) (settings.readEverySeconds * 1e9));
     }
 
     private Server start(Server.Kind kind) throws Exception {
