@@ -76,10 +76,7 @@ class ChatPageTest {
                 Browser ben = signedIn("ben", true);
                 ChatClient cy = ChatClient.connect(page, TestTokens.valid("cy")).join("lobby")) {
             ada.awaitText("#members", "cy");
-            join(ada, "release");
-            ada.awaitText("#room-title", "release");
-            ada.find("#rooms li:first-child button").click();
-            ada.awaitText("#room-title", "lobby");
+            joinAndGoBackToTheLobby(ada, "release");
 
             say(ben, "morning! coffee at 10?");
             ada.awaitText("#messages", "coffee at 10?");
@@ -332,10 +329,7 @@ class ChatPageTest {
                 Browser hank = signedIn("hank", false)) {
             join(hank, "side-room");
             hank.awaitText("#room-title", "side-room");
-            join(gina, "side-room");
-            gina.awaitText("#room-title", "side-room");
-            gina.find("#rooms li:first-child button").click();
-            gina.awaitText("#room-title", "lobby");
+            joinAndGoBackToTheLobby(gina, "side-room");
 
             say(hank, "psst");
             say(hank, "over here");
@@ -350,10 +344,7 @@ class ChatPageTest {
         try (Browser laptop = signedIn("uma", false);
                 ChatClient kim =
                         ChatClient.connect(page, TestTokens.valid("umas-friend")).join("news")) {
-            join(laptop, "news");
-            laptop.awaitText("#room-title", "news");
-            laptop.find("#rooms li:first-child button").click();
-            laptop.awaitText("#room-title", "lobby");
+            joinAndGoBackToTheLobby(laptop, "news");
 
             for (int n = 1; n <= 3; n++) {
                 kim.send("news", "headline " + n, "news-" + n);
@@ -463,10 +454,7 @@ class ChatPageTest {
     void aMentionIsCountedApartBesideItsRoomAndStandsOutInIt() {
         try (Browser amy = signedIn("amy", false);
                 ChatClient zed = ChatClient.connect(page, TestTokens.valid("zed")).join("plans")) {
-            join(amy, "plans");
-            amy.awaitText("#room-title", "plans");
-            amy.find("#rooms li:first-child button").click();
-            amy.awaitText("#room-title", "lobby");
+            joinAndGoBackToTheLobby(amy, "plans");
 
             zed.send("plans", "@amy, can you book it?", "plans-1");
             zed.send("plans", "thanks all", "plans-2");
@@ -611,6 +599,14 @@ class ChatPageTest {
     private static void say(Browser browser, String text) {
         browser.type("#message-text", text);
         browser.find("#message-text").sendKeys(Keys.ENTER);
+    }
+
+    /** Joins a room, which opens it, and opens the lobby again: the room waits in the list. */
+    private static void joinAndGoBackToTheLobby(Browser browser, String room) {
+        join(browser, room);
+        browser.awaitText("#room-title", room);
+        browser.click("#rooms li:first-child button");
+        browser.awaitText("#room-title", "lobby");
     }
 
     private static void join(Browser browser, String room) {
