@@ -8,6 +8,7 @@ import dev.quarkchat.engine.HistoryConfig;
 import dev.quarkchat.session.ChatSessions;
 import dev.quarkchat.testing.Browser;
 import dev.quarkchat.testing.ChatClient;
+import dev.quarkchat.testing.Frames;
 import dev.quarkchat.testing.Metrics;
 import dev.quarkchat.testing.TestTokens;
 
@@ -382,7 +383,7 @@ class ChatPageTest {
 
             jon.send("cadence", "one", "c-1");
             long first = jon.awaitMessage("c-1").getLong("seq");
-            phone.awaitFrame(frame -> isRead(frame, first));
+            phone.awaitFrame(Frames.read("cadence", first));
             // Within a second of that read, so the page holds this one back...
             jon.send("cadence", "two", "c-2");
             long last = jon.awaitMessage("c-2").getLong("seq");
@@ -390,15 +391,11 @@ class ChatPageTest {
 
             // ...and says it when the room is left, not when the wait is over.
             ivy.find("#rooms li:first-child button").click();
-            phone.awaitFrame(frame -> isRead(frame, last));
+            phone.awaitFrame(Frames.read("cadence", last));
             assertThat(phone.framesOfType("read"))
                     .extracting(frame -> frame.getLong("seq"))
                     .containsExactly(first, last);
         }
-    }
-
-    private static boolean isRead(JsonObject frame, long seq) {
-        return "read".equals(frame.getString("type")) && frame.getLong("seq") == seq;
     }
 
     @Test
