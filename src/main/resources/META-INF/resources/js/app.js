@@ -24,13 +24,14 @@ const state = {
   typingTimeoutMs: DEFAULT_TYPING_INTERVAL_S * 3000,
   /**
    * name -> {members: Set, memberCount, lines: [], unread, epoch, lastSeq, seqs: Set, olderHeld, loadingOlder,
-   * olderPausedUntil, typing: Map, typingSentAt, readSeq, countedUpTo, newAfter, readSentSeq, readSentAt}: where
+   * olderPausedUntil, typing: Map, typingSentAt, readSeq, countedUpTo, newAfter, readSentSeq, readSentAt, readDueAt,
+   * readTimer}: where
    * each room's conversation stands; seqs are those shown in this epoch, olderHeld whether the server may hold older
    * messages, loadingOlder the id of the history request in flight, typing who else is typing (user -> when to stop
    * showing it), typingSentAt when this page last said the user was typing there; readSeq where the user stopped
    * reading (on any device), unread counts the messages of others after it up to countedUpTo (as joined told) and
    * those that came since, newAfter the seq after which the "new messages" line goes, readSentSeq and readSentAt the
-   * read position this page sent last, and when
+   * read position this page sent last, and when, readDueAt when the next may go (null: none waiting)
    */
   rooms: new Map(),
   current: null,
@@ -453,7 +454,8 @@ function roomNamed(name) {
     state.rooms.set(name, {
       members: new Set(), memberCount: 0, lines: [], unread: 0, epoch: null, lastSeq: 0,
       seqs: new Set(), olderHeld: false, loadingOlder: null, olderPausedUntil: 0, typing: new Map(), typingSentAt: 0,
-      readSeq: 0, countedUpTo: 0, newAfter: null, readSentSeq: 0, readSentAt: 0, dm: null, mentions: 0,
+      readSeq: 0, countedUpTo: 0, newAfter: null, readSentSeq: 0, readSentAt: 0, readDueAt: null, readTimer: null,
+      dm: null, mentions: 0,
     });
   }
   return state.rooms.get(name);
@@ -538,22 +540,37 @@ function render({ olderAdded = false } = {}) {
 /**
  * Tells the server the user has read the room shown up to its latest position, so that the user's other devices
  * and next visits start there (docs/protocol.md, "Read positions and unread counts"): at most once per
- * READ_EVERY_MS, the latest position at the end of a burst, unless the room is being left (now).
+ * READ_EVERY_MS, the latest position when its time comes, unless the room is being left (now). The time comes at a
+ * random moment of the pace: every member of a room gets a message at the same moment, and their reads should not
+ * all reach the server in the same millisecond.
  */
 function sayRead(name, room, { now = false } = {}) {
   if (!room.epoch || room.lastSeq <= Math.max(room.readSeq, room.readSentSeq)) {
+    forgetReadDue(room);
     return;
   }
-  const wait = room.readSentAt + READ_EVERY_MS - Date.now();
-  clearTimeout(room.readTimer);
-  if (wait > 0 && !now) {
-    room.readTimer = setTimeout(render, wait);
-    return;
+  if (!now) {
+    room.readDueAt ??= Math.max(Date.now() + Math.random() * READ_EVERY_MS, room.readSentAt + READ_EVERY_MS);
+    const wait = room.readDueAt - Date.now();
+    if (wait > 0) {
+      room.readTimer ??= setTimeout(() => {
+        room.readTimer = null;
+        render();
+      }, wait);
+      return;
+    }
   }
+  forgetReadDue(room);
   if (connection.send({ type: "read", room: name, seq: room.lastSeq })) {
     room.readSentSeq = room.lastSeq;
     room.readSentAt = Date.now();
   }
+}
+
+function forgetReadDue(room) {
+  clearTimeout(room.readTimer);
+  room.readTimer = null;
+  room.readDueAt = null;
 }
 
 /** Who is typing in the room now; those whose time is up are forgotten. */

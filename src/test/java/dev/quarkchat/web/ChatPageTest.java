@@ -27,6 +27,7 @@ import org.openqa.selenium.Keys;
 
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.stream.LongStream;
 
@@ -395,6 +396,26 @@ class ChatPageTest {
             assertThat(phone.framesOfType("read"))
                     .extracting(frame -> frame.getLong("seq"))
                     .containsExactly(first, last);
+        }
+    }
+
+    @Test
+    void aReadPositionWaitsForItsOwnMomentOfTheSecond() {
+        try (Browser ivy = signedIn("ivy", false);
+                ChatClient phone = ChatClient.connect(page, TestTokens.valid("ivy"));
+                ChatClient jon = ChatClient.connect(page, TestTokens.valid("jon")).join("spread")) {
+            join(ivy, "spread");
+            ivy.awaitText("#room-title", "spread");
+            phone.join("spread");
+            // Every member of a room gets a message at the same moment; this page's moment is late.
+            ivy.script("Math.random = () => 0.9");
+
+            long sentAt = System.nanoTime();
+            jon.send("spread", "hello", "s-1");
+            long seq = jon.awaitMessage("s-1").getLong("seq");
+            phone.awaitFrame(Frames.read("spread", seq));
+            assertThat(Duration.ofNanos(System.nanoTime() - sentAt))
+                    .isGreaterThanOrEqualTo(Duration.ofMillis(850));
         }
     }
 
