@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.IntFunction;
@@ -94,11 +95,15 @@ final class LoadGenerator implements AutoCloseable {
         private long lost;
         private long duplicated;
 
-        /** The room's latest seq it was given, and the last it said it read, and when. */
+        /**
+         * The room's latest seq it was given, the last it said it read, when, and whether its next
+         * {@code read} waits for its time.
+         */
         private long roomSeq;
 
         private long readSeq;
         private long readAtNanos;
+        private boolean readWaiting;
 
         private Peer(WebSocket socket, int index) {
             this.socket = socket;
@@ -448,22 +453,40 @@ final class LoadGenerator implements AutoCloseable {
         }
     }
 
-    /** Says the connection read up to the room's latest message, once a second at most. */
+    /**
+     * Says the connection read up to the room's latest message, as the page does: at most once per
+     * {@code readEveryNanos}, at a random moment of that pace (every member gets a message at the
+     * same moment, and the page keeps their reads from all falling due with it).
+     */
     private void sayRead(Peer peer, String frame) {
         int seqAt = frame.indexOf(SEQ_FIELD) + SEQ_FIELD.length();
         peer.roomSeq =
                 Math.max(peer.roomSeq, Long.parseLong(frame, seqAt, frame.indexOf(',', seqAt), 10));
-        long now = System.nanoTime();
-        if (peer.roomSeq > peer.readSeq && now - peer.readAtNanos >= readEveryNanos) {
-            peer.readSeq = peer.roomSeq;
-            peer.readAtNanos = now;
-            peer.socket.writeTextMessage(
-                    "{\"type\":\"read\",\"room\":\""
-                            + roomOf(peer.index)
-                            + "\",\"seq\":"
-                            + peer.readSeq
-                            + "}");
+        if (peer.roomSeq <= peer.readSeq || peer.readWaiting) {
+            return;
         }
+        long now = System.nanoTime();
+        long due =
+                Math.max(
+                        now + ThreadLocalRandom.current().nextLong(readEveryNanos),
+                        peer.readAtNanos + readEveryNanos);
+        peer.readWaiting = true;
+        vertx.setTimer(
+                Math.max(1, TimeUnit.NANOSECONDS.toMillis(due - now)),
+                timer -> {
+                    peer.readWaiting = false;
+                    if (!chatter) {
+                        return;
+                    }
+                    peer.readSeq = peer.roomSeq;
+                    peer.readAtNanos = System.nanoTime();
+                    peer.socket.writeTextMessage(
+                            "{\"type\":\"read\",\"room\":\""
+                                    + roomOf(peer.index)
+                                    + "\",\"seq\":"
+                                    + peer.readSeq
+                                    + "}");
+                });
     }
 
     /**

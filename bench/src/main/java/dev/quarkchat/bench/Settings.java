@@ -120,6 +120,13 @@ final class Settings {
      */
     int chatterPairs = 0;
 
+    /**
+     * Whether the capacity search runs without and with the chatter in one server, instead of as
+     * {@link #chatter} says: each rate twice, one step of each, each side stopping at its own first
+     * failed step.
+     */
+    boolean chatterCapacity = false;
+
     String serverHeap = "512m";
     int basePort = 18080;
     Path quarkchatJar = Path.of("..", "target", "quarkus-app", "quarkus-run.jar");
@@ -177,6 +184,7 @@ final class Settings {
                         settings.offerCompression = Boolean.parseBoolean(value);
                 case "--chatter" -> settings.chatter = Boolean.parseBoolean(value);
                 case "--chatter-pairs" -> settings.chatterPairs = Integer.parseInt(value);
+                case "--chatter-capacity" -> settings.chatterCapacity = Boolean.parseBoolean(value);
                 case "--read-every-seconds" ->
                         settings.readEverySeconds = Double.parseDouble(value);
                 case "--server-heap" -> settings.serverHeap = value;
@@ -188,6 +196,9 @@ final class Settings {
                         throw new IllegalArgumentException(
                                 "Unknown option " + args[i] + " (see bench/README.md)");
             }
+        }
+        if (!(settings.readEverySeconds > 0)) {
+            throw new IllegalArgumentException("--read-every-seconds must be above 0");
         }
         return settings;
     }

@@ -4,9 +4,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The benchmark suite: every server in turn, on one core and the same CPU quota, driven by the
@@ -210,17 +214,13 @@ public final class Suite {
             if (settings.chatterPairs > 0) {
                 chatterCost(generator);
             }
+            if (settings.chatterCapacity) {
+                chatterCapacity(generator);
+                return new Broadcast(fixed, Optional.empty());
+            }
             Optional<LoadGenerator.Step> capacity = Optional.empty();
             for (int rate : settings.capacityRates) {
-                LoadGenerator.Step step = step(generator, rate, settings.stepSeconds, true);
-                print("offered " + rate, step);
-                if (failsOnLatencyAlone(step)) {
-                    // One late burst (a GC or JIT pause that the quota stretches) can fail a whole
-                    // step; a server
-                    // that cannot keep up fails it again. A loss or a duplicate is never retried.
-                    step = step(generator, rate, settings.stepSeconds, true);
-                    print("offered " + rate + " again", step);
-                }
+                LoadGenerator.Step step = capacityStep(generator, rate, "offered " + rate);
                 if (!passes(step)) {
                     break;
                 }
@@ -228,6 +228,62 @@ public final class Suite {
             }
             return new Broadcast(fixed, capacity);
         }
+    }
+
+    /** One step of a capacity search, twice if it failed on latency alone. */
+    private LoadGenerator.Step capacityStep(LoadGenerator generator, int rate, String label)
+            throws Exception {
+        LoadGenerator.Step step = step(generator, rate, settings.stepSeconds, true);
+        print(label, step);
+        if (failsOnLatencyAlone(step)) {
+            // One late burst (a GC or JIT pause that the quota stretches) can fail a whole step; a
+            // server that cannot keep up fails it again. A loss or a duplicate is never retried.
+            step = step(generator, rate, settings.stepSeconds, true);
+            print(label + " again", step);
+        }
+        return step;
+    }
+
+    /**
+     * The capacity search without and with the chatter in one server: at each rate a step of each
+     * (in the other order than at the last rate), each side stopping at its own first failed step.
+     * Capacities found in two servers differ by more than the chatter's share (each JVM compiles
+     * and lays out its heap its own way), so the two sides share one.
+     */
+    private void chatterCapacity(LoadGenerator generator) throws Exception {
+        Map<Boolean, Integer> capacity = new HashMap<>(Map.of(false, 0, true, 0));
+        Set<Boolean> failed = new HashSet<>();
+        int rung = 0;
+        for (int rate : settings.capacityRates) {
+            for (boolean on : rung++ % 2 == 0 ? List.of(false, true) : List.of(true, false)) {
+                if (failed.contains(on)) {
+                    continue;
+                }
+                generator.chatter(on);
+                String label = (on ? "with " : "without ") + rate;
+                if (passes(capacityStep(generator, rate, label))) {
+                    capacity.put(on, rate);
+                } else {
+                    failed.add(on);
+                }
+            }
+            if (failed.size() == 2) {
+                break;
+            }
+        }
+        generator.chatter(settings.chatter);
+        System.out.printf(
+                Locale.ROOT,
+                "chatter capacity: %d deliveries/s without, %d with%s%n",
+                capacity.get(false),
+                capacity.get(true),
+                capacity.get(false) == 0
+                        ? ""
+                        : format(
+                                " (%+.1f%%)",
+                                100.0
+                                        * (capacity.get(true) - capacity.get(false))
+                                        / capacity.get(false)));
     }
 
     /**
