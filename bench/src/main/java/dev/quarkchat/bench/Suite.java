@@ -205,7 +205,8 @@ public final class Suite {
             System.out.printf(
                     "warm-up: %.0f s at %d deliveries/s%n",
                     settings.warmupSeconds, settings.efficiencyRate);
-            generator.chatter(settings.chatter || settings.chatterPairs > 0);
+            generator.chatter(
+                    settings.chatter || settings.chatterPairs > 0 || settings.chatterCapacity);
             step(generator, settings.efficiencyRate, settings.warmupSeconds, false);
             generator.chatter(settings.chatter);
             LoadGenerator.Step fixed =
@@ -248,7 +249,8 @@ public final class Suite {
      * The capacity search without and with the chatter in one server: at each rate a step of each
      * (in the other order than at the last rate), each side stopping at its own first failed step.
      * Capacities found in two servers differ by more than the chatter's share (each JVM compiles
-     * and lays out its heap its own way), so the two sides share one.
+     * and lays out its heap its own way), so the two sides share one. Warmed up with the chatter,
+     * as the pairs are.
      */
     private void chatterCapacity(LoadGenerator generator) throws Exception {
         Map<Boolean, Integer> capacity = new HashMap<>(Map.of(false, 0, true, 0));
