@@ -276,16 +276,20 @@ public final class Suite {
         generator.chatter(settings.chatter);
         System.out.printf(
                 Locale.ROOT,
-                "chatter capacity: %d deliveries/s without, %d with%s%n",
-                capacity.get(false),
-                capacity.get(true),
-                capacity.get(false) == 0
+                "chatter capacity: %s deliveries/s without, %s with%s%n",
+                capacityFigure(capacity.get(false)),
+                capacityFigure(capacity.get(true)),
+                capacity.get(false) == 0 || capacity.get(true) == 0
                         ? ""
                         : format(
                                 " (%+.1f%%)",
                                 100.0
                                         * (capacity.get(true) - capacity.get(false))
                                         / capacity.get(false)));
+    }
+
+    private String capacityFigure(int capacity) {
+        return capacity > 0 ? String.valueOf(capacity) : "below " + settings.capacityRates.get(0);
     }
 
     /**
