@@ -12,10 +12,13 @@ const DEFAULT_TYPING_INTERVAL_S = 2;
 /** How long scrolling back waits after a page was refused (unavailable, rate_limited) before asking again. */
 const OLDER_RETRY_MS = 3000;
 /**
- * Least time between two read positions this page sends for a room it shows: reading a burst costs one frame a second,
- * and the last goes when the room or the page is left.
+ * Least time between two read positions this page sends for a room it shows: a second, and in a crowd a second for
+ * every READ_PACE_MEMBERS members up to READ_EVERY_MAX_MS, since every member answers the same messages and only the
+ * user's other devices wait for it. The last goes at once when the room or the page is left.
  */
 const READ_EVERY_MS = 1000;
+const READ_PACE_MEMBERS = 100;
+const READ_EVERY_MAX_MS = 10000;
 
 const state = {
   user: null,
@@ -539,8 +542,8 @@ function render({ olderAdded = false } = {}) {
 
 /**
  * Tells the server the user has read the room shown up to its latest position, so that the user's other devices
- * and next visits start there (docs/protocol.md, "Read positions and unread counts"): at most once per
- * READ_EVERY_MS, the latest position when its time comes, unless the room is being left (now). The time comes at a
+ * and next visits start there (docs/protocol.md, "Read positions and unread counts"): at most once per pace
+ * (readPaceMs), the latest position when its time comes, unless the room is being left (now). The time comes at a
  * random moment of the pace: every member of a room gets a message at the same moment, and their reads should not
  * all reach the server in the same millisecond.
  */
@@ -550,7 +553,8 @@ function sayRead(name, room, { now = false } = {}) {
     return;
   }
   if (!now) {
-    room.readDueAt ??= Math.max(Date.now() + Math.random() * READ_EVERY_MS, room.readSentAt + READ_EVERY_MS);
+    const pace = readPaceMs(room);
+    room.readDueAt ??= Math.max(Date.now() + Math.random() * pace, room.readSentAt + pace);
     const wait = room.readDueAt - Date.now();
     if (wait > 0) {
       room.readTimer ??= setTimeout(() => {
@@ -565,6 +569,10 @@ function sayRead(name, room, { now = false } = {}) {
     room.readSentSeq = room.lastSeq;
     room.readSentAt = Date.now();
   }
+}
+
+function readPaceMs(room) {
+  return Math.min(READ_EVERY_MAX_MS, READ_EVERY_MS * Math.max(1, room.memberCount / READ_PACE_MEMBERS));
 }
 
 function forgetReadDue(room) {

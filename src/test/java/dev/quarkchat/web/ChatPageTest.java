@@ -28,6 +28,7 @@ import org.openqa.selenium.Keys;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.LongStream;
 
@@ -45,6 +46,9 @@ class ChatPageTest {
     private static final int SHORT_TOKEN_SECONDS = 4;
     private static final String ZOE = "zo\u00EB";
     private static final String WATANABE = "\u6E21\u8FBA";
+
+    /** A page's read positions in a room come a second apart per this many members (app.js). */
+    private static final int READ_PACE_MEMBERS = 100;
 
     @TestHTTPResource("/")
     URI page;
@@ -416,6 +420,35 @@ class ChatPageTest {
             phone.awaitFrame(Frames.read("spread", seq));
             assertThat(Duration.ofNanos(System.nanoTime() - sentAt))
                     .isGreaterThanOrEqualTo(Duration.ofMillis(850));
+        }
+    }
+
+    @Test
+    void inACrowdReadPositionsComeAtASlowerPace() {
+        List<ChatClient> crowd = new ArrayList<>();
+        try (Browser ivy = signedIn("ivy", false);
+                ChatClient phone = ChatClient.connect(page, TestTokens.valid("ivy"));
+                ChatClient jon =
+                        ChatClient.connect(page, TestTokens.valid("jon")).join("stadium")) {
+            for (int n = 1; n < 2 * READ_PACE_MEMBERS; n++) {
+                crowd.add(ChatClient.connect(page, TestTokens.valid("fan-" + n)).join("stadium"));
+            }
+            join(ivy, "stadium");
+            ivy.awaitText("#room-title", "stadium");
+            phone.join("stadium");
+            ivy.script("Math.random = () => 0"); // each read as early as its pace lets it
+
+            jon.send("stadium", "kick-off", "k-1");
+            phone.awaitFrame(Frames.read("stadium", jon.awaitMessage("k-1").getLong("seq")));
+            long firstReadAt = System.nanoTime();
+            jon.send("stadium", "goal", "k-2");
+            phone.awaitFrame(Frames.read("stadium", jon.awaitMessage("k-2").getLong("seq")));
+
+            // Two hundred members: two seconds between a page's reads, where a small room has one.
+            assertThat(Duration.ofNanos(System.nanoTime() - firstReadAt))
+                    .isGreaterThanOrEqualTo(Duration.ofMillis(1500));
+        } finally {
+            crowd.forEach(ChatClient::close);
         }
     }
 

@@ -454,6 +454,15 @@ final class LoadGenerator implements AutoCloseable {
     }
 
     /**
+     * The chat page's least time between two {@code read} frames for a room of {@code members}
+     * (app.js, {@code readPaceMs}): a second, and a second per hundred members up to ten.
+     */
+    static long pageReadEveryNanos(int members) {
+        double seconds = Math.min(10, Math.max(1, members / 100.0));
+        return (long) (seconds * TimeUnit.SECONDS.toNanos(1));
+    }
+
+    /**
      * Says the connection read up to the room's latest message, as the page does: at most once per
      * {@code readEveryNanos}, at a random moment of that pace (every member gets a message at the
      * same moment, and the page keeps their reads from all falling due with it).

@@ -111,8 +111,11 @@ final class Settings {
      */
     boolean chatter = false;
 
-    /** The least time between two {@code read} frames of a connection: the chat page's. */
-    double readEverySeconds = 1;
+    /**
+     * The least time between two {@code read} frames of a connection; 0: the chat page's in a room
+     * of {@link #clients}.
+     */
+    double readEverySeconds = 0;
 
     /**
      * Pairs of steps at the fixed rate, one without the chatter and one with it, in the same server
@@ -197,8 +200,8 @@ final class Settings {
                                 "Unknown option " + args[i] + " (see bench/README.md)");
             }
         }
-        if (!(settings.readEverySeconds > 0)) {
-            throw new IllegalArgumentException("--read-every-seconds must be above 0");
+        if (!(settings.readEverySeconds >= 0)) {
+            throw new IllegalArgumentException("--read-every-seconds must be 0 or more");
         }
         return settings;
     }

@@ -598,7 +598,9 @@ public final class Suite {
                 settings.offerCompression,
                 false,
                 settings.chatter,
-                (long) (settings.readEverySeconds * 1e9));
+                settings.readEverySeconds > 0
+                        ? (long) (settings.readEverySeconds * 1e9)
+                        : LoadGenerator.pageReadEveryNanos(settings.clients));
     }
 
     private Server start(Server.Kind kind) throws Exception {
