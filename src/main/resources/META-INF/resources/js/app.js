@@ -557,9 +557,12 @@ function sayRead(name, room, { now = false } = {}) {
     room.readDueAt ??= Math.max(Date.now() + Math.random() * pace, room.readSentAt + pace);
     const wait = room.readDueAt - Date.now();
     if (wait > 0) {
+      // Only the read goes: a redraw now would close what the user has open (the emoji picker, say).
       room.readTimer ??= setTimeout(() => {
         room.readTimer = null;
-        render();
+        if (state.rooms.get(state.current) === room && document.visibilityState === "visible") {
+          sayRead(name, room);
+        }
       }, wait);
       return;
     }

@@ -424,6 +424,32 @@ class ChatPageTest {
     }
 
     @Test
+    void aReadPositionGoingOutLeavesTheEmojiPickerOpen() {
+        try (Browser ivy = signedIn("ivy", false);
+                ChatClient phone = ChatClient.connect(page, TestTokens.valid("ivy"));
+                ChatClient jon = ChatClient.connect(page, TestTokens.valid("jon")).join("picker")) {
+            join(ivy, "picker");
+            ivy.awaitText("#room-title", "picker");
+            phone.join("picker");
+            ivy.script("Math.random = () => 0.99"); // the read goes a second after the message
+
+            jon.send("picker", "react to me", "p-1");
+            long seq = jon.awaitMessage("p-1").getLong("seq");
+            ivy.awaitText("#messages", "react to me");
+            ivy.find("#messages li.message .control.react").sendKeys(Keys.ENTER);
+            ivy.await(
+                    page ->
+                            ivy.script(
+                                    "return document.activeElement.classList.contains('emoji')"));
+            phone.awaitFrame(Frames.read("picker", seq));
+
+            assertThat(ivy.script("return document.activeElement.classList.contains('emoji')"))
+                    .as("the picker still has the focus")
+                    .isEqualTo(true);
+        }
+    }
+
+    @Test
     void inACrowdReadPositionsComeAtASlowerPace() {
         List<ChatClient> crowd = new ArrayList<>();
         try (Browser ivy = signedIn("ivy", false);
