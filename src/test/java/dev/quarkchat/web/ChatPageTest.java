@@ -382,9 +382,7 @@ class ChatPageTest {
                 ChatClient phone = ChatClient.connect(page, TestTokens.valid("ivy"));
                 ChatClient jon =
                         ChatClient.connect(page, TestTokens.valid("jon")).join("cadence")) {
-            join(ivy, "cadence");
-            ivy.awaitText("#room-title", "cadence");
-            phone.join("cadence");
+            showWithThePhoneIn(ivy, phone, "cadence");
 
             jon.send("cadence", "one", "c-1");
             long first = jon.awaitMessage("c-1").getLong("seq");
@@ -408,9 +406,7 @@ class ChatPageTest {
         try (Browser ivy = signedIn("ivy", false);
                 ChatClient phone = ChatClient.connect(page, TestTokens.valid("ivy"));
                 ChatClient jon = ChatClient.connect(page, TestTokens.valid("jon")).join("spread")) {
-            join(ivy, "spread");
-            ivy.awaitText("#room-title", "spread");
-            phone.join("spread");
+            showWithThePhoneIn(ivy, phone, "spread");
             // Every member of a room gets a message at the same moment; this page's moment is late.
             ivy.script("Math.random = () => 0.9");
 
@@ -428,9 +424,7 @@ class ChatPageTest {
         try (Browser ivy = signedIn("ivy", false);
                 ChatClient phone = ChatClient.connect(page, TestTokens.valid("ivy"));
                 ChatClient jon = ChatClient.connect(page, TestTokens.valid("jon")).join("picker")) {
-            join(ivy, "picker");
-            ivy.awaitText("#room-title", "picker");
-            phone.join("picker");
+            showWithThePhoneIn(ivy, phone, "picker");
             ivy.script("Math.random = () => 0.99"); // the read goes a second after the message
 
             jon.send("picker", "react to me", "p-1");
@@ -459,9 +453,7 @@ class ChatPageTest {
             for (int n = 1; n < 2 * READ_PACE_MEMBERS; n++) {
                 crowd.add(ChatClient.connect(page, TestTokens.valid("fan-" + n)).join("stadium"));
             }
-            join(ivy, "stadium");
-            ivy.awaitText("#room-title", "stadium");
-            phone.join("stadium");
+            showWithThePhoneIn(ivy, phone, "stadium");
             ivy.script("Math.random = () => 0"); // each read as early as its pace lets it
 
             jon.send("stadium", "kick-off", "k-1");
@@ -684,6 +676,16 @@ class ChatPageTest {
         browser.awaitText("#room-title", room);
         browser.click("#rooms li:first-child button");
         browser.awaitText("#room-title", "lobby");
+    }
+
+    /**
+     * The page shows the room, and the user's phone is in it too: the phone hears every read
+     * position the page sends.
+     */
+    private static void showWithThePhoneIn(Browser browser, ChatClient phone, String room) {
+        join(browser, room);
+        browser.awaitText("#room-title", room);
+        phone.join(room);
     }
 
     private static void join(Browser browser, String room) {
