@@ -2,6 +2,7 @@ package dev.quarkchat.engine;
 
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
 
@@ -86,5 +87,13 @@ public interface Broker {
     interface Subscription {
         /** Stops handing events; the broker may forget a room that nobody subscribes to. */
         void close();
+
+        /**
+         * Done once every event the room publishes from now on reaches the subscriber: a join's
+         * snapshot taken after it misses nothing between the snapshot and the live stream.
+         */
+        default CompletionStage<Void> ready() {
+            return CompletableFuture.completedFuture(null);
+        }
     }
 }

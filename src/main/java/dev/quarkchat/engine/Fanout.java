@@ -13,11 +13,21 @@ import java.util.function.Consumer;
 public interface Fanout {
 
     /**
-     * Starts carrying: every event of any room, from any instance, is handed to {@code events}.
+     * Starts carrying: every event of a room this instance listens to, from any instance, is handed
+     * to {@code events}.
      *
      * @param streamResumed run each time the stream comes back after a break
      */
     void start(Consumer<RoomEvent> events, Runnable streamResumed);
+
+    /**
+     * Carries the room's events to this instance from now on, where the carrier chooses by room;
+     * done once it does.
+     */
+    CompletionStage<Void> listen(String room);
+
+    /** This instance needs the room's events no more. */
+    void stopListening(String room);
 
     /**
      * Hands the message to every instance; messages one instance publishes arrive in the order it

@@ -23,6 +23,14 @@ public final class LocalFanout implements Fanout {
     }
 
     @Override
+    public CompletionStage<Void> listen(String room) {
+        return DONE; // every room's events are here already
+    }
+
+    @Override
+    public void stopListening(String room) {}
+
+    @Override
     public CompletionStage<Void> publish(RoomEvent.Message message) {
         events.accept(message);
         return DONE;

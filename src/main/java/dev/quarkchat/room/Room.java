@@ -153,12 +153,15 @@ final class Room implements RoomSeam.Connections<ChatSession, OutboundFrame> {
         Optional<StreamPosition> since =
                 recovery.flatMap(
                         from -> from.epoch().map(epoch -> new StreamPosition(epoch, from.since())));
+        // The snapshot and the join's own presence event come after the live stream is here.
+        CompletionStage<Void> subscribed = subscription.ready();
         CompletionStage<Members> members =
-                parts.presence().join(name, session.user(), session.id(), names);
+                subscribed.thenCompose(
+                        ready -> parts.presence().join(name, session.user(), session.id(), names));
         CompletionStage<Optional<StreamPosition>> read =
                 parts.readPositions().position(name, session.user());
-        parts.broker()
-                .history(name, since, parts.replayedOnJoin())
+        subscribed
+                .thenCompose(ready -> parts.broker().history(name, since, parts.replayedOnJoin()))
                 .thenCombine(members, RoomSeam.Snapshot::new)
                 .thenCombine(read, (snapshot, position) -> withReading(snapshot, position, session))
                 .thenCompose(reading -> reading)

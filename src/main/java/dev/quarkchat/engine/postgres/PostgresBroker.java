@@ -76,7 +76,20 @@ public final class PostgresBroker implements Broker {
     @Override
     public Subscription subscribe(String room, Consumer<RoomEvent> events) {
         subscribers.put(room, events);
-        return () -> subscribers.remove(room, events);
+        CompletionStage<Void> listening = fanout.listen(room);
+        return new Subscription() {
+            @Override
+            public void close() {
+                if (subscribers.remove(room, events)) {
+                    fanout.stopListening(room);
+                }
+            }
+
+            @Override
+            public CompletionStage<Void> ready() {
+                return listening;
+            }
+        };
     }
 
     @Override

@@ -14,10 +14,7 @@ import java.time.Duration;
 @ConfigMapping(prefix = "chat.backplane.redis")
 public interface RedisBackplaneConfig {
 
-    /**
-     * Prepended to every key and to the event channel, so that several services can share one
-     * Redis.
-     */
+    /** Prepended to every key and channel, so that several services can share one Redis. */
     @WithDefault("quarkchat:")
     @Pattern(regexp = "[A-Za-z0-9:_.-]{1,64}", message = "must be 1 to 64 letters, digits or :_.-")
     String keyPrefix();
@@ -39,6 +36,13 @@ public interface RedisBackplaneConfig {
      */
     @WithDefault("30s")
     Duration presenceTtl();
+
+    /**
+     * How long an instance stays subscribed to a room's channel after its last member here left, so
+     * that a lone member reconnecting costs no unsubscribe and subscribe.
+     */
+    @WithDefault("10s")
+    Duration channelGrace();
 
     /** How long a room's sequence and history stay in Redis after its last activity. */
     @WithDefault("24h")

@@ -32,11 +32,11 @@ import java.util.function.Consumer;
 /**
  * The broker of instances that share rooms through Redis ({@code chat.backplane=redis}): a post is
  * appended by a script that gives it the room's next seq, keeps it in the room's capped log and
- * publishes it; every instance hears it on the event channel, in the order Redis ran the scripts,
- * and hands it to the room's subscriber here. History is read from the log, so recovery works on
- * any instance. While Redis is unreachable every operation fails with {@link
- * dev.quarkchat.engine.EngineUnavailableException}; once it is back, the rooms are told to catch
- * up.
+ * publishes it; every instance with members in the room hears it on the room's channel, in the
+ * order Redis ran the scripts, and hands it to the room's subscriber here. History is read from the
+ * log, so recovery works on any instance. While Redis is unreachable every operation fails with
+ * {@link dev.quarkchat.engine.EngineUnavailableException}; once it is back, the rooms are told to
+ * catch up.
  */
 public final class RedisBroker implements Broker {
 
@@ -55,19 +55,28 @@ public final class RedisBroker implements Broker {
     private final IdempotencyConfig idempotency;
     private final Map<String, RoomSubscription> subscriptions = new ConcurrentHashMap<>();
 
-    /** A room's subscriber on this instance. */
+    /** A room's subscriber on this instance, and the hold on the room's channel it took. */
     private final class RoomSubscription implements Subscription {
         private final String room;
         private final Consumer<RoomEvent> events;
+        private final CompletionStage<Void> ready;
 
         private RoomSubscription(String room, Consumer<RoomEvent> events) {
             this.room = room;
             this.events = events;
+            this.ready = link.holdRoom(room);
         }
 
         @Override
         public void close() {
-            subscriptions.remove(room, this);
+            if (subscriptions.remove(room, this)) {
+                link.releaseRoom(room);
+            }
+        }
+
+        @Override
+        public CompletionStage<Void> ready() {
+            return ready;
         }
     }
 
@@ -110,7 +119,7 @@ public final class RedisBroker implements Broker {
         ServerFrames.SeqSlot frame = post.frameAroundSeq();
         List<String> args =
                 List.of(
-                        link.channel(),
+                        link.roomChannel(room),
                         room,
                         seconds(config.roomTtl()),
                         Epochs.next(),
@@ -158,7 +167,7 @@ public final class RedisBroker implements Broker {
                             Amendment.Rewrite rewrite = (Amendment.Rewrite) verdict;
                             List<String> args =
                                     List.of(
-                                            link.channel(),
+                                            link.roomChannel(room),
                                             room,
                                             seconds(config.roomTtl()),
                                             epoch,

@@ -5,8 +5,8 @@ import dev.quarkchat.engine.RoomEvent;
 import java.util.Optional;
 
 /**
- * How the scripts publish {@link RoomEvent}s on the event channel: space-separated text whose last
- * field runs to the end (user names and frames may contain spaces, room names cannot).
+ * How the scripts publish {@link RoomEvent}s on their room's channel: space-separated text whose
+ * last field runs to the end (user names and frames may contain spaces, room names cannot).
  *
  * <ul>
  *   <li>{@code M <room> <epoch> <seq> <frame>}: a {@link RoomEvent.Message}

@@ -12,7 +12,8 @@ import java.util.function.Consumer;
 /**
  * The fan-out of instances that share rooms through Redis while another store orders and keeps the
  * messages ({@code chat.history.store=postgres}): a committed message is published on the event
- * channel that presence already uses, so every instance hears both in one order.
+ * room's channel that presence already uses, so every instance with members there hears both in one
+ * order.
  */
 public final class RedisFanout implements Fanout {
 
@@ -30,11 +31,23 @@ public final class RedisFanout implements Fanout {
     }
 
     @Override
+    public CompletionStage<Void> listen(String room) {
+        return link.holdRoom(room);
+    }
+
+    @Override
+    public void stopListening(String room) {
+        link.releaseRoom(room);
+    }
+
+    @Override
     public CompletionStage<Void> publish(RoomEvent.Message message) {
         return link.run(
                         RedisScript.PUBLISH,
                         List.of(link.key(message.room(), "meta")),
-                        List.of(link.channel(), RedisEventFormat.message(message)))
+                        List.of(
+                                link.roomChannel(message.room()),
+                                RedisEventFormat.message(message)))
                 .replaceWithVoid()
                 .subscribeAsCompletionStage();
     }

@@ -21,18 +21,22 @@ import jakarta.enterprise.inject.Instance;
 
 import org.jboss.logging.Logger;
 
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
 /**
  * This instance's two connections to Redis: one that runs the room scripts, in the order they are
- * issued (so that one client's messages keep their order), and one subscribed to the event channel.
- * Either one failing takes the link down: operations fail at once with {@link
- * EngineUnavailableException}, and the link is retried every {@code
- * chat.backplane.redis.check-interval} until both are back; a working link is checked with PING at
- * the same pace, so that a Redis that hangs is noticed too.
+ * issued (so that one client's messages keep their order), and one subscribed to the chat's shared
+ * channel (moderation, user notices) and to the channel of each room this instance has members in
+ * ({@link RoomChannels}), so that it hears no other room's events. Either one failing takes the
+ * link down: operations fail at once with {@link EngineUnavailableException}, and the link is
+ * retried every {@code chat.backplane.redis.check-interval} until both are back; a working link is
+ * checked with PING at the same pace, so that a Redis that hangs is noticed too.
  */
 @ApplicationScoped
 public class RedisLink {
@@ -44,6 +48,15 @@ public class RedisLink {
     private final ChatMetrics metrics;
     private final RedisBackplaneConfig config;
     private final String channel;
+
+    /** The rooms whose channels the event connection holds; guarded by this link. */
+    private final RoomChannels roomChannels;
+
+    /**
+     * Each held room's subscription as asked of Redis: done once Redis confirmed it; guarded by
+     * this link.
+     */
+    private final Map<String, CompletableFuture<Void>> roomSubscriptions = new HashMap<>();
 
     /** SHA-1 of each script, as Redis answered SCRIPT LOAD on the current command connection. */
     private final Map<RedisScript, String> loadedScripts = new ConcurrentHashMap<>();
@@ -68,6 +81,7 @@ public class RedisLink {
         this.metrics = metrics;
         this.config = config;
         this.channel = config.keyPrefix() + "events";
+        this.roomChannels = new RoomChannels(config.channelGrace());
     }
 
     /**
@@ -91,24 +105,85 @@ public class RedisLink {
     }
 
     /**
-     * Hands every moderation command published on the event channel ({@link RedisModerationFormat})
-     * to {@code handler}, from now on.
+     * Hands every moderation command published on the shared channel ({@link
+     * RedisModerationFormat}) to {@code handler}, from now on.
      */
     void onModeration(Consumer<String> handler) {
         moderationHandler = handler;
     }
 
     /**
-     * Hands every frame for a user published on the event channel ({@link RedisUserBus}) to {@code
+     * Hands every frame for a user published on the shared channel ({@link RedisUserBus}) to {@code
      * handler}, from now on.
      */
     void onUserNotice(Consumer<String> handler) {
         userNoticeHandler = handler;
     }
 
-    /** The channel every instance publishes its room events on. */
+    /** The channel of what concerns the whole chat: moderation, and notices to users. */
     String channel() {
         return channel;
+    }
+
+    /** The channel of a room's events; its hash tag is the room's, as its keys' are. */
+    String roomChannel(String room) {
+        return key(room, "events");
+    }
+
+    /**
+     * Subscribes to the room's channel, unless it is held already; done once Redis confirmed it, or
+     * at once while the link is down (the link subscribes every held channel as it comes up, and
+     * the rooms catch up then).
+     */
+    synchronized CompletionStage<Void> holdRoom(String room) {
+        if (roomChannels.hold(room) == RoomChannels.Hold.SUBSCRIBE && up) {
+            roomSubscriptions.put(room, subscribeRoom(room));
+        }
+        return roomSubscriptions.getOrDefault(room, CompletableFuture.completedFuture(null));
+    }
+
+    /**
+     * The room has no member here now: its channel goes once {@code
+     * chat.backplane.redis.channel-grace} is over.
+     */
+    synchronized void releaseRoom(String room) {
+        roomChannels.release(room, System.nanoTime());
+    }
+
+    /** Subscribes the held rooms that the event connection does not hold yet. */
+    private synchronized void subscribeHeldRooms() {
+        for (String room : roomChannels.held()) {
+            roomSubscriptions.computeIfAbsent(room, this::subscribeRoom);
+        }
+    }
+
+    private CompletableFuture<Void> subscribeRoom(String room) {
+        RedisConnection connection = events;
+        if (connection == null) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return withTimeout(connection.send(Request.cmd(Command.SUBSCRIBE).arg(roomChannel(room))))
+                .replaceWithVoid()
+                .onFailure()
+                .invoke(this::lost)
+                .onFailure()
+                .recoverWithNull()
+                .subscribeAsCompletionStage();
+    }
+
+    private synchronized void letExpiredRoomsGo() {
+        List<String> expired = roomChannels.expired(System.nanoTime());
+        RedisConnection connection = events;
+        for (String room : expired) {
+            roomSubscriptions.remove(room);
+            if (up && connection != null) {
+                withTimeout(
+                                connection.send(
+                                        Request.cmd(Command.UNSUBSCRIBE).arg(roomChannel(room))))
+                        .subscribe()
+                        .with(unsubscribed -> {}, this::lost);
+            }
+        }
     }
 
     /** A key of a room; the room name in braces keeps a room's keys in one Redis Cluster slot. */
@@ -154,6 +229,7 @@ public class RedisLink {
         if (stopped) {
             return;
         }
+        letExpiredRoomsGo();
         RedisConnection connection = commands;
         if (up && connection != null) {
             withTimeout(connection.send(Request.cmd(Command.PING)))
@@ -184,6 +260,7 @@ public class RedisLink {
                                 return;
                             }
                             up = true;
+                            subscribeHeldRooms();
                             LOG.infof("Connected to the Redis backplane (channel %s)", channel);
                             restoredHandler.run();
                         },
@@ -210,9 +287,19 @@ public class RedisLink {
         return loading;
     }
 
+    /** Subscribes a new event connection to the shared channel and to every held room's. */
     private Uni<Response> subscribe(RedisConnection connection) {
         connection.handler(this::received);
-        return withTimeout(connection.send(Request.cmd(Command.SUBSCRIBE).arg(channel)));
+        Request subscribe = Request.cmd(Command.SUBSCRIBE).arg(channel);
+        synchronized (this) {
+            roomSubscriptions.clear();
+            for (String room : roomChannels.held()) {
+                subscribe.arg(roomChannel(room));
+                roomSubscriptions.put(room, CompletableFuture.completedFuture(null));
+            }
+        }
+        // Rooms held from here until the link is up are subscribed then (subscribeHeldRooms).
+        return withTimeout(connection.send(subscribe));
     }
 
     private RedisConnection watched(RedisConnection connection) {
@@ -229,6 +316,10 @@ public class RedisLink {
     private void received(Response push) {
         if (push.size() == 3 && "message".equals(push.get(0).toString())) {
             String payload = push.get(2).toString();
+            if (!channel.equals(push.get(1).toString())) {
+                roomEvent(payload);
+                return;
+            }
             if (RedisModerationFormat.isCommand(payload)) {
                 moderationHandler.accept(payload);
                 return;
@@ -237,14 +328,18 @@ public class RedisLink {
                 userNoticeHandler.accept(payload);
                 return;
             }
-            RedisEventFormat.parse(payload)
-                    .ifPresentOrElse(
-                            eventHandler,
-                            () ->
-                                    LOG.warnf(
-                                            "Ignored an event this version does not understand: %.80s",
-                                            LogSafe.escaped(payload)));
+            roomEvent(payload);
         }
+    }
+
+    private void roomEvent(String payload) {
+        RedisEventFormat.parse(payload)
+                .ifPresentOrElse(
+                        eventHandler,
+                        () ->
+                                LOG.warnf(
+                                        "Ignored an event this version does not understand: %.80s",
+                                        LogSafe.escaped(payload)));
     }
 
     private void lost(Throwable failure) {

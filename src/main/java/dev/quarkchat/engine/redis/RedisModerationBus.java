@@ -10,7 +10,7 @@ import java.util.function.Consumer;
 
 /**
  * The moderation bus of instances that share rooms through Redis: commands are published on the
- * event channel every instance already listens to ({@link RedisModerationFormat}), marked with this
+ * shared channel every instance listens to ({@link RedisModerationFormat}), marked with this
  * instance's name so that it skips its own.
  */
 public final class RedisModerationBus implements ModerationBus {

@@ -10,10 +10,10 @@ import java.time.Instant;
 import java.util.Optional;
 
 /**
- * How moderation commands travel on the event channel beside the room events ({@link
- * RedisEventFormat}), and how bans are kept in Redis: {@code X <origin> <command>}, where the
- * origin names the instance that published it and the command is a JSON object. JSON, because user
- * names and reasons may hold spaces and quotes; moderation is rare, so its size does not matter.
+ * How moderation commands travel on the shared channel beside the notices to users ({@link
+ * RedisUserBus}), and how bans are kept in Redis: {@code X <origin> <command>}, where the origin
+ * names the instance that published it and the command is a JSON object. JSON, because user names
+ * and reasons may hold spaces and quotes; moderation is rare, so its size does not matter.
  */
 final class RedisModerationFormat {
 
@@ -21,7 +21,7 @@ final class RedisModerationFormat {
 
     private RedisModerationFormat() {}
 
-    /** Whether a payload on the event channel is a moderation command rather than a room event. */
+    /** Whether a payload on the shared channel is a moderation command rather than a notice. */
     static boolean isCommand(String payload) {
         return payload.startsWith(PREFIX);
     }

@@ -64,7 +64,7 @@ public final class RedisPresence implements Presence {
         return link.run(
                         RedisScript.MEMBER_PAGE,
                         keys(room),
-                        List.of(link.channel(), room, after, String.valueOf(maxNames)))
+                        List.of(link.roomChannel(room), room, after, String.valueOf(maxNames)))
                 .map(
                         reply ->
                                 new Members(
@@ -102,7 +102,7 @@ public final class RedisPresence implements Presence {
         return link.run(
                         RedisScript.LEAVE,
                         keys(room),
-                        List.of(link.channel(), room, instanceId, user))
+                        List.of(link.roomChannel(room), room, instanceId, user))
                 .replaceWithVoid()
                 .subscribeAsCompletionStage();
     }
@@ -113,7 +113,7 @@ public final class RedisPresence implements Presence {
                         RedisScript.TYPING,
                         List.of(link.key(room, "typing:" + user)),
                         List.of(
-                                link.channel(),
+                                link.roomChannel(room),
                                 RedisEventFormat.typing(new RoomEvent.Typing(room, user)),
                                 RedisBroker.millis(interval)))
                 .replaceWithVoid()
@@ -126,7 +126,7 @@ public final class RedisPresence implements Presence {
                         RedisScript.PUBLISH,
                         List.of(link.key(room, "meta")),
                         List.of(
-                                link.channel(),
+                                link.roomChannel(room),
                                 RedisEventFormat.read(
                                         new RoomEvent.Read(room, connectionId, user, seq))))
                 .replaceWithVoid()
@@ -139,7 +139,7 @@ public final class RedisPresence implements Presence {
         List<String> args =
                 new ArrayList<>(
                         List.of(
-                                link.channel(),
+                                link.roomChannel(room),
                                 room,
                                 instanceId,
                                 RedisBroker.millis(config.presenceTtl()),
@@ -159,7 +159,7 @@ public final class RedisPresence implements Presence {
             String room, String connectionId, String user, int maxNames) {
         List<String> args =
                 List.of(
-                        link.channel(),
+                        link.roomChannel(room),
                         room,
                         instanceId,
                         connectionId,

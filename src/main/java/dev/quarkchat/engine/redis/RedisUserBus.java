@@ -12,7 +12,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BiConsumer;
 
 /**
- * The user bus of instances that share rooms through Redis: frames travel on the event channel
+ * The user bus of instances that share rooms through Redis: frames travel on the shared channel
  * beside the room events, as {@code U <origin> <json>}, where the origin names the instance that
  * published it and the JSON holds the user and the frame (user names may hold spaces).
  */
@@ -50,7 +50,10 @@ public final class RedisUserBus implements UserBus {
                 .subscribeAsCompletionStage();
     }
 
-    /** Whether a payload on the event channel is a frame for a user rather than a room event. */
+    /**
+     * Whether a payload on the shared channel is a frame for a user rather than a moderation
+     * command.
+     */
     static boolean isNotice(String payload) {
         return payload.startsWith(PREFIX);
     }
