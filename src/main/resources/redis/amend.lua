@@ -35,5 +35,5 @@ local event = ARGV[8] .. seq .. ARGV[9]
 redis.call('XADD', KEYS[2], 'MAXLEN', ARGV[11], seq .. '-0', 'f', event)
 redis.call('EXPIRE', KEYS[2], ARGV[3])
 redis.call('EXPIRE', KEYS[1], ARGV[3])
-redis.call('PUBLISH', ARGV[1], 'M ' .. ARGV[2] .. ' ' .. epoch .. ' ' .. seq .. ' ' .. event)
+redis.call(PUBLISH, ARGV[1], 'M ' .. ARGV[2] .. ' ' .. epoch .. ' ' .. seq .. ' ' .. event)
 return seq

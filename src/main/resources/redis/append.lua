@@ -39,7 +39,7 @@ if tonumber(ARGV[5]) > 0 then
   redis.call('EXPIRE', KEYS[2], ARGV[3])
 end
 redis.call('EXPIRE', KEYS[1], ARGV[3])
-redis.call('PUBLISH', ARGV[1], 'M ' .. ARGV[2] .. ' ' .. epoch .. ' ' .. seq .. ' ' .. frame)
+redis.call(PUBLISH, ARGV[1], 'M ' .. ARGV[2] .. ' ' .. epoch .. ' ' .. seq .. ' ' .. frame)
 if id ~= '' then
   redis.call('HSET', KEYS[3], id, epoch .. ' ' .. seq .. ' ' .. ARGV[10] .. ' ' .. ARGV[9])
   redis.call('ZADD', KEYS[4], now, id)

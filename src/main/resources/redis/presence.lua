@@ -9,7 +9,7 @@ local function remove(who, alive, users, channel, room, entry)
     local user = user_of(entry)
     if redis.call('HINCRBY', users, user, -1) <= 0 then
       redis.call('HDEL', users, user)
-      redis.call('PUBLISH', channel, 'L ' .. room .. ' ' .. user)
+      redis.call(PUBLISH, channel, 'L ' .. room .. ' ' .. user)
     end
   end
 end
@@ -29,6 +29,6 @@ local function add(who, alive, users, channel, room, user, instance, connection,
   redis.call('EXPIRE', alive, ttl)
   redis.call('EXPIRE', users, ttl)
   if added == 1 or connection ~= '-' then
-    redis.call('PUBLISH', channel, 'J ' .. room .. ' ' .. connection .. ' ' .. user)
+    redis.call(PUBLISH, channel, 'J ' .. room .. ' ' .. connection .. ' ' .. user)
   end
 end

@@ -2,6 +2,6 @@
 -- less than an interval old: whatever its clients send, the others hear of it at most once an interval.
 -- KEYS: typing (the user's, in the room). ARGV: channel, event, interval in milliseconds.
 if redis.call('SET', KEYS[1], '', 'PX', ARGV[3], 'NX') then
-  return redis.call('PUBLISH', ARGV[1], ARGV[2])
+  return redis.call(PUBLISH, ARGV[1], ARGV[2])
 end
 return 0

@@ -9,19 +9,12 @@ import static org.awaitility.Awaitility.await;
 import dev.quarkchat.engine.Ban;
 import dev.quarkchat.engine.ModerationCommand;
 import dev.quarkchat.engine.redis.OtherRedisInstance;
-import dev.quarkchat.engine.redis.RedisBackplaneConfig;
-import dev.quarkchat.metrics.ChatMetrics;
-import dev.quarkchat.scheduling.PeriodicTasks;
 import dev.quarkchat.testing.ChatClient;
 import dev.quarkchat.testing.RedisBackplane;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.vertx.core.json.JsonObject;
-import io.vertx.mutiny.redis.client.Redis;
-
-import jakarta.enterprise.inject.Instance;
-import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -44,19 +37,11 @@ class SharedModerationTest extends ModerationTest {
     /** How long a ban the backplane never carried may take to reach an instance: one reload. */
     private static final Duration RELOADED = Moderation.RELOAD_INTERVAL.plus(ChatClient.TIMEOUT);
 
-    @Inject Instance<Redis> client;
-
-    @Inject PeriodicTasks tasks;
-
-    @Inject ChatMetrics metrics;
-
-    @Inject RedisBackplaneConfig backplane;
-
     private OtherRedisInstance other;
 
     @BeforeEach
     void startTheOtherInstance() {
-        other = new OtherRedisInstance(client, tasks, metrics, backplane);
+        other = new OtherRedisInstance();
     }
 
     @AfterEach
@@ -164,8 +149,7 @@ class SharedModerationTest extends ModerationTest {
                         moderation.ban(
                                 MODERATOR, "sr-ann", Optional.empty(), Optional.empty(), "kept"));
 
-        try (OtherRedisInstance startedLater =
-                new OtherRedisInstance(client, tasks, metrics, backplane)) {
+        try (OtherRedisInstance startedLater = new OtherRedisInstance()) {
             assertThat(result(startedLater.store().active(Instant.now()))).contains(ban);
         }
         done(moderation.lift(MODERATOR, "sr-ann", Optional.empty()));

@@ -9,11 +9,13 @@ import dev.quarkchat.scheduling.PeriodicTasks;
 
 import io.quarkus.runtime.ShutdownEvent;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.redis.client.Command;
 import io.vertx.mutiny.redis.client.Redis;
-import io.vertx.mutiny.redis.client.RedisConnection;
 import io.vertx.mutiny.redis.client.Request;
 import io.vertx.mutiny.redis.client.Response;
+import io.vertx.redis.client.RedisClientType;
+import io.vertx.redis.client.RedisOptions;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -21,50 +23,59 @@ import jakarta.enterprise.inject.Instance;
 
 import org.jboss.logging.Logger;
 
-import java.util.HashMap;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
 /**
- * This instance's two connections to Redis: one that runs the room scripts, in the order they are
- * issued (so that one client's messages keep their order), and one subscribed to the chat's shared
- * channel (moderation, user notices) and to the channel of each room this instance has members in
- * ({@link RoomChannels}), so that it hears no other room's events. Either one failing takes the
- * link down: operations fail at once with {@link EngineUnavailableException}, and the link is
- * retried every {@code chat.backplane.redis.check-interval} until both are back; a working link is
- * checked with PING at the same pace, so that a Redis that hangs is noticed too.
+ * This instance's link to Redis: one {@link RedisShard} per shard of a Redis Cluster ({@code
+ * quarkus.redis.client-type=cluster}), or one for a single Redis. A script runs on the shard that
+ * owns its first key's slot; a room's channel is held on its shard while the room has members here
+ * ({@link RoomChannels}), so that this instance hears no other room's events; the shared channel
+ * (moderation, user notices) is held all the time. A shard that fails is retried every {@code
+ * chat.backplane.redis.check-interval} (on a cluster, after asking the cluster which node serves
+ * its slots now, so that a promoted replica is found); the other shards go on meanwhile. A working
+ * shard is checked with PING at the same pace, so that a Redis that hangs is noticed too.
+ *
+ * <p>The link opens its own connection to each cluster node rather than use the client's cluster
+ * mode, which cannot subscribe on a node it connects to later, and fails to connect while any node
+ * is down.
  */
 @ApplicationScoped
-public class RedisLink {
+public class RedisLink implements RedisShard.Listener {
 
     private static final Logger LOG = Logger.getLogger(RedisLink.class);
 
     private final Instance<Redis> client;
+    private final Vertx vertx;
+    private final RedisClientOptions clientOptions;
     private final PeriodicTasks tasks;
     private final ChatMetrics metrics;
     private final RedisBackplaneConfig config;
     private final String channel;
 
-    /** The rooms whose channels the event connection holds; guarded by this link. */
+    /** The rooms whose channels this instance holds; guarded by this link. */
     private final RoomChannels roomChannels;
 
-    /**
-     * Each held room's subscription as asked of Redis: done once Redis confirmed it; guarded by
-     * this link.
-     */
-    private final Map<String, CompletableFuture<Void>> roomSubscriptions = new HashMap<>();
+    /** A client per cluster node this link has reached, by address. */
+    private final Map<String, Redis> nodeClients = new ConcurrentHashMap<>();
 
-    /** SHA-1 of each script, as Redis answered SCRIPT LOAD on the current command connection. */
-    private final Map<RedisScript, String> loadedScripts = new ConcurrentHashMap<>();
+    /** The shards and which slots each serves; replaced whole when the cluster changes. */
+    private record Topology(ClusterSlots slots, Map<String, RedisShard> shards) {}
 
-    private volatile RedisConnection commands;
-    private volatile RedisConnection events;
-    private volatile boolean up;
-    private volatile boolean connecting;
+    private volatile Topology topology;
+    private volatile PubSub pubSub = PubSub.CLASSIC;
+    private volatile boolean cluster;
+    private volatile boolean askingCluster;
+    private volatile boolean clusterChanged;
     private volatile boolean stopped;
     private Consumer<RoomEvent> eventHandler;
     private Runnable restoredHandler;
@@ -73,35 +84,63 @@ public class RedisLink {
 
     RedisLink(
             Instance<Redis> client,
+            Vertx vertx,
+            RedisClientOptions clientOptions,
             PeriodicTasks tasks,
             ChatMetrics metrics,
             RedisBackplaneConfig config) {
         this.client = client;
+        this.vertx = vertx;
+        this.clientOptions = clientOptions;
         this.tasks = tasks;
         this.metrics = metrics;
         this.config = config;
-        this.channel = config.keyPrefix() + "events";
+        this.channel = sharedKey("events");
         this.roomChannels = new RoomChannels(config.channelGrace());
     }
 
     /**
      * Connects, and keeps connecting. Each event is handed to {@code eventHandler}; {@code
-     * restoredHandler} runs every time the link comes up, for the rooms to catch up with what they
+     * restoredHandler} runs every time a shard comes up, for the rooms to catch up with what they
      * may have missed.
      */
     public synchronized void start(Consumer<RoomEvent> eventHandler, Runnable restoredHandler) {
         this.eventHandler = eventHandler;
         this.restoredHandler = restoredHandler;
+        Redis redis = client.get();
+        RedisOptions options = clientOptions.get();
+        cluster = options.getType() == RedisClientType.CLUSTER;
         metrics.observe(LiveGauge.BACKPLANE_UP, () -> isUp() ? 1 : 0);
-        connect();
+        if (cluster) {
+            pubSub = PubSub.SHARDED;
+            askCluster();
+        } else {
+            String address = printable(options.getEndpoint());
+            ClusterSlots single = ClusterSlots.single(address);
+            String name = single.shards().get(0).name();
+            topology =
+                    new Topology(
+                            single,
+                            Map.of(
+                                    name,
+                                    new RedisShard(
+                                            name,
+                                            address,
+                                            redis::connect,
+                                            pubSub,
+                                            config.commandTimeout(),
+                                            this)));
+            connectShards();
+        }
         tasks.every(config.checkInterval(), "Redis link check", this::check);
     }
 
     /**
-     * Whether both connections are open and subscribed: the rooms of every instance are reachable.
+     * Whether every shard is connected and subscribed: the rooms of every instance are reachable.
      */
     public boolean isUp() {
-        return up;
+        Topology current = topology;
+        return current != null && current.shards().values().stream().allMatch(RedisShard::isUp);
     }
 
     /**
@@ -132,14 +171,15 @@ public class RedisLink {
 
     /**
      * Subscribes to the room's channel, unless it is held already; done once Redis confirmed it, or
-     * at once while the link is down (the link subscribes every held channel as it comes up, and
-     * the rooms catch up then).
+     * at once while its shard is down (the shard subscribes it as it comes up, and the rooms catch
+     * up then).
      */
     synchronized CompletionStage<Void> holdRoom(String room) {
-        if (roomChannels.hold(room) == RoomChannels.Hold.SUBSCRIBE && up) {
-            roomSubscriptions.put(room, subscribeRoom(room));
-        }
-        return roomSubscriptions.getOrDefault(room, CompletableFuture.completedFuture(null));
+        roomChannels.hold(room);
+        RedisShard shard = shardOf(roomChannel(room));
+        return shard == null
+                ? CompletableFuture.completedFuture(null)
+                : shard.subscribe(roomChannel(room));
     }
 
     /**
@@ -148,42 +188,6 @@ public class RedisLink {
      */
     synchronized void releaseRoom(String room) {
         roomChannels.release(room, System.nanoTime());
-    }
-
-    /** Subscribes the held rooms that the event connection does not hold yet. */
-    private synchronized void subscribeHeldRooms() {
-        for (String room : roomChannels.held()) {
-            roomSubscriptions.computeIfAbsent(room, this::subscribeRoom);
-        }
-    }
-
-    private CompletableFuture<Void> subscribeRoom(String room) {
-        RedisConnection connection = events;
-        if (connection == null) {
-            return CompletableFuture.completedFuture(null);
-        }
-        return withTimeout(connection.send(Request.cmd(Command.SUBSCRIBE).arg(roomChannel(room))))
-                .replaceWithVoid()
-                .onFailure()
-                .invoke(this::lost)
-                .onFailure()
-                .recoverWithNull()
-                .subscribeAsCompletionStage();
-    }
-
-    private synchronized void letExpiredRoomsGo() {
-        List<String> expired = roomChannels.expired(System.nanoTime());
-        RedisConnection connection = events;
-        for (String room : expired) {
-            roomSubscriptions.remove(room);
-            if (up && connection != null) {
-                withTimeout(
-                                connection.send(
-                                        Request.cmd(Command.UNSUBSCRIBE).arg(roomChannel(room))))
-                        .subscribe()
-                        .with(unsubscribed -> {}, this::lost);
-            }
-        }
     }
 
     /** A key of a room; the room name in braces keeps a room's keys in one Redis Cluster slot. */
@@ -208,128 +212,61 @@ public class RedisLink {
     }
 
     /**
-     * Runs a script on the command connection; fails with {@link EngineUnavailableException} when
-     * the link is down.
+     * Runs a script on the shard of its first key; fails with {@link EngineUnavailableException}
+     * while that shard is down.
      */
     Uni<Response> run(RedisScript script, List<String> keys, List<String> args) {
-        RedisConnection connection = commands;
-        String sha = loadedScripts.get(script);
-        if (!up || connection == null || sha == null) {
+        RedisShard shard = shardOf(keys.get(0));
+        if (shard == null) {
             return Uni.createFrom()
                     .failure(
-                            new EngineUnavailableException("the Redis backplane is not connected"));
+                            new EngineUnavailableException(
+                                    "no Redis shard serves the slot of " + keys.get(0)));
         }
-        Request request = Request.cmd(Command.EVALSHA).arg(sha).arg(keys.size());
-        keys.forEach(request::arg);
-        args.forEach(request::arg);
-        return withTimeout(connection.send(request));
+        return shard.run(script, keys, args)
+                .onFailure(RedisLink::movedAway)
+                .invoke(moved -> clusterChanged = true);
     }
 
-    private void check() {
-        if (stopped) {
-            return;
+    /** Redis says another node serves the slot now: the cluster failed over or was resharded. */
+    private static boolean movedAway(Throwable failure) {
+        String message = String.valueOf(failure.getMessage());
+        return message.contains("MOVED") || message.contains("CLUSTERDOWN");
+    }
+
+    private RedisShard shardOf(String key) {
+        Topology current = topology;
+        if (current == null) {
+            return null;
         }
-        letExpiredRoomsGo();
-        RedisConnection connection = commands;
-        if (up && connection != null) {
-            withTimeout(connection.send(Request.cmd(Command.PING)))
-                    .subscribe()
-                    .with(pong -> {}, this::lost);
-        } else if (!connecting) {
-            connect();
-        }
+        ClusterSlots.Shard shard = current.slots().shardOf(key);
+        return shard == null ? null : current.shards().get(shard.name());
     }
 
-    private void connect() {
-        connecting = true;
-        Redis redis = client.get();
-        redis.connect()
-                .call(
-                        connection ->
-                                loadScripts(connection)
-                                        .invoke(() -> commands = watched(connection)))
-                .chain(ignored -> redis.connect())
-                .call(connection -> subscribe(watched(connection)))
-                .subscribe()
-                .with(
-                        subscribed -> {
-                            events = subscribed;
-                            connecting = false;
-                            if (stopped) {
-                                closeConnections();
-                                return;
-                            }
-                            up = true;
-                            subscribeHeldRooms();
-                            LOG.infof("Connected to the Redis backplane (channel %s)", channel);
-                            restoredHandler.run();
-                        },
-                        failure -> {
-                            connecting = false;
-                            closeConnections();
-                            LOG.debugf("Redis backplane still unreachable: %s", failure.toString());
-                        });
-    }
-
-    private Uni<Void> loadScripts(RedisConnection connection) {
-        Uni<Void> loading = Uni.createFrom().voidItem();
-        for (RedisScript script : RedisScript.values()) {
-            Request load = Request.cmd(Command.SCRIPT).arg("LOAD").arg(script.source());
-            loading =
-                    loading.call(
-                            () ->
-                                    withTimeout(connection.send(load))
-                                            .invoke(
-                                                    sha ->
-                                                            loadedScripts.put(
-                                                                    script, sha.toString())));
-        }
-        return loading;
-    }
-
-    /** Subscribes a new event connection to the shared channel and to every held room's. */
-    private Uni<Response> subscribe(RedisConnection connection) {
-        connection.handler(this::received);
-        Request subscribe = Request.cmd(Command.SUBSCRIBE).arg(channel);
-        synchronized (this) {
-            roomSubscriptions.clear();
-            for (String room : roomChannels.held()) {
-                subscribe.arg(roomChannel(room));
-                roomSubscriptions.put(room, CompletableFuture.completedFuture(null));
-            }
-        }
-        // Rooms held from here until the link is up are subscribed then (subscribeHeldRooms).
-        return withTimeout(connection.send(subscribe));
-    }
-
-    private RedisConnection watched(RedisConnection connection) {
-        connection.exceptionHandler(this::lost);
-        connection.endHandler(
-                () -> lost(new EngineUnavailableException("Redis closed the connection")));
-        return connection;
-    }
-
-    /**
-     * A pushed reply on the event connection: {@code message <channel> <payload>} for a published
-     * event.
-     */
-    private void received(Response push) {
-        if (push.size() == 3 && "message".equals(push.get(0).toString())) {
-            String payload = push.get(2).toString();
-            if (!channel.equals(push.get(1).toString())) {
-                roomEvent(payload);
-                return;
-            }
-            if (RedisModerationFormat.isCommand(payload)) {
-                moderationHandler.accept(payload);
-                return;
-            }
-            if (RedisUserBus.isNotice(payload)) {
-                userNoticeHandler.accept(payload);
-                return;
-            }
+    @Override
+    public void published(String from, String payload) {
+        if (!channel.equals(from)) {
             roomEvent(payload);
+        } else if (RedisModerationFormat.isCommand(payload)) {
+            moderationHandler.accept(payload);
+        } else if (RedisUserBus.isNotice(payload)) {
+            userNoticeHandler.accept(payload);
         }
+    }
+
+    @Override
+    public void connected(RedisShard shard) {
+        // Rooms held while the shard was connecting are subscribed now.
+        channelsOf(shard).forEach(shard::subscribe);
+        restoredHandler.run();
+    }
+
+    @Override
+    public void lost(RedisShard shard, Throwable failure) {
+        clusterChanged = cluster;
+        LOG.warnf(
+                "Lost Redis shard %s at %s (%s): retrying every %s; its rooms' sends and joins are answered 'unavailable'",
+                shard.name(), shard.address(), failure.toString(), config.checkInterval());
     }
 
     private void roomEvent(String payload) {
@@ -342,56 +279,204 @@ public class RedisLink {
                                         LogSafe.escaped(payload)));
     }
 
-    private void lost(Throwable failure) {
-        if (!up) {
+    private void check() {
+        if (stopped) {
             return;
         }
-        up = false;
-        LOG.warnf(
-                "Lost the Redis backplane (%s): retrying every %s; sends and joins are answered 'unavailable'",
-                failure.toString(), config.checkInterval());
-        closeConnections();
+        letExpiredRoomsGo();
+        Topology current = topology;
+        boolean anyDown =
+                current == null || !current.shards().values().stream().allMatch(RedisShard::isUp);
+        if (cluster && (anyDown || clusterChanged)) {
+            askCluster();
+            return;
+        }
+        current.shards().values().forEach(RedisShard::ping);
+        connectShards();
     }
 
-    private void closeConnections() {
-        RedisConnection oldCommands = commands;
-        RedisConnection oldEvents = events;
-        commands = null;
-        events = null;
-        loadedScripts.clear();
-        for (RedisConnection connection : new RedisConnection[] {oldCommands, oldEvents}) {
-            if (connection != null) {
-                connection
-                        .close()
-                        .subscribe()
-                        .with(
-                                closed -> {},
-                                failure ->
-                                        LOG.debugf(
-                                                "Closing a broken Redis connection: %s",
-                                                failure.toString()));
+    private void connectShards() {
+        Topology current = topology;
+        if (current == null || stopped) {
+            return;
+        }
+        for (RedisShard shard : current.shards().values()) {
+            if (!shard.isUp() && !shard.isConnecting()) {
+                shard.connect(channelsOf(shard));
             }
         }
     }
 
-    private <T> Uni<T> withTimeout(Uni<T> operation) {
-        return operation
+    /**
+     * The channels this instance holds on a shard: the shared one (on its shard) and its rooms'.
+     */
+    private synchronized Set<String> channelsOf(RedisShard shard) {
+        Set<String> channels = new LinkedHashSet<>();
+        if (shardOf(channel) == shard) {
+            channels.add(channel);
+        }
+        for (String room : roomChannels.held()) {
+            if (shardOf(roomChannel(room)) == shard) {
+                channels.add(roomChannel(room));
+            }
+        }
+        return channels;
+    }
+
+    private synchronized void letExpiredRoomsGo() {
+        for (String room : roomChannels.expired(System.nanoTime())) {
+            RedisShard shard = shardOf(roomChannel(room));
+            if (shard != null) {
+                shard.unsubscribe(roomChannel(room));
+            }
+        }
+    }
+
+    /**
+     * Asks the cluster, through any node this link knows, which primary serves which slots, then
+     * puts a shard on each primary (keeping those that did not move) and connects the ones that are
+     * down.
+     */
+    private void askCluster() {
+        if (askingCluster || stopped) {
+            return;
+        }
+        askingCluster = true;
+        clusterChanged = false;
+        askSlots(new ArrayList<>(knownNodes()), 0)
+                .subscribe()
+                .with(
+                        slots -> {
+                            askingCluster = false;
+                            adopt(slots);
+                            connectShards();
+                        },
+                        failure -> {
+                            askingCluster = false;
+                            clusterChanged = true;
+                            LOG.debugf("No Redis Cluster node answered: %s", failure.toString());
+                        });
+    }
+
+    /** The configured nodes, then the primaries of the last known topology. */
+    private Set<String> knownNodes() {
+        Set<String> nodes = new LinkedHashSet<>();
+        clientOptions.get().getEndpoints().forEach(endpoint -> nodes.add(printable(endpoint)));
+        Topology current = topology;
+        if (current != null) {
+            current.shards().values().forEach(shard -> nodes.add(shard.address()));
+        }
+        return nodes;
+    }
+
+    private Uni<ClusterSlots> askSlots(List<String> nodes, int index) {
+        if (index >= nodes.size()) {
+            return Uni.createFrom()
+                    .failure(new EngineUnavailableException("no Redis Cluster node answered"));
+        }
+        String node = nodes.get(index);
+        return nodeClient(node)
+                .connect()
+                .chain(
+                        connection ->
+                                connection
+                                        .send(Request.cmd(Command.CLUSTER).arg("SLOTS"))
+                                        .eventually(connection::close))
                 .ifNoItem()
                 .after(config.commandTimeout())
-                .failWith(
-                        () ->
-                                new EngineUnavailableException(
-                                        "Redis did not answer within " + config.commandTimeout()))
-                .onFailure(failure -> !(failure instanceof EngineUnavailableException))
-                .transform(
-                        failure ->
-                                new EngineUnavailableException(
-                                        "Redis failed: " + failure.getMessage()));
+                .fail()
+                .map(reply -> ClusterSlots.of(ranges(reply, node)))
+                .onFailure()
+                .recoverWithUni(failure -> askSlots(nodes, index + 1));
+    }
+
+    /**
+     * The ranges of a {@code CLUSTER SLOTS} reply: {@code [first, last, [host, port, id],
+     * replicas...]} each; an empty host means the node that answered.
+     */
+    private static List<ClusterSlots.Range> ranges(Response reply, String answered) {
+        List<ClusterSlots.Range> ranges = new ArrayList<>();
+        for (Response range : reply) {
+            Response primary = range.get(2);
+            String host = primary.get(0).toString();
+            if (host.isEmpty() || "?".equals(host)) {
+                host = answered.substring(0, answered.lastIndexOf(':'));
+            }
+            ranges.add(
+                    new ClusterSlots.Range(
+                            range.get(0).toInteger(),
+                            range.get(1).toInteger(),
+                            host + ":" + primary.get(1).toInteger()));
+        }
+        return ranges;
+    }
+
+    /** Takes the cluster's new shape: shards whose primary did not move are kept as they are. */
+    private synchronized void adopt(ClusterSlots slots) {
+        Topology current = topology;
+        Map<String, RedisShard> shards = new LinkedHashMap<>();
+        for (ClusterSlots.Shard shard : slots.shards()) {
+            RedisShard kept = current == null ? null : current.shards().get(shard.name());
+            if (kept != null && kept.address().equals(shard.primary())) {
+                shards.put(shard.name(), kept);
+            } else {
+                Redis node = nodeClient(shard.primary());
+                shards.put(
+                        shard.name(),
+                        new RedisShard(
+                                shard.name(),
+                                shard.primary(),
+                                node::connect,
+                                pubSub,
+                                config.commandTimeout(),
+                                this));
+            }
+        }
+        if (current != null) {
+            current.shards().values().stream()
+                    .filter(shard -> !shards.containsValue(shard))
+                    .forEach(
+                            moved -> {
+                                LOG.infof(
+                                        "Redis shard %s moved from %s",
+                                        moved.name(), moved.address());
+                                moved.close();
+                            });
+        }
+        topology = new Topology(slots, shards);
+    }
+
+    /** A client of one cluster node, with the settings of {@code quarkus.redis.*}. */
+    private Redis nodeClient(String address) {
+        return nodeClients.computeIfAbsent(
+                address,
+                node -> {
+                    RedisOptions options = new RedisOptions(clientOptions.get());
+                    options.setType(RedisClientType.STANDALONE);
+                    options.setEndpoints(new ArrayList<>(List.of(nodeUri(node))));
+                    return Redis.createClient(vertx, options);
+                });
+    }
+
+    /** A node's address as a URI with the scheme and credentials of the configured hosts. */
+    private String nodeUri(String address) {
+        URI seed = URI.create(clientOptions.get().getEndpoint());
+        String credentials = seed.getRawUserInfo() == null ? "" : seed.getRawUserInfo() + "@";
+        return seed.getScheme() + "://" + credentials + address;
+    }
+
+    /** An endpoint as {@code host:port}: what logs and metrics may show of it (no password). */
+    private static String printable(String endpoint) {
+        URI uri = URI.create(endpoint);
+        return uri.getHost() + ":" + (uri.getPort() < 0 ? 6379 : uri.getPort());
     }
 
     synchronized void stop(@Observes ShutdownEvent shutdown) {
         stopped = true;
-        up = false;
-        closeConnections();
+        Topology current = topology;
+        if (current != null) {
+            current.shards().values().forEach(RedisShard::close);
+        }
+        nodeClients.values().forEach(Redis::close);
     }
 }

@@ -63,8 +63,12 @@ enum RedisScript {
         this.source = source.toString();
     }
 
-    String source() {
-        return source;
+    /**
+     * The script as loaded on Redis: it publishes with the command in its {@code PUBLISH} local,
+     * which the pub/sub of the Redis it runs on decides.
+     */
+    String source(PubSub pubSub) {
+        return "local PUBLISH = '" + pubSub.publish() + "'\n" + source;
     }
 
     private static String read(String file) {

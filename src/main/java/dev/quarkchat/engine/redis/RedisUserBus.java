@@ -44,7 +44,7 @@ public final class RedisUserBus implements UserBus {
     public CompletionStage<Void> publish(String user, String frame) {
         return link.run(
                         RedisScript.PUBLISH,
-                        List.of(link.userKey(user, "notices")),
+                        List.of(link.channel()),
                         List.of(link.channel(), payload(origin, user, frame)))
                 .replaceWithVoid()
                 .subscribeAsCompletionStage();

@@ -9,8 +9,6 @@ import dev.quarkchat.engine.HistoryConfig;
 import dev.quarkchat.engine.IdempotencyConfig;
 import dev.quarkchat.engine.Post;
 import dev.quarkchat.engine.TextDigest;
-import dev.quarkchat.metrics.ChatMetrics;
-import dev.quarkchat.scheduling.PeriodicTasks;
 import dev.quarkchat.testing.ChatClient;
 import dev.quarkchat.testing.RedisBackplane;
 
@@ -50,10 +48,6 @@ class IdempotentAppendTest {
     @Inject Broker thisInstance;
 
     @Inject Instance<Redis> client;
-
-    @Inject PeriodicTasks tasks;
-
-    @Inject ChatMetrics metrics;
 
     @Inject RedisBackplaneConfig backplane;
 
@@ -183,7 +177,7 @@ class IdempotentAppendTest {
     }
 
     private RedisBroker anotherInstance(Duration window, int maxKeysPerUser) {
-        RedisLink link = new RedisLink(client, tasks, metrics, backplane);
+        RedisLink link = AnotherLink.create();
         links.add(link);
         RedisBroker broker =
                 new RedisBroker(

@@ -5,13 +5,7 @@ import static org.awaitility.Awaitility.await;
 import dev.quarkchat.engine.BanStore;
 import dev.quarkchat.engine.ModerationBus;
 import dev.quarkchat.engine.ModerationCommand;
-import dev.quarkchat.metrics.ChatMetrics;
-import dev.quarkchat.scheduling.PeriodicTasks;
 import dev.quarkchat.testing.ChatClient;
-
-import io.vertx.mutiny.redis.client.Redis;
-
-import jakarta.enterprise.inject.Instance;
 
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -28,12 +22,8 @@ public final class OtherRedisInstance implements AutoCloseable {
     private final RedisBanStore store;
     private final List<ModerationCommand> heard = new CopyOnWriteArrayList<>();
 
-    public OtherRedisInstance(
-            Instance<Redis> client,
-            PeriodicTasks tasks,
-            ChatMetrics metrics,
-            RedisBackplaneConfig backplane) {
-        link = new RedisLink(client, tasks, metrics, backplane);
+    public OtherRedisInstance() {
+        link = AnotherLink.create();
         bus = new RedisModerationBus(link);
         store = new RedisBanStore(link);
         bus.start(heard::add);

@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.quarkchat.engine.RoomEvent;
-import dev.quarkchat.metrics.ChatMetrics;
-import dev.quarkchat.scheduling.PeriodicTasks;
 import dev.quarkchat.testing.ChatClient;
 import dev.quarkchat.testing.RedisBackplane;
 import dev.quarkchat.testing.TestTokens;
@@ -51,16 +49,12 @@ class RoomChannelsOnRedisTest {
 
     @Inject Instance<Redis> client;
 
-    @Inject PeriodicTasks tasks;
-
-    @Inject ChatMetrics metrics;
-
     @Inject RedisBackplaneConfig backplane;
 
     @Test
     void anInstanceHearsOnlyTheRoomsItHasMembersIn() throws Exception {
         List<RoomEvent> heard = new CopyOnWriteArrayList<>();
-        RedisLink other = new RedisLink(client, tasks, metrics, backplane);
+        RedisLink other = AnotherLink.create();
         try {
             other.start(heard::add, () -> {});
             await().atMost(ChatClient.TIMEOUT).until(other::isUp);
