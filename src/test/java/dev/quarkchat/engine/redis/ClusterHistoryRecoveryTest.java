@@ -1,0 +1,14 @@
+package dev.quarkchat.engine.redis;
+
+import dev.quarkchat.testing.RedisClusterBackplane;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+
+import org.junit.jupiter.api.Tag;
+
+/** {@link SharedHistoryRecoveryTest}, with the rooms shared through a Redis Cluster. */
+@QuarkusTest
+@TestProfile(RedisClusterBackplane.class)
+@Tag("e2e")
+class ClusterHistoryRecoveryTest extends SharedHistoryRecoveryTest {}

@@ -1,0 +1,43 @@
+package dev.quarkchat.testing;
+
+import io.quarkus.test.junit.QuarkusTestProfile;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The test profile of the shared rooms on a Redis Cluster ({@code
+ * quarkus.redis.client-type=cluster}) of three primaries started for the tests of this profile,
+ * which they reach through {@link Server#cluster()}.
+ */
+public class RedisClusterBackplane implements QuarkusTestProfile {
+
+    @Override
+    public List<TestResourceEntry> testResources() {
+        return List.of(new TestResourceEntry(Server.class));
+    }
+
+    /** Starts the cluster before the application and hands its nodes over. */
+    public static class Server
+            implements io.quarkus.test.common.QuarkusTestResourceLifecycleManager {
+
+        @Override
+        public Map<String, String> start() {
+            RedisCluster cluster = RedisCluster.shared();
+            return Map.of(
+                    "chat.backplane",
+                    "redis",
+                    "quarkus.redis.hosts",
+                    cluster.hosts(),
+                    "quarkus.redis.client-type",
+                    "cluster",
+                    "chat.backplane.redis.check-interval",
+                    "200ms");
+        }
+
+        @Override
+        public void stop() {
+            // The cluster outlives the profile: the next one empties it.
+        }
+    }
+}
