@@ -5,9 +5,10 @@
 -- new frame (and, for a deletion, the message's earlier edit events as deletions): the old text is gone.
 -- KEYS: meta, log.
 -- ARGV: channel, room, room TTL (s), epoch read, seq, frame read, new frame, event before its seq, event after
--- its seq, prefix of the message's edit events to erase or '', history size.
+-- its seq, prefix of the message's edit events to erase or '', history size, epoch if the room starts one
+-- (room-epoch.lua: then the caller's read is of another epoch, and the answer is 'changed').
 -- Returns the event's seq, or 'changed'.
-local epoch = redis.call('HGET', KEYS[1], 'epoch')
+local epoch = room_epoch(KEYS[1], KEYS[2], ARGV[12])
 local target = ARGV[5] .. '-0'
 local entries = redis.call('XRANGE', KEYS[2], '-', '+')
 local held = nil

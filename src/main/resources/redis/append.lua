@@ -4,14 +4,10 @@
 -- oldest forgotten past the cap.
 -- KEYS: meta, log, and with an id the user's ids (hash: id to 'epoch seq ts digest') and id-ages (sorted set:
 -- id by when it was posted, ms).
--- ARGV: channel, room, room TTL (s), epoch if the room is new, history size, frame before the seq, frame after
+-- ARGV: channel, room, room TTL (s), epoch if the room starts one (room-epoch.lua), history size, frame before the seq, frame after
 -- the seq, id or '', text digest, ts (ms), window (ms), most ids of the user.
 -- Returns {epoch, seq}; for an id already posted, {epoch, seq, ts, digest} of that post.
-if redis.call('HSETNX', KEYS[1], 'epoch', ARGV[4]) == 1 then
-  redis.call('HSET', KEYS[1], 'seq', 0)
-  redis.call('DEL', KEYS[2])
-end
-local epoch = redis.call('HGET', KEYS[1], 'epoch')
+local epoch = room_epoch(KEYS[1], KEYS[2], ARGV[4])
 local id = ARGV[8]
 local now
 if id ~= '' then

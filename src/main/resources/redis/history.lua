@@ -1,13 +1,9 @@
 -- Where the room's sequence stands, and the messages after the reader's position if all are held, else the
--- latest ones. A room Redis does not hold (new, expired, or lost) starts a new epoch at seq 0.
--- KEYS: meta, log. ARGV: room TTL (s), epoch if the room is new, since or '', reader's epoch or '', latest count.
+-- latest ones; or a new epoch at seq 0 (room-epoch.lua).
+-- KEYS: meta, log. ARGV: room TTL (s), epoch if the room starts one, since or '', reader's epoch or '', latest count.
 -- Returns {epoch, seq, recovered (1/0), {frames}}.
-if redis.call('HSETNX', KEYS[1], 'epoch', ARGV[2]) == 1 then
-  redis.call('HSET', KEYS[1], 'seq', 0)
-  redis.call('DEL', KEYS[2])
-end
+local epoch = room_epoch(KEYS[1], KEYS[2], ARGV[2])
 redis.call('EXPIRE', KEYS[1], ARGV[1])
-local epoch = redis.call('HGET', KEYS[1], 'epoch')
 local seq = tonumber(redis.call('HGET', KEYS[1], 'seq'))
 local entries = {}
 local recovered = 0

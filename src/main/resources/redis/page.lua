@@ -1,14 +1,12 @@
 -- A page of the room's log for a member scrolling back: up to limit messages with a seq below before, oldest
--- first. A room Redis does not hold (expired, or lost) starts a new epoch at seq 0, as in history.lua, so that
--- the page names the epoch every instance goes on with.
--- KEYS: meta, log. ARGV: before, limit, room TTL (s), epoch if the room is new.
+-- first. The room may start a new epoch at seq 0 (room-epoch.lua), as in history.lua, so that the page names the
+-- epoch every instance goes on with.
+-- KEYS: meta, log. ARGV: before, limit, room TTL (s), epoch if the room starts one.
 -- Returns {epoch, seq, seq of the oldest message held (seq + 1 if none), {frames}}.
-if redis.call('HSETNX', KEYS[1], 'epoch', ARGV[4]) == 1 then
-  redis.call('HSET', KEYS[1], 'seq', 0)
-  redis.call('DEL', KEYS[2])
+local epoch, started = room_epoch(KEYS[1], KEYS[2], ARGV[4])
+if started then
   redis.call('EXPIRE', KEYS[1], ARGV[3])
 end
-local epoch = redis.call('HGET', KEYS[1], 'epoch')
 local seq = tonumber(redis.call('HGET', KEYS[1], 'seq'))
 local first = seq + 1
 local oldest = redis.call('XRANGE', KEYS[2], '-', '+', 'COUNT', 1)

@@ -180,7 +180,8 @@ public final class RedisBroker implements Broker {
                                                     ? ServerFrames.editedPrefix(
                                                             room, amendment.seq())
                                                     : "",
-                                            String.valueOf(history.size()));
+                                            String.valueOf(history.size()),
+                                            Epochs.next());
                             return link.run(RedisScript.AMEND, keys, args)
                                     .subscribeAsCompletionStage()
                                     .thenCompose(

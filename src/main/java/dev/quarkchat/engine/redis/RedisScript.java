@@ -12,25 +12,26 @@ import java.nio.charset.StandardCharsets;
  * instance find the exact seam between its snapshot and the live events.
  *
  * <p>Keys of a room (all with the room name in braces, so that they share a Redis Cluster slot):
- * {@code meta} (hash: epoch, seq), {@code log} (stream of frames, IDs {@code <seq>-0}, capped at
- * the history size), {@code who} (presence entries {@code <user>\0<instance>}, all with score 0, so
- * sorted by user), {@code alive} (the same entries, scored by when they expire) and {@code users}
- * (hash: how many entries each user has, so that a user is counted and announced once however many
- * instances it is on); per user who sent with message ids, {@code ids:<user>} and {@code
- * id-ages:<user>}, which expire a window after the user's last such send; per user typing, {@code
- * typing:<user>}, which expires an interval after the last typing event it let through; per user
- * who read the room, {@code read:<user>} (its read position, {@code <epoch> <seq>}), which expires
- * a room TTL after it last moved. Bans have keys of their own ({@link RedisBanStore}). The list of
- * rooms with members is kept apart, in {@code {~rooms}:names} and {@code {~rooms}:alive} (no room
- * name holds a {@code ~}), and so is each user's room list, in {@code {~user:<user>}:rooms} and
- * {@code {~user:<user>}:peers}. Each script file says what it takes and returns.
+ * {@code meta} (hash: epoch, seq, and the replication id of the primary that wrote it last), {@code
+ * log} (stream of frames, IDs {@code <seq>-0}, capped at the history size), {@code who} (presence
+ * entries {@code <user>\0<instance>}, all with score 0, so sorted by user), {@code alive} (the same
+ * entries, scored by when they expire) and {@code users} (hash: how many entries each user has, so
+ * that a user is counted and announced once however many instances it is on); per user who sent
+ * with message ids, {@code ids:<user>} and {@code id-ages:<user>}, which expire a window after the
+ * user's last such send; per user typing, {@code typing:<user>}, which expires an interval after
+ * the last typing event it let through; per user who read the room, {@code read:<user>} (its read
+ * position, {@code <epoch> <seq>}), which expires a room TTL after it last moved. Bans have keys of
+ * their own ({@link RedisBanStore}). The list of rooms with members is kept apart, in {@code
+ * {~rooms}:names} and {@code {~rooms}:alive} (no room name holds a {@code ~}), and so is each
+ * user's room list, in {@code {~user:<user>}:rooms} and {@code {~user:<user>}:peers}. Each script
+ * file says what it takes and returns.
  */
 enum RedisScript {
-    APPEND("clock.lua", "append.lua"),
+    APPEND("clock.lua", "room-epoch.lua", "append.lua"),
     HELD("held.lua"),
-    AMEND("amend.lua"),
-    HISTORY("history.lua"),
-    PAGE("page.lua"),
+    AMEND("room-epoch.lua", "amend.lua"),
+    HISTORY("room-epoch.lua", "history.lua"),
+    PAGE("room-epoch.lua", "page.lua"),
     PUBLISH("publish.lua"),
     TYPING("typing.lua"),
     UNREAD("unread.lua"),
@@ -64,11 +65,17 @@ enum RedisScript {
     }
 
     /**
-     * The script as loaded on Redis: it publishes with the command in its {@code PUBLISH} local,
-     * which the pub/sub of the Redis it runs on decides.
+     * The script as loaded on one primary: it publishes with the command in its {@code PUBLISH}
+     * local, which the pub/sub of the Redis it runs on decides, and knows that primary by its
+     * replication id, in {@code WRITER} ({@code room-epoch.lua}).
      */
-    String source(PubSub pubSub) {
-        return "local PUBLISH = '" + pubSub.publish() + "'\n" + source;
+    String source(PubSub pubSub, String writer) {
+        return "local PUBLISH = '"
+                + pubSub.publish()
+                + "'\nlocal WRITER = '"
+                + writer
+                + "'\n"
+                + source;
     }
 
     private static String read(String file) {

@@ -113,7 +113,12 @@ final class RedisShard {
                 .get()
                 .call(
                         connection ->
-                                loadScripts(connection)
+                                withTimeout(
+                                                connection.send(
+                                                        Request.cmd(Command.INFO)
+                                                                .arg("replication")))
+                                        .map(info -> writerOf(info.toString()))
+                                        .chain(writer -> loadScripts(connection, writer))
                                         .invoke(() -> commands = watched(connection)))
                 .chain(ignored -> connector.get())
                 .call(connection -> subscribeAll(watched(connection), channels))
@@ -204,10 +209,38 @@ final class RedisShard {
         closeConnections();
     }
 
-    private Uni<Void> loadScripts(RedisConnection connection) {
+    /**
+     * The replication id of the primary that answered {@code INFO replication}: a primary promoted
+     * from a replica, or restarted without its data, has a new one ({@code room-epoch.lua}).
+     */
+    static String writerOf(String info) {
+        String role = null;
+        String replicationId = null;
+        for (String line : info.split("\\r?\\n", -1)) {
+            if (line.startsWith("role:")) {
+                role = line.substring("role:".length()).strip();
+            } else if (line.startsWith("master_replid:")) {
+                replicationId = line.substring("master_replid:".length()).strip();
+            }
+        }
+        if (!"master".equals(role)
+                || replicationId == null
+                || !replicationId.matches("[0-9a-f]+")) {
+            throw new EngineUnavailableException(
+                    "expected a Redis primary, found role "
+                            + role
+                            + " (replication id "
+                            + replicationId
+                            + ")");
+        }
+        return replicationId;
+    }
+
+    private Uni<Void> loadScripts(RedisConnection connection, String writer) {
         Uni<Void> loading = Uni.createFrom().voidItem();
         for (RedisScript script : RedisScript.values()) {
-            Request load = Request.cmd(Command.SCRIPT).arg("LOAD").arg(script.source(pubSub));
+            Request load =
+                    Request.cmd(Command.SCRIPT).arg("LOAD").arg(script.source(pubSub, writer));
             loading =
                     loading.call(
                             () ->

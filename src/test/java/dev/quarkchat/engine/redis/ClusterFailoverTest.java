@@ -1,0 +1,273 @@
+package dev.quarkchat.engine.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.quarkchat.testing.ChatClient;
+import dev.quarkchat.testing.RedisCluster;
+import dev.quarkchat.testing.TestTokens;
+
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.vertx.core.json.JsonObject;
+
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import java.util.stream.LongStream;
+
+/**
+ * A shard's primary is killed while messages stream into a room on it and into a room on another
+ * shard; its replica takes over. The instance finds the new primary by itself. The room on the
+ * failed shard gives its members the documented fresh view (a new epoch: the replica may have
+ * missed the primary's last writes), and no acknowledged message is lost or doubled in either view;
+ * the room on the other shard goes on as if nothing happened.
+ */
+@QuarkusTest
+@TestProfile(ClusterFailoverTest.WithReplica.class)
+@Tag("e2e")
+class ClusterFailoverTest {
+
+    private static final int MESSAGES = 60;
+
+    /** Sends to the failing shard's room before its primary is killed. */
+    private static final int BEFORE_KILL = 20;
+
+    /** How long a client waits before it sends again what was answered {@code unavailable}. */
+    private static final Duration RETRY_INTERVAL = Duration.ofMillis(100);
+
+    /** Long enough for the cluster to declare the primary failed and promote its replica. */
+    private static final Duration FAILOVER_TIMEOUT = Duration.ofSeconds(30);
+
+    /** The room suites' cluster, with a replica of its first primary, for this test alone. */
+    public static class WithReplica implements QuarkusTestProfile {
+        @Override
+        public List<TestResourceEntry> testResources() {
+            return List.of(new TestResourceEntry(Server.class));
+        }
+    }
+
+    /** Starts the cluster before the application, and stops it after. */
+    public static class Server implements QuarkusTestResourceLifecycleManager {
+
+        static volatile RedisCluster cluster;
+
+        @Override
+        public Map<String, String> start() {
+            cluster = RedisCluster.start(1);
+            return Map.of(
+                    "chat.backplane",
+                    "redis",
+                    "quarkus.redis.hosts",
+                    cluster.hosts(),
+                    "quarkus.redis.client-type",
+                    "cluster",
+                    "chat.backplane.redis.check-interval",
+                    "200ms",
+                    "chat.rate-limit.messages-per-second",
+                    "1000",
+                    "chat.rate-limit.burst",
+                    "1000");
+        }
+
+        @Override
+        public void stop() {
+            cluster.close();
+        }
+    }
+
+    @TestHTTPResource("/")
+    URI base;
+
+    @Test
+    void aPrimaryKilledMidStreamLosesNoAcknowledgedMessageAndDisturbsNoOtherShard()
+            throws Exception {
+        RedisCluster cluster = Server.cluster;
+        RedisCluster.Node failing = cluster.nodes().get(0);
+        RedisCluster.Node replica = cluster.nodes().get(3);
+        String failingRoom = roomServedBy(cluster, failing, true);
+        String steadyRoom = roomServedBy(cluster, failing, false);
+
+        try (ChatClient ann = connect("fo-ann").join(failingRoom).join(steadyRoom);
+                ChatClient bob = connect("fo-bob").join(failingRoom).join(steadyRoom)) {
+            String firstEpoch =
+                    bob.awaitFrame(
+                                    frame ->
+                                            "joined".equals(frame.getString("type"))
+                                                    && failingRoom.equals(frame.getString("room")))
+                            .getString("epoch");
+            CountDownLatch killed = new CountDownLatch(1);
+            CompletableFuture<Integer> steadyRefusals =
+                    CompletableFuture.supplyAsync(
+                            () -> {
+                                int refusals = 0;
+                                for (int n = 1; n <= MESSAGES; n++) {
+                                    refusals += sendUntilAcknowledged(ann, steadyRoom, "s-" + n);
+                                    if (n == MESSAGES / 2) {
+                                        awaitUninterrupted(killed);
+                                    }
+                                }
+                                return refusals;
+                            });
+            for (int n = 1; n <= MESSAGES; n++) {
+                if (n == BEFORE_KILL + 1) {
+                    cluster.kill(failing);
+                    killed.countDown();
+                }
+                sendUntilAcknowledged(ann, failingRoom, "f-" + n);
+            }
+            assertThat(steadyRefusals.get(FAILOVER_TIMEOUT.toSeconds(), TimeUnit.SECONDS))
+                    .as("sends to the other shard's room refused during the failover")
+                    .isZero();
+            cluster.awaitPrimary(replica);
+            bob.awaitMessage("f-" + MESSAGES);
+            bob.awaitMessage("s-" + MESSAGES);
+
+            List<List<JsonObject>> views = viewsOf(bob, failingRoom);
+            assertThat(views)
+                    .as("the failed shard's room: its first view, then a fresh one")
+                    .hasSize(2);
+            JsonObject fresh = views.get(1).get(0);
+            assertThat(fresh.getString("epoch")).isNotEqualTo(firstEpoch);
+            assertThat(fresh.getBoolean("recovered")).isFalse();
+            assertThat(fresh.containsKey("id")).isFalse();
+            assertThat(ids(views.get(0))).containsSubsequence(numbered("f-", 1, BEFORE_KILL));
+            for (List<JsonObject> view : views) {
+                assertContiguous(view);
+            }
+            assertThat(ids(views.get(1)))
+                    .as("every message acknowledged after the kill, once, in the fresh view")
+                    .containsSubsequence(numbered("f-", BEFORE_KILL + 1, MESSAGES))
+                    .doesNotHaveDuplicates();
+
+            List<List<JsonObject>> steadyViews = viewsOf(bob, steadyRoom);
+            assertThat(steadyViews).as("the other shard's room keeps its one view").hasSize(1);
+            assertThat(ids(steadyViews.get(0)))
+                    .containsExactlyElementsOf(numbered("s-", 1, MESSAGES));
+            assertContiguous(steadyViews.get(0));
+        }
+    }
+
+    /**
+     * Posts the text (its id is the text), again after each {@code unavailable}, until its message
+     * comes back; returns how many times it was refused.
+     */
+    private static int sendUntilAcknowledged(ChatClient client, String room, String text) {
+        long deadline = System.nanoTime() + FAILOVER_TIMEOUT.toNanos();
+        int refusals = 0;
+        while (true) {
+            int errorsBefore = errorsFor(client, text);
+            client.send(room, text, text);
+            int refused = refusals;
+            client.awaitFrame(
+                    frame ->
+                            ("message".equals(frame.getString("type"))
+                                            && text.equals(frame.getString("id")))
+                                    || errorsFor(client, text) > errorsBefore);
+            if (!client.messagesWithId(text).isEmpty()) {
+                return refused;
+            }
+            assertThat(System.nanoTime()).as("%s acknowledged in time", text).isLessThan(deadline);
+            refusals++;
+            backOff();
+        }
+    }
+
+    private static int errorsFor(ChatClient client, String ref) {
+        return (int)
+                client.framesOfType("error").stream()
+                        .filter(error -> ref.equals(error.getString("ref")))
+                        .peek(error -> assertThat(error.getString("code")).isEqualTo("unavailable"))
+                        .count();
+    }
+
+    /**
+     * The room's frames, cut into views: each starts with a {@code joined}, its messages follow.
+     */
+    private static List<List<JsonObject>> viewsOf(ChatClient client, String room) {
+        List<List<JsonObject>> views = new ArrayList<>();
+        for (JsonObject frame : client.frames()) {
+            if (!room.equals(frame.getString("room"))) {
+                continue;
+            }
+            if ("joined".equals(frame.getString("type"))) {
+                views.add(new ArrayList<>(List.of(frame)));
+            } else if ("message".equals(frame.getString("type"))) {
+                views.get(views.size() - 1).add(frame);
+            }
+        }
+        return views;
+    }
+
+    /** A view's messages follow its {@code joined} seq by seq, without a gap or a repeat. */
+    private static void assertContiguous(List<JsonObject> view) {
+        List<Long> seqs =
+                view.subList(1, view.size()).stream()
+                        .map(message -> message.getLong("seq"))
+                        .collect(Collectors.toList());
+        if (!seqs.isEmpty()) {
+            assertThat(seqs)
+                    .containsExactlyElementsOf(
+                            LongStream.rangeClosed(seqs.get(0), seqs.get(0) + seqs.size() - 1)
+                                    .boxed()
+                                    .collect(Collectors.toList()));
+        }
+    }
+
+    private static List<String> ids(List<JsonObject> view) {
+        return view.subList(1, view.size()).stream()
+                .map(message -> message.getString("id"))
+                .collect(Collectors.toList());
+    }
+
+    private static List<String> numbered(String prefix, int from, int to) {
+        return IntStream.rangeClosed(from, to)
+                .mapToObj(n -> prefix + n)
+                .collect(Collectors.toList());
+    }
+
+    /** A room name whose slot the node serves ({@code onNode}), or another primary serves. */
+    private static String roomServedBy(
+            RedisCluster cluster, RedisCluster.Node node, boolean onNode) {
+        for (int n = 0; ; n++) {
+            String room = "failover-" + n;
+            if ((cluster.primaryOf("{" + room + "}") == node) == onNode) {
+                return room;
+            }
+        }
+    }
+
+    private static void backOff() {
+        try {
+            Thread.sleep(RETRY_INTERVAL.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    private static void awaitUninterrupted(CountDownLatch latch) {
+        try {
+            assertThat(latch.await(FAILOVER_TIMEOUT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    private ChatClient connect(String user) {
+        return ChatClient.connect(base, TestTokens.valid(user));
+    }
+}
