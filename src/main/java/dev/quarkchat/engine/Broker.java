@@ -1,6 +1,7 @@
 package dev.quarkchat.engine;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -74,8 +75,16 @@ public interface Broker {
      */
     CompletionStage<Optional<StreamPosition>> position(String room);
 
-    /** Whether operations can be carried out now. */
+    /** Whether operations can be carried out now, in every room. */
     boolean available();
+
+    /**
+     * The parts of a shared engine this instance cannot reach now (Redis shards, by name), whose
+     * rooms' operations fail meanwhile; empty when every part is reachable.
+     */
+    default List<String> unreachableShards() {
+        return List.of();
+    }
 
     /**
      * How often rooms should check whether they have to catch up (a gap was seen in their stream,

@@ -1,6 +1,7 @@
 package dev.quarkchat.engine;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
@@ -35,8 +36,18 @@ public interface Fanout {
      */
     CompletionStage<Void> publish(RoomEvent.Message message);
 
-    /** Whether events can be carried now. */
+    /** Whether events can be carried now, in every room. */
     boolean available();
+
+    /** Whether the room's events can be carried now. */
+    default boolean available(String room) {
+        return available();
+    }
+
+    /** As {@link Broker#unreachableShards()}. */
+    default List<String> unreachableShards() {
+        return List.of();
+    }
 
     /** How often rooms should check whether they must catch up; see {@link Broker}. */
     Optional<Duration> catchUpInterval();

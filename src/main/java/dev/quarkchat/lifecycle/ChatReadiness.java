@@ -7,12 +7,16 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Readiness;
+
+import java.util.List;
 
 /**
  * {@code /q/health/ready} goes down as soon as the instance starts draining on SIGTERM, so that the
  * load balancer stops sending new connections while the open ones are told to go (1001), and while
- * the Redis backplane is unreachable, so that new clients go to instances that can serve them.
+ * any shard of the Redis backplane is unreachable (named in {@code unreachableShards}), so that new
+ * clients go to instances that can serve them.
  */
 @Readiness
 @ApplicationScoped
@@ -32,11 +36,16 @@ class ChatReadiness implements HealthCheck {
     public HealthCheckResponse call() {
         boolean draining = shutdown.isDraining();
         boolean roomsAvailable = rooms.available();
-        return HealthCheckResponse.named("chat")
-                .status(!draining && roomsAvailable)
-                .withData("draining", draining)
-                .withData("backplane", roomsAvailable ? "up" : "unreachable")
-                .withData("connections", sessions.size())
-                .build();
+        HealthCheckResponseBuilder response =
+                HealthCheckResponse.named("chat")
+                        .status(!draining && roomsAvailable)
+                        .withData("draining", draining)
+                        .withData("backplane", roomsAvailable ? "up" : "unreachable")
+                        .withData("connections", sessions.size());
+        List<String> unreachable = rooms.unreachableShards();
+        if (!unreachable.isEmpty()) {
+            response.withData("unreachableShards", String.join(" ", unreachable));
+        }
+        return response.build();
     }
 }

@@ -68,6 +68,8 @@ public class ChatMetrics {
     private final Counter messagesReceived;
     private final Counter messagesDelivered;
     private final Counter messagesDeduplicated;
+    private final Counter backplaneEventsReceived;
+    private final Counter backplaneEventsWithoutMembers;
     private final Map<ErrorCode, Counter> messagesRejected = new EnumMap<>(ErrorCode.class);
     private final Timer broadcastDuration;
     private final Timer storeCommitDuration;
@@ -128,6 +130,15 @@ public class ChatMetrics {
                 Counter.builder("chat.messages.deduplicated")
                         .description(
                                 "Resent messages answered with the original instead of being posted again")
+                        .register(registry);
+        backplaneEventsReceived =
+                Counter.builder("chat.backplane.events.received")
+                        .description("Room events this instance received from Redis")
+                        .register(registry);
+        backplaneEventsWithoutMembers =
+                Counter.builder("chat.backplane.events.without.members")
+                        .description(
+                                "Room events received from Redis for a room with no member here (in a channel's grace)")
                         .register(registry);
         for (ErrorCode code : ErrorCode.values()) {
             messagesRejected.put(
@@ -198,6 +209,26 @@ public class ChatMetrics {
                 .description(gauge.description())
                 .strongReference(true)
                 .register(registry);
+    }
+
+    /**
+     * Reports whether this instance is connected to a shard of the Redis backplane, with the
+     * shard's name as label ({@code chat_backplane_up{shard="0-5460"}}); called once per shard.
+     */
+    public void observeShard(String shard, IntSupplier up) {
+        Gauge.builder(LiveGauge.BACKPLANE_UP.meterName(), up, IntSupplier::getAsInt)
+                .description(LiveGauge.BACKPLANE_UP.description())
+                .tag("shard", shard)
+                .strongReference(true)
+                .register(registry);
+    }
+
+    /** A room event came in from Redis; {@code membersHere} is false if no member here wants it. */
+    public void backplaneEventReceived(boolean membersHere) {
+        backplaneEventsReceived.increment();
+        if (!membersHere) {
+            backplaneEventsWithoutMembers.increment();
+        }
     }
 
     public void connectionOpened() {

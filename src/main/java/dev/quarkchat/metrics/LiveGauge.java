@@ -13,7 +13,10 @@ public enum LiveGauge {
             "Message ids this instance remembers so that resends are not posted twice"),
     BACKPLANE_UP(
             "chat.backplane.up",
-            "1 while this instance is connected to the Redis backplane, else 0"),
+            "1 while this instance is connected to the shard of the Redis backplane, else 0"),
+    BACKPLANE_CHANNELS(
+            "chat.backplane.channels",
+            "Room channels this instance holds on Redis: rooms with members here, or in their grace"),
     STORE_UP("chat.store.up", "1 while this instance's PostgreSQL store answers, else 0");
 
     private final String meterName;

@@ -405,6 +405,11 @@ public class RoomRegistry {
         return parts.broker().available();
     }
 
+    /** The Redis shards this instance cannot reach now, by name; their rooms are unavailable. */
+    public List<String> unreachableShards() {
+        return parts.broker().unreachableShards();
+    }
+
     /** The room, if the session is a member of it (or joining it); null otherwise. */
     private Room joinedRoom(ChatSession session, String roomName) {
         return session.rooms().contains(roomName) ? rooms.get(roomName) : null;

@@ -230,6 +230,7 @@ class ConfigurationTableIT {
                 Probe.refused("CHAT_BACKPLANE_REDIS_COMMAND_TIMEOUT", "soon"),
                 Probe.refused("CHAT_BACKPLANE_REDIS_CHECK_INTERVAL", "soon"),
                 Probe.refused("CHAT_BACKPLANE_REDIS_PRESENCE_TTL", "soon"),
+                Probe.refused("CHAT_BACKPLANE_REDIS_CHANNEL_GRACE", "soon"),
                 Probe.refused("CHAT_BACKPLANE_REDIS_ROOM_TTL", "soon"),
                 Probe.refused("CHAT_PRESENCE_MAX_ROOM_SIZE", "-1"),
                 Probe.refused("CHAT_JOINED_MAX_MEMBERS", "-1"),

@@ -95,7 +95,7 @@ class DeployedEnvironmentIT {
                 assertServesTheChatAsDeployed(app, deployment);
                 assertThat(get(app.secureBaseUri().resolve("/q/metrics")).body())
                         .as("the backplane is connected")
-                        .contains("chat_backplane_up 1.0");
+                        .contains("chat_backplane_up{shard=\"0-16383\"} 1.0");
             }
         }
     }
@@ -121,7 +121,7 @@ class DeployedEnvironmentIT {
                 String metrics = get(app.secureBaseUri().resolve("/q/metrics")).body();
                 assertThat(metrics)
                         .as("the backplane is connected")
-                        .contains("chat_backplane_up 1.0");
+                        .contains("chat_backplane_up{shard=\"0-16383\"} 1.0");
                 assertThat(metrics).as("the store is connected").contains("chat_store_up 1.0");
             }
         } finally {

@@ -90,16 +90,34 @@ public final class RedisCluster implements AutoCloseable {
     private RedisCluster() {}
 
     /**
-     * A cluster of three primaries that the test profiles share, emptied for each: started on first
-     * use, stopped as the test JVM exits.
+     * A cluster of three primaries that the test profiles share: started on first use, stopped as
+     * the test JVM exits.
      */
     public static synchronized RedisCluster shared() {
         if (shared == null) {
             shared = start(0);
             Runtime.getRuntime().addShutdownHook(new Thread(shared::close));
         }
-        shared.nodes.forEach(node -> cli(node.port, "FLUSHALL"));
         return shared;
+    }
+
+    /** Deletes every key of every live node. */
+    public void flushAll() {
+        nodes.stream()
+                .filter(node -> node.process.isAlive())
+                .forEach(node -> cli(node.port, "FLUSHALL"));
+    }
+
+    /** The sharded channels with a subscriber, on every live node, whose names start so. */
+    public List<String> shardChannels(String prefix) {
+        return nodes.stream()
+                .filter(node -> node.process.isAlive())
+                .flatMap(
+                        node ->
+                                cli(node.port, "PUBSUB", "SHARDCHANNELS", prefix + "*")
+                                        .lines()
+                                        .filter(line -> !line.isBlank()))
+                .collect(Collectors.toList());
     }
 
     /**

@@ -7,8 +7,8 @@ import java.util.Map;
 
 /**
  * The test profile of the shared rooms on a Redis Cluster ({@code
- * quarkus.redis.client-type=cluster}) of three primaries started for the tests of this profile,
- * which they reach through {@link Server#cluster()}.
+ * quarkus.redis.client-type=cluster}) of three primaries ({@link RedisCluster#shared()}), emptied
+ * for the tests of this profile.
  */
 public class RedisClusterBackplane implements QuarkusTestProfile {
 
@@ -24,6 +24,7 @@ public class RedisClusterBackplane implements QuarkusTestProfile {
         @Override
         public Map<String, String> start() {
             RedisCluster cluster = RedisCluster.shared();
+            cluster.flushAll();
             return Map.of(
                     "chat.backplane",
                     "redis",

@@ -94,7 +94,7 @@ public final class PostgresBroker implements Broker {
 
     @Override
     public CompletionStage<Appended> publish(Post post) {
-        if (!available()) {
+        if (!available(post.room())) {
             return CompletableFuture.failedFuture(
                     new EngineUnavailableException("the store or the fan-out is unreachable"));
         }
@@ -107,7 +107,7 @@ public final class PostgresBroker implements Broker {
      */
     @Override
     public CompletionStage<Amendment.Outcome> amend(Amendment amendment) {
-        if (!available()) {
+        if (!available(amendment.room())) {
             return CompletableFuture.failedFuture(
                     new EngineUnavailableException("the store or the fan-out is unreachable"));
         }
@@ -199,6 +199,15 @@ public final class PostgresBroker implements Broker {
     @Override
     public boolean available() {
         return store.isUp() && fanout.available();
+    }
+
+    private boolean available(String room) {
+        return store.isUp() && fanout.available(room);
+    }
+
+    @Override
+    public List<String> unreachableShards() {
+        return fanout.unreachableShards();
     }
 
     @Override

@@ -286,6 +286,11 @@ public final class RedisBroker implements Broker {
     }
 
     @Override
+    public List<String> unreachableShards() {
+        return link.unreachableShards();
+    }
+
+    @Override
     public Optional<Duration> catchUpInterval() {
         return Optional.of(config.checkInterval());
     }

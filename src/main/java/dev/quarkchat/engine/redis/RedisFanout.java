@@ -58,6 +58,16 @@ public final class RedisFanout implements Fanout {
     }
 
     @Override
+    public boolean available(String room) {
+        return link.isUp(room);
+    }
+
+    @Override
+    public List<String> unreachableShards() {
+        return link.unreachableShards();
+    }
+
+    @Override
     public Optional<Duration> catchUpInterval() {
         return Optional.of(config.checkInterval());
     }

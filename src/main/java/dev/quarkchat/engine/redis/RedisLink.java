@@ -71,6 +71,9 @@ public class RedisLink implements RedisShard.Listener {
     /** The shards and which slots each serves; replaced whole when the cluster changes. */
     private record Topology(ClusterSlots slots, Map<String, RedisShard> shards) {}
 
+    /** The shards whose link state is a metric already: one series per shard name, ever. */
+    private final Set<String> observedShards = ConcurrentHashMap.newKeySet();
+
     private volatile Topology topology;
     private volatile PubSub pubSub = PubSub.CLASSIC;
     private volatile boolean cluster;
@@ -110,7 +113,7 @@ public class RedisLink implements RedisShard.Listener {
         Redis redis = client.get();
         RedisOptions options = clientOptions.get();
         cluster = options.getType() == RedisClientType.CLUSTER;
-        metrics.observe(LiveGauge.BACKPLANE_UP, () -> isUp() ? 1 : 0);
+        metrics.observe(LiveGauge.BACKPLANE_CHANNELS, this::channelCount);
         if (cluster) {
             pubSub = PubSub.SHARDED;
             askCluster();
@@ -118,18 +121,17 @@ public class RedisLink implements RedisShard.Listener {
             String address = printable(options.getEndpoint());
             ClusterSlots single = ClusterSlots.single(address);
             String name = single.shards().get(0).name();
-            topology =
-                    new Topology(
-                            single,
-                            Map.of(
+            adopt(
+                    single,
+                    Map.of(
+                            name,
+                            new RedisShard(
                                     name,
-                                    new RedisShard(
-                                            name,
-                                            address,
-                                            redis::connect,
-                                            pubSub,
-                                            config.commandTimeout(),
-                                            this)));
+                                    address,
+                                    redis::connect,
+                                    pubSub,
+                                    config.commandTimeout(),
+                                    this)));
             connectShards();
         }
         tasks.every(config.checkInterval(), "Redis link check", this::check);
@@ -141,6 +143,24 @@ public class RedisLink implements RedisShard.Listener {
     public boolean isUp() {
         Topology current = topology;
         return current != null && current.shards().values().stream().allMatch(RedisShard::isUp);
+    }
+
+    /** Whether the shard of the room is connected: its operations can be carried out. */
+    public boolean isUp(String room) {
+        RedisShard shard = shardOf(roomChannel(room));
+        return shard != null && shard.isUp();
+    }
+
+    /** The shards that are down now, by name. */
+    public List<String> unreachableShards() {
+        Topology current = topology;
+        if (current == null) {
+            return List.of("all");
+        }
+        return current.shards().values().stream()
+                .filter(shard -> !shard.isUp())
+                .map(RedisShard::name)
+                .toList();
     }
 
     /**
@@ -272,7 +292,10 @@ public class RedisLink implements RedisShard.Listener {
     private void roomEvent(String payload) {
         RedisEventFormat.parse(payload)
                 .ifPresentOrElse(
-                        eventHandler,
+                        event -> {
+                            metrics.backplaneEventReceived(hasMembersHere(event.room()));
+                            eventHandler.accept(event);
+                        },
                         () ->
                                 LOG.warnf(
                                         "Ignored an event this version does not understand: %.80s",
@@ -323,6 +346,14 @@ public class RedisLink implements RedisShard.Listener {
         return channels;
     }
 
+    private synchronized boolean hasMembersHere(String room) {
+        return roomChannels.inUse(room);
+    }
+
+    private synchronized int channelCount() {
+        return roomChannels.held().size();
+    }
+
     private synchronized void letExpiredRoomsGo() {
         for (String room : roomChannels.expired(System.nanoTime())) {
             RedisShard shard = shardOf(roomChannel(room));
@@ -348,7 +379,7 @@ public class RedisLink implements RedisShard.Listener {
                 .with(
                         slots -> {
                             askingCluster = false;
-                            adopt(slots);
+                            adopt(slots, shardsOn(slots));
                             connectShards();
                         },
                         failure -> {
@@ -411,8 +442,8 @@ public class RedisLink implements RedisShard.Listener {
         return ranges;
     }
 
-    /** Takes the cluster's new shape: shards whose primary did not move are kept as they are. */
-    private synchronized void adopt(ClusterSlots slots) {
+    /** A shard on each primary of the cluster; those whose primary did not move are kept. */
+    private synchronized Map<String, RedisShard> shardsOn(ClusterSlots slots) {
         Topology current = topology;
         Map<String, RedisShard> shards = new LinkedHashMap<>();
         for (ClusterSlots.Shard shard : slots.shards()) {
@@ -432,6 +463,12 @@ public class RedisLink implements RedisShard.Listener {
                                 this));
             }
         }
+        return shards;
+    }
+
+    /** Takes the new shards; those it no longer has are closed. */
+    private synchronized void adopt(ClusterSlots slots, Map<String, RedisShard> shards) {
+        Topology current = topology;
         if (current != null) {
             current.shards().values().stream()
                     .filter(shard -> !shards.containsValue(shard))
@@ -444,6 +481,16 @@ public class RedisLink implements RedisShard.Listener {
                             });
         }
         topology = new Topology(slots, shards);
+        for (String name : shards.keySet()) {
+            if (observedShards.add(name)) {
+                metrics.observeShard(name, () -> shardUp(name) ? 1 : 0);
+            }
+        }
+    }
+
+    private boolean shardUp(String name) {
+        RedisShard shard = topology.shards().get(name);
+        return shard != null && shard.isUp();
     }
 
     /** A client of one cluster node, with the settings of {@code quarkus.redis.*}. */

@@ -1,6 +1,7 @@
 package dev.quarkchat.engine.redis;
 
 import dev.quarkchat.engine.EngineUnavailableException;
+import dev.quarkchat.protocol.LogSafe;
 
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.redis.client.Command;
@@ -186,6 +187,7 @@ final class RedisShard {
     synchronized void unsubscribe(String channel) {
         RedisConnection connection = events;
         if (subscribed.remove(channel) != null && up && connection != null) {
+            LOG.debugf("Unsubscribing from %s on shard %s", LogSafe.escaped(channel), name);
             withTimeout(connection.send(Request.cmd(pubSub.unsubscribe()).arg(channel)))
                     .subscribe()
                     .with(unsubscribed -> {}, this::lost);
@@ -272,6 +274,7 @@ final class RedisShard {
     }
 
     private Uni<Void> subscribeOn(RedisConnection connection, String channel) {
+        LOG.debugf("Subscribing to %s on shard %s", LogSafe.escaped(channel), name);
         return withTimeout(connection.send(Request.cmd(pubSub.subscribe()).arg(channel)))
                 .replaceWithVoid();
     }

@@ -42,9 +42,11 @@ class SharedDurableRecoveryTest extends DurableRecoveryTest {
             String epoch = joinedFrame(bob, "durable-x").getString("epoch");
 
             RedisBackplane.Server.redis().stop();
-            await().atMost(ChatClient.TIMEOUT).until(() -> metrics.value("chat_backplane_up") == 0);
+            await().atMost(ChatClient.TIMEOUT)
+                    .until(() -> metrics.value("chat_backplane_up{shard=\"0-16383\"}") == 0);
             RedisBackplane.Server.redis().restart();
-            await().atMost(ChatClient.TIMEOUT).until(() -> metrics.value("chat_backplane_up") == 1);
+            await().atMost(ChatClient.TIMEOUT)
+                    .until(() -> metrics.value("chat_backplane_up{shard=\"0-16383\"}") == 1);
 
             ann.send("durable-x", "after", "after");
             assertThat(bob.awaitMessage("after").getLong("seq")).isEqualTo(4L);

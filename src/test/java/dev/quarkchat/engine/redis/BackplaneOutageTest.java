@@ -46,7 +46,8 @@ class BackplaneOutageTest {
             double refusedBefore = metrics.value(UNAVAILABLE_SERIES);
 
             RedisBackplane.Server.redis().stop();
-            await().atMost(ChatClient.TIMEOUT).until(() -> metrics.value("chat_backplane_up") == 0);
+            await().atMost(ChatClient.TIMEOUT)
+                    .until(() -> metrics.value("chat_backplane_up{shard=\"0-16383\"}") == 0);
             given().baseUri(base.toString()).get("/q/health/ready").then().statusCode(503);
 
             ann.send(ROOM, "while down", "down-1");
@@ -67,7 +68,8 @@ class BackplaneOutageTest {
             assertThat(bob.awaitError("down-page").getString("code")).isEqualTo("unavailable");
 
             RedisBackplane.Server.redis().restart();
-            await().atMost(ChatClient.TIMEOUT).until(() -> metrics.value("chat_backplane_up") == 1);
+            await().atMost(ChatClient.TIMEOUT)
+                    .until(() -> metrics.value("chat_backplane_up{shard=\"0-16383\"}") == 1);
             given().baseUri(base.toString()).get("/q/health/ready").then().statusCode(200);
 
             ann.send(ROOM, "after", "after");

@@ -1,8 +1,13 @@
 package dev.quarkchat.engine.redis;
 
+import static io.restassured.RestAssured.given;
+
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
 
 import dev.quarkchat.testing.ChatClient;
+import dev.quarkchat.testing.Metrics;
 import dev.quarkchat.testing.RedisCluster;
 import dev.quarkchat.testing.TestTokens;
 
@@ -41,6 +46,9 @@ import java.util.stream.LongStream;
 class ClusterFailoverTest {
 
     private static final int MESSAGES = 60;
+
+    /** The shards as {@code redis-cli --cluster create} splits the slots over three primaries. */
+    private static final List<String> SHARDS = List.of("0-5460", "5461-10922", "10923-16383");
 
     /** Sends to the failing shard's room before its primary is killed. */
     private static final int BEFORE_KILL = 20;
@@ -125,6 +133,7 @@ class ClusterFailoverTest {
                 if (n == BEFORE_KILL + 1) {
                     cluster.kill(failing);
                     killed.countDown();
+                    awaitShardReportedDown();
                 }
                 sendUntilAcknowledged(ann, failingRoom, "f-" + n);
             }
@@ -132,6 +141,11 @@ class ClusterFailoverTest {
                     .as("sends to the other shard's room refused during the failover")
                     .isZero();
             cluster.awaitPrimary(replica);
+            Metrics metrics = Metrics.ofTestedService();
+            for (String shard : SHARDS) {
+                assertThat(metrics.value(upSeries(shard))).as("shard %s up", shard).isOne();
+            }
+            given().baseUri(base.toString()).get("/q/health/ready").then().statusCode(200);
             bob.awaitMessage("f-" + MESSAGES);
             bob.awaitMessage("s-" + MESSAGES);
 
@@ -158,6 +172,28 @@ class ClusterFailoverTest {
                     .containsExactlyElementsOf(numbered("s-", 1, MESSAGES));
             assertContiguous(steadyViews.get(0));
         }
+    }
+
+    /**
+     * The failed shard is down in the metrics and in readiness, by name, while the others are up;
+     * the first primary serves the first third of the slots.
+     */
+    private void awaitShardReportedDown() {
+        Metrics metrics = Metrics.ofTestedService();
+        await().atMost(ChatClient.TIMEOUT).until(() -> metrics.value(upSeries(SHARDS.get(0))) == 0);
+        assertThat(metrics.value(upSeries(SHARDS.get(1)))).isOne();
+        assertThat(metrics.value(upSeries(SHARDS.get(2)))).isOne();
+        given().baseUri(base.toString())
+                .get("/q/health/ready")
+                .then()
+                .statusCode(503)
+                .body(
+                        "checks.find { it.name == 'chat' }.data.unreachableShards",
+                        equalTo(SHARDS.get(0)));
+    }
+
+    private static String upSeries(String shard) {
+        return "chat_backplane_up{shard=\"" + shard + "\"}";
     }
 
     /**

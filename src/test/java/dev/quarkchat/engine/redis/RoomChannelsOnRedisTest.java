@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.quarkchat.engine.RoomEvent;
 import dev.quarkchat.testing.ChatClient;
+import dev.quarkchat.testing.Metrics;
 import dev.quarkchat.testing.RedisBackplane;
 import dev.quarkchat.testing.TestTokens;
 
@@ -73,6 +74,11 @@ class RoomChannelsOnRedisTest {
                 await().atMost(ChatClient.TIMEOUT)
                         .until(() -> heard.stream().anyMatch(RoomEvent.Message.class::isInstance));
                 assertThat(heard).extracting(RoomEvent::room).containsOnly("kitchen");
+                Metrics metrics = Metrics.ofTestedService();
+                assertThat(metrics.value("chat_backplane_events_received_total")).isPositive();
+                assertThat(metrics.value("chat_backplane_events_without_members_total"))
+                        .as("events of rooms without members here")
+                        .isZero();
             }
         } finally {
             other.stop(null);
@@ -90,7 +96,8 @@ class RoomChannelsOnRedisTest {
         await().atMost(ChatClient.TIMEOUT).until(() -> !channels().contains(channel));
     }
 
-    private List<String> channels() {
+    /** The channels of this service's keys that have a subscriber on Redis. */
+    List<String> channels() {
         List<String> channels = new ArrayList<>();
         Response reply =
                 client.get()
