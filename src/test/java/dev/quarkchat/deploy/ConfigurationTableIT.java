@@ -226,6 +226,7 @@ class ConfigurationTableIT {
                 Probe.refused("CHAT_IDEMPOTENCY_MAX_KEYS", "0"),
                 Probe.refused("CHAT_BACKPLANE", "carrier-pigeon"),
                 Probe.refused("QUARKUS_REDIS_HOSTS", "redis://[broken"),
+                Probe.refused("QUARKUS_REDIS_CLIENT_TYPE", "ring"),
                 Probe.refused("CHAT_BACKPLANE_REDIS_KEY_PREFIX", "has spaces"),
                 Probe.refused("CHAT_BACKPLANE_REDIS_COMMAND_TIMEOUT", "soon"),
                 Probe.refused("CHAT_BACKPLANE_REDIS_CHECK_INTERVAL", "soon"),

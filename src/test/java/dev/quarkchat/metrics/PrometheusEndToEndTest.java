@@ -58,6 +58,10 @@ class PrometheusEndToEndTest {
     private static final Pattern ONLY_WITH_THE_STORE =
             Pattern.compile("chat_store_up|chat:store_up");
 
+    /** The series only the Redis backplane registers, and what is recorded from them. */
+    private static final Pattern ONLY_WITH_THE_BACKPLANE =
+            Pattern.compile("chat_backplane_up|chat:backplane_up|chat_backplane_channels");
+
     private static final int REFUSED_HANDSHAKES = 20;
     private static final String ROOM = "observed";
 
@@ -152,22 +156,27 @@ class PrometheusEndToEndTest {
                     1);
 
             boolean withTheStore = metrics.find("chat_store_up").isPresent();
+            boolean withTheBackplane = metrics.find("chat_backplane_channels").isPresent();
             for (String query : dashboardQueries()) {
-                assertAnswers(query, withTheStore);
+                assertAnswers(query, withTheStore, withTheBackplane);
             }
             for (String series : seriesUsedByAlerts()) {
-                assertAnswers(series, withTheStore);
+                assertAnswers(series, withTheStore, withTheBackplane);
             }
         }
     }
 
     /**
-     * The query has data, unless it reads what only the PostgreSQL store registers and this service
-     * has none: then Prometheus must still accept it, and find nothing.
+     * The query has data, unless it reads what only the PostgreSQL store or the Redis backplane
+     * registers and this service has neither: then Prometheus must still accept it, and find
+     * nothing.
      */
-    private static void assertAnswers(String query, boolean withTheStore) {
+    private static void assertAnswers(
+            String query, boolean withTheStore, boolean withTheBackplane) {
         if (!withTheStore && ONLY_WITH_THE_STORE.matcher(query).find()) {
             assertThat(prometheus.query(query)).as(query + ", without the store").isEmpty();
+        } else if (!withTheBackplane && ONLY_WITH_THE_BACKPLANE.matcher(query).find()) {
+            assertThat(prometheus.query(query)).as(query + ", without the backplane").isEmpty();
         } else {
             assertThat(prometheus.awaitData(query)).as(query).isNotEmpty();
         }
