@@ -27,7 +27,7 @@ final class ProcessStats {
     private ProcessStats() {}
 
     /** User plus system CPU seconds the process has used (all its threads). */
-    private static double cpuSeconds(long pid) {
+    static double cpuSeconds(long pid) {
         String[] fields = statFields(read(Path.of("/proc", Long.toString(pid), "stat")));
         return (field(fields, UTIME_FIELD) + field(fields, STIME_FIELD)) / TICKS_PER_SECOND;
     }

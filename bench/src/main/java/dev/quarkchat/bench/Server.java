@@ -81,7 +81,31 @@ final class Server implements AutoCloseable {
             Optional<Store> store,
             List<String> scenarioProperties)
             throws Exception {
-        int port = settings.basePort + kind.portOffset;
+        return start(
+                kind,
+                settings.basePort + kind.portOffset,
+                settings.quarkchatJar,
+                settings,
+                quota,
+                publicKey,
+                store,
+                scenarioProperties);
+    }
+
+    /**
+     * {@link #start(Kind, Settings, Optional, Path, Optional, List)} on a port of its own, with
+     * another build of the jar.
+     */
+    static Server start(
+            Kind kind,
+            int port,
+            Path quarkchatJar,
+            Settings settings,
+            Optional<CpuQuota> quota,
+            Path publicKey,
+            Optional<Store> store,
+            List<String> scenarioProperties)
+            throws Exception {
         List<String> command = new ArrayList<>(List.of("taskset", "-c", SERVER_CORE));
         switch (kind) {
             case QUARKCHAT, QUARKCHAT_NATIVE, QUARKCHAT_POSTGRES -> {
@@ -122,7 +146,7 @@ final class Server implements AutoCloseable {
                 scenarioProperties.forEach(property -> command.add("-D" + property));
                 settings.serverProperties.forEach(property -> command.add("-D" + property));
                 if (kind != Kind.QUARKCHAT_NATIVE) {
-                    command.addAll(List.of("-jar", settings.quarkchatJar.toString()));
+                    command.addAll(List.of("-jar", quarkchatJar.toString()));
                 }
             }
             case VERTX -> {

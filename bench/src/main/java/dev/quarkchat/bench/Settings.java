@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * The suite's settings: {@code --name value} arguments, each with the default bench/README.md
@@ -130,6 +131,27 @@ final class Settings {
      */
     boolean chatterCapacity = false;
 
+    /**
+     * The scale-out run ({@code --scale-out 1x1,2x1,3x1,3x3}): instances x Redis shards per
+     * configuration; none by default.
+     */
+    List<ScaleOut.Shape> scaleShapes = new ArrayList<>();
+
+    /** Rooms of the scale-out run, spread over its instances. */
+    int scaleRooms = 24;
+
+    /** Members of each of its rooms, all on the room's instance. */
+    int scaleMembers = 25;
+
+    /** Messages per second into each of its rooms, from one sender. */
+    double scaleRoomRate = 10;
+
+    /** How many times each configuration runs (each with its A/B row). */
+    int scaleRounds = 2;
+
+    /** The build before per-room channels, for the A/B rows of the scale-out run. */
+    Optional<Path> globalBusJar = Optional.empty();
+
     String serverHeap = "512m";
     int basePort = 18080;
     Path quarkchatJar = Path.of("..", "target", "quarkus-app", "quarkus-run.jar");
@@ -190,6 +212,12 @@ final class Settings {
                 case "--chatter-capacity" -> settings.chatterCapacity = Boolean.parseBoolean(value);
                 case "--read-every-seconds" ->
                         settings.readEverySeconds = Double.parseDouble(value);
+                case "--scale-out" -> settings.scaleShapes = parseShapes(value);
+                case "--scale-rooms" -> settings.scaleRooms = Integer.parseInt(value);
+                case "--scale-members" -> settings.scaleMembers = Integer.parseInt(value);
+                case "--scale-room-rate" -> settings.scaleRoomRate = Double.parseDouble(value);
+                case "--scale-rounds" -> settings.scaleRounds = Integer.parseInt(value);
+                case "--global-bus-jar" -> settings.globalBusJar = Optional.of(Path.of(value));
                 case "--server-heap" -> settings.serverHeap = value;
                 case "--quarkchat-jar" -> settings.quarkchatJar = Path.of(value);
                 case "--quarkchat-native" -> settings.quarkchatNative = Path.of(value);
@@ -223,6 +251,17 @@ final class Settings {
             kinds.add(Server.Kind.valueOf(name.trim().toUpperCase(Locale.ROOT).replace('-', '_')));
         }
         return kinds;
+    }
+
+    private static List<ScaleOut.Shape> parseShapes(String value) {
+        List<ScaleOut.Shape> shapes = new ArrayList<>();
+        if (value.isBlank() || value.equals("none")) {
+            return shapes;
+        }
+        for (String shape : value.split(",", -1)) {
+            shapes.add(ScaleOut.Shape.parse(shape));
+        }
+        return shapes;
     }
 
     private static List<Integer> parseInts(String value) {

@@ -125,7 +125,9 @@ public final class Suite {
                                 Math.max(
                                         Math.max(settings.connectCount, CONNECT_WARMUP_ROUND),
                                         settings.massJoin)),
-                        settings.storeRooms * settings.storeMembers);
+                        Math.max(
+                                settings.storeRooms * settings.storeMembers,
+                                ScaleOut.connections(settings)));
         System.out.printf("Signing %d tokens (RS256), one per connection...%n", needed);
         String[] tokens = new String[needed];
         for (int i = 0; i < needed; i++) {
@@ -169,6 +171,9 @@ public final class Suite {
                 suite.printStoreTables(storeRuns);
             }
             paging.ifPresent(Suite::printPaging);
+            if (!settings.scaleShapes.isEmpty()) {
+                new ScaleOut(settings, publicKey, suite::token).run();
+            }
         } finally {
             if (database.isPresent()) {
                 database.get().close();

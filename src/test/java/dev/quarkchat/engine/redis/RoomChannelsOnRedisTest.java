@@ -12,6 +12,7 @@ import dev.quarkchat.testing.TestTokens;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
+import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.redis.client.Command;
 import io.vertx.mutiny.redis.client.Redis;
 import io.vertx.mutiny.redis.client.Request;
@@ -54,6 +55,9 @@ class RoomChannelsOnRedisTest {
 
     @Test
     void anInstanceHearsOnlyTheRoomsItHasMembersIn() throws Exception {
+        Metrics metrics = Metrics.ofTestedService();
+        double receivedBefore = metrics.value("chat_backplane_events_received_total");
+        double withoutMembersBefore = metrics.value("chat_backplane_events_without_members_total");
         List<RoomEvent> heard = new CopyOnWriteArrayList<>();
         RedisLink other = AnotherLink.create();
         try {
@@ -74,11 +78,11 @@ class RoomChannelsOnRedisTest {
                 await().atMost(ChatClient.TIMEOUT)
                         .until(() -> heard.stream().anyMatch(RoomEvent.Message.class::isInstance));
                 assertThat(heard).extracting(RoomEvent::room).containsOnly("kitchen");
-                Metrics metrics = Metrics.ofTestedService();
-                assertThat(metrics.value("chat_backplane_events_received_total")).isPositive();
+                assertThat(metrics.value("chat_backplane_events_received_total"))
+                        .isGreaterThan(receivedBefore);
                 assertThat(metrics.value("chat_backplane_events_without_members_total"))
                         .as("events of rooms without members here")
-                        .isZero();
+                        .isEqualTo(withoutMembersBefore);
             }
         } finally {
             other.stop(null);
@@ -94,6 +98,37 @@ class RoomChannelsOnRedisTest {
             bob.awaitMessage("p-1");
         }
         await().atMost(ChatClient.TIMEOUT).until(() -> !channels().contains(channel));
+    }
+
+    @Test
+    void manyShortLivedJoinsLeaveNoChannelBehind() {
+        Metrics metrics = Metrics.ofTestedService();
+        double heldBefore = metrics.value("chat_backplane_channels");
+        try (ChatClient carl = connect("ch-carl")) {
+            for (int round = 0; round < 3; round++) {
+                for (int n = 0; n < 20; n++) {
+                    String room = "churn-" + n;
+                    String join = "join-" + round + "-" + n;
+                    String leave = "leave-" + round + "-" + n;
+                    carl.sendJson(
+                            new JsonObject().put("type", "join").put("room", room).put("id", join));
+                    carl.awaitFrame(frame -> join.equals(frame.getString("id")));
+                    carl.sendJson(
+                            new JsonObject()
+                                    .put("type", "leave")
+                                    .put("room", room)
+                                    .put("id", leave));
+                    assertThat(
+                                    carl.awaitFrame(frame -> leave.equals(frame.getString("id")))
+                                            .getString("type"))
+                            .isEqualTo("left");
+                }
+            }
+        }
+        await().atMost(ChatClient.TIMEOUT)
+                .until(() -> channels().stream().noneMatch(channel -> channel.contains("{churn-")));
+        await().atMost(ChatClient.TIMEOUT)
+                .until(() -> metrics.value("chat_backplane_channels") <= heldBefore);
     }
 
     /** The channels of this service's keys that have a subscriber on Redis. */
