@@ -25,6 +25,11 @@ public class RedisClusterBackplane implements QuarkusTestProfile {
         public Map<String, String> start() {
             RedisCluster cluster = RedisCluster.shared();
             cluster.flushAll();
+            return settings(cluster);
+        }
+
+        /** The settings of an application whose rooms are shared through that cluster. */
+        public static Map<String, String> settings(RedisCluster cluster) {
             return Map.of(
                     "chat.backplane",
                     "redis",

@@ -257,16 +257,23 @@ final class ScaleOut {
     }
 
     private static void printRow(Row row) {
-        System.out.printf(
+        System.out.println(
+                format(
+                        "%-10s %-7s delivered %8.0f/s  events in per instance %-22s  instances CPU"
+                                + " %6.1f%%  %5.2f µs/delivery  Redis CPU %5.1f%%  p99 %6.2f ms"
+                                + "  lost+dup %d",
+                        row));
+    }
+
+    /** The row's figures in that pattern, in the order of {@link Row}'s fields. */
+    private static String format(String pattern, Row row) {
+        return String.format(
                 Locale.ROOT,
-                "%-10s %-7s delivered %8.0f/s  events in per instance %-22s  instances CPU %6.1f%%"
-                        + "  %5.2f µs/delivery  Redis CPU %5.1f%%  p99 %6.2f ms  lost+dup %d%n",
+                pattern,
                 row.build(),
                 row.shape(),
                 row.deliveredPerSecond(),
-                row.eventsInPerSecond().stream()
-                        .map(events -> String.format(Locale.ROOT, "%.0f", events))
-                        .collect(Collectors.joining(" / ")),
+                eventsIn(row),
                 row.instancesCpuPercent(),
                 row.cpuMicrosPerDelivery(),
                 row.redisCpuPercent(),
@@ -274,25 +281,21 @@ final class ScaleOut {
                 row.lostOrDuplicated());
     }
 
+    private static String eventsIn(Row row) {
+        return row.eventsInPerSecond().stream()
+                .map(events -> String.format(Locale.ROOT, "%.0f", events))
+                .collect(Collectors.joining(" / "));
+    }
+
     private void print(List<Row> rows) {
         System.out.printf(
                 "%n| Build | Instances x shards | Deliveries/s | Events in per instance (/s) | Instances CPU | CPU per delivery | Redis CPU | p99 | Lost or doubled |%n");
         System.out.printf("|---|---|---|---|---|---|---|---|---|%n");
         for (Row row : rows) {
-            System.out.printf(
-                    Locale.ROOT,
-                    "| %s | %s | %.0f | %s | %.1f%% | %.2f µs | %.1f%% | %.1f ms | %d |%n",
-                    row.build(),
-                    row.shape(),
-                    row.deliveredPerSecond(),
-                    row.eventsInPerSecond().stream()
-                            .map(events -> String.format(Locale.ROOT, "%.0f", events))
-                            .collect(Collectors.joining(" / ")),
-                    row.instancesCpuPercent(),
-                    row.cpuMicrosPerDelivery(),
-                    row.redisCpuPercent(),
-                    row.p99Millis(),
-                    row.lostOrDuplicated());
+            System.out.println(
+                    format(
+                            "| %s | %s | %.0f | %s | %.1f%% | %.2f µs | %.1f%% | %.1f ms | %d |",
+                            row));
         }
     }
 }

@@ -9,6 +9,7 @@ import static org.hamcrest.Matchers.equalTo;
 import dev.quarkchat.testing.ChatClient;
 import dev.quarkchat.testing.Metrics;
 import dev.quarkchat.testing.RedisCluster;
+import dev.quarkchat.testing.RedisClusterBackplane;
 import dev.quarkchat.testing.TestTokens;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.Test;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -75,19 +77,11 @@ class ClusterFailoverTest {
         @Override
         public Map<String, String> start() {
             cluster = RedisCluster.start(1);
-            return Map.of(
-                    "chat.backplane",
-                    "redis",
-                    "quarkus.redis.hosts",
-                    cluster.hosts(),
-                    "quarkus.redis.client-type",
-                    "cluster",
-                    "chat.backplane.redis.check-interval",
-                    "200ms",
-                    "chat.rate-limit.messages-per-second",
-                    "1000",
-                    "chat.rate-limit.burst",
-                    "1000");
+            Map<String, String> settings =
+                    new HashMap<>(RedisClusterBackplane.Server.settings(cluster));
+            settings.put("chat.rate-limit.messages-per-second", "1000");
+            settings.put("chat.rate-limit.burst", "1000");
+            return settings;
         }
 
         @Override
