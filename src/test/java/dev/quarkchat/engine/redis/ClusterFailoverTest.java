@@ -1,5 +1,11 @@
 package dev.quarkchat.engine.redis;
 
+import static dev.quarkchat.testing.FailoverViews.assertContiguous;
+import static dev.quarkchat.testing.FailoverViews.ids;
+import static dev.quarkchat.testing.FailoverViews.numbered;
+import static dev.quarkchat.testing.FailoverViews.sendUntilAcknowledged;
+import static dev.quarkchat.testing.FailoverViews.viewsOf;
+
 import static io.restassured.RestAssured.given;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -24,16 +30,12 @@ import org.junit.jupiter.api.Test;
 
 import java.net.URI;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
-import java.util.stream.IntStream;
-import java.util.stream.LongStream;
 
 /**
  * A shard's primary is killed while messages stream into a room on it and into a room on another
@@ -54,9 +56,6 @@ class ClusterFailoverTest {
 
     /** Sends to the failing shard's room before its primary is killed. */
     private static final int BEFORE_KILL = 20;
-
-    /** How long a client waits before it sends again what was answered {@code unavailable}. */
-    private static final Duration RETRY_INTERVAL = Duration.ofMillis(100);
 
     /** Long enough for the cluster to declare the primary failed and promote its replica. */
     private static final Duration FAILOVER_TIMEOUT = Duration.ofSeconds(30);
@@ -116,7 +115,9 @@ class ClusterFailoverTest {
                             () -> {
                                 int refusals = 0;
                                 for (int n = 1; n <= MESSAGES; n++) {
-                                    refusals += sendUntilAcknowledged(ann, steadyRoom, "s-" + n);
+                                    refusals +=
+                                            sendUntilAcknowledged(
+                                                    ann, steadyRoom, "s-" + n, FAILOVER_TIMEOUT);
                                     if (n == MESSAGES / 2) {
                                         awaitUninterrupted(killed);
                                     }
@@ -129,7 +130,7 @@ class ClusterFailoverTest {
                     killed.countDown();
                     awaitShardReportedDown();
                 }
-                sendUntilAcknowledged(ann, failingRoom, "f-" + n);
+                sendUntilAcknowledged(ann, failingRoom, "f-" + n, FAILOVER_TIMEOUT);
             }
             assertThat(steadyRefusals.get(FAILOVER_TIMEOUT.toSeconds(), TimeUnit.SECONDS))
                     .as("sends to the other shard's room refused during the failover")
@@ -190,84 +191,6 @@ class ClusterFailoverTest {
         return "chat_backplane_up{shard=\"" + shard + "\"}";
     }
 
-    /**
-     * Posts the text (its id is the text), again after each {@code unavailable}, until its message
-     * comes back; returns how many times it was refused.
-     */
-    private static int sendUntilAcknowledged(ChatClient client, String room, String text) {
-        long deadline = System.nanoTime() + FAILOVER_TIMEOUT.toNanos();
-        int refusals = 0;
-        while (true) {
-            int errorsBefore = errorsFor(client, text);
-            client.send(room, text, text);
-            int refused = refusals;
-            client.awaitFrame(
-                    frame ->
-                            ("message".equals(frame.getString("type"))
-                                            && text.equals(frame.getString("id")))
-                                    || errorsFor(client, text) > errorsBefore);
-            if (!client.messagesWithId(text).isEmpty()) {
-                return refused;
-            }
-            assertThat(System.nanoTime()).as("%s acknowledged in time", text).isLessThan(deadline);
-            refusals++;
-            backOff();
-        }
-    }
-
-    private static int errorsFor(ChatClient client, String ref) {
-        return (int)
-                client.framesOfType("error").stream()
-                        .filter(error -> ref.equals(error.getString("ref")))
-                        .peek(error -> assertThat(error.getString("code")).isEqualTo("unavailable"))
-                        .count();
-    }
-
-    /**
-     * The room's frames, cut into views: each starts with a {@code joined}, its messages follow.
-     */
-    private static List<List<JsonObject>> viewsOf(ChatClient client, String room) {
-        List<List<JsonObject>> views = new ArrayList<>();
-        for (JsonObject frame : client.frames()) {
-            if (!room.equals(frame.getString("room"))) {
-                continue;
-            }
-            if ("joined".equals(frame.getString("type"))) {
-                views.add(new ArrayList<>(List.of(frame)));
-            } else if ("message".equals(frame.getString("type"))) {
-                views.get(views.size() - 1).add(frame);
-            }
-        }
-        return views;
-    }
-
-    /** A view's messages follow its {@code joined} seq by seq, without a gap or a repeat. */
-    private static void assertContiguous(List<JsonObject> view) {
-        List<Long> seqs =
-                view.subList(1, view.size()).stream()
-                        .map(message -> message.getLong("seq"))
-                        .collect(Collectors.toList());
-        if (!seqs.isEmpty()) {
-            assertThat(seqs)
-                    .containsExactlyElementsOf(
-                            LongStream.rangeClosed(seqs.get(0), seqs.get(0) + seqs.size() - 1)
-                                    .boxed()
-                                    .collect(Collectors.toList()));
-        }
-    }
-
-    private static List<String> ids(List<JsonObject> view) {
-        return view.subList(1, view.size()).stream()
-                .map(message -> message.getString("id"))
-                .collect(Collectors.toList());
-    }
-
-    private static List<String> numbered(String prefix, int from, int to) {
-        return IntStream.rangeClosed(from, to)
-                .mapToObj(n -> prefix + n)
-                .collect(Collectors.toList());
-    }
-
     /** A room name whose slot the node serves ({@code onNode}), or another primary serves. */
     private static String roomServedBy(
             RedisCluster cluster, RedisCluster.Node node, boolean onNode) {
@@ -276,15 +199,6 @@ class ClusterFailoverTest {
             if ((cluster.primaryOf("{" + room + "}") == node) == onNode) {
                 return room;
             }
-        }
-    }
-
-    private static void backOff() {
-        try {
-            Thread.sleep(RETRY_INTERVAL.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
         }
     }
 

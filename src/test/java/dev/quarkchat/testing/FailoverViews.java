@@ -1,0 +1,114 @@
+package dev.quarkchat.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.json.JsonObject;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import java.util.stream.LongStream;
+
+/**
+ * What a client sends and sees of a room while a Redis shard fails over: sends retried after each
+ * {@code unavailable} until acknowledged, and the room's frames cut into views, each started by a
+ * {@code joined} (the join's answer, or the fresh view the server sends unasked).
+ */
+public final class FailoverViews {
+
+    /** How long a client waits before it sends again what was answered {@code unavailable}. */
+    private static final Duration RETRY_INTERVAL = Duration.ofMillis(100);
+
+    private FailoverViews() {}
+
+    /**
+     * Posts the text (its id is the text), again after each {@code unavailable}, until its message
+     * comes back within {@code timeout}; returns how many times it was refused.
+     */
+    public static int sendUntilAcknowledged(
+            ChatClient client, String room, String text, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        int refusals = 0;
+        while (true) {
+            int errorsBefore = errorsFor(client, text);
+            client.send(room, text, text);
+            client.awaitFrame(
+                    frame ->
+                            ("message".equals(frame.getString("type"))
+                                            && text.equals(frame.getString("id")))
+                                    || errorsFor(client, text) > errorsBefore);
+            if (!client.messagesWithId(text).isEmpty()) {
+                return refusals;
+            }
+            assertThat(System.nanoTime()).as("%s acknowledged in time", text).isLessThan(deadline);
+            refusals++;
+            backOff();
+        }
+    }
+
+    /**
+     * The room's frames, cut into views: each starts with a {@code joined}, its messages follow.
+     */
+    public static List<List<JsonObject>> viewsOf(ChatClient client, String room) {
+        List<List<JsonObject>> views = new ArrayList<>();
+        for (JsonObject frame : client.frames()) {
+            if (!room.equals(frame.getString("room"))) {
+                continue;
+            }
+            if ("joined".equals(frame.getString("type"))) {
+                views.add(new ArrayList<>(List.of(frame)));
+            } else if ("message".equals(frame.getString("type"))) {
+                views.get(views.size() - 1).add(frame);
+            }
+        }
+        return views;
+    }
+
+    /** A view's messages follow one another seq by seq, without a gap or a repeat. */
+    public static void assertContiguous(List<JsonObject> view) {
+        List<Long> seqs =
+                view.subList(1, view.size()).stream()
+                        .map(message -> message.getLong("seq"))
+                        .collect(Collectors.toList());
+        if (!seqs.isEmpty()) {
+            assertThat(seqs)
+                    .containsExactlyElementsOf(
+                            LongStream.rangeClosed(seqs.get(0), seqs.get(0) + seqs.size() - 1)
+                                    .boxed()
+                                    .collect(Collectors.toList()));
+        }
+    }
+
+    /** The ids of a view's messages, in order. */
+    public static List<String> ids(List<JsonObject> view) {
+        return view.subList(1, view.size()).stream()
+                .map(message -> message.getString("id"))
+                .collect(Collectors.toList());
+    }
+
+    /** {@code prefix + n} for n from {@code from} to {@code to}. */
+    public static List<String> numbered(String prefix, int from, int to) {
+        return IntStream.rangeClosed(from, to)
+                .mapToObj(n -> prefix + n)
+                .collect(Collectors.toList());
+    }
+
+    private static int errorsFor(ChatClient client, String ref) {
+        return (int)
+                client.framesOfType("error").stream()
+                        .filter(error -> ref.equals(error.getString("ref")))
+                        .peek(error -> assertThat(error.getString("code")).isEqualTo("unavailable"))
+                        .count();
+    }
+
+    private static void backOff() {
+        try {
+            Thread.sleep(RETRY_INTERVAL.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+}
