@@ -120,9 +120,15 @@ final class RedisShard {
                                                                 .arg("replication")))
                                         .map(info -> writerOf(info.toString()))
                                         .chain(writer -> loadScripts(connection, writer))
-                                        .invoke(() -> commands = watched(connection)))
+                                        .invoke(() -> commands = watched(connection))
+                                        .onFailure()
+                                        .call(connection::close))
                 .chain(ignored -> connector.get())
-                .call(connection -> subscribeAll(watched(connection), channels))
+                .call(
+                        connection ->
+                                subscribeAll(watched(connection), channels)
+                                        .onFailure()
+                                        .call(connection::close))
                 .subscribe()
                 .with(
                         subscribed -> {
