@@ -153,20 +153,25 @@ class ClusterBackplaneIT {
                                 for (int n = 1; n <= messages; n++) {
                                     refusals +=
                                             sendUntilAcknowledged(
-                                                    bob, steadyRoom, "s-" + n, FAILOVER_TIMEOUT);
+                                                    bob,
+                                                    second.baseUri(),
+                                                    steadyRoom,
+                                                    "s-" + n,
+                                                    FAILOVER_TIMEOUT);
                                 }
                                 return refusals;
                             });
             for (int n = 1; n <= messages; n++) {
                 if (n == beforeKill + 1) {
                     cluster.kill(failing);
+                    cluster.promote(cluster.nodes().get(3));
                 }
-                sendUntilAcknowledged(ann, failingRoom, "f-" + n, FAILOVER_TIMEOUT);
+                sendUntilAcknowledged(
+                        ann, first.baseUri(), failingRoom, "f-" + n, FAILOVER_TIMEOUT);
             }
             assertThat(steadyRefusals.get(FAILOVER_TIMEOUT.toSeconds(), TimeUnit.SECONDS))
                     .as("sends to the other shard's room refused during the failover")
                     .isZero();
-            cluster.awaitPrimary(cluster.nodes().get(3));
             for (ChatClient member : List.of(ann, bob)) {
                 member.awaitMessage("f-" + messages);
                 member.awaitMessage("s-" + messages);

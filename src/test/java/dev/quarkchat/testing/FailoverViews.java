@@ -1,9 +1,13 @@
 package dev.quarkchat.testing;
 
+import static io.restassured.RestAssured.given;
+
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.vertx.core.json.JsonObject;
 
+import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,23 +16,25 @@ import java.util.stream.IntStream;
 import java.util.stream.LongStream;
 
 /**
- * What a client sends and sees of a room while a Redis shard fails over: sends retried after each
- * {@code unavailable} until acknowledged, and the room's frames cut into views, each started by a
- * {@code joined} (the join's answer, or the fresh view the server sends unasked).
+ * What a client sends and sees of a room while a Redis shard fails over: sends retried, once the
+ * instance is ready again after each {@code unavailable}, until acknowledged, and the room's frames
+ * cut into views, each started by a {@code joined} (the join's answer, or the fresh view the server
+ * sends unasked).
  */
 public final class FailoverViews {
 
-    /** How long a client waits before it sends again what was answered {@code unavailable}. */
+    /** How often a client asks whether the instance is ready again after {@code unavailable}. */
     private static final Duration RETRY_INTERVAL = Duration.ofMillis(100);
 
     private FailoverViews() {}
 
     /**
-     * Posts the text (its id is the text), again after each {@code unavailable}, until its message
-     * comes back within {@code timeout}; returns how many times it was refused.
+     * Posts the text (its id is the text) to the instance at {@code base}, again each time the
+     * instance is ready after an {@code unavailable}, until its message comes back within {@code
+     * timeout}; returns how many times it was refused.
      */
     public static int sendUntilAcknowledged(
-            ChatClient client, String room, String text, Duration timeout) {
+            ChatClient client, URI base, String room, String text, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         int refusals = 0;
         while (true) {
@@ -44,7 +50,14 @@ public final class FailoverViews {
             }
             assertThat(System.nanoTime()).as("%s acknowledged in time", text).isLessThan(deadline);
             refusals++;
-            backOff();
+            await().atMost(timeout)
+                    .pollInterval(RETRY_INTERVAL)
+                    .until(
+                            () ->
+                                    given().baseUri(base.toString())
+                                                    .get("/q/health/ready")
+                                                    .statusCode()
+                                            == 200);
         }
     }
 
@@ -101,14 +114,5 @@ public final class FailoverViews {
                         .filter(error -> ref.equals(error.getString("ref")))
                         .peek(error -> assertThat(error.getString("code")).isEqualTo("unavailable"))
                         .count();
-    }
-
-    private static void backOff() {
-        try {
-            Thread.sleep(RETRY_INTERVAL.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
     }
 }

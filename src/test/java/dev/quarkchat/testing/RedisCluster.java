@@ -15,9 +15,10 @@ import java.util.stream.Collectors;
 /**
  * A real Redis Cluster on loopback: Debian's {@code redis-server} 7 processes (the {@code
  * embedded-redis} binary is 6.2, which has no sharded pub/sub), joined with {@code redis-cli
- * --cluster create} into three primaries, and with {@code replicas} replicas of the first one, for
- * failover. Nodes keep nothing on disk; a node that fails is declared so after a second, and a
- * cluster missing a shard keeps serving the others' slots.
+ * --cluster create} into three primaries, and with {@code replicas} replicas of the first one,
+ * which take over when a test says so ({@link #promote}). Nodes keep nothing on disk; a node that
+ * fails is declared so after a second, and a cluster missing a shard keeps serving the others'
+ * slots.
  */
 public final class RedisCluster implements AutoCloseable {
 
@@ -151,6 +152,10 @@ public final class RedisCluster implements AutoCloseable {
                             cli(first.port, "CLUSTER", "MYID")));
         }
         for (Node replica : cluster.nodes.subList(3, cluster.nodes.size())) {
+            // Promoted when a test says so (promote), so that it can watch the shard down first.
+            cli(replica.port, "CONFIG", "SET", "cluster-replica-no-failover", "yes");
+        }
+        for (Node replica : cluster.nodes.subList(3, cluster.nodes.size())) {
             await().atMost(ChatClient.TIMEOUT)
                     .until(
                             () ->
@@ -195,6 +200,15 @@ public final class RedisCluster implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /**
+     * Has a replica take over its primary's slots now ({@code CLUSTER FAILOVER TAKEOVER}: its
+     * primary is dead), and waits until the cluster agrees.
+     */
+    public void promote(Node replica) {
+        cli(replica.port, "CLUSTER", "FAILOVER", "TAKEOVER");
+        awaitPrimary(replica);
     }
 
     /** Waits until every live node sees every slot served and the node a primary. */

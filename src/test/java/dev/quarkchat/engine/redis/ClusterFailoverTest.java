@@ -39,10 +39,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A shard's primary is killed while messages stream into a room on it and into a room on another
- * shard; its replica takes over. The instance finds the new primary by itself. The room on the
- * failed shard gives its members the documented fresh view (a new epoch: the replica may have
- * missed the primary's last writes), and no acknowledged message is lost or doubled in either view;
- * the room on the other shard goes on as if nothing happened.
+ * shard; once the instance reports that shard down, its replica takes over. The instance finds the
+ * new primary by itself. The room on the failed shard gives its members the documented fresh view
+ * (a new epoch: the replica may have missed the primary's last writes), and no acknowledged message
+ * is lost or doubled in either view; the room on the other shard goes on as if nothing happened.
  */
 @QuarkusTest
 @TestProfile(ClusterFailoverTest.WithReplica.class)
@@ -57,7 +57,7 @@ class ClusterFailoverTest {
     /** Sends to the failing shard's room before its primary is killed. */
     private static final int BEFORE_KILL = 20;
 
-    /** Long enough for the cluster to declare the primary failed and promote its replica. */
+    /** Long enough for the replica to take over and the instance to find it. */
     private static final Duration FAILOVER_TIMEOUT = Duration.ofSeconds(30);
 
     /** The room suites' cluster, with a replica of its first primary, for this test alone. */
@@ -117,7 +117,11 @@ class ClusterFailoverTest {
                                 for (int n = 1; n <= MESSAGES; n++) {
                                     refusals +=
                                             sendUntilAcknowledged(
-                                                    ann, steadyRoom, "s-" + n, FAILOVER_TIMEOUT);
+                                                    ann,
+                                                    base,
+                                                    steadyRoom,
+                                                    "s-" + n,
+                                                    FAILOVER_TIMEOUT);
                                     if (n == MESSAGES / 2) {
                                         awaitUninterrupted(killed);
                                     }
@@ -129,13 +133,13 @@ class ClusterFailoverTest {
                     cluster.kill(failing);
                     killed.countDown();
                     awaitShardReportedDown();
+                    cluster.promote(replica);
                 }
-                sendUntilAcknowledged(ann, failingRoom, "f-" + n, FAILOVER_TIMEOUT);
+                sendUntilAcknowledged(ann, base, failingRoom, "f-" + n, FAILOVER_TIMEOUT);
             }
             assertThat(steadyRefusals.get(FAILOVER_TIMEOUT.toSeconds(), TimeUnit.SECONDS))
                     .as("sends to the other shard's room refused during the failover")
                     .isZero();
-            cluster.awaitPrimary(replica);
             Metrics metrics = Metrics.ofTestedService();
             for (String shard : SHARDS) {
                 assertThat(metrics.value(upSeries(shard))).as("shard %s up", shard).isOne();
