@@ -112,18 +112,7 @@ class ClusterBackplaneIT {
         try (ChatClient dan = connect(first, "cl-dan")) {
             for (int round = 0; round < 2; round++) {
                 for (int n = 0; n < 30; n++) {
-                    String room = "it-churn-" + n;
-                    String join = "join-" + round + "-" + n;
-                    String leave = "leave-" + round + "-" + n;
-                    dan.sendJson(
-                            new JsonObject().put("type", "join").put("room", room).put("id", join));
-                    dan.awaitFrame(frame -> join.equals(frame.getString("id")));
-                    dan.sendJson(
-                            new JsonObject()
-                                    .put("type", "leave")
-                                    .put("room", room)
-                                    .put("id", leave));
-                    dan.awaitFrame(frame -> leave.equals(frame.getString("id")));
+                    dan.joinAndLeave("it-churn-" + n, round + "-" + n);
                 }
             }
         }

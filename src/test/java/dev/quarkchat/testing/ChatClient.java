@@ -139,6 +139,22 @@ public final class ChatClient implements AutoCloseable {
                                 && room.equals(frame.getString("room")));
     }
 
+    /**
+     * Joins the room and leaves it again, each step answered before the next (ids {@code join-} and
+     * {@code leave-} then {@code attempt}); fails unless the leave is answered {@code left}.
+     */
+    public void joinAndLeave(String room, String attempt) {
+        String join = "join-" + attempt;
+        String leave = "leave-" + attempt;
+        sendJson(new JsonObject().put("type", "join").put("room", room).put("id", join));
+        awaitFrame(frame -> join.equals(frame.getString("id")));
+        sendJson(new JsonObject().put("type", "leave").put("room", room).put("id", leave));
+        JsonObject left = awaitFrame(frame -> leave.equals(frame.getString("id")));
+        if (!"left".equals(left.getString("type"))) {
+            throw new AssertionError("Leaving " + room + " was answered " + left);
+        }
+    }
+
     public void send(String room, String text, String id) {
         sendJson(
                 new JsonObject()

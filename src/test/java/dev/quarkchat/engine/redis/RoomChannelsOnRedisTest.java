@@ -12,7 +12,6 @@ import dev.quarkchat.testing.TestTokens;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
-import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.redis.client.Command;
 import io.vertx.mutiny.redis.client.Redis;
 import io.vertx.mutiny.redis.client.Request;
@@ -107,21 +106,7 @@ class RoomChannelsOnRedisTest {
         try (ChatClient carl = connect("ch-carl")) {
             for (int round = 0; round < 3; round++) {
                 for (int n = 0; n < 20; n++) {
-                    String room = "churn-" + n;
-                    String join = "join-" + round + "-" + n;
-                    String leave = "leave-" + round + "-" + n;
-                    carl.sendJson(
-                            new JsonObject().put("type", "join").put("room", room).put("id", join));
-                    carl.awaitFrame(frame -> join.equals(frame.getString("id")));
-                    carl.sendJson(
-                            new JsonObject()
-                                    .put("type", "leave")
-                                    .put("room", room)
-                                    .put("id", leave));
-                    assertThat(
-                                    carl.awaitFrame(frame -> leave.equals(frame.getString("id")))
-                                            .getString("type"))
-                            .isEqualTo("left");
+                    carl.joinAndLeave("churn-" + n, round + "-" + n);
                 }
             }
         }
