@@ -47,7 +47,10 @@ class RoomListTest {
                 List<JsonObject> listed = entries(rooms);
                 assertThat(listed)
                         .extracting(entry -> entry.getString("room"))
-                        .containsSubsequence("rl-chat", "rl-news", "lobby")
+                        // The default room is joined again by this very connection, which may
+                        // reach a durable store before the list is read: its place is not fixed.
+                        .containsSubsequence("rl-chat", "rl-news")
+                        .contains("lobby")
                         .doesNotContain("rl-gone");
                 JsonObject news = entry(listed, "rl-news");
                 assertThat(news.fieldNames())
