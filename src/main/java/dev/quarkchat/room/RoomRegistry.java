@@ -17,6 +17,7 @@ import dev.quarkchat.protocol.ClientCommand;
 import dev.quarkchat.protocol.LogSafe;
 import dev.quarkchat.protocol.ServerFrames;
 import dev.quarkchat.scheduling.PeriodicTasks;
+import dev.quarkchat.scheduling.Waves;
 import dev.quarkchat.session.ChatSession;
 import dev.quarkchat.session.FrameSender;
 import dev.quarkchat.session.UserNotices;
@@ -33,6 +34,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -475,20 +477,24 @@ public class RoomRegistry {
         for (int from = 0; from < names.size(); from += ROOMS_LISTED_AT_ONCE) {
             keepListed(names.subList(from, Math.min(names.size(), from + ROOMS_LISTED_AT_ONCE)));
         }
-        for (Room room : rooms.values()) {
-            List<String> users = room.localUsers();
-            if (!users.isEmpty()) {
-                parts.presence()
-                        .refresh(room.name(), users)
-                        .whenComplete(
-                                (done, failure) -> {
-                                    if (failure != null) {
-                                        LOG.debugf(
-                                                "Presence refresh of %s failed: %s",
-                                                LogSafe.escaped(room.name()), failure);
-                                    }
-                                });
-            }
-        }
+        Waves.inWaves(
+                List.copyOf(rooms.values()),
+                Waves.REQUESTS_PER_WAVE,
+                room -> {
+                    List<String> users = room.localUsers();
+                    if (users.isEmpty()) {
+                        return CompletableFuture.completedFuture(null);
+                    }
+                    return parts.presence()
+                            .refresh(room.name(), users)
+                            .whenComplete(
+                                    (done, failure) -> {
+                                        if (failure != null) {
+                                            LOG.debugf(
+                                                    "Presence refresh of %s failed: %s",
+                                                    LogSafe.escaped(room.name()), failure);
+                                        }
+                                    });
+                });
     }
 }
