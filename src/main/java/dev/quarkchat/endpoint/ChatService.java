@@ -24,6 +24,7 @@ import dev.quarkchat.room.RoomList;
 import dev.quarkchat.room.RoomRegistry;
 import dev.quarkchat.session.ChatSession;
 import dev.quarkchat.session.ChatSessions;
+import dev.quarkchat.session.ConnectionLimit;
 import dev.quarkchat.session.FrameSender;
 
 import io.quarkus.websockets.next.CloseReason;
@@ -37,6 +38,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * What happens on each connection event: the WebSocket endpoint hands every event here. Bad input
@@ -48,6 +50,7 @@ public class ChatService {
     private static final Logger LOG = Logger.getLogger(ChatService.class);
 
     private final ChatSessions sessions;
+    private final ConnectionLimit connectionLimit;
     private final RoomRegistry rooms;
     private final RoomList roomList;
     private final DirectConversations directs;
@@ -63,11 +66,11 @@ public class ChatService {
     private final long editWindowSeconds;
     private final Duration typingInterval;
     private final int maxRoomsPerConnection;
-    private final int maxConnectionsPerUser;
     private final int maxRateViolations;
 
     ChatService(
             ChatSessions sessions,
+            ConnectionLimit connectionLimit,
             RoomRegistry rooms,
             RoomList roomList,
             DirectConversations directs,
@@ -80,6 +83,7 @@ public class ChatService {
             ChatConfig config,
             HistoryConfig history) {
         this.sessions = sessions;
+        this.connectionLimit = connectionLimit;
         this.rooms = rooms;
         this.roomList = roomList;
         this.directs = directs;
@@ -97,11 +101,14 @@ public class ChatService {
         this.editWindowSeconds = config.editWindow().toSeconds();
         this.typingInterval = config.typingInterval();
         this.maxRoomsPerConnection = config.maxRoomsPerConnection();
-        this.maxConnectionsPerUser = config.maxConnectionsPerUser();
         this.maxRateViolations = config.rateLimit().maxViolations();
     }
 
-    /** A signed-in user connected: greet it and put it in the default room. */
+    /**
+     * A signed-in user connected: once the connection is counted with its user's others, greet it
+     * and put it in the default room.
+     */
+    @SuppressWarnings("FutureReturnValueIgnored") // admission falls back, it never fails
     public void connected(WebSocketConnection connection) {
         ChatSession session =
                 sessions.open(
@@ -111,12 +118,30 @@ public class ChatService {
                         this::messageTooBig);
         metrics.connectionOpened();
         LOG.debugf("Connection %s opened for %s", connection.id(), LogSafe.escaped(session.user()));
-        if (sessions.connectionsOf(session.user()) > maxConnectionsPerUser) {
+        CompletableFuture<Boolean> admission = connectionLimit.admit(session).toCompletableFuture();
+        if (admission.isDone()) {
+            // Counted on this instance alone: greeted before the client's next frame is read.
+            greetIfAdmitted(session, admission.join());
+        } else {
+            admission.thenAccept(
+                    admitted ->
+                            session.afterQueuedWrites(() -> greetIfAdmitted(session, admitted)));
+        }
+    }
+
+    /** Runs on the connection's event loop, as its callbacks do. */
+    private void greetIfAdmitted(ChatSession session, boolean admitted) {
+        if (sessions.find(session.connection()).isEmpty()) {
+            // It ended while being counted, perhaps after its release: release it again.
+            connectionLimit.release(session);
+            return;
+        }
+        if (!admitted) {
             sender.close(
                     session,
                     DisconnectReason.ABUSE,
                     CloseCodes.POLICY_VIOLATION,
-                    "too many connections for this user (at most " + maxConnectionsPerUser + ")");
+                    "too many connections for this user (at most " + connectionLimit.limit() + ")");
             return;
         }
         Instant now = Instant.now();
@@ -248,6 +273,7 @@ public class ChatService {
                                             .orElseGet(() -> clientSide(closeReason));
                             LOG.debugf("Connection %s closed: %s", connection.id(), reason.label());
                             metrics.connectionClosed(reason);
+                            connectionLimit.release(session);
                             rooms.leaveAll(session);
                         });
     }

@@ -15,9 +15,11 @@ import dev.quarkchat.engine.MemoryHistoryStore;
 import dev.quarkchat.engine.MemoryMemberships;
 import dev.quarkchat.engine.MemoryPresence;
 import dev.quarkchat.engine.MemoryReadPositions;
+import dev.quarkchat.engine.MemoryUserConnections;
 import dev.quarkchat.engine.Presence;
 import dev.quarkchat.engine.ReadPositions;
 import dev.quarkchat.engine.UserBus;
+import dev.quarkchat.engine.UserConnections;
 import dev.quarkchat.engine.postgres.PostgresBroker;
 import dev.quarkchat.engine.postgres.PostgresMemberships;
 import dev.quarkchat.engine.postgres.PostgresReadPositions;
@@ -31,6 +33,7 @@ import dev.quarkchat.engine.redis.RedisMemberships;
 import dev.quarkchat.engine.redis.RedisPresence;
 import dev.quarkchat.engine.redis.RedisReadPositions;
 import dev.quarkchat.engine.redis.RedisUserBus;
+import dev.quarkchat.engine.redis.RedisUserConnections;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
@@ -42,8 +45,8 @@ import jakarta.inject.Singleton;
  * ordered and kept by the memory engine or Redis, or by PostgreSQL ({@code postgres}), which then
  * hands them to this instance's rooms or, with Redis, to every instance's; presence is in memory or
  * in Redis; read positions and room lists are kept beside the messages, and frames for one user
- * travel to the other instances through Redis. Nothing else knows which ones run; a new engine is a
- * new case here.
+ * travel to the other instances through Redis, where each user's connections are counted too.
+ * Nothing else knows which ones run; a new engine is a new case here.
  */
 @ApplicationScoped
 class RoomEngines {
@@ -138,6 +141,16 @@ class RoomEngines {
         return config.backplane() == Backplane.REDIS
                 ? new RedisUserBus(link.get())
                 : new LocalUserBus();
+    }
+
+    /** A user's connections are counted where its presence is. */
+    @Produces
+    @Singleton
+    UserConnections userConnections(
+            ChatConfig config, Instance<RedisLink> link, Instance<RedisBackplaneConfig> redis) {
+        return config.backplane() == Backplane.REDIS
+                ? new RedisUserConnections(link.get(), redis.get())
+                : new MemoryUserConnections();
     }
 
     private synchronized MemoryBroker memoryBroker(HistoryConfig history, IdempotencyKeys sentIds) {

@@ -14,8 +14,8 @@ import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 
 /**
- * The memory broker and presence: everything completes within the call, in order, and a room's
- * sequence lives only while it has a subscriber.
+ * The memory engines: everything completes within the call, in order, and a room's sequence lives
+ * only while it has a subscriber.
  */
 class MemoryEnginesTest {
 
@@ -179,6 +179,23 @@ class MemoryEnginesTest {
         assertThat(done(broker.position(ROOM))).isEmpty();
         assertThat(broker.publish(post("nobody hears", Optional.empty())))
                 .isCompletedExceptionally();
+    }
+
+    @Test
+    void aUsersConnectionsCountUpToTheLimitEachOnceAndFreeTheirPlaceWhenReleased() {
+        MemoryUserConnections connections = new MemoryUserConnections();
+
+        assertThat(done(connections.admit("ann", "c1", 2))).isTrue();
+        assertThat(done(connections.admit("ann", "c1", 2))).as("counted once").isTrue();
+        assertThat(done(connections.admit("ann", "c2", 2))).isTrue();
+        assertThat(done(connections.admit("ann", "c3", 2))).isFalse();
+        assertThat(done(connections.admit("bob", "c4", 2))).as("another user").isTrue();
+
+        done(connections.release("ann", "c3"));
+        assertThat(done(connections.admit("ann", "c3", 2))).as("c3 never counted").isFalse();
+        done(connections.release("ann", "c1"));
+        assertThat(done(connections.admit("ann", "c3", 2))).isTrue();
+        assertThat(connections.refreshInterval()).isEmpty();
     }
 
     @Test

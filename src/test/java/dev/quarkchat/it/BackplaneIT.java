@@ -28,6 +28,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -36,10 +37,10 @@ import java.util.stream.LongStream;
 /**
  * Several instances of the packaged service (jar, or native executable with {@code -Dnative})
  * sharing their rooms through a real Redis: one sequence per room across instances, recovery on
- * another instance, cluster-wide presence that outlives no crashed instance, a drain on SIGTERM
- * that loses nobody's messages, read positions and new direct conversations told to a user's
- * connections on every instance, typing throttled across instances, resends answered on another
- * instance and posted once, and a Redis restart the instances get over by themselves.
+ * another instance, cluster-wide presence and connection counts that outlive no crashed instance, a
+ * drain on SIGTERM that loses nobody's messages, read positions and new direct conversations told
+ * to a user's connections on every instance, typing throttled across instances, resends answered on
+ * another instance and posted once, and a Redis restart the instances get over by themselves.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class BackplaneIT {
@@ -48,6 +49,9 @@ class BackplaneIT {
     private static final Duration PRESENCE_TTL = Duration.ofSeconds(3);
 
     private static final Duration CRASH_NOTICED = PRESENCE_TTL.multipliedBy(3);
+
+    /** Few enough to reach in a test, and more than any user here holds otherwise. */
+    private static final int CONNECTIONS_PER_USER = 4;
 
     private static Map<String, String> operatorSettings;
     private static EmbeddedRedis redis;
@@ -184,17 +188,33 @@ class BackplaneIT {
 
     @Test
     @Order(5)
-    void theUsersOfACrashedInstanceLeaveEveryRoomOnTheOthers() throws Exception {
+    void aCrashedInstancesUsersLeaveEveryRoomAndTheirConnectionsStopCounting() throws Exception {
         String room = "watch";
+        List<ChatClient> fays = new ArrayList<>();
         try (PackagedApp doomed = startInstance("backplane-crash");
                 ChatClient eve = connect(first, "bp-eve").join(room)) {
-            ChatClient fay = connect(doomed, "bp-fay").join(room);
+            fays.add(connect(doomed, "bp-fay").join(room));
             eve.awaitFrame(presence(room, "bp-fay", "join"));
+            while (fays.size() < CONNECTIONS_PER_USER) {
+                fays.add(connect(doomed, "bp-fay"));
+            }
+            assertThat(ChatClient.connectUnlessEnded(first.baseUri(), OperatorKeys.token("bp-fay")))
+                    .as("one too many, counting the other instance's")
+                    .isEmpty();
 
             doomed.kill();
 
             eve.awaitFrame(CRASH_NOTICED, presence(room, "bp-fay", "leave"));
-            fay.close();
+            Optional<ChatClient> back =
+                    await().atMost(CRASH_NOTICED)
+                            .until(
+                                    () ->
+                                            ChatClient.connectUnlessEnded(
+                                                    first.baseUri(), OperatorKeys.token("bp-fay")),
+                                    Optional::isPresent);
+            back.get().close();
+        } finally {
+            fays.forEach(ChatClient::close);
         }
     }
 
@@ -326,6 +346,7 @@ class BackplaneIT {
         settings.put("chat.backplane.redis.check-interval", "200ms");
         settings.put("chat.backplane.redis.presence-ttl", PRESENCE_TTL.toMillis() + "ms");
         settings.put("chat.history.size", "1000");
+        settings.put("chat.max-connections-per-user", String.valueOf(CONNECTIONS_PER_USER));
         // Far longer than a test: the typing test counts exactly one event per interval.
         settings.put("chat.typing-interval", "1m");
         // The senders here send as fast as they can, far over a person's rate.

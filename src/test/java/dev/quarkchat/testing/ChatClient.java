@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -96,6 +97,22 @@ public final class ChatClient implements AutoCloseable {
         ChatClient client = open(handshake(base).header("Authorization", "Bearer " + token));
         client.awaitFrame(frame -> "welcome".equals(frame.getString("type")));
         return client;
+    }
+
+    /**
+     * Connects as {@link #connect} does, or answers empty (and lets go of the socket) if the server
+     * ends the connection before its {@code welcome}, as it does with one too many for the user.
+     */
+    public static Optional<ChatClient> connectUnlessEnded(URI base, String token) {
+        ChatClient client = open(handshake(base).header("Authorization", "Bearer " + token));
+        await().atMost(TIMEOUT)
+                .pollInterval(POLL_INTERVAL)
+                .until(() -> client.closed() || !client.framesOfType("welcome").isEmpty());
+        if (client.framesOfType("welcome").isEmpty()) {
+            client.close();
+            return Optional.empty();
+        }
+        return Optional.of(client);
     }
 
     /**

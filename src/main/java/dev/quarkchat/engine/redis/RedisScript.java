@@ -23,8 +23,9 @@ import java.nio.charset.StandardCharsets;
  * position, {@code <epoch> <seq>}), which expires a room TTL after it last moved. Bans have keys of
  * their own ({@link RedisBanStore}). The list of rooms with members is kept apart, in {@code
  * {~rooms}:names} and {@code {~rooms}:alive} (no room name holds a {@code ~}), and so is each
- * user's room list, in {@code {~user:<user>}:rooms} and {@code {~user:<user>}:peers}. Each script
- * file says what it takes and returns.
+ * user's room list, in {@code {~user:<user>}:rooms} and {@code {~user:<user>}:peers}, and the
+ * connections it holds on every instance, in {@code {~user:<user>}:connections}. Each script file
+ * says what it takes and returns.
  */
 enum RedisScript {
     APPEND("clock.lua", "room-epoch.lua", "append.lua"),
@@ -49,7 +50,10 @@ enum RedisScript {
     POSITION("position.lua"),
     MEMBER_PAGE("clock.lua", "presence.lua", "member-page.lua"),
     ROOMS_KEEP("clock.lua", "rooms-keep.lua"),
-    ROOMS_PAGE("clock.lua", "rooms-page.lua");
+    ROOMS_PAGE("clock.lua", "rooms-page.lua"),
+    CONNECTIONS_ADMIT("clock.lua", "connections-admit.lua"),
+    CONNECTIONS_REFRESH("clock.lua", "connections-refresh.lua"),
+    CONNECTIONS_RELEASE("connections-release.lua");
 
     private final String source;
 

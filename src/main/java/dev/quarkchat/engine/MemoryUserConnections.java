@@ -1,0 +1,58 @@
+package dev.quarkchat.engine;
+
+import java.time.Duration;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** The connections of each user on a single instance ({@code chat.backplane=none}). */
+public final class MemoryUserConnections implements UserConnections {
+
+    private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
+
+    /** A user is in the map exactly while it holds a connection. */
+    private final Map<String, Set<String>> byUser = new ConcurrentHashMap<>();
+
+    @Override
+    public CompletionStage<Boolean> admit(String user, String connectionId, int limit) {
+        boolean[] admitted = new boolean[1];
+        byUser.compute(
+                user,
+                (name, held) -> {
+                    Set<String> connections = held == null ? new HashSet<>() : held;
+                    if (connections.contains(connectionId) || connections.size() < limit) {
+                        connections.add(connectionId);
+                        admitted[0] = true;
+                    }
+                    return connections.isEmpty() ? null : connections;
+                });
+        return CompletableFuture.completedFuture(admitted[0]);
+    }
+
+    @Override
+    public CompletionStage<Void> release(String user, String connectionId) {
+        byUser.computeIfPresent(
+                user,
+                (name, connections) -> {
+                    connections.remove(connectionId);
+                    return connections.isEmpty() ? null : connections;
+                });
+        return DONE;
+    }
+
+    /** Nothing to do: this instance's connections are all there are, and nothing loses them. */
+    @Override
+    public CompletionStage<Void> refresh(String user, Collection<String> connectionIds) {
+        return DONE;
+    }
+
+    @Override
+    public Optional<Duration> refreshInterval() {
+        return Optional.empty();
+    }
+}
