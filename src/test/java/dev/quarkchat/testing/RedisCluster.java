@@ -16,7 +16,8 @@ import java.util.stream.Collectors;
  * A real Redis Cluster on loopback: Debian's {@code redis-server} 7 processes (the {@code
  * embedded-redis} binary is 6.2, which has no sharded pub/sub), joined with {@code redis-cli
  * --cluster create} into three primaries, and with {@code replicas} replicas of the first one,
- * which take over when a test says so ({@link #promote}). Nodes keep nothing on disk; a node that
+ * which take over when a test says so ({@link #promote}). Nodes keep nothing on disk but their
+ * cluster configuration, so a killed node can come back empty ({@link #restartEmpty}); a node that
  * fails is declared so after a second, and a cluster missing a shard keeps serving the others'
  * slots.
  */
@@ -200,6 +201,15 @@ public final class RedisCluster implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /**
+     * Starts a killed node again, empty but with its cluster configuration, so that it serves its
+     * slots again as a primary with a new replication id, and waits until the cluster agrees.
+     */
+    public void restartEmpty(Node node) {
+        node.start();
+        awaitPrimary(node);
     }
 
     /**
