@@ -118,7 +118,13 @@ public class RedisLink implements RedisShard.Listener {
             pubSub = PubSub.SHARDED;
             askCluster();
         } else {
-            String address = printable(options.getEndpoint());
+            // Sentinel tells the client where the primary is at each connect.
+            String address =
+                    options.getType() == RedisClientType.SENTINEL
+                            ? options.getMasterName()
+                                    + " via Sentinel "
+                                    + printable(options.getEndpoint())
+                            : printable(options.getEndpoint());
             ClusterSlots single = ClusterSlots.single(address);
             String name = single.shards().get(0).name();
             adopt(
