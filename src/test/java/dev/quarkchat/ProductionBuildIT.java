@@ -3,7 +3,6 @@ package dev.quarkchat;
 import static io.restassured.RestAssured.given;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import dev.quarkchat.testing.ChatClient;
 import dev.quarkchat.testing.LocalProcess;
@@ -283,14 +282,7 @@ class ProductionBuildIT {
                 app.terminate();
 
                 assertThat(client.awaitClose()).isEqualTo(1001);
-                await().atMost(ChatClient.TIMEOUT)
-                        .until(
-                                () ->
-                                        given().baseUri(base)
-                                                        .when()
-                                                        .get("/q/health/ready")
-                                                        .statusCode()
-                                                == 503);
+                app.awaitReadiness(503);
                 assertThat(
                                 ChatClient.rejectedStatus(
                                         ChatClient.handshake(app.baseUri())

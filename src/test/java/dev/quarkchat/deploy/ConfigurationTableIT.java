@@ -1,9 +1,6 @@
 package dev.quarkchat.deploy;
 
-import static io.restassured.RestAssured.given;
-
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import dev.quarkchat.testing.ChatClient;
 import dev.quarkchat.testing.ConfigurationTable;
@@ -496,13 +493,7 @@ class ConfigurationTableIT {
      * the PostgreSQL store answers.
      */
     private static Optional<Double> storeUpWhenReady(PackagedApp app) {
-        await().atMost(ChatClient.TIMEOUT)
-                .until(
-                        () ->
-                                given().baseUri(app.baseUri().toString())
-                                                .get("/q/health/ready")
-                                                .statusCode()
-                                        == 200);
+        app.awaitReadiness(200);
         return Metrics.at(app.baseUri().toString()).find("chat_store_up");
     }
 

@@ -3,8 +3,6 @@ package dev.quarkchat.it;
 import static dev.quarkchat.testing.Frames.presence;
 import static dev.quarkchat.testing.Frames.typing;
 
-import static io.restassured.RestAssured.given;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -324,14 +322,14 @@ class BackplaneIT {
             hal.awaitMessage("before-1");
 
             redis.stop();
-            awaitReadiness(first, 503);
-            awaitReadiness(second, 503);
+            first.awaitReadiness(503);
+            second.awaitReadiness(503);
             gus.send(room, "lost?", "down-1");
             assertThat(gus.awaitError("down-1").getString("code")).isEqualTo("unavailable");
 
             redis.restart();
-            awaitReadiness(first, 200);
-            awaitReadiness(second, 200);
+            first.awaitReadiness(200);
+            second.awaitReadiness(200);
             hal.send(room, "after the restart", "after-1");
             assertThat(gus.awaitMessage("after-1").getLong("seq")).isEqualTo(1L);
             assertThat(hal.awaitMessage("after-1").getLong("seq")).isEqualTo(1L);
@@ -352,19 +350,7 @@ class BackplaneIT {
         // The senders here send as fast as they can, far over a person's rate.
         settings.put("chat.rate-limit.messages-per-second", "100000");
         settings.put("chat.rate-limit.burst", "100000");
-        PackagedApp app = PackagedApp.start(name, settings).awaitListening();
-        awaitReadiness(app, 200);
-        return app;
-    }
-
-    private static void awaitReadiness(PackagedApp app, int status) {
-        await().atMost(ChatClient.TIMEOUT)
-                .until(
-                        () ->
-                                given().baseUri(app.baseUri().toString())
-                                                .get("/q/health/ready")
-                                                .statusCode()
-                                        == status);
+        return PackagedApp.start(name, settings).awaitListening().awaitReadiness(200);
     }
 
     private static ChatClient connect(PackagedApp app, String user) {

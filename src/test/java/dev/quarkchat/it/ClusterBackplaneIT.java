@@ -7,8 +7,6 @@ import static dev.quarkchat.testing.FailoverViews.sendUntilAcknowledged;
 import static dev.quarkchat.testing.FailoverViews.viewsOf;
 import static dev.quarkchat.testing.Frames.presence;
 
-import static io.restassured.RestAssured.given;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -198,15 +196,7 @@ class ClusterBackplaneIT {
                 "quarkus.log.category.\"dev.quarkchat.engine.redis.RedisShard\".level", "DEBUG");
         settings.put("chat.rate-limit.messages-per-second", "100000");
         settings.put("chat.rate-limit.burst", "100000");
-        PackagedApp app = PackagedApp.start(name, settings).awaitListening();
-        await().atMost(ChatClient.TIMEOUT)
-                .until(
-                        () ->
-                                given().baseUri(app.baseUri().toString())
-                                                .get("/q/health/ready")
-                                                .statusCode()
-                                        == 200);
-        return app;
+        return PackagedApp.start(name, settings).awaitListening().awaitReadiness(200);
     }
 
     private static ChatClient connect(PackagedApp app, String user) {

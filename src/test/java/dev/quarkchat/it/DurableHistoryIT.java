@@ -1,7 +1,5 @@
 package dev.quarkchat.it;
 
-import static io.restassured.RestAssured.given;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -368,7 +366,7 @@ class DurableHistoryIT {
         /** Waits until every instance answers {@code /q/health/ready} with this status. */
         void awaitReadiness(int status) {
             for (PackagedApp instance : running) {
-                await().atMost(ChatClient.TIMEOUT).until(() -> readiness(instance) == status);
+                instance.awaitReadiness(status);
             }
         }
 
@@ -378,14 +376,7 @@ class DurableHistoryIT {
         }
 
         private void awaitReady(int index) {
-            running[index].awaitListening();
-            await().atMost(ChatClient.TIMEOUT).until(() -> readiness(running[index]) == 200);
-        }
-
-        private static int readiness(PackagedApp instance) {
-            return given().baseUri(instance.baseUri().toString())
-                    .get("/q/health/ready")
-                    .statusCode();
+            running[index].awaitListening().awaitReadiness(200);
         }
 
         @Override

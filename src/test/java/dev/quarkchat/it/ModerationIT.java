@@ -324,16 +324,7 @@ class ModerationIT {
         settings.put("chat.backplane", "redis");
         settings.put("quarkus.redis.hosts", redis.uri());
         settings.put("chat.backplane.redis.check-interval", "200ms");
-        PackagedApp app = PackagedApp.start(name, settings).awaitListening();
-        await().atMost(ChatClient.TIMEOUT)
-                .until(
-                        () ->
-                                ApiRequests.given()
-                                                .baseUri(app.baseUri().toString())
-                                                .get("/q/health/ready")
-                                                .statusCode()
-                                        == 200);
-        return app;
+        return PackagedApp.start(name, settings).awaitListening().awaitReadiness(200);
     }
 
     /** A request to the server API of {@code app}, with the moderator's service token. */

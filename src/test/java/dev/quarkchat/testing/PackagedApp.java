@@ -123,6 +123,12 @@ public final class PackagedApp implements AutoCloseable {
         return this;
     }
 
+    /** Waits until its readiness probe answers {@code status}. */
+    public PackagedApp awaitReadiness(int status) {
+        Readiness.await(baseUri(), status);
+        return this;
+    }
+
     /**
      * Waits for the service to give up starting, and returns its exit code; fails as soon as it
      * listens instead.

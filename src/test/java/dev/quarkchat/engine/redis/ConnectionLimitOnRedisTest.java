@@ -1,13 +1,12 @@
 package dev.quarkchat.engine.redis;
 
-import static io.restassured.RestAssured.given;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.quarkchat.engine.UserConnections;
 import dev.quarkchat.scheduling.Waves;
 import dev.quarkchat.testing.ChatClient;
+import dev.quarkchat.testing.Readiness;
 import dev.quarkchat.testing.RedisBackplane;
 import dev.quarkchat.testing.TestTokens;
 
@@ -122,13 +121,13 @@ class ConnectionLimitOnRedisTest {
     void whileRedisIsDownThisInstancesOwnCountDecidesAndIsSharedOnceItIsBack() throws Exception {
         UserConnections elsewhere = anotherInstance(HELD);
         RedisBackplane.Server.redis().stop();
-        awaitReadiness(503);
+        Readiness.await(base, 503);
         try (ChatClient first = connect("cl-cat");
                 ChatClient second = connect("cl-cat")) {
             assertThat(ChatClient.connectUnlessEnded(base, TestTokens.valid("cl-cat"))).isEmpty();
 
             RedisBackplane.Server.redis().restart();
-            awaitReadiness(200);
+            Readiness.await(base, 200);
             // The other instance's link is back within the same time.
             await().atMost(ChatClient.TIMEOUT)
                     .ignoreExceptions()
@@ -146,9 +145,9 @@ class ConnectionLimitOnRedisTest {
                 clients.add(connect("cl-many-" + n));
             }
             RedisBackplane.Server.redis().stop();
-            awaitReadiness(503);
+            Readiness.await(base, 503);
             RedisBackplane.Server.redis().restart();
-            awaitReadiness(200);
+            Readiness.await(base, 200);
 
             for (int n = 0; n < USERS; n++) {
                 String user = "cl-many-" + n;
@@ -223,14 +222,6 @@ class ConnectionLimitOnRedisTest {
     private static <T> T done(CompletionStage<T> stage) throws Exception {
         return stage.toCompletableFuture()
                 .get(ChatClient.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-    }
-
-    private void awaitReadiness(int status) {
-        await().atMost(ChatClient.TIMEOUT)
-                .until(
-                        () ->
-                                given().baseUri(base.toString()).get("/q/health/ready").statusCode()
-                                        == status);
     }
 
     private ChatClient connect(String user) {

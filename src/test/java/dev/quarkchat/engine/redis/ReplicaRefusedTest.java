@@ -1,11 +1,10 @@
 package dev.quarkchat.engine.redis;
 
-import static io.restassured.RestAssured.given;
-
 import static org.awaitility.Awaitility.await;
 
 import dev.quarkchat.testing.ChatClient;
 import dev.quarkchat.testing.EmbeddedRedis;
+import dev.quarkchat.testing.Readiness;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -76,11 +75,7 @@ class ReplicaRefusedTest {
 
     @Test
     void theInstanceStaysUnreadyAndLeavesNoConnectionOpen() {
-        await().atMost(ChatClient.TIMEOUT)
-                .until(
-                        () ->
-                                given().baseUri(base.toString()).get("/q/health/ready").statusCode()
-                                        == 503);
+        Readiness.await(base, 503);
         await().during(Duration.ofSeconds(2))
                 .atMost(ChatClient.TIMEOUT)
                 .until(() -> connectedClients(Servers.replica) <= 3);
