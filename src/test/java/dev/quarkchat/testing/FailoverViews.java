@@ -4,6 +4,7 @@ import static io.restassured.RestAssured.given;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
 
 import io.vertx.core.json.JsonObject;
 
@@ -19,7 +20,7 @@ import java.util.stream.LongStream;
  * What a client sends and sees of a room while a Redis shard fails over: sends retried, once the
  * instance is ready again after each {@code unavailable}, until acknowledged, and the room's frames
  * cut into views, each started by a {@code joined} (the join's answer, or the fresh view the server
- * sends unasked).
+ * sends unasked); and what the instance reports of the shard meanwhile.
  */
 public final class FailoverViews {
 
@@ -59,6 +60,25 @@ public final class FailoverViews {
                                                     .statusCode()
                                             == 200);
         }
+    }
+
+    /**
+     * Waits until the instance at {@code base} reports the shard down, in {@code chat_backplane_up}
+     * and by name in readiness; the other shards stay up in the metrics.
+     */
+    public static void awaitShardReportedDown(URI base, String shard) {
+        Metrics metrics = Metrics.at(base.toString());
+        await().atMost(ChatClient.TIMEOUT).until(() -> metrics.value(upSeries(shard)) == 0);
+        given().baseUri(base.toString())
+                .get("/q/health/ready")
+                .then()
+                .statusCode(503)
+                .body("checks.find { it.name == 'chat' }.data.unreachableShards", equalTo(shard));
+    }
+
+    /** The series of {@code chat_backplane_up} for the shard. */
+    public static String upSeries(String shard) {
+        return "chat_backplane_up{shard=\"" + shard + "\"}";
     }
 
     /**

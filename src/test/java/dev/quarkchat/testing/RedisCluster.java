@@ -193,6 +193,19 @@ public final class RedisCluster implements AutoCloseable {
         throw new AssertionError("No primary serves slot " + slot);
     }
 
+    /**
+     * The first room name of the form {@code <prefix>-<n>} whose slot the node serves ({@code
+     * onNode}), or another primary serves.
+     */
+    public String room(String prefix, Node node, boolean onNode) {
+        for (int n = 0; ; n++) {
+            String room = prefix + "-" + n;
+            if ((primaryOf("{" + room + "}") == node) == onNode) {
+                return room;
+            }
+        }
+    }
+
     /** Kills a node at once (SIGKILL), as a crash does. */
     public void kill(Node node) {
         node.process.destroyForcibly();

@@ -46,4 +46,37 @@ public class RedisClusterBackplane implements QuarkusTestProfile {
             // The cluster outlives the profile: the next one empties it.
         }
     }
+
+    /**
+     * A cluster of the test's own, for tests that kill its nodes: started before the application,
+     * with as many replicas of its first primary as the init argument {@code replicas} says, and
+     * stopped after.
+     */
+    public static class OwnCluster
+            implements io.quarkus.test.common.QuarkusTestResourceLifecycleManager {
+
+        private static volatile RedisCluster cluster;
+        private int replicas;
+
+        /** The cluster of the application under test. */
+        public static RedisCluster cluster() {
+            return cluster;
+        }
+
+        @Override
+        public void init(Map<String, String> initArgs) {
+            replicas = Integer.parseInt(initArgs.getOrDefault("replicas", "0"));
+        }
+
+        @Override
+        public Map<String, String> start() {
+            cluster = RedisCluster.start(replicas);
+            return Server.settings(cluster);
+        }
+
+        @Override
+        public void stop() {
+            cluster.close();
+        }
+    }
 }

@@ -4,21 +4,20 @@ import static dev.quarkchat.testing.FailoverViews.assertContiguous;
 import static dev.quarkchat.testing.FailoverViews.ids;
 import static dev.quarkchat.testing.FailoverViews.numbered;
 import static dev.quarkchat.testing.FailoverViews.sendUntilAcknowledged;
+import static dev.quarkchat.testing.FailoverViews.upSeries;
 import static dev.quarkchat.testing.FailoverViews.viewsOf;
 
 import static io.restassured.RestAssured.given;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
-import static org.hamcrest.Matchers.equalTo;
 
 import dev.quarkchat.testing.ChatClient;
+import dev.quarkchat.testing.FailoverViews;
 import dev.quarkchat.testing.Metrics;
 import dev.quarkchat.testing.RedisCluster;
 import dev.quarkchat.testing.RedisClusterBackplane;
 import dev.quarkchat.testing.TestTokens;
 
-import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -30,7 +29,6 @@ import org.junit.jupiter.api.Test;
 
 import java.net.URI;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -60,32 +58,19 @@ class ClusterFailoverTest {
     /** Long enough for the replica to take over and the instance to find it. */
     private static final Duration FAILOVER_TIMEOUT = Duration.ofSeconds(30);
 
-    /** The room suites' cluster, with a replica of its first primary, for this test alone. */
+    /** A cluster with a replica of its first primary, for this test alone. */
     public static class WithReplica implements QuarkusTestProfile {
         @Override
         public List<TestResourceEntry> testResources() {
-            return List.of(new TestResourceEntry(Server.class));
-        }
-    }
-
-    /** Starts the cluster before the application, and stops it after. */
-    public static class Server implements QuarkusTestResourceLifecycleManager {
-
-        static volatile RedisCluster cluster;
-
-        @Override
-        public Map<String, String> start() {
-            cluster = RedisCluster.start(1);
-            Map<String, String> settings =
-                    new HashMap<>(RedisClusterBackplane.Server.settings(cluster));
-            settings.put("chat.rate-limit.messages-per-second", "1000");
-            settings.put("chat.rate-limit.burst", "1000");
-            return settings;
+            return List.of(
+                    new TestResourceEntry(
+                            RedisClusterBackplane.OwnCluster.class, Map.of("replicas", "1")));
         }
 
         @Override
-        public void stop() {
-            cluster.close();
+        public Map<String, String> getConfigOverrides() {
+            return Map.of(
+                    "chat.rate-limit.messages-per-second", "1000", "chat.rate-limit.burst", "1000");
         }
     }
 
@@ -95,11 +80,11 @@ class ClusterFailoverTest {
     @Test
     void aPrimaryKilledMidStreamLosesNoAcknowledgedMessageAndDisturbsNoOtherShard()
             throws Exception {
-        RedisCluster cluster = Server.cluster;
+        RedisCluster cluster = RedisClusterBackplane.OwnCluster.cluster();
         RedisCluster.Node failing = cluster.nodes().get(0);
         RedisCluster.Node replica = cluster.nodes().get(3);
-        String failingRoom = roomServedBy(cluster, failing, true);
-        String steadyRoom = roomServedBy(cluster, failing, false);
+        String failingRoom = cluster.room("failover", failing, true);
+        String steadyRoom = cluster.room("failover", failing, false);
 
         try (ChatClient ann = connect("fo-ann").join(failingRoom).join(steadyRoom);
                 ChatClient bob = connect("fo-bob").join(failingRoom).join(steadyRoom)) {
@@ -173,37 +158,12 @@ class ClusterFailoverTest {
         }
     }
 
-    /**
-     * The failed shard is down in the metrics and in readiness, by name, while the others are up;
-     * the first primary serves the first third of the slots.
-     */
+    /** The failed shard is down, the others up; the first primary serves the first third. */
     private void awaitShardReportedDown() {
+        FailoverViews.awaitShardReportedDown(base, SHARDS.get(0));
         Metrics metrics = Metrics.ofTestedService();
-        await().atMost(ChatClient.TIMEOUT).until(() -> metrics.value(upSeries(SHARDS.get(0))) == 0);
         assertThat(metrics.value(upSeries(SHARDS.get(1)))).isOne();
         assertThat(metrics.value(upSeries(SHARDS.get(2)))).isOne();
-        given().baseUri(base.toString())
-                .get("/q/health/ready")
-                .then()
-                .statusCode(503)
-                .body(
-                        "checks.find { it.name == 'chat' }.data.unreachableShards",
-                        equalTo(SHARDS.get(0)));
-    }
-
-    private static String upSeries(String shard) {
-        return "chat_backplane_up{shard=\"" + shard + "\"}";
-    }
-
-    /** A room name whose slot the node serves ({@code onNode}), or another primary serves. */
-    private static String roomServedBy(
-            RedisCluster cluster, RedisCluster.Node node, boolean onNode) {
-        for (int n = 0; ; n++) {
-            String room = "failover-" + n;
-            if ((cluster.primaryOf("{" + room + "}") == node) == onNode) {
-                return room;
-            }
-        }
     }
 
     private static void awaitUninterrupted(CountDownLatch latch) {

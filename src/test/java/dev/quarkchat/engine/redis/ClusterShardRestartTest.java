@@ -1,16 +1,17 @@
 package dev.quarkchat.engine.redis;
 
 import static dev.quarkchat.testing.FailoverViews.assertContiguous;
+import static dev.quarkchat.testing.FailoverViews.awaitShardReportedDown;
 import static dev.quarkchat.testing.FailoverViews.ids;
 import static dev.quarkchat.testing.FailoverViews.numbered;
 import static dev.quarkchat.testing.FailoverViews.sendUntilAcknowledged;
+import static dev.quarkchat.testing.FailoverViews.upSeries;
 import static dev.quarkchat.testing.FailoverViews.viewsOf;
 
 import static io.restassured.RestAssured.given;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static org.hamcrest.Matchers.equalTo;
 
 import dev.quarkchat.testing.ChatClient;
 import dev.quarkchat.testing.Metrics;
@@ -18,7 +19,6 @@ import dev.quarkchat.testing.RedisCluster;
 import dev.quarkchat.testing.RedisClusterBackplane;
 import dev.quarkchat.testing.TestTokens;
 
-import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -31,7 +31,6 @@ import org.junit.jupiter.api.Test;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 
 /**
  * A shard's only node is killed and comes back empty, as one without persistence does, while
@@ -58,24 +57,7 @@ class ClusterShardRestartTest {
     public static class OwnCluster implements QuarkusTestProfile {
         @Override
         public List<TestResourceEntry> testResources() {
-            return List.of(new TestResourceEntry(Server.class));
-        }
-    }
-
-    /** Starts the cluster before the application, and stops it after. */
-    public static class Server implements QuarkusTestResourceLifecycleManager {
-
-        static volatile RedisCluster cluster;
-
-        @Override
-        public Map<String, String> start() {
-            cluster = RedisCluster.start(0);
-            return RedisClusterBackplane.Server.settings(cluster);
-        }
-
-        @Override
-        public void stop() {
-            cluster.close();
+            return List.of(new TestResourceEntry(RedisClusterBackplane.OwnCluster.class));
         }
     }
 
@@ -84,10 +66,10 @@ class ClusterShardRestartTest {
 
     @Test
     void aShardRestartedEmptyGivesItsRoomsAFreshViewAndDisturbsNoOtherShard() {
-        RedisCluster cluster = Server.cluster;
+        RedisCluster cluster = RedisClusterBackplane.OwnCluster.cluster();
         RedisCluster.Node restarting = cluster.nodes().get(1);
-        String restartedRoom = roomServedBy(cluster, restarting, true);
-        String steadyRoom = roomServedBy(cluster, restarting, false);
+        String restartedRoom = cluster.room("restart", restarting, true);
+        String steadyRoom = cluster.room("restart", restarting, false);
 
         try (ChatClient ann = connect("sr-ann").join(restartedRoom).join(steadyRoom);
                 ChatClient bob = connect("sr-bob").join(restartedRoom).join(steadyRoom)) {
@@ -98,7 +80,7 @@ class ClusterShardRestartTest {
             }
 
             cluster.kill(restarting);
-            awaitShardReportedDown();
+            awaitShardReportedDown(base, SHARD);
             int steadyRefusals = 0;
             for (int n = BEFORE_KILL + 1; n <= MESSAGES; n++) {
                 steadyRefusals +=
@@ -115,7 +97,7 @@ class ClusterShardRestartTest {
             bob.awaitMessage("r-" + MESSAGES);
             bob.awaitMessage("s-" + MESSAGES);
             await().atMost(ChatClient.TIMEOUT)
-                    .until(() -> Metrics.ofTestedService().value(upSeries()) == 1);
+                    .until(() -> Metrics.ofTestedService().value(upSeries(SHARD)) == 1);
             given().baseUri(base.toString()).get("/q/health/ready").then().statusCode(200);
 
             assertRestartedRoom(viewsOf(bob, restartedRoom), firstEpoch);
@@ -143,32 +125,6 @@ class ClusterShardRestartTest {
                 .containsExactlyElementsOf(numbered("r-", BEFORE_KILL + 1, MESSAGES));
         assertThat(views.get(1).get(1).getLong("seq")).isOne();
         assertContiguous(views.get(1));
-    }
-
-    /** The shard is down in the metrics and in readiness, by name; the others are up. */
-    private void awaitShardReportedDown() {
-        Metrics metrics = Metrics.ofTestedService();
-        await().atMost(ChatClient.TIMEOUT).until(() -> metrics.value(upSeries()) == 0);
-        given().baseUri(base.toString())
-                .get("/q/health/ready")
-                .then()
-                .statusCode(503)
-                .body("checks.find { it.name == 'chat' }.data.unreachableShards", equalTo(SHARD));
-    }
-
-    private static String upSeries() {
-        return "chat_backplane_up{shard=\"" + SHARD + "\"}";
-    }
-
-    /** A room name whose slot the node serves ({@code onNode}), or another primary serves. */
-    private static String roomServedBy(
-            RedisCluster cluster, RedisCluster.Node node, boolean onNode) {
-        for (int n = 0; ; n++) {
-            String room = "restart-" + n;
-            if ((cluster.primaryOf("{" + room + "}") == node) == onNode) {
-                return room;
-            }
-        }
     }
 
     private ChatClient connect(String user) {

@@ -7,6 +7,7 @@ import static dev.quarkchat.testing.FailoverViews.numbered;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.quarkchat.testing.PostgresHistory;
+import dev.quarkchat.testing.RedisClusterBackplane;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -33,7 +34,7 @@ class DurableClusterShardRestartTest extends ClusterShardRestartTest {
         public List<TestResourceEntry> testResources() {
             return List.of(
                     new TestResourceEntry(PostgresHistory.Database.class),
-                    new TestResourceEntry(ClusterShardRestartTest.Server.class));
+                    new TestResourceEntry(RedisClusterBackplane.OwnCluster.class));
         }
     }
 
