@@ -67,6 +67,60 @@ def open_connection(port, jwt):
     return connection
 
 
+class KeyPair:
+    """An RSA key pair in PEM files: the service verifies with the public one, tokens are signed with the other."""
+
+    def __init__(self, private, public):
+        self.private = private
+        self.public = public
+
+
+def key_pair():
+    work = tempfile.mkdtemp(prefix="footprint-keys-")
+    private_key, public_key = f"{work}/private.pem", f"{work}/public.pem"
+    subprocess.run(["openssl", "genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048", "-out", private_key],
+                   check=True, capture_output=True)
+    subprocess.run(["openssl", "pkey", "-in", private_key, "-pubout", "-out", public_key], check=True, capture_output=True)
+    return KeyPair(private_key, public_key)
+
+
+class Service:
+    """The packaged service, started with the public key and the given settings, listening on a free port."""
+
+    def __init__(self, mode, keys, extra_settings, jar="target/quarkus-app/quarkus-run.jar"):
+        self.port = free_port()
+        settings = [f"-Dquarkus.http.port={self.port}", f"-Dmp.jwt.verify.publickey.location={keys.public}",
+                    f"-Dmp.jwt.verify.issuer={ISSUER}", "-Dchat.allow-missing-origin=true",
+                    "-Dquarkus.http.insecure-requests=enabled", "-Dchat.handshake-rate-limit.burst=100000",
+                    *[f"-D{setting}" for setting in extra_settings]]
+        if mode == "jvm":
+            command = ["java", *settings, "-jar", jar]
+        else:
+            command = [glob.glob("target/*-runner")[0], *settings]
+        self.log = tempfile.TemporaryFile("w+")
+        launched = time.monotonic()
+        self.process = subprocess.Popen(command, stdout=self.log, stderr=subprocess.STDOUT)
+        self.pid = self.process.pid
+        while True:
+            self.log.seek(0)
+            text = self.log.read()
+            if "Listening on" in text:
+                self.ready_ms = (time.monotonic() - launched) * 1000
+                break
+            if self.process.poll() is not None or time.monotonic() - launched > 60:
+                self.process.kill()
+                sys.exit("the service did not start:\n" + text)
+            time.sleep(0.005)
+        self.reported = re.search(r"started in ([0-9.]+)s", text).group(1)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *failure):
+        self.process.terminate()
+        self.process.wait(timeout=30)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--mode", choices=["jvm", "native"], required=True)
@@ -75,49 +129,19 @@ def main():
                         help="an extra setting for the service, e.g. --set chat.default-room= (no lobby)")
     options = parser.parse_args()
 
-    work = tempfile.mkdtemp(prefix="footprint-")
-    private_key, public_key = f"{work}/private.pem", f"{work}/public.pem"
-    subprocess.run(["openssl", "genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048", "-out", private_key],
-                   check=True, capture_output=True)
-    subprocess.run(["openssl", "pkey", "-in", private_key, "-pubout", "-out", public_key], check=True, capture_output=True)
-    tokens = [token(f"user-{i}", private_key) for i in range(options.connections)]
-
-    port = free_port()
-    settings = [f"-Dquarkus.http.port={port}", f"-Dmp.jwt.verify.publickey.location={public_key}",
-                f"-Dmp.jwt.verify.issuer={ISSUER}", "-Dchat.allow-missing-origin=true",
-                "-Dquarkus.http.insecure-requests=enabled", "-Dchat.handshake-rate-limit.burst=100000",
-                *[f"-D{setting}" for setting in options.set]]
-    if options.mode == "jvm":
-        command = ["java", *settings, "-jar", "target/quarkus-app/quarkus-run.jar"]
-    else:
-        command = [glob.glob("target/*-runner")[0], *settings]
-    log = open(f"{work}/service.log", "w+")
-    launched = time.monotonic()
-    server = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
-    try:
-        while True:
-            log.seek(0)
-            text = log.read()
-            if "Listening on" in text:
-                ready_ms = (time.monotonic() - launched) * 1000
-                break
-            if server.poll() is not None or time.monotonic() - launched > 60:
-                sys.exit("the service did not start:\n" + text)
-            time.sleep(0.005)
-        reported = re.search(r"started in ([0-9.]+)s", text).group(1)
+    keys = key_pair()
+    tokens = [token(f"user-{i}", keys.private) for i in range(options.connections)]
+    with Service(options.mode, keys, options.set) as service:
         time.sleep(SETTLE_SECONDS)
-        idle = rss_kib(server.pid)
-        connections = [open_connection(port, jwt) for jwt in tokens]
+        idle = rss_kib(service.pid)
+        connections = [open_connection(service.port, jwt) for jwt in tokens]
         time.sleep(SETTLE_SECONDS)
-        loaded = rss_kib(server.pid)
+        loaded = rss_kib(service.pid)
         per_connection = (loaded - idle) / len(connections)
-        print(f"| {options.mode} | {reported} s | {ready_ms:.0f} ms | {idle / 1024:.1f} MiB | "
+        print(f"| {options.mode} | {service.reported} s | {service.ready_ms:.0f} ms | {idle / 1024:.1f} MiB | "
               f"{len(connections)} | {loaded / 1024:.1f} MiB | {per_connection:.1f} KiB |")
         for connection in connections:
             connection.close()
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
 
 
 if __name__ == "__main__":

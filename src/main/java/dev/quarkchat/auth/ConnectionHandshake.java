@@ -27,7 +27,8 @@ import java.time.Instant;
  * without any of the claims of {@code chat.user-name.claims} (401). A name that breaks the {@link
  * UserName} rule is refused with 422, before any frame shows it, and a user a moderator banned from
  * the chat with 403 (checked against this instance's copy of the bans, without a round trip). The
- * claims are read by {@link TokenClaims}, as for a token refreshed later on the open connection.
+ * claims are read by {@link TokenClaims}, as for a token refreshed later on the open connection;
+ * then the upgrade lets go of the token and the identity ({@link UpgradeRelease}).
  */
 @ApplicationScoped
 public class ConnectionHandshake implements HttpUpgradeCheck {
@@ -38,11 +39,14 @@ public class ConnectionHandshake implements HttpUpgradeCheck {
     private final ShutdownNotice shutdown;
     private final TokenClaims claims;
     private final Bans bans;
+    private final UpgradeRelease release;
 
-    ConnectionHandshake(ShutdownNotice shutdown, TokenClaims claims, Bans bans) {
+    ConnectionHandshake(
+            ShutdownNotice shutdown, TokenClaims claims, Bans bans, UpgradeRelease release) {
         this.shutdown = shutdown;
         this.claims = claims;
         this.bans = bans;
+        this.release = release;
     }
 
     @Override
@@ -71,6 +75,7 @@ public class ConnectionHandshake implements HttpUpgradeCheck {
                                                 : HttpStatus.UNAUTHORIZED);
                             }
                             context.userData().put(TRANSPORT, context.httpRequest().connection());
+                            release.release(context.httpRequest());
                             return CheckResult.permitUpgradeSync();
                         });
     }
