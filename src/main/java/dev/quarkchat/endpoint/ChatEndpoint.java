@@ -3,6 +3,7 @@ package dev.quarkchat.endpoint;
 import dev.quarkchat.protocol.ChatUpgrades;
 
 import io.quarkus.websockets.next.CloseReason;
+import io.quarkus.websockets.next.InboundProcessingMode;
 import io.quarkus.websockets.next.OnBinaryMessage;
 import io.quarkus.websockets.next.OnClose;
 import io.quarkus.websockets.next.OnError;
@@ -22,7 +23,10 @@ import jakarta.inject.Inject;
  * ConnectionHandshake}); every callback runs on the connection's event loop, one at a time, and
  * hands over to {@link ChatService}.
  */
-@WebSocket(path = ChatUpgrades.PATH)
+// Every callback is synchronous on the connection's event loop, which hands it one frame at a time
+// in
+// order: the default serial mode would only add a queue of its own to every connection.
+@WebSocket(path = ChatUpgrades.PATH, inboundProcessingMode = InboundProcessingMode.CONCURRENT)
 public class ChatEndpoint {
 
     private final ChatService chat;
