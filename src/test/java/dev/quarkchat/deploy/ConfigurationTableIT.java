@@ -1,6 +1,7 @@
 package dev.quarkchat.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.quarkchat.testing.ChatClient;
 import dev.quarkchat.testing.ConfigurationTable;
@@ -32,6 +33,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -142,6 +144,17 @@ class ConfigurationTableIT {
                         "1",
                         "CHAT_HANDSHAKE_RATE_LIMIT_BURST",
                         "1");
+        // No sentinel answers there: the instance names the primary it asks for in its log.
+        Map<String, String> behindSentinel =
+                Map.of(
+                        "CHAT_BACKPLANE",
+                        "redis",
+                        "QUARKUS_REDIS_CLIENT_TYPE",
+                        "sentinel",
+                        "QUARKUS_REDIS_HOSTS",
+                        "redis://127.0.0.1:" + LocalProcess.freePort(),
+                        "QUARKUS_LOG_CATEGORY__DEV_QUARKCHAT_ENGINE_REDIS__LEVEL",
+                        "DEBUG");
         Map<String, String> forwarding = new HashMap<>(strictHandshakes);
         forwarding.put("QUARKUS_HTTP_PROXY_PROXY_ADDRESS_FORWARDING", "true");
         Map<String, String> database =
@@ -224,6 +237,11 @@ class ConfigurationTableIT {
                 Probe.refused("CHAT_BACKPLANE", "carrier-pigeon"),
                 Probe.refused("QUARKUS_REDIS_HOSTS", "redis://[broken"),
                 Probe.refused("QUARKUS_REDIS_CLIENT_TYPE", "ring"),
+                Probe.observedWith(
+                        behindSentinel,
+                        "QUARKUS_REDIS_MASTER_NAME",
+                        "probe-primary",
+                        ConfigurationTableIT::primaryAskedOfSentinel),
                 Probe.refused("CHAT_BACKPLANE_REDIS_KEY_PREFIX", "has spaces"),
                 Probe.refused("CHAT_BACKPLANE_REDIS_COMMAND_TIMEOUT", "soon"),
                 Probe.refused("CHAT_BACKPLANE_REDIS_CHECK_INTERVAL", "soon"),
@@ -486,6 +504,18 @@ class ConfigurationTableIT {
         settings.remove(missing);
         settings.put("CHAT_HISTORY_STORE", "postgres");
         return settings;
+    }
+
+    /** The name of the primary the instance asks the sentinels for, as its log says. */
+    private static String primaryAskedOfSentinel(PackagedApp app) {
+        Pattern asked = Pattern.compile("at (\\S+) via Sentinel ");
+        return await().atMost(ChatClient.TIMEOUT)
+                .until(
+                        () -> {
+                            Matcher line = asked.matcher(app.output());
+                            return line.find() ? line.group(1) : null;
+                        },
+                        Objects::nonNull);
     }
 
     /**
