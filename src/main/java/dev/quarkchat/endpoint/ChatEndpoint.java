@@ -21,11 +21,10 @@ import jakarta.inject.Inject;
  * The {@code /chat} WebSocket. The HTTP upgrade is authenticated before this class sees a
  * connection (see {@code quarkus.http.auth.permission.chat} in application.properties, and {@link
  * ConnectionHandshake}); every callback runs on the connection's event loop, one at a time, and
- * hands over to {@link ChatService}.
+ * hands over to {@link ChatService}. The loop hands the callbacks one frame at a time, in order, so
+ * the endpoint asks websockets-next for no queue of its own (concurrent inbound processing), which
+ * would cost every connection an array.
  */
-// Every callback is synchronous on the connection's event loop, which hands it one frame at a time
-// in
-// order: the default serial mode would only add a queue of its own to every connection.
 @WebSocket(path = ChatUpgrades.PATH, inboundProcessingMode = InboundProcessingMode.CONCURRENT)
 public class ChatEndpoint {
 
