@@ -5,8 +5,8 @@ import dev.quarkchat.protocol.ChatUpgrades;
 import io.quarkus.vertx.http.runtime.filters.Filters;
 import io.quarkus.vertx.http.runtime.security.QuarkusHttpUser;
 import io.quarkus.vertx.http.runtime.security.SecurityHandlerPriorities;
+import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpConnection;
-import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
 
@@ -14,7 +14,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
 import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 
@@ -25,8 +28,8 @@ import java.util.stream.Collectors;
  * ask for the security identity (the chat never does): the request, the response, the identity and
  * the parsed token stay with every idle connection. Vert.x and websockets-next also keep the
  * request's headers, the token among them. Once {@link ConnectionHandshake} has read the token, the
- * routing context forgets its user and the headers the token, so that websockets-next finds no
- * identity to keep the context for.
+ * routing context forgets its user, so that websockets-next finds no identity to keep the context
+ * for, and the headers keep only what the handshake still reads.
  *
  * <p>An upgrade check is handed only the HTTP request, so this filter, which runs after
  * authentication and authorization, lends the check the routing context by the request's
@@ -39,6 +42,22 @@ class UpgradeRelease {
     private static final int PRIORITY = SecurityHandlerPriorities.AUTHORIZATION / 2;
 
     private static final String SUBPROTOCOLS = "Sec-WebSocket-Protocol";
+
+    /**
+     * What Vert.x reads to answer the upgrade, and the origin check, which may run after the
+     * handshake's (lower case). The rest, cookies and a browser's dozen headers among them, would
+     * stay with the socket for nothing.
+     */
+    private static final Set<String> HANDSHAKE_HEADERS =
+            Set.of(
+                    "host",
+                    "origin",
+                    "upgrade",
+                    "connection",
+                    "sec-websocket-key",
+                    "sec-websocket-version",
+                    "sec-websocket-protocol",
+                    "sec-websocket-extensions");
 
     /** How a browser sends its token as a subprotocol (see application.properties). */
     private static final String TOKEN_SUBPROTOCOL = "quarkus-http-upgrade#";
@@ -64,21 +83,26 @@ class UpgradeRelease {
     }
 
     /**
-     * Drops the token from the request's headers and the user from its routing context: the upgrade
-     * is accepted and its credentials are taken.
+     * Drops from the request's headers all but what the WebSocket handshake still reads, the token
+     * and cookies first, and the user from its routing context: the upgrade is accepted and its
+     * credentials are taken.
      */
     void release(HttpServerRequest request) {
-        request.headers().remove(HttpHeaders.AUTHORIZATION);
-        String offered = request.headers().get(SUBPROTOCOLS);
+        MultiMap headers = request.headers();
+        List<String> unread =
+                headers.names().stream()
+                        .filter(name -> !HANDSHAKE_HEADERS.contains(name.toLowerCase(Locale.ROOT)))
+                        .toList();
+        unread.forEach(headers::remove);
+        String offered = headers.get(SUBPROTOCOLS);
         if (offered != null && offered.contains(TOKEN_SUBPROTOCOL)) {
             // The handshake still picks its subprotocol from the others.
-            request.headers()
-                    .set(
-                            SUBPROTOCOLS,
-                            Arrays.stream(offered.split(",", -1))
-                                    .map(String::strip)
-                                    .filter(protocol -> !protocol.startsWith(TOKEN_SUBPROTOCOL))
-                                    .collect(Collectors.joining(", ")));
+            headers.set(
+                    SUBPROTOCOLS,
+                    Arrays.stream(offered.split(",", -1))
+                            .map(String::strip)
+                            .filter(protocol -> !protocol.startsWith(TOKEN_SUBPROTOCOL))
+                            .collect(Collectors.joining(", ")));
         }
         RoutingContext context = underWay.remove(request.connection());
         if (context != null) {

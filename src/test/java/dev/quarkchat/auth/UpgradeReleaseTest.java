@@ -23,9 +23,9 @@ import java.util.List;
 
 /**
  * An open chat connection keeps nothing of its upgrade's HTTP request but what the chat takes from
- * it: no routing context (and so no request, response or security identity), and no token in the
- * headers the framework keeps, whether it came in {@code Authorization} or as a browser's
- * subprotocol.
+ * it: no routing context (and so no request, response or security identity), and of the headers the
+ * framework keeps, only those of the WebSocket handshake: no token, whether it came in {@code
+ * Authorization} or as a browser's subprotocol, and no cookie.
  */
 @QuarkusTest
 class UpgradeReleaseTest {
@@ -45,7 +45,7 @@ class UpgradeReleaseTest {
         List<ChatClient> clients = new ArrayList<>();
         try {
             for (int n = 0; n < CONNECTIONS / 2; n++) {
-                clients.add(ChatClient.connect(base, TestTokens.valid("ur-header-" + n)));
+                clients.add(withHeaders("ur-header-" + n));
                 clients.add(browser("ur-browser-" + n));
             }
 
@@ -60,7 +60,17 @@ class UpgradeReleaseTest {
                             .toList();
             assertThat(ours).hasSizeGreaterThanOrEqualTo(CONNECTIONS);
             for (WebSocketConnection connection : ours) {
-                assertThat(connection.handshakeRequest().header("Authorization")).isNull();
+                assertThat(connection.handshakeRequest().headers().keySet())
+                        .as("the headers kept with the socket")
+                        .isSubsetOf(
+                                "host",
+                                "origin",
+                                "upgrade",
+                                "connection",
+                                "sec-websocket-key",
+                                "sec-websocket-version",
+                                "sec-websocket-protocol",
+                                "sec-websocket-extensions");
                 assertThat(connection.handshakeRequest().header("Sec-WebSocket-Protocol"))
                         .satisfiesAnyOf(
                                 offered -> assertThat(offered).isNull(),
@@ -69,6 +79,18 @@ class UpgradeReleaseTest {
         } finally {
             clients.forEach(ChatClient::close);
         }
+    }
+
+    /** With the token in {@code Authorization}, and headers the chat never reads. */
+    private ChatClient withHeaders(String user) {
+        ChatClient client =
+                ChatClient.open(
+                        ChatClient.handshake(base)
+                                .header("Authorization", "Bearer " + TestTokens.valid(user))
+                                .header("Cookie", "session=" + user)
+                                .header("X-Request-Id", user));
+        client.awaitFrame(frame -> "welcome".equals(frame.getString("type")));
+        return client;
     }
 
     private ChatClient browser(String user) {
