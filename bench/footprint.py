@@ -53,12 +53,21 @@ def rss_kib(pid):
     raise RuntimeError("no VmRSS")
 
 
-def open_connection(port, jwt):
+# What a browser sends besides the handshake's own headers (its cookies vary; these are short).
+BROWSER_HEADERS = ("User-Agent: Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
+                   "Chrome/131.0.0.0 Safari/537.36\r\nAccept-Encoding: gzip, deflate, br, zstd\r\n"
+                   "Accept-Language: en-GB,en;q=0.9,fr;q=0.8\r\nCache-Control: no-cache\r\nPragma: no-cache\r\n"
+                   "Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n"
+                   "Cookie: _ga=GA1.1.1234567890.1733000000; theme=dark; consent=all\r\n")
+
+
+def open_connection(port, jwt, browser=False):
     connection = socket.create_connection(("127.0.0.1", port))
     key = base64.b64encode(os.urandom(16)).decode()
+    extra = BROWSER_HEADERS if browser else ""
     connection.sendall((f"GET /chat HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nUpgrade: websocket\r\n"
                         f"Connection: Upgrade\r\nSec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n"
-                        f"Authorization: Bearer {jwt}\r\n\r\n").encode())
+                        f"{extra}Authorization: Bearer {jwt}\r\n\r\n").encode())
     answer = b""
     while b"\r\n\r\n" not in answer:
         answer += connection.recv(4096)

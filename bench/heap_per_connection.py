@@ -32,6 +32,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--connections", type=int, default=5000)
     parser.add_argument("--jar", default="target/quarkus-app/quarkus-run.jar", help="the build to measure")
+    parser.add_argument("--browser-headers", action="store_true",
+                        help="send the headers a browser sends besides the handshake's (footprint.BROWSER_HEADERS)")
     parser.add_argument("--top", type=int, default=30, help="how many classes to list")
     parser.add_argument("--set", action="append", default=[], metavar="PROPERTY=VALUE",
                         help="an extra setting for the service, e.g. --set chat.default-room= (no lobby)")
@@ -41,11 +43,13 @@ def main():
     keys = footprint.key_pair()
     tokens = [footprint.token(f"user-{i}", keys.private) for i in range(options.connections + warm_up)]
     with footprint.Service("jvm", keys, options.set, options.jar) as service:
-        for connection in [footprint.open_connection(service.port, jwt) for jwt in tokens[:warm_up]]:
+        for connection in [footprint.open_connection(service.port, jwt, options.browser_headers)
+                           for jwt in tokens[:warm_up]]:
             connection.close()
         time.sleep(footprint.SETTLE_SECONDS)
         before = histogram(service.pid)
-        connections = [footprint.open_connection(service.port, jwt) for jwt in tokens[warm_up:]]
+        connections = [footprint.open_connection(service.port, jwt, options.browser_headers)
+                       for jwt in tokens[warm_up:]]
         time.sleep(footprint.SETTLE_SECONDS)
         after = histogram(service.pid)
         rows = []
