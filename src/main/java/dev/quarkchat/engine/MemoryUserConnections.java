@@ -15,7 +15,10 @@ public final class MemoryUserConnections implements UserConnections {
 
     private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
 
-    /** A user is in the map exactly while it holds a connection. */
+    /**
+     * A user is in the map exactly while it holds a connection. The sets are immutable and replaced
+     * whole: most users hold one connection, and a set of one is a fraction of a hash set's size.
+     */
     private final Map<String, Set<String>> byUser = new ConcurrentHashMap<>();
 
     @Override
@@ -24,12 +27,9 @@ public final class MemoryUserConnections implements UserConnections {
         byUser.compute(
                 user,
                 (name, held) -> {
-                    Set<String> connections = held == null ? new HashSet<>() : held;
-                    if (connections.contains(connectionId) || connections.size() < limit) {
-                        connections.add(connectionId);
-                        admitted[0] = true;
-                    }
-                    return connections.isEmpty() ? null : connections;
+                    Set<String> current = held == null ? Set.of() : held;
+                    admitted[0] = current.contains(connectionId) || current.size() < limit;
+                    return admitted[0] ? with(current, connectionId) : held;
                 });
         return CompletableFuture.completedFuture(admitted[0]);
     }
@@ -38,9 +38,10 @@ public final class MemoryUserConnections implements UserConnections {
     public CompletionStage<Void> release(String user, String connectionId) {
         byUser.computeIfPresent(
                 user,
-                (name, connections) -> {
-                    connections.remove(connectionId);
-                    return connections.isEmpty() ? null : connections;
+                (name, held) -> {
+                    Set<String> left = new HashSet<>(held);
+                    left.remove(connectionId);
+                    return left.isEmpty() ? null : Set.copyOf(left);
                 });
         return DONE;
     }
@@ -54,5 +55,14 @@ public final class MemoryUserConnections implements UserConnections {
     @Override
     public Optional<Duration> refreshInterval() {
         return Optional.empty();
+    }
+
+    private static Set<String> with(Set<String> held, String connectionId) {
+        if (held.contains(connectionId)) {
+            return held;
+        }
+        Set<String> grown = new HashSet<>(held);
+        grown.add(connectionId);
+        return Set.copyOf(grown);
     }
 }
