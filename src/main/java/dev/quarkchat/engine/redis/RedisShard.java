@@ -184,7 +184,7 @@ final class RedisShard {
                 held ->
                         subscribeOn(connection, held)
                                 .onFailure()
-                                .invoke(this::lost)
+                                .invoke(failure -> lost(connection, failure))
                                 .onFailure()
                                 .recoverWithNull()
                                 .subscribeAsCompletionStage());
@@ -196,7 +196,7 @@ final class RedisShard {
             LOG.debugf("Unsubscribing from %s on shard %s", LogSafe.escaped(channel), name);
             withTimeout(connection.send(Request.cmd(pubSub.unsubscribe()).arg(channel)))
                     .subscribe()
-                    .with(unsubscribed -> {}, this::lost);
+                    .with(unsubscribed -> {}, failure -> lost(connection, failure));
         }
     }
 
@@ -206,7 +206,7 @@ final class RedisShard {
         if (up && connection != null) {
             withTimeout(connection.send(Request.cmd(Command.PING)))
                     .subscribe()
-                    .with(pong -> {}, this::lost);
+                    .with(pong -> {}, failure -> lost(connection, failure));
         }
     }
 
@@ -286,9 +286,12 @@ final class RedisShard {
     }
 
     private RedisConnection watched(RedisConnection connection) {
-        connection.exceptionHandler(this::lost);
+        connection.exceptionHandler(failure -> lost(connection, failure));
         connection.endHandler(
-                () -> lost(new EngineUnavailableException("Redis closed the connection")));
+                () ->
+                        lost(
+                                connection,
+                                new EngineUnavailableException("Redis closed the connection")));
         return connection;
     }
 
@@ -298,6 +301,18 @@ final class RedisShard {
     private void received(Response push) {
         if (push.size() == 3 && pubSub.pushKind().equals(push.get(0).toString())) {
             listener.published(push.get(1).toString(), push.get(2).toString());
+        }
+    }
+
+    /**
+     * A failure of one connection takes the shard down only while the shard still uses it: the
+     * client's pool keeps a connection handed back after a failed connect, handlers and all, and
+     * closes it much later; a command's timeout can fire after the shard has reconnected.
+     */
+    @SuppressWarnings("ReferenceEquality") // which connection it is, not what it holds
+    private void lost(RedisConnection connection, Throwable failure) {
+        if (connection == commands || connection == events) {
+            lost(failure);
         }
     }
 

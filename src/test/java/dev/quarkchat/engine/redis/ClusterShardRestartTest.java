@@ -98,7 +98,12 @@ class ClusterShardRestartTest {
             bob.awaitMessage("s-" + MESSAGES);
             await().atMost(ChatClient.TIMEOUT)
                     .until(() -> Metrics.ofTestedService().value(upSeries(SHARD)) == 1);
-            given().baseUri(base.toString()).get("/q/health/ready").then().statusCode(200);
+            given().baseUri(base.toString())
+                    .get("/q/health/ready")
+                    .then()
+                    .log()
+                    .ifValidationFails()
+                    .statusCode(200);
 
             assertRestartedRoom(viewsOf(bob, restartedRoom), firstEpoch);
             List<List<JsonObject>> steadyViews = viewsOf(bob, steadyRoom);
