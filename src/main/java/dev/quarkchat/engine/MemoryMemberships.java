@@ -20,9 +20,11 @@ public final class MemoryMemberships implements Memberships {
     private final int perUser;
     private final int capacity;
 
-    /** Each user's rooms, joined least recently first; users by when last seen. */
-    private final Map<String, LinkedHashMap<String, Membership>> lists =
-            new LinkedHashMap<>(16, 0.75f, true);
+    /**
+     * Each user's rooms, joined least recently first; users by when last seen. A list is replaced,
+     * never changed: most users are in a few rooms, and a list of one costs a fraction of a map.
+     */
+    private final Map<String, List<Membership>> lists = new LinkedHashMap<>(16, 0.75f, true);
 
     private int entries;
 
@@ -33,22 +35,21 @@ public final class MemoryMemberships implements Memberships {
 
     @Override
     public synchronized CompletionStage<Boolean> add(String user, Membership membership) {
-        LinkedHashMap<String, Membership> rooms =
-                lists.computeIfAbsent(user, name -> new LinkedHashMap<>());
-        boolean added = rooms.remove(membership.room()) == null;
-        rooms.put(membership.room(), membership);
-        if (added) {
-            entries++;
+        List<Membership> before = lists.getOrDefault(user, List.of());
+        List<Membership> after = new ArrayList<>(before.size() + 1);
+        for (Membership listed : before) {
+            if (!listed.room().equals(membership.room())) {
+                after.add(listed);
+            }
         }
-        for (Iterator<String> oldest = rooms.keySet().iterator(); rooms.size() > perUser; ) {
-            oldest.next();
-            oldest.remove();
-            entries--;
-        }
-        for (Iterator<Map.Entry<String, LinkedHashMap<String, Membership>>> leastSeen =
-                        lists.entrySet().iterator();
+        boolean added = after.size() == before.size();
+        after.add(membership);
+        List<Membership> kept = after.subList(Math.max(0, after.size() - perUser), after.size());
+        entries += kept.size() - before.size();
+        lists.put(user, List.copyOf(kept));
+        for (Iterator<Map.Entry<String, List<Membership>>> leastSeen = lists.entrySet().iterator();
                 entries > capacity && leastSeen.hasNext(); ) {
-            Map.Entry<String, LinkedHashMap<String, Membership>> list = leastSeen.next();
+            Map.Entry<String, List<Membership>> list = leastSeen.next();
             if (!list.getKey().equals(user)) {
                 entries -= list.getValue().size();
                 leastSeen.remove();
@@ -59,11 +60,15 @@ public final class MemoryMemberships implements Memberships {
 
     @Override
     public synchronized CompletionStage<Void> remove(String user, String room) {
-        LinkedHashMap<String, Membership> rooms = lists.get(user);
-        if (rooms != null && rooms.remove(room) != null) {
-            entries--;
-            if (rooms.isEmpty()) {
+        List<Membership> before = lists.get(user);
+        if (before != null) {
+            List<Membership> after =
+                    before.stream().filter(listed -> !listed.room().equals(room)).toList();
+            entries -= before.size() - after.size();
+            if (after.isEmpty()) {
                 lists.remove(user);
+            } else if (after.size() < before.size()) {
+                lists.put(user, after);
             }
         }
         return DONE;
@@ -71,8 +76,7 @@ public final class MemoryMemberships implements Memberships {
 
     @Override
     public synchronized CompletionStage<List<Membership>> list(String user) {
-        List<Membership> newestFirst =
-                new ArrayList<>(lists.getOrDefault(user, new LinkedHashMap<>()).values());
+        List<Membership> newestFirst = new ArrayList<>(lists.getOrDefault(user, List.of()));
         Collections.reverse(newestFirst);
         return CompletableFuture.completedFuture(newestFirst);
     }

@@ -366,8 +366,14 @@ class MemoryEnginesTest {
         assertThat(done(lists.list("ann"))).as("past 3 in all, the least seen user goes").isEmpty();
         assertThat(done(lists.list("cat"))).containsExactly(den);
 
+        done(lists.add("cat", hall));
         done(lists.remove("cat", "den"));
+        assertThat(done(lists.list("cat"))).containsExactly(hall);
+        done(lists.remove("cat", "hall"));
         assertThat(done(lists.list("cat"))).isEmpty();
+        assertThat(done(lists.list("bob")))
+                .as("one room each now: nobody goes")
+                .containsExactly(den);
     }
 
     private static Post post(String text, Optional<String> id) {
