@@ -61,11 +61,11 @@ BROWSER_HEADERS = ("User-Agent: Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.
                    "Cookie: _ga=GA1.1.1234567890.1733000000; theme=dark; consent=all\r\n")
 
 
-def open_connection(port, jwt, browser=False):
+def open_connection(port, jwt, browser=False, path="/chat"):
     connection = socket.create_connection(("127.0.0.1", port))
     key = base64.b64encode(os.urandom(16)).decode()
     extra = BROWSER_HEADERS if browser else ""
-    connection.sendall((f"GET /chat HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nUpgrade: websocket\r\n"
+    connection.sendall((f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nUpgrade: websocket\r\n"
                         f"Connection: Upgrade\r\nSec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n"
                         f"{extra}Authorization: Bearer {jwt}\r\n\r\n").encode())
     answer = b""

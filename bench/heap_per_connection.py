@@ -3,6 +3,8 @@
 
     python3 bench/heap_per_connection.py                       # target/quarkus-app/quarkus-run.jar, 5000 connections
     python3 bench/heap_per_connection.py --connections 10000 --set chat.default-room=
+    python3 bench/heap_per_connection.py --jar bench/websockets-next-idle/target/quarkus-app/quarkus-run.jar
+    python3 bench/heap_per_connection.py --server "java -cp bench/target/quarkchat-bench-1.0.0-SNAPSHOT.jar:bench/target/lib/* dev.quarkchat.bench.VertxBroadcastServer {port}"
 
 Starts the jar as bench/footprint.py does (its own key pair, one RS256 token per user, real handshakes on
 loopback), opens and closes a round of connections so that what the first load creates once is made, then
@@ -11,7 +13,10 @@ the connections, and prints the difference per connection, largest first.
 """
 import argparse
 import re
+import shlex
 import subprocess
+import sys
+import tempfile
 import time
 
 import footprint
@@ -28,12 +33,43 @@ def histogram(pid):
     return classes
 
 
+class Command:
+    """Another server, started by a command line whose {port} is a free port; it says "Listening on" when ready."""
+
+    def __init__(self, template):
+        self.port = footprint.free_port()
+        self.log = tempfile.TemporaryFile("w+")
+        self.process = subprocess.Popen(shlex.split(template.replace("{port}", str(self.port))),
+                                        stdout=self.log, stderr=subprocess.STDOUT)
+        self.pid = self.process.pid
+        launched = time.monotonic()
+        while True:
+            self.log.seek(0)
+            text = self.log.read()
+            if "Listening on" in text:
+                break
+            if self.process.poll() is not None or time.monotonic() - launched > 60:
+                self.process.kill()
+                sys.exit("the server did not start:\n" + text)
+            time.sleep(0.005)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *failure):
+        self.process.terminate()
+        self.process.wait(timeout=30)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--connections", type=int, default=5000)
     parser.add_argument("--jar", default="target/quarkus-app/quarkus-run.jar", help="the build to measure")
     parser.add_argument("--browser-headers", action="store_true",
                         help="send the headers a browser sends besides the handshake's (footprint.BROWSER_HEADERS)")
+    parser.add_argument("--server", metavar="COMMAND",
+                        help="measure another server instead, started by COMMAND ({port}: where it must listen)")
+    parser.add_argument("--path", default="/chat", help="the WebSocket's path")
     parser.add_argument("--top", type=int, default=30, help="how many classes to list")
     parser.add_argument("--set", action="append", default=[], metavar="PROPERTY=VALUE",
                         help="an extra setting for the service, e.g. --set chat.default-room= (no lobby)")
@@ -42,13 +78,14 @@ def main():
     warm_up = 200
     keys = footprint.key_pair()
     tokens = [footprint.token(f"user-{i}", keys.private) for i in range(options.connections + warm_up)]
-    with footprint.Service("jvm", keys, options.set, options.jar) as service:
-        for connection in [footprint.open_connection(service.port, jwt, options.browser_headers)
+    server = Command(options.server) if options.server else footprint.Service("jvm", keys, options.set, options.jar)
+    with server as service:
+        for connection in [footprint.open_connection(service.port, jwt, options.browser_headers, options.path)
                            for jwt in tokens[:warm_up]]:
             connection.close()
         time.sleep(footprint.SETTLE_SECONDS)
         before = histogram(service.pid)
-        connections = [footprint.open_connection(service.port, jwt, options.browser_headers)
+        connections = [footprint.open_connection(service.port, jwt, options.browser_headers, options.path)
                        for jwt in tokens[warm_up:]]
         time.sleep(footprint.SETTLE_SECONDS)
         after = histogram(service.pid)
