@@ -93,34 +93,25 @@ def key_pair():
     return KeyPair(private_key, public_key)
 
 
-class Service:
-    """The packaged service, started with the public key and the given settings, listening on a free port."""
+class Server:
+    """A server process started by a command line, once its log says it is listening on the given port."""
 
-    def __init__(self, mode, keys, extra_settings, jar="target/quarkus-app/quarkus-run.jar"):
-        self.port = free_port()
-        settings = [f"-Dquarkus.http.port={self.port}", f"-Dmp.jwt.verify.publickey.location={keys.public}",
-                    f"-Dmp.jwt.verify.issuer={ISSUER}", "-Dchat.allow-missing-origin=true",
-                    "-Dquarkus.http.insecure-requests=enabled", "-Dchat.handshake-rate-limit.burst=100000",
-                    *[f"-D{setting}" for setting in extra_settings]]
-        if mode == "jvm":
-            command = ["java", *settings, "-jar", jar]
-        else:
-            command = [glob.glob("target/*-runner")[0], *settings]
+    def __init__(self, command, port):
+        self.port = port
         self.log = tempfile.TemporaryFile("w+")
         launched = time.monotonic()
         self.process = subprocess.Popen(command, stdout=self.log, stderr=subprocess.STDOUT)
         self.pid = self.process.pid
         while True:
             self.log.seek(0)
-            text = self.log.read()
-            if "Listening on" in text:
+            self.startup_log = self.log.read()
+            if "Listening on" in self.startup_log:
                 self.ready_ms = (time.monotonic() - launched) * 1000
                 break
             if self.process.poll() is not None or time.monotonic() - launched > 60:
                 self.process.kill()
-                sys.exit("the service did not start:\n" + text)
+                sys.exit("the server did not start:\n" + self.startup_log)
             time.sleep(0.005)
-        self.reported = re.search(r"started in ([0-9.]+)s", text).group(1)
 
     def __enter__(self):
         return self
@@ -128,6 +119,23 @@ class Service:
     def __exit__(self, *failure):
         self.process.terminate()
         self.process.wait(timeout=30)
+
+
+class Service(Server):
+    """The packaged service, started with the public key and the given settings, listening on a free port."""
+
+    def __init__(self, mode, keys, extra_settings, jar="target/quarkus-app/quarkus-run.jar"):
+        port = free_port()
+        settings = [f"-Dquarkus.http.port={port}", f"-Dmp.jwt.verify.publickey.location={keys.public}",
+                    f"-Dmp.jwt.verify.issuer={ISSUER}", "-Dchat.allow-missing-origin=true",
+                    "-Dquarkus.http.insecure-requests=enabled", "-Dchat.handshake-rate-limit.burst=100000",
+                    *[f"-D{setting}" for setting in extra_settings]]
+        if mode == "jvm":
+            command = ["java", *settings, "-jar", jar]
+        else:
+            command = [glob.glob("target/*-runner")[0], *settings]
+        super().__init__(command, port)
+        self.reported = re.search(r"started in ([0-9.]+)s", self.startup_log).group(1)
 
 
 def main():

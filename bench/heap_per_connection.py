@@ -15,8 +15,6 @@ import argparse
 import re
 import shlex
 import subprocess
-import sys
-import tempfile
 import time
 
 import footprint
@@ -31,34 +29,6 @@ def histogram(pid):
         if match:
             classes[match.group(3)] = (int(match.group(1)), int(match.group(2)))
     return classes
-
-
-class Command:
-    """Another server, started by a command line whose {port} is a free port; it says "Listening on" when ready."""
-
-    def __init__(self, template):
-        self.port = footprint.free_port()
-        self.log = tempfile.TemporaryFile("w+")
-        self.process = subprocess.Popen(shlex.split(template.replace("{port}", str(self.port))),
-                                        stdout=self.log, stderr=subprocess.STDOUT)
-        self.pid = self.process.pid
-        launched = time.monotonic()
-        while True:
-            self.log.seek(0)
-            text = self.log.read()
-            if "Listening on" in text:
-                break
-            if self.process.poll() is not None or time.monotonic() - launched > 60:
-                self.process.kill()
-                sys.exit("the server did not start:\n" + text)
-            time.sleep(0.005)
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *failure):
-        self.process.terminate()
-        self.process.wait(timeout=30)
 
 
 def main():
@@ -78,7 +48,11 @@ def main():
     warm_up = 200
     keys = footprint.key_pair()
     tokens = [footprint.token(f"user-{i}", keys.private) for i in range(options.connections + warm_up)]
-    server = Command(options.server) if options.server else footprint.Service("jvm", keys, options.set, options.jar)
+    if options.server:
+        port = footprint.free_port()
+        server = footprint.Server(shlex.split(options.server.replace("{port}", str(port))), port)
+    else:
+        server = footprint.Service("jvm", keys, options.set, options.jar)
     with server as service:
         for connection in [footprint.open_connection(service.port, jwt, options.browser_headers, options.path)
                            for jwt in tokens[:warm_up]]:
