@@ -1,14 +1,13 @@
 package dev.quarkchat.engine.redis;
 
 import static dev.quarkchat.testing.FailoverViews.assertContiguous;
+import static dev.quarkchat.testing.FailoverViews.awaitReady;
 import static dev.quarkchat.testing.FailoverViews.awaitShardReportedDown;
 import static dev.quarkchat.testing.FailoverViews.ids;
 import static dev.quarkchat.testing.FailoverViews.numbered;
 import static dev.quarkchat.testing.FailoverViews.sendUntilAcknowledged;
 import static dev.quarkchat.testing.FailoverViews.upSeries;
 import static dev.quarkchat.testing.FailoverViews.viewsOf;
-
-import static io.restassured.RestAssured.given;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -98,12 +97,7 @@ class ClusterShardRestartTest {
             bob.awaitMessage("s-" + MESSAGES);
             await().atMost(ChatClient.TIMEOUT)
                     .until(() -> Metrics.ofTestedService().value(upSeries(SHARD)) == 1);
-            given().baseUri(base.toString())
-                    .get("/q/health/ready")
-                    .then()
-                    .log()
-                    .ifValidationFails()
-                    .statusCode(200);
+            awaitReady(base, ChatClient.TIMEOUT);
 
             assertRestartedRoom(viewsOf(bob, restartedRoom), firstEpoch);
             List<List<JsonObject>> steadyViews = viewsOf(bob, steadyRoom);
