@@ -6,16 +6,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 
-import io.restassured.response.Response;
 import io.vertx.core.json.JsonObject;
-
-import org.awaitility.core.ConditionTimeoutException;
 
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.stream.LongStream;
@@ -27,9 +23,6 @@ import java.util.stream.LongStream;
  * sends unasked); and what the instance reports of the shard meanwhile.
  */
 public final class FailoverViews {
-
-    /** How often a client asks whether the instance is ready again after {@code unavailable}. */
-    private static final Duration RETRY_INTERVAL = Duration.ofMillis(100);
 
     private FailoverViews() {}
 
@@ -55,29 +48,7 @@ public final class FailoverViews {
             }
             assertThat(System.nanoTime()).as("%s acknowledged in time", text).isLessThan(deadline);
             refusals++;
-            awaitReady(base, timeout);
-        }
-    }
-
-    /**
-     * Waits until the instance at {@code base} is ready; if it is not within {@code timeout}, the
-     * failure shows its last readiness report, which names what is down.
-     */
-    public static void awaitReady(URI base, Duration timeout) {
-        AtomicReference<String> lastReport = new AtomicReference<>("none");
-        try {
-            await().atMost(timeout)
-                    .pollInterval(RETRY_INTERVAL)
-                    .until(
-                            () -> {
-                                Response ready =
-                                        given().baseUri(base.toString()).get("/q/health/ready");
-                                lastReport.set(ready.asString());
-                                return ready.statusCode() == 200;
-                            });
-        } catch (ConditionTimeoutException notReady) {
-            throw new AssertionError(
-                    "Not ready within " + timeout + "; last report: " + lastReport.get(), notReady);
+            Readiness.await(base, 200, timeout);
         }
     }
 

@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.quarkchat.testing.ChatClient;
 import dev.quarkchat.testing.Metrics;
+import dev.quarkchat.testing.Readiness;
 import dev.quarkchat.testing.RedisBackplane;
 import dev.quarkchat.testing.TestTokens;
 
@@ -38,6 +39,8 @@ class BackplaneOutageTest {
     @Test
     void sendsAreRefusedWhileRedisIsDownAndWorkAgainWhenItIsBack() {
         Metrics metrics = Metrics.ofTestedService();
+        // Ready first: until it has loaded the bans once, it is not ready whatever Redis does.
+        Readiness.await(base, 200);
         try (ChatClient ann = connect("o-ann").join(ROOM);
                 ChatClient bob = connect("o-bob").join(ROOM)) {
             ann.send(ROOM, "before", "before");

@@ -14,6 +14,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.quarkchat.testing.ChatClient;
 import dev.quarkchat.testing.FailoverViews;
 import dev.quarkchat.testing.Metrics;
+import dev.quarkchat.testing.Readiness;
 import dev.quarkchat.testing.RedisCluster;
 import dev.quarkchat.testing.RedisClusterBackplane;
 import dev.quarkchat.testing.TestTokens;
@@ -86,6 +87,8 @@ class ClusterFailoverTest {
         String failingRoom = cluster.room("failover", failing, true);
         String steadyRoom = cluster.room("failover", failing, false);
 
+        // Ready first: until it has loaded the bans once, it is not ready whatever Redis does.
+        Readiness.await(base, 200);
         try (ChatClient ann = connect("fo-ann").join(failingRoom).join(steadyRoom);
                 ChatClient bob = connect("fo-bob").join(failingRoom).join(steadyRoom)) {
             String firstEpoch =

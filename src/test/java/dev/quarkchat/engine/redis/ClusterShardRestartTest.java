@@ -1,7 +1,6 @@
 package dev.quarkchat.engine.redis;
 
 import static dev.quarkchat.testing.FailoverViews.assertContiguous;
-import static dev.quarkchat.testing.FailoverViews.awaitReady;
 import static dev.quarkchat.testing.FailoverViews.awaitShardReportedDown;
 import static dev.quarkchat.testing.FailoverViews.ids;
 import static dev.quarkchat.testing.FailoverViews.numbered;
@@ -14,6 +13,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.quarkchat.testing.ChatClient;
 import dev.quarkchat.testing.Metrics;
+import dev.quarkchat.testing.Readiness;
 import dev.quarkchat.testing.RedisCluster;
 import dev.quarkchat.testing.RedisClusterBackplane;
 import dev.quarkchat.testing.TestTokens;
@@ -70,6 +70,8 @@ class ClusterShardRestartTest {
         String restartedRoom = cluster.room("restart", restarting, true);
         String steadyRoom = cluster.room("restart", restarting, false);
 
+        // Ready first: until it has loaded the bans once, it is not ready whatever Redis does.
+        Readiness.await(base, 200);
         try (ChatClient ann = connect("sr-ann").join(restartedRoom).join(steadyRoom);
                 ChatClient bob = connect("sr-bob").join(restartedRoom).join(steadyRoom)) {
             String firstEpoch = viewsOf(bob, restartedRoom).get(0).get(0).getString("epoch");
@@ -97,7 +99,7 @@ class ClusterShardRestartTest {
             bob.awaitMessage("s-" + MESSAGES);
             await().atMost(ChatClient.TIMEOUT)
                     .until(() -> Metrics.ofTestedService().value(upSeries(SHARD)) == 1);
-            awaitReady(base, ChatClient.TIMEOUT);
+            Readiness.await(base, 200);
 
             assertRestartedRoom(viewsOf(bob, restartedRoom), firstEpoch);
             List<List<JsonObject>> steadyViews = viewsOf(bob, steadyRoom);

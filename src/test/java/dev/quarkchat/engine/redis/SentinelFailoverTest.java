@@ -12,6 +12,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.quarkchat.testing.ChatClient;
 import dev.quarkchat.testing.Metrics;
+import dev.quarkchat.testing.Readiness;
 import dev.quarkchat.testing.RedisSentinel;
 import dev.quarkchat.testing.TestTokens;
 
@@ -78,6 +79,8 @@ class SentinelFailoverTest {
 
     @Test
     void whenSentinelPromotesTheReplicaTheInstanceFollowsAndLosesNoAcknowledgedMessage() {
+        // Ready first: until it has loaded the bans once, it is not ready whatever Redis does.
+        Readiness.await(base, 200);
         try (ChatClient ann = connect("se-ann").join(ROOM);
                 ChatClient bob = connect("se-bob").join(ROOM)) {
             String firstEpoch = viewsOf(bob, ROOM).get(0).get(0).getString("epoch");
